@@ -804,6 +804,71 @@ if (process.env.ASYM_ADMIN_SECRET) {
     await admin("DELETE", `webhooks/${subscription.id}`);
   }));
 
+  await scenario("webhooks: data_source.content_updated, database.moved, data_source.moved, file_upload.expired, a 2022-06-28 subscription", () => withReceiver(async (url, received, until) => {
+    // Two subscriptions to one receiver (told apart by subscription_id): the SDK's default
+    // version, and 2022-06-28, which hears the deprecated database.* events instead.
+    const tokens = [];
+    const subscribe = async (choices) => {
+      const subscription = await admin("POST", "webhooks", { url, ...choices });
+      const handshake = await until((d) => {
+        const token = JSON.parse(d.body).verification_token;
+        return token && !tokens.includes(token);
+      });
+      const { verification_token } = JSON.parse(handshake.body);
+      tokens.push(verification_token);
+      await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
+      return subscription.id;
+    };
+    const now = await subscribe({});
+    const old = await subscribe({ api_version: "2022-06-28" });
+    const heard = async (subscription, type, id) => {
+      const delivery = await until((d) => {
+        const e = JSON.parse(d.body);
+        return e.subscription_id === subscription && e.type === type && e.entity.id === id;
+      });
+      assert.ok(delivery, `${type} came`);
+      return JSON.parse(delivery.body);
+    };
+    // Databases of the scenario's own, under a page of its own.
+    const home = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Hook home") } } });
+    const inHome = (title) => notion.databases.create({ parent: { page_id: home.id }, title: text(title), initial_data_source: { properties: { Name: { title: {} } } } });
+    const db = await inHome("Hooked rows");
+    const source = db.data_sources[0].id;
+    const row = await notion.pages.create({ parent: { data_source_id: source }, properties: { Name: { title: text("Row") } } });
+    const content = await heard(now, "data_source.content_updated", source);
+    assert.deepEqual(content.data, { parent: { id: db.id, type: "database" }, updated_blocks: [{ id: row.id, type: "page" }] });
+    const legacyContent = await heard(old, "database.content_updated", db.id);
+    assert.equal(legacyContent.api_version, "2022-06-28");
+    assert.deepEqual(legacyContent.entity, { id: db.id, type: "database" });
+    assert.deepEqual(legacyContent.data.parent, { id: home.id, type: "page" });
+    await notion.dataSources.update({ data_source_id: source, properties: { Size: { number: {} } } });
+    const schema = await heard(old, "database.schema_updated", db.id);
+    assert.equal(schema.data.updated_properties[0].name, "Size");
+    // databases.update with parent moves the database; dataSources.update with parent moves
+    // a data source to another database.
+    const moved = await notion.databases.update({ database_id: db.id, parent: { type: "workspace", workspace: true } });
+    assert.deepEqual(moved.parent, { type: "workspace", workspace: true });
+    const dbMoved = await heard(now, "database.moved", db.id);
+    assert.deepEqual(dbMoved.data.parent, { id: dbMoved.workspace_id, type: "space" });
+    await notion.databases.update({ database_id: db.id, parent: { type: "page_id", page_id: home.id } });
+    const second = await notion.dataSources.create({ parent: { database_id: db.id }, title: text("Second"), properties: { Name: { title: {} } } });
+    const other = await inHome("Other rows");
+    const movedSource = await notion.dataSources.update({ data_source_id: second.id, parent: { type: "database_id", database_id: other.id } });
+    assert.equal(movedSource.parent.database_id, other.id);
+    const sourceMoved = await heard(now, "data_source.moved", second.id);
+    assert.deepEqual(sourceMoved.data.parent, { id: other.id, type: "database" });
+    assert.deepEqual((await notion.databases.retrieve({ database_id: other.id })).data_sources.map((d) => d.id), [other.data_sources[0].id, second.id]);
+    // An upload left pending past its expiry_time (the admin surface makes the hour pass).
+    const upload = await notion.fileUploads.create({ mode: "single_part", filename: "late.txt", content_type: "text/plain" });
+    await admin("POST", `file_uploads/${upload.id}/expire`, {});
+    const expired = await heard(now, "file_upload.expired", upload.id);
+    assert.deepEqual(expired.entity, { id: upload.id, type: "file_upload" });
+    assert.equal((await notion.fileUploads.retrieve({ file_upload_id: upload.id })).status, "expired");
+    assert.ok(!received.some((d) => JSON.parse(d.body).subscription_id === old && JSON.parse(d.body).type.startsWith("data_source.")), "2022-06-28 hears no data_source.* event");
+    await admin("DELETE", `webhooks/${now}`);
+    await admin("DELETE", `webhooks/${old}`);
+  }));
+
   await scenario("rate limit: rate_limited with Retry-After, the SDK's retry waits it out", async () => {
     const once = new Client({ auth, baseUrl, retry: false, logger: () => {} });
     await admin("POST", "rate-limit", { enabled: true });

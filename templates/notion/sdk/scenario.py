@@ -837,6 +837,77 @@ def webhooks_handshake_and_signature():
 
 
 @scenario
+def webhooks_rows_moves_expiry_and_legacy_subscriptions():
+    if not ADMIN_SECRET:
+        return
+    with Receiver() as hook:
+        # Two subscriptions to one receiver: the SDK's default version, and 2022-06-28, which
+        # hears the deprecated database.* events instead of data_source.* ones.
+        def subscribe(**choices):
+            subscription = admin("POST", "webhooks", {"url": hook.url, **choices})
+            token = json.loads(hook.next()[1])["verification_token"]
+            admin("POST", f"webhooks/{subscription['id']}/verify", {"verification_token": token})
+            return subscription["id"]
+
+        now, old = subscribe(), subscribe(api_version="2022-06-28")
+        seen = []
+
+        def heard(subscription, kind, entity):
+            for event in seen:
+                if (event["subscription_id"], event["type"], event["entity"]["id"]) == (subscription, kind, entity):
+                    return event
+            while True:
+                event = json.loads(hook.next()[1])
+                seen.append(event)
+                if (event["subscription_id"], event["type"], event["entity"]["id"]) == (subscription, kind, entity):
+                    return event
+
+        home = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Hook home")}})
+
+        def in_home(title):
+            return notion.databases.create(
+                parent={"page_id": home["id"]},
+                title=text(title),
+                initial_data_source={"properties": {"Name": {"title": {}}}},
+            )
+
+        db = in_home("Hooked rows")
+        source = db["data_sources"][0]["id"]
+        row = notion.pages.create(parent={"data_source_id": source}, properties={"Name": {"title": text("Row")}})
+        content = heard(now, "data_source.content_updated", source)
+        assert content["data"] == {
+            "parent": {"id": db["id"], "type": "database"},
+            "updated_blocks": [{"id": row["id"], "type": "page"}],
+        }, content
+        legacy_content = heard(old, "database.content_updated", db["id"])
+        assert legacy_content["api_version"] == "2022-06-28", legacy_content
+        assert legacy_content["data"]["parent"] == {"id": home["id"], "type": "page"}, legacy_content
+        moved = notion.databases.update(database_id=db["id"], parent={"type": "workspace", "workspace": True})
+        assert moved["parent"] == {"type": "workspace", "workspace": True}, moved["parent"]
+        event = heard(now, "database.moved", db["id"])
+        assert event["data"]["parent"] == {"id": event["workspace_id"], "type": "space"}, event
+        notion.databases.update(database_id=db["id"], parent={"type": "page_id", "page_id": home["id"]})
+        second = notion.data_sources.create(
+            parent={"database_id": db["id"]}, title=text("Second"), properties={"Name": {"title": {}}}
+        )
+        other = in_home("Other rows")
+        moved = notion.data_sources.update(
+            data_source_id=second["id"], parent={"type": "database_id", "database_id": other["id"]}
+        )
+        assert moved["parent"]["database_id"] == other["id"], moved["parent"]
+        event = heard(now, "data_source.moved", second["id"])
+        assert event["data"]["parent"] == {"id": other["id"], "type": "database"}, event
+        upload = notion.file_uploads.create(mode="single_part", filename="late.txt", content_type="text/plain")
+        admin("POST", f"file_uploads/{upload['id']}/expire", {})
+        event = heard(now, "file_upload.expired", upload["id"])
+        assert event["entity"] == {"id": upload["id"], "type": "file_upload"}, event
+        assert notion.file_uploads.retrieve(file_upload_id=upload["id"])["status"] == "expired"
+        assert not [e for e in seen if e["subscription_id"] == old and e["type"].startswith("data_source.")], seen
+        admin("DELETE", f"webhooks/{now}")
+        admin("DELETE", f"webhooks/{old}")
+
+
+@scenario
 def rate_limited_and_retried():
     if not ADMIN_SECRET:
         return

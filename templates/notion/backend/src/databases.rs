@@ -207,25 +207,89 @@ fn decoration(body: &Map<String, Value>, field: &str) -> ApiResult<Option<String
     Ok(Some(checked.unwrap_or(Value::Null).to_string()))
 }
 
-/// `POST /v1/databases`: a database under a page with one data source (2025:
-/// `initial_data_source.properties`; 2022: `properties`).
-async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
-    let parent = body
-        .get("parent")
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-            ApiError::validation(
-                "body failed validation: body.parent should be an object, instead was `undefined`.",
-            )
-        })?;
-    let (parent_type, parent_id) = if parent.get("workspace") == Some(&Value::Bool(true)) {
+/// A database's parent from a body's `parent`: `{page_id}` (`("page_id", Some(id))`) or
+/// `{workspace: true}` (`("workspace", None)`).
+fn database_parent(parent: Option<&Value>) -> ApiResult<(&'static str, Option<String>)> {
+    let parent = parent.and_then(Value::as_object).ok_or_else(|| {
+        ApiError::validation(
+            "body failed validation: body.parent should be an object, instead was `undefined`.",
+        )
+    })?;
+    Ok(if parent.get("workspace") == Some(&Value::Bool(true)) {
         ("workspace", None)
     } else {
         (
             "page_id",
             Some(body_id("body.parent.page_id", parent.get("page_id"))?),
         )
-    };
+    })
+}
+
+/// Checks that `page` is a page a database can go under (shared, not a data source's row).
+async fn holding_page(tx: &Transaction<'_>, page: &str) -> ApiResult<()> {
+    let target = crate::blocks::locate(tx, page, "page").await?;
+    if target.parent_type != "page_id" {
+        return Err(ApiError::not_found("page", page));
+    }
+    Ok(())
+}
+
+/// Adds database `id`'s `child_database` block (titled from the rich text `title`, JSON)
+/// at the end of page `page`.
+async fn child_database_block(
+    tx: &Transaction<'_>,
+    (id, page): (&str, &str),
+    title: &str,
+    author: &str,
+) -> ApiResult<()> {
+    let plain = richtext::plain(&serde_json::from_str(title).unwrap_or(Value::Null));
+    tx.execute(
+        "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
+         SELECT $1, 'page_id', $2, $2, coalesce(max(pos), 0) + 1, 'child_database', jsonb_build_object('title', $3::text), $4, $4
+         FROM blocks WHERE parent_id = $2",
+        &[&id, &page, &plain, &author],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves database `id` (its row `before`, of [`DB_COLUMNS`]) under the body's `parent`,
+/// a page or the workspace: its `child_database` block leaves the old page and ends the
+/// new one. Announces `database.moved` (naming the new parent) when the parent changes.
+async fn move_database(
+    tx: &Transaction<'_>,
+    (id, before): (&str, &Row),
+    parent: &Value,
+    author: &str,
+) -> ApiResult<bool> {
+    let (parent_type, parent_id) = database_parent(Some(parent))?;
+    if parent_type == before.get::<_, &str>(1) && parent_id == before.get::<_, Option<String>>(2) {
+        return Ok(false);
+    }
+    if let Some(page) = &parent_id {
+        holding_page(tx, page).await?;
+    }
+    tx.execute(
+        "UPDATE databases SET parent_type = $2, parent_id = $3 WHERE id = $1",
+        &[&id, &parent_type, &parent_id],
+    )
+    .await?;
+    tx.execute(
+        "DELETE FROM blocks WHERE id = $1 AND type = 'child_database'",
+        &[&id],
+    )
+    .await?;
+    if let Some(page) = &parent_id {
+        child_database_block(tx, (id, page), before.get(3), author).await?;
+    }
+    let data = json!({ "parent": webhooks::database_parent(parent_type, parent_id) });
+    webhooks::emit(tx, "database.moved", id, data, author).await
+}
+
+/// `POST /v1/databases`: a database under a page with one data source (2025:
+/// `initial_data_source.properties`; 2022: `properties`).
+async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+    let (parent_type, parent_id) = database_parent(body.get("parent"))?;
     let properties = match (ctx.version, body.get("initial_data_source")) {
         (Version::V2025, None | Some(Value::Null)) => None,
         (Version::V2025, Some(Value::Object(source))) => source.get("properties"),
@@ -255,10 +319,7 @@ async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Valu
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     if let Some(page) = &parent_id {
-        let target = crate::blocks::locate(&tx, page, "page").await?;
-        if target.parent_type != "page_id" {
-            return Err(ApiError::not_found("page", page));
-        }
+        holding_page(&tx, page).await?;
     }
     tx.execute(
         "INSERT INTO databases (id, parent_type, parent_id, title, description, icon, cover, is_inline, created_by, last_edited_by)
@@ -280,14 +341,7 @@ async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Valu
     )
     .await?;
     if let Some(page) = &parent_id {
-        let plain = richtext::plain(&serde_json::from_str(&title).unwrap_or(Value::Null));
-        tx.execute(
-            "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
-             SELECT $1, 'page_id', $2, $2, coalesce(max(pos), 0) + 1, 'child_database', jsonb_build_object('title', $3::text), $4, $4
-             FROM blocks WHERE parent_id = $2",
-            &[&id, page, &plain, &ctx.bot],
-        )
-        .await?;
+        child_database_block(&tx, (&id, page), &title, &ctx.bot).await?;
     }
     let wake = webhooks::emit(&tx, "database.created", &id, json!({}), &ctx.bot).await?;
     let row = Container::Database.fetch(&tx, &id).await?;
@@ -434,6 +488,48 @@ impl Edits {
     }
 }
 
+/// Moves data source `id` from database `from` to database `to` (after its data sources),
+/// with its pages and views; a database's only data source stays (a database holds at
+/// least one). Announces `data_source.moved` (naming the new database) when it moves.
+async fn move_data_source(
+    tx: &Transaction<'_>,
+    id: &str,
+    (from, to): (&str, &str),
+    author: &str,
+) -> ApiResult<bool> {
+    if from == to {
+        return Ok(false);
+    }
+    Container::Database.fetch(tx, to).await?;
+    let row = tx
+        .query_one(
+            "SELECT count(*) FROM data_sources WHERE database_id = $1",
+            &[&from],
+        )
+        .await?;
+    if row.get::<_, i64>(0) < 2 {
+        return Err(ApiError::validation(
+            "A database's only data source cannot be moved: a database holds at least one.",
+        ));
+    }
+    tx.execute(
+        "UPDATE data_sources SET database_id = $2,
+            ord = (SELECT coalesce(max(ord), 0) + 1 FROM data_sources WHERE database_id = $2)
+         WHERE id = $1",
+        &[&id, &to],
+    )
+    .await?;
+    for table in ["pages", "views"] {
+        tx.execute(
+            &format!("UPDATE {table} SET database_id = $2 WHERE data_source_id = $1"),
+            &[&id, &to],
+        )
+        .await?;
+    }
+    let data = json!({ "parent": { "id": to, "type": "database" } });
+    webhooks::emit(tx, "data_source.moved", id, data, author).await
+}
+
 /// `PATCH /v1/data_sources/{id}`: title, description, icon, trash, schema.
 async fn update_data_source(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("data_source_id", id)?;
@@ -452,6 +548,14 @@ async fn update_data_source(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> A
     let mut wake = match body.get("properties") {
         Some(properties) => update_schema(&tx, &id, &database, properties, &ctx.bot).await?,
         None => false,
+    };
+    let database = match body.get("parent") {
+        Some(parent) => {
+            let to = body_id("body.parent.database_id", parent.get("database_id"))?;
+            wake |= move_data_source(&tx, &id, (&database, &to), &ctx.bot).await?;
+            to
+        }
+        None => database,
     };
     let parent = json!({ "id": database, "type": "database" });
     let target = ("data_source", id.as_str(), parent);
@@ -478,6 +582,10 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let before = Container::Database.fetch(&tx, &id).await?;
+    let mut wake = match body.get("parent") {
+        Some(parent) => move_database(&tx, (&id, &before), parent, &ctx.bot).await?,
+        None => false,
+    };
     tx.execute(
         "UPDATE databases SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
             in_trash = coalesce($4, in_trash), is_inline = coalesce($5, is_inline), icon = coalesce($6::text::jsonb, icon),
@@ -503,7 +611,6 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
         )
         .await?;
     }
-    let mut wake = false;
     if let Some(properties) = body.get("properties") {
         let ds: String = tx
             .query_opt(
@@ -513,16 +620,9 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
             .await?
             .ok_or_else(|| ApiError::not_found("data source", &id))?
             .get(0);
-        wake = update_schema(&tx, &ds, &id, properties, &ctx.bot).await?;
+        wake |= update_schema(&tx, &ds, &id, properties, &ctx.bot).await?;
     }
-    let parent_type: &str = before.get(1);
-    let parent_kind = if parent_type == "workspace" {
-        "space"
-    } else {
-        "page"
-    };
-    let parent_id: Option<String> = before.get(2);
-    let parent = json!({ "id": parent_id.unwrap_or_else(|| crate::workspace::WORKSPACE_ID.to_owned()), "type": parent_kind });
+    let parent = webhooks::database_parent(before.get(1), before.get(2));
     wake |= edits
         .announce_trash(
             &tx,

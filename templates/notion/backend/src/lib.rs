@@ -113,6 +113,10 @@ pub fn app(kit: Kit) -> Router {
             get(capabilities::get).put(capabilities::put),
         )
         .route("/api/admin/rate-limit", post(ratelimit::set))
+        .route(
+            "/api/admin/file_uploads/{id}/expire",
+            post(uploads::admin_expire),
+        )
         .merge(webhooks::admin_routes())
         .route("/v1/users", get(users_list))
         .route("/v1/users/{id}", get(api!(id => users::retrieve)))

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use asym_kit::Kit;
 use asym_kit::body::{self, BodyError, Limits};
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::multipart::{self, Part};
@@ -385,9 +386,65 @@ async fn completed(ctx: &Ctx, tx: &Transaction<'_>, id: &str) -> ApiResult<bool>
     webhooks::emit(tx, "file_upload.completed", id, Value::Null, &ctx.bot).await
 }
 
+/// Sends `file_upload.expired` for every upload whose `expiry_time` has passed (on the
+/// clone's clock, Postgres's) unattached — pending, or uploaded and never attached
+/// (attaching clears the expiry) — and was not announced yet. The clone runs nothing on its
+/// own: this runs before uploads are retrieved or listed, and when the admin surface
+/// expires one.
+async fn announce_expired(kit: &Kit) -> ApiResult<()> {
+    let mut client = kit.db().await?;
+    let tx = client.transaction().await?;
+    let rows = tx
+        .query(
+            "UPDATE file_uploads SET expiry_announced = true
+             WHERE NOT expiry_announced AND status <> 'failed' AND expiry_time <= now()
+             RETURNING id, created_by",
+            &[],
+        )
+        .await?;
+    let mut wake = false;
+    for row in &rows {
+        let (id, author): (&str, &str) = (row.get(0), row.get(1));
+        wake |= webhooks::emit(&tx, "file_upload.expired", id, Value::Null, author).await?;
+    }
+    tx.commit().await?;
+    if wake {
+        kit.wake_outbox();
+    }
+    Ok(())
+}
+
+/// `POST /api/admin/file_uploads/{id}/expire`: upload `id`'s hour is up now (a test cannot
+/// wait it out): a pending or unattached upload answers `expired` from then on, and
+/// `file_upload.expired` is sent. 404 for an upload that is attached, failed or unknown.
+pub(crate) async fn admin_expire(State(kit): State<Kit>, Path(id): Path<String>) -> Response {
+    let result = async {
+        let moved = kit
+            .db()
+            .await?
+            .execute(
+                "UPDATE file_uploads SET expiry_time = now()
+                 WHERE id = $1 AND expiry_time IS NOT NULL AND status <> 'failed'",
+                &[&id],
+            )
+            .await?;
+        if moved == 0 {
+            return Err(ApiError::not_found("file upload", &id));
+        }
+        announce_expired(&kit).await?;
+        Ok(json!({ "id": id, "status": "expired" }))
+    }
+    .await;
+    match result {
+        Ok(body) => axum::Json(body).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
 /// `GET /v1/file_uploads/{id}`.
 pub(crate) async fn retrieve(ctx: &Ctx, id: &str) -> ApiResult<Value> {
     let id = path_id("file_upload_id", id)?;
+    announce_expired(&ctx.kit).await?;
     let client = ctx.kit.db().await?;
     Ok(render(ctx, &fetch(ctx, &client, &id).await?))
 }
@@ -400,6 +457,7 @@ pub(crate) async fn list(ctx: &Ctx, status: Option<&str>, paging: Paging) -> Api
             "query failed validation: query.status should be `\"pending\"`, `\"uploaded\"`, `\"expired\"`, or `\"failed\"`, instead was `\"{s}\"`."
         )));
     }
+    announce_expired(&ctx.kit).await?;
     let client = ctx.kit.db().await?;
     let list = Keyed {
         order: Order::new("u.id").by("u.created_time", true),

@@ -27,12 +27,128 @@ pub(crate) fn admin_routes() -> Router<Kit> {
         .route("/api/admin/webhooks/{id}/verify", post(verify))
 }
 
-/// The API version events are rendered in (`api_version`): the data sources era's, whose
-/// event types (`data_source.*`) the clone sends.
+/// The API version a subscription's events are rendered in when its creation names none:
+/// the data sources era's, whose event types (`data_source.*`) the clone sends.
 const API_VERSION: &str = "2025-09-03";
 
+/// The API versions a subscription may be rendered in (Notion's `api_version` of an event).
+const API_VERSIONS: [&str; 3] = ["2022-06-28", "2025-09-03", "2026-03-11"];
+
+/// Every event type Notion's webhooks send (`@notionhq/client`'s webhook payload types), the
+/// ones a subscription may choose.
+const EVENT_TYPES: [&str; 31] = [
+    "page.created",
+    "page.properties_updated",
+    "page.content_updated",
+    "page.moved",
+    "page.deleted",
+    "page.undeleted",
+    "page.locked",
+    "page.unlocked",
+    "page.transcription_block.transcript_deleted",
+    "database.created",
+    "database.content_updated",
+    "database.schema_updated",
+    "database.moved",
+    "database.deleted",
+    "database.undeleted",
+    "data_source.created",
+    "data_source.content_updated",
+    "data_source.schema_updated",
+    "data_source.moved",
+    "data_source.deleted",
+    "data_source.undeleted",
+    "comment.created",
+    "comment.updated",
+    "comment.deleted",
+    "file_upload.created",
+    "file_upload.completed",
+    "file_upload.expired",
+    "file_upload.upload_failed",
+    "view.created",
+    "view.updated",
+    "view.deleted",
+];
+
+/// The page events that change the content of the data source the page is in (its rows):
+/// each also sends `data_source.content_updated`.
+const ROW_EVENTS: [&str; 5] = [
+    "page.created",
+    "page.properties_updated",
+    "page.deleted",
+    "page.undeleted",
+    "page.moved",
+];
+
+/// One event to send: its type, its object's id and its `data` (none when null).
+type Event = (String, String, Value);
+
+/// The `data_source.content_updated` a page event `event` about page `id` under
+/// `data.parent` makes, when the page is a row of a data source: the data source is the
+/// entity, its database the parent, the page the updated block.
+fn row_change(event: &str, id: &str, data: &Value) -> Option<Event> {
+    let parent = &data["parent"];
+    let source = parent["data_source_id"].as_str()?;
+    ROW_EVENTS.contains(&event).then(|| {
+        (
+            "data_source.content_updated".to_owned(),
+            source.to_owned(),
+            json!({
+                "parent": { "id": parent["id"], "type": "database" },
+                "updated_blocks": [{ "id": id, "type": "page" }],
+            }),
+        )
+    })
+}
+
+/// The `data.parent` a database's event names: its page, or the workspace (`space`).
+pub(crate) fn database_parent(parent_type: &str, parent_id: Option<String>) -> Value {
+    match parent_type {
+        "workspace" => json!({ "id": WORKSPACE_ID, "type": "space" }),
+        _ => json!({ "id": parent_id, "type": "page" }),
+    }
+}
+
+/// `event` as a subscription on API version `version` hears it: on `2022-06-28` a data
+/// source's content and schema events are its database's deprecated
+/// `database.content_updated` / `database.schema_updated` (the database the entity, its
+/// parent the parent), and the other `data_source.*` events are not sent (that version has
+/// no data sources); later versions hear every event as it is.
+async fn in_version(
+    tx: &Transaction<'_>,
+    version: &str,
+    (event, id, data): &Event,
+) -> ApiResult<Option<Event>> {
+    let Some(what) = event.strip_prefix("data_source.") else {
+        return Ok(Some((event.clone(), id.clone(), data.clone())));
+    };
+    if version != "2022-06-28" {
+        return Ok(Some((event.clone(), id.clone(), data.clone())));
+    }
+    if !matches!(what, "content_updated" | "schema_updated") {
+        return Ok(None);
+    }
+    let database = data["parent"]["id"].as_str().unwrap_or_default();
+    let row = tx
+        .query_opt(
+            "SELECT parent_type, parent_id FROM databases WHERE id = $1",
+            &[&database],
+        )
+        .await?;
+    let mut data = data.clone();
+    if let Some(row) = row {
+        data["parent"] = database_parent(row.get(0), row.get(1));
+    }
+    Ok(Some((
+        format!("database.{what}"),
+        database.to_owned(),
+        data,
+    )))
+}
+
 /// Enqueues `event` about object `id` (with `data`, none when it is null) for every
-/// verified subscription; returns whether any
+/// verified subscription that hears it, in the subscription's API version (a page event
+/// about a data source's row also sends `data_source.content_updated`); returns whether any
 /// was enqueued (then call `kit.wake_outbox()` after commit). The event names its object's
 /// type before the dot (`page.moved` is about a page, `data_source.created` a data source),
 /// which is the entity type Notion sends.
@@ -43,44 +159,59 @@ pub(crate) async fn emit(
     data: Value,
     author: &str,
 ) -> ApiResult<bool> {
-    let (kind, _) = event.split_once('.').unwrap_or((event, ""));
     let statement = tx
         .prepare_cached(
-            "SELECT id, url, verification_token, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+            "SELECT id, url, verification_token, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),
+                    api_version, event_types
              FROM webhook_subscriptions WHERE verified ORDER BY created_at",
         )
         .await?;
     let rows = tx.query(&statement, &[]).await?;
+    let mut events = Vec::from_iter(row_change(event, id, &data));
+    events.insert(0, (event.to_owned(), id.to_owned(), data));
+    let mut sent = false;
     for row in &rows {
-        let subscription: String = row.get(0);
-        let mut body = json!({
-            "id": ids::new_uuid(),
-            "timestamp": row.get::<_, String>(3),
-            "workspace_id": WORKSPACE_ID,
-            "workspace_name": WORKSPACE_NAME,
-            "subscription_id": subscription,
-            "integration_id": BOT_ID,
-            "type": event,
-            "authors": [{ "id": author, "type": "bot" }],
-            "accessible_by": [{ "id": BOT_ID, "type": "bot" }],
-            "attempt_number": 1,
-            "api_version": API_VERSION,
-            "entity": { "id": id, "type": kind },
-        });
-        if !data.is_null() {
-            body["data"] = data.clone();
+        let version: String = row.get(4);
+        let heard: Option<Vec<String>> = row.get(5);
+        for event in &events {
+            let Some((event, id, data)) = in_version(tx, &version, event).await? else {
+                continue;
+            };
+            if heard.as_ref().is_some_and(|types| !types.contains(&event)) {
+                continue;
+            }
+            let (kind, _) = event.split_once('.').unwrap_or((&event, ""));
+            let subscription: String = row.get(0);
+            let mut body = json!({
+                "id": ids::new_uuid(),
+                "timestamp": row.get::<_, String>(3),
+                "workspace_id": WORKSPACE_ID,
+                "workspace_name": WORKSPACE_NAME,
+                "subscription_id": subscription,
+                "integration_id": BOT_ID,
+                "type": event,
+                "authors": [{ "id": author, "type": "bot" }],
+                "accessible_by": [{ "id": BOT_ID, "type": "bot" }],
+                "attempt_number": 1,
+                "api_version": version,
+                "entity": { "id": id, "type": kind },
+            });
+            if !data.is_null() {
+                body["data"] = data;
+            }
+            let delivery = Delivery::new(
+                format!("subscription:{subscription}"),
+                &event,
+                row.get::<_, String>(1),
+                Signer::Notion,
+                row.get::<_, String>(2),
+                body.to_string(),
+            );
+            outbox::enqueue(tx, &delivery).await?;
+            sent = true;
         }
-        let delivery = Delivery::new(
-            format!("subscription:{subscription}"),
-            event,
-            row.get::<_, String>(1),
-            Signer::Notion,
-            row.get::<_, String>(2),
-            body.to_string(),
-        );
-        outbox::enqueue(tx, &delivery).await?;
     }
-    Ok(!rows.is_empty())
+    Ok(sent)
 }
 
 fn subscription(row: &asym_kit::tokio_postgres::Row) -> Value {
@@ -89,12 +220,55 @@ fn subscription(row: &asym_kit::tokio_postgres::Row) -> Value {
         "url": row.get::<_, String>(1),
         "verified": row.get::<_, bool>(2),
         "created_at": row.get::<_, String>(3),
+        "api_version": row.get::<_, String>(4),
+        "event_types": row.get::<_, Option<Vec<String>>>(5),
     })
 }
 
-const COLUMNS: &str = "id, url, verified, nt(created_at)";
+const COLUMNS: &str = "id, url, verified, nt(created_at), api_version, event_types";
 
-/// `POST /api/admin/webhooks` `{"url"}`: creates a subscription and sends its verification
+/// A subscription's `api_version` (one Notion renders events in; absent: `2025-09-03`) and
+/// `event_types` (Notion's event types; absent: every type) from its creation's body.
+fn choices(body: &serde_json::Map<String, Value>) -> ApiResult<(String, Option<Vec<String>>)> {
+    let version = match body.get("api_version") {
+        None => API_VERSION,
+        Some(v) => v
+            .as_str()
+            .filter(|v| API_VERSIONS.contains(v))
+            .ok_or_else(|| {
+                ApiError::validation(format!(
+                    "body.api_version should be one of {}, instead was `{v}`.",
+                    API_VERSIONS.join(", ")
+                ))
+            })?,
+    };
+    let types = match body.get("event_types") {
+        None => None,
+        Some(Value::Array(types)) if !types.is_empty() => Some(
+            types
+                .iter()
+                .map(|t| {
+                    t.as_str()
+                        .filter(|t| EVENT_TYPES.contains(t))
+                        .map(str::to_owned)
+                        .ok_or_else(|| {
+                            ApiError::validation(format!(
+                                "body.event_types should hold Notion's event types (such as `page.created`), instead held `{t}`."
+                            ))
+                        })
+                })
+                .collect::<ApiResult<Vec<_>>>()?,
+        ),
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "body.event_types should be a non-empty array of event types, instead was `{other}`."
+            )));
+        }
+    };
+    Ok((version.to_owned(), types))
+}
+
+/// `POST /api/admin/webhooks` `{"url", "api_version"?, "event_types"?}`: creates a subscription and sends its verification
 /// request (`{"verification_token": "secret_…"}`, unsigned) to the URL, as Notion does.
 async fn create(State(kit): State<Kit>, body: Bytes) -> Response {
     respond(create_inner(&kit, &body).await, StatusCode::CREATED)
@@ -107,14 +281,15 @@ async fn create_inner(kit: &Kit, body: &[u8]) -> ApiResult<Value> {
         .and_then(Value::as_str)
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
         .ok_or_else(|| ApiError::validation("body.url should be an http(s) URL."))?;
+    let (version, types) = choices(&body)?;
     let id = ids::new_uuid();
     let token = format!("secret_{}", asym_kit::token::random_alnum(43));
     let mut client = kit.db().await?;
     let tx = client.transaction().await?;
     let row = tx
         .query_one(
-            &format!("INSERT INTO webhook_subscriptions (id, url, verification_token) VALUES ($1, $2, $3) RETURNING {COLUMNS}"),
-            &[&id, &url, &token],
+            &format!("INSERT INTO webhook_subscriptions (id, url, verification_token, api_version, event_types) VALUES ($1, $2, $3, $4, $5) RETURNING {COLUMNS}"),
+            &[&id, &url, &token, &version, &types],
         )
         .await?;
     let payload = json!({ "verification_token": token }).to_string();

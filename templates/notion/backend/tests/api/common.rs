@@ -213,11 +213,14 @@ pub(crate) async fn set_capabilities(admin: &Api, changes: Value) -> Value {
 /// Subscribes `receiver` to the clone's webhooks through the admin surface, asserting HTTP
 /// 201; answers the (not yet verified) subscription.
 pub(crate) async fn subscribe(admin: &Api, receiver: &Receiver) -> Value {
-    let url = format!("{}/notion", receiver.url());
-    let reply = admin
-        .post("/api/admin/webhooks", &json!({ "url": url }))
-        .await;
-    reply.expect(201)
+    subscribe_with(admin, receiver, json!({})).await
+}
+
+/// [`subscribe`] with the subscription's `choices` (`api_version`, `event_types`).
+pub(crate) async fn subscribe_with(admin: &Api, receiver: &Receiver, choices: Value) -> Value {
+    let mut body = choices;
+    body["url"] = json!(format!("{}/notion", receiver.url()));
+    admin.post("/api/admin/webhooks", &body).await.expect(201)
 }
 
 /// Answers subscription `id`'s handshake with `token`, as its owner pastes it in Notion.
@@ -231,12 +234,25 @@ pub(crate) async fn verify(admin: &Api, id: &str, token: &str) -> Reply {
 /// A webhook receiver subscribed to the clone and verified (Notion's handshake done): it
 /// hears every event from then on.
 pub(crate) async fn verified_receiver(notion: &asym::Notion) -> Receiver {
+    verified_receiver_with(notion, json!({})).await
+}
+
+/// [`verified_receiver`] for a subscription made with `choices` (`api_version`,
+/// `event_types`).
+pub(crate) async fn verified_receiver_with(notion: &asym::Notion, choices: Value) -> Receiver {
     let receiver = Receiver::start().await;
     let admin = admin(notion);
-    let subscription = subscribe(&admin, &receiver).await;
+    let subscription = subscribe_with(&admin, &receiver, choices).await;
     let handshake = receiver.delivery().await.json();
     let token = handshake["verification_token"].as_str().unwrap();
     let id = subscription["id"].as_str().unwrap();
     verify(&admin, id, token).await.expect(200);
     receiver
+}
+
+/// The next event `receiver` hears, checked to be a `kind` event.
+pub(crate) async fn heard(receiver: &Receiver, kind: &str) -> Value {
+    let event = receiver.delivery().await.json();
+    assert_eq!(event["type"], kind, "{event}");
+    event
 }

@@ -5,7 +5,7 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, PROJECTS, TASK1, TASKS, api, current, invalid, legacy, markdown_text,
+    DATABASE, MEETING, PROJECTS, TASK1, TASKS, api, current, heard, invalid, legacy, markdown_text,
     not_found, patch, plain, post, query_tasks, read, text, verified_receiver,
 };
 
@@ -51,8 +51,9 @@ async fn templates_give_pages_their_properties_and_blocks(notion: asym::Notion) 
         block_types(&api, id).await,
         ["heading_2", "numbered_list_item", "to_do"]
     );
-    let created = receiver.delivery().await.json();
-    assert_eq!(created["type"], "page.created");
+    heard(&receiver, "page.created").await;
+    let row = heard(&receiver, "data_source.content_updated").await;
+    assert_eq!(row["data"]["updated_blocks"][0]["id"], id);
     let applied = receiver.delivery().await.json();
     assert_eq!(applied["type"], "page.content_updated");
     assert_eq!(applied["entity"]["id"], id);

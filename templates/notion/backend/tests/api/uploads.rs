@@ -7,8 +7,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    PROJECTS, TASK1, TASKS, api, comment, invalid, next_page, not_found, patch, post, read,
-    set_properties, tasks_schema, text, update_page,
+    PROJECTS, TASK1, TASKS, admin, api, comment, heard, invalid, next_page, not_found, patch, post,
+    read, set_properties, tasks_schema, text, update_page,
 };
 
 /// One form field: its name, file name, content type and bytes.
@@ -627,4 +627,38 @@ async fn uploads_send_file_upload_events(notion: asym::Notion) {
         failed["data"]["file_import_result"]["error"]["type"],
         "download_error"
     );
+    // Expiry (the admin surface's hour is up now): `file_upload.expired` once, then the
+    // upload answers `expired`; a failed import does not expire.
+    let pending = post(
+        &api,
+        "/v1/file_uploads",
+        &json!({ "mode": "single_part", "filename": "d.txt" }),
+    )
+    .await;
+    let pending_id = pending["id"].as_str().unwrap();
+    heard(&receiver, "file_upload.created").await;
+    let admin = admin(&notion);
+    let expire = |id: &str| format!("/api/admin/file_uploads/{id}/expire");
+    admin
+        .post(&expire(pending_id), &json!({}))
+        .await
+        .expect(200);
+    let expired = heard(&receiver, "file_upload.expired").await;
+    assert_eq!(
+        expired["entity"],
+        json!({ "id": pending_id, "type": "file_upload" })
+    );
+    assert!(expired.get("data").is_none(), "{expired}");
+    let path = format!("/v1/file_uploads/{pending_id}");
+    assert_eq!(read(&api, &path).await["status"], "expired");
+    let external_id = external["id"].as_str().unwrap();
+    admin
+        .post(&expire(external_id), &json!({}))
+        .await
+        .expect(404);
+    // Announced once: the next event is the next upload's.
+    read(&api, "/v1/file_uploads").await;
+    let last = post(&api, "/v1/file_uploads", &json!({ "filename": "e.txt" })).await;
+    let created = heard(&receiver, "file_upload.created").await;
+    assert_eq!(created["entity"]["id"], last["id"]);
 }
