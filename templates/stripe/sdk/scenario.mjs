@@ -985,6 +985,10 @@ await check('quotes: create, listLineItems, update, finalizeQuote, accept, cance
   assert.deepEqual([quote.amount_subtotal, quote.amount_total], [6500, 6500]);
   // The trial leaves the recurring lines out of what is billed upfront.
   assert.deepEqual([quote.computed.upfront.amount_total, quote.computed.recurring.amount_total], [2500, 4000]);
+  // At 2023-08-16 a quote has the fields it had then (no customer_account, billing_mode, …).
+  const old = await stripe.quotes.retrieve(quote.id, {}, { apiVersion: '2023-08-16' });
+  assert.ok(!('customer_account' in old) && !('billing_mode' in old.subscription_data), JSON.stringify(old));
+  assert.ok(!('issuer' in old.invoice_settings) && 'customer_account' in await stripe.quotes.retrieve(quote.id));
   const upfront = await stripe.quotes.listComputedUpfrontLineItems(quote.id);
   assert.deepEqual(upfront.data.map((l) => l.price.id), ['price_SEEDshirt001']);
   const lines = await stripe.quotes.listLineItems(quote.id);

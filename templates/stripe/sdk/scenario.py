@@ -1117,6 +1117,11 @@ def quotes():
     assert [(l.description, l.quantity) for l in lines.data] == [("Asym Pro", 2), ("Asym T-shirt", 1)], lines
     upfront = stripe.Quote.list_computed_upfront_line_items(quote.id)
     assert len(upfront.data) == 2
+    # At 2023-08-16 a quote has the fields it had then (no customer_account, billing_mode, …).
+    old = stripe.Quote.retrieve(quote.id, stripe_version="2023-08-16")
+    assert "customer_account" not in old and "billing_mode" not in old.subscription_data, old
+    assert "issuer" not in old.invoice_settings and old.subscription_data.trial_period_days is None, old
+    assert "customer_account" in stripe.Quote.retrieve(quote.id)
     # Stripe's refusals: accepting a draft; changing an open quote beyond its expiry.
     try:
         stripe.Quote.accept(quote.id)

@@ -33,6 +33,7 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("line_item", "parent", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
     ("subscription", "billing_mode", "2025-06-30"),
+    ("quote", "subscription_data.billing_mode", "2025-06-30"),
     // 2025-09-30.clover (the SDKs' `promotion[coupon]` and `Discount.source`): a promotion
     // code's `promotion` and a discount's `source` name its coupon.
     ("promotion_code", "promotion", "2025-09-30"),
@@ -81,6 +82,16 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
     ("payment_method", &["allow_redisplay", "card.display_brand"]),
     ("price", &["recurring.meter", "recurring.trial_period_days"]),
     ("product", &["attributes", "type"]),
+    (
+        "quote",
+        &[
+            "automatic_tax.liability",
+            "automatic_tax.provider",
+            "customer_account",
+            "invoice_settings.issuer",
+            "subscription_data.metadata",
+        ],
+    ),
     ("refund", &["destination_details"]),
     ("setup_intent", &["payment_method_configuration_details"]),
     (

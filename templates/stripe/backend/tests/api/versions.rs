@@ -1,6 +1,7 @@
 //! Answers in the shape of the request's `Stripe-Version`.
 
 use reqwest::Method;
+use serde_json::Value;
 
 use crate::common::{Api, data, id};
 
@@ -109,5 +110,39 @@ async fn an_older_version_gets_no_field_it_did_not_have_and_a_newer_one_keeps_th
             sub["items"]["data"][0]["price"]["recurring"]["interval"],
             "month"
         );
+    }
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_quote_at_an_older_version_has_only_the_fields_it_had_then(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let form = [
+        ("customer", "cus_SEEDalice00001"),
+        ("line_items[0][price]", "price_SEEDproMonth1"),
+    ];
+    let quote = api.ok("/v1/quotes", &form).await;
+    let path = format!("/v1/quotes/{}", id(&quote));
+    // (the object holding the field, the field), as stripe-node 13 (2023-08-16) types a quote.
+    let fields = [
+        ("", "customer_account"),
+        ("/automatic_tax", "liability"),
+        ("/automatic_tax", "provider"),
+        ("/invoice_settings", "issuer"),
+        ("/subscription_data", "billing_mode"),
+        ("/subscription_data", "metadata"),
+    ];
+    for (version, kept) in [("2023-08-16", false), ("2024-06-20", true)] {
+        let header = [("Stripe-Version", version)];
+        let (status, got, _) = api.send(Method::GET, &path, &[], &header).await;
+        assert_eq!(status, 200, "{got}");
+        let (_, listed, _) = api.send(Method::GET, "/v1/quotes", &[], &header).await;
+        assert_eq!(listed["data"][0], got, "a list is shaped as a retrieve");
+        for (parent, field) in fields {
+            let holder = got.pointer(parent).expect("the parent object is answered");
+            let had = holder.get(field).is_some();
+            assert_eq!(had, kept, "{parent}/{field} at {version}: {got}");
+        }
+        assert_eq!(got["subscription_data"]["trial_period_days"], Value::Null);
+        assert_eq!(got["automatic_tax"]["enabled"], false);
     }
 }
