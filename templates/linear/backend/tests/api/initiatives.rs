@@ -449,17 +449,12 @@ async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
 async fn projects_and_initiatives_have_external_links(linear: asym::Linear) {
     let api = client(&linear);
     let fields = "id url label sortOrder creator { id } project { id } initiative { id }";
-    let create = crate::create_text(
-        "entityExternalLinkCreate",
-        "EntityExternalLinkCreateInput",
-        "entityExternalLink",
-        fields,
-    );
+    let writes = crate::Writes::new(&api, "EntityExternalLink", "entityExternalLink", fields);
     let launch = "f0000000-0000-4000-8000-000000000001";
     let ship = "91000000-0000-4000-8000-000000000001";
     let input = json!({"url": "https://example.com/spec", "label": "Spec", "projectId": launch,
                        "sortOrder": 1});
-    let link = mutate(&api, &create, json!({ "input": input })).await["entityExternalLink"].clone();
+    let link = writes.create(input).await;
     assert_fields(
         &link,
         &json!({"url": "https://example.com/spec", "label": "Spec", "sortOrder": 1,
@@ -468,7 +463,7 @@ async fn projects_and_initiatives_have_external_links(linear: asym::Linear) {
     let id = link["id"].as_str().unwrap().to_owned();
     let of_initiative = json!({"url": "https://example.com/okrs", "label": "OKRs",
                                "initiativeId": ship});
-    mutate(&api, &create, json!({ "input": of_initiative })).await;
+    writes.create(of_initiative).await;
     let read = with_id(
         &api,
         &format!("query($id: String!) {{ entityExternalLink(id: $id) {{ {fields} }} }}"),
@@ -493,24 +488,13 @@ async fn projects_and_initiatives_have_external_links(linear: asym::Linear) {
         ["OKRs"]
     );
 
-    let update = crate::update_text(
-        "entityExternalLinkUpdate",
-        "EntityExternalLinkUpdateInput",
-        "entityExternalLink",
-        "label url",
-    );
-    let changed = mutate(
-        &api,
-        &update,
-        json!({"id": id, "input": {"label": "Design spec"}}),
-    )
-    .await;
-    assert_eq!(changed["entityExternalLink"]["label"], "Design spec");
+    let changed = writes.update(&id, json!({"label": "Design spec"})).await;
+    assert_eq!(changed["label"], "Design spec");
 
     let one_parent = "Exactly one of projectId or initiativeId must be defined.";
     crate::refused_inputs_as(
         &api,
-        &create,
+        &writes.create_doc,
         [
             (
                 json!({"url": "https://example.com", "label": "Both", "projectId": launch,

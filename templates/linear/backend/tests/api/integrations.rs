@@ -160,15 +160,10 @@ async fn there_are_no_external_users(linear: asym::Linear) {
 async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear) {
     let api = client(&linear);
     let fields = "id name type color position description indefinite archivedAt";
-    let create = crate::create_text(
-        "projectStatusCreate",
-        "ProjectStatusCreateInput",
-        "status",
-        fields,
-    );
+    let writes = crate::Writes::new(&api, "ProjectStatus", "status", fields);
     let input = json!({"name": "Review", "type": "started", "color": "#aa00ff", "position": 2.5,
                        "description": "Waiting on sign-off"});
-    let made = mutate(&api, &create, json!({ "input": input })).await["status"].clone();
+    let made = writes.create(input).await;
     crate::assert_fields(
         &made,
         &json!({"name": "Review", "type": "started", "color": "#aa00ff", "position": 2.5,
@@ -181,19 +176,8 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
     };
     assert!(names(&ask(&api, listed).await).contains(&"Review".to_owned()));
 
-    let update = crate::update_text(
-        "projectStatusUpdate",
-        "ProjectStatusUpdateInput",
-        "status",
-        fields,
-    );
-    let changed = mutate(
-        &api,
-        &update,
-        json!({"id": id, "input": {"name": "In review", "indefinite": true}}),
-    )
-    .await["status"]
-        .clone();
+    let input = json!({"name": "In review", "indefinite": true});
+    let changed = writes.update(&id, input).await;
     assert_eq!(
         (&changed["name"], &changed["indefinite"]),
         (&json!("In review"), &json!(true))
@@ -224,7 +208,7 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
 
     crate::refused_inputs_as(
         &api,
-        &create,
+        &writes.create_doc,
         [
             (
                 json!({"name": " ", "type": "started", "color": "#aa00ff", "position": 1}),
@@ -241,7 +225,7 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
     .await;
     crate::missing(
         &api,
-        &update,
+        &writes.update_doc,
         json!({"id": "nope", "input": {"name": "x"}}),
         "ProjectStatus",
     )

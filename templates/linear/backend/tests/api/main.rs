@@ -220,6 +220,45 @@ pub(crate) fn update_text(field: &str, input_type: &str, key: &str, fields: &str
     )
 }
 
+/// A resource's `…Create(input:)` and `…Update(id:, input:)` mutations of `Type`
+/// ([`create_text`], [`update_text`]), selecting `fields` of the payload's `key`.
+pub(crate) struct Writes<'a> {
+    api: &'a Api,
+    key: &'a str,
+    /// The create mutation's text.
+    pub(crate) create_doc: String,
+    /// The update mutation's text.
+    pub(crate) update_doc: String,
+}
+
+impl<'a> Writes<'a> {
+    /// The writes of type `ty` (`ProjectRelation`: `projectRelationCreate`,
+    /// `ProjectRelationCreateInput`, …) through `api`.
+    pub(crate) fn new(api: &'a Api, ty: &str, key: &'a str, fields: &str) -> Self {
+        let field = format!("{}{}", ty[..1].to_lowercase(), &ty[1..]);
+        let text = |write: &str| (format!("{field}{write}"), format!("{ty}{write}Input"));
+        let (create, create_input) = text("Create");
+        let (update, update_input) = text("Update");
+        Self {
+            api,
+            key,
+            create_doc: create_text(&create, &create_input, key, fields),
+            update_doc: update_text(&update, &update_input, key, fields),
+        }
+    }
+
+    /// Creates one of `input`, which must succeed: the payload's `key`.
+    pub(crate) async fn create(&self, input: Value) -> Value {
+        mutate(self.api, &self.create_doc, json!({ "input": input })).await[self.key].clone()
+    }
+
+    /// Updates `id` with `input`, which must succeed: the payload's `key`.
+    pub(crate) async fn update(&self, id: impl Serialize, input: Value) -> Value {
+        let variables = json!({ "id": id, "input": input });
+        mutate(self.api, &self.update_doc, variables).await[self.key].clone()
+    }
+}
+
 /// Runs `mutation` (of one field) and answers its payload, which must report success.
 pub(crate) async fn mutate(api: &Api, mutation: &str, variables: Value) -> Value {
     let got = query(api, mutation, variables).await;

@@ -5,7 +5,7 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ask, assert_filtered, client, create_text, delete_payload, mutate, not_found,
+    ADA, Writes, ask, assert_filtered, client, create_text, delete_payload, mutate, not_found,
     refused_inputs_as, with_id,
 };
 
@@ -23,15 +23,8 @@ const OF_LAUNCH: &str =
 #[asym::clone("linear", seed = "basic")]
 async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
     let api = client(&linear);
-    let create = create_text(
-        "projectLabelCreate",
-        "ProjectLabelCreateInput",
-        "projectLabel",
-        FIELDS,
-    );
-    let made = async |input: Value| {
-        mutate(&api, &create, json!({ "input": input })).await["projectLabel"].clone()
-    };
+    let writes = Writes::new(&api, "ProjectLabel", "projectLabel", FIELDS);
+    let made = async |input: Value| writes.create(input).await;
     let size = made(json!({"name": "Size", "isGroup": true})).await;
     let large = made(json!({"name": "Large", "parentId": size["id"], "color": "#ff0000"})).await;
     let customer =
@@ -181,7 +174,7 @@ async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
     // Linear's validators; an unknown parent is not found; teams' labels are not merged.
     refused_inputs_as(
         &api,
-        &create,
+        &writes.create_doc,
         [
             (
                 json!({"name": " "}),
@@ -218,15 +211,8 @@ const SHIP_V1: &str = "8c2d4e6f8a0b";
 #[asym::clone("linear", seed = "basic")]
 async fn initiative_labels_group_filter_and_label_initiatives(linear: asym::Linear) {
     let api = client(&linear);
-    let create = create_text(
-        "initiativeLabelCreate",
-        "InitiativeLabelCreateInput",
-        "initiativeLabel",
-        FIELDS,
-    );
-    let made = async |input: Value| {
-        mutate(&api, &create, json!({ "input": input })).await["initiativeLabel"].clone()
-    };
+    let writes = Writes::new(&api, "InitiativeLabel", "initiativeLabel", FIELDS);
+    let made = async |input: Value| writes.create(input).await;
     let theme = made(json!({"name": "Theme", "isGroup": true})).await;
     let growth = made(json!({"name": "Growth", "parentId": theme["id"]})).await;
     let id = |label: &Value| label["id"].as_str().unwrap().to_owned();

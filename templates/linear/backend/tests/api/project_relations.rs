@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, ENG, ask, assert_filtered, client, create_text, delete_payload, missing, mutate,
-    not_found, refused_inputs_as, update_text, with_id,
+    ADA, ENG, Writes, ask, assert_filtered, client, delete_payload, missing, mutate, not_found,
+    refused_inputs_as, with_id,
 };
 
 /// Launch, the seeded project, and its milestone GA.
@@ -29,16 +29,11 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
         .as_str()
         .unwrap()
         .to_owned();
-    let create = create_text(
-        "projectRelationCreate",
-        "ProjectRelationCreateInput",
-        "projectRelation",
-        FIELDS,
-    );
+    let writes = Writes::new(&api, "ProjectRelation", "projectRelation", FIELDS);
     // Launch's GA milestone ends before the docs site starts: Launch blocks it.
     let input = json!({"projectId": LAUNCH, "relatedProjectId": docs, "type": "dependency",
         "anchorType": "milestone", "projectMilestoneId": GA, "relatedAnchorType": "start"});
-    let created = mutate(&api, &create, json!({ "input": input })).await["projectRelation"].clone();
+    let created = writes.create(input).await;
     let id = created["id"].as_str().unwrap().to_owned();
     assert_eq!(
         (
@@ -135,7 +130,7 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
     };
     refused_inputs_as(
         &api,
-        &create,
+        &writes.create_doc,
         [
             (
                 from(json!({})),
@@ -172,31 +167,24 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
     .await;
 
     // Updated to end at the project's end; deleted, it is gone from both projects.
-    let update = update_text(
-        "projectRelationUpdate",
-        "ProjectRelationUpdateInput",
-        "projectRelation",
-        FIELDS,
-    );
-    let updated = mutate(
-        &api,
-        &update,
-        json!({"id": id, "input": {"anchorType": "end", "projectMilestoneId": null}}),
-    )
-    .await["projectRelation"]
-        .clone();
+    let updated = writes
+        .update(
+            &id,
+            json!({"anchorType": "end", "projectMilestoneId": null}),
+        )
+        .await;
     assert_eq!(updated["anchorType"], "end");
     assert!(updated["projectMilestone"].is_null(), "{updated}");
     missing(
         &api,
-        &update,
+        &writes.update_doc,
         json!({"id": "nope", "input": {"anchorType": "end"}}),
         "ProjectRelation",
     )
     .await;
     missing(
         &api,
-        &update,
+        &writes.update_doc,
         json!({"id": id, "input": {"relatedProjectMilestoneId": "nope"}}),
         "ProjectMilestone",
     )

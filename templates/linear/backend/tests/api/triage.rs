@@ -6,8 +6,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, BEN, ENG, ask, client, create_text, delete_payload, missing, mutate, not_found,
-    refused_inputs_as, update_text, with_id,
+    ADA, BEN, ENG, Writes, ask, client, delete_payload, missing, not_found, refused_inputs_as,
+    with_id,
 };
 
 /// A triage responsibility as @linear/sdk's fragment selects it, with its current user.
@@ -21,16 +21,10 @@ const OF_TEAM: &str =
 #[asym::clone("linear", seed = "basic")]
 async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: asym::Linear) {
     let api = client(&linear);
-    let create = create_text(
-        "triageResponsibilityCreate",
-        "TriageResponsibilityCreateInput",
-        "triageResponsibility",
-        FIELDS,
-    );
+    let writes = Writes::new(&api, "TriageResponsibility", "triageResponsibility", FIELDS);
     let input = json!({"teamId": ENG, "action": "assign",
         "manualSelection": {"userIds": [ADA, BEN], "assignmentIndex": 1}});
-    let created = mutate(&api, &create, json!({ "input": input })).await;
-    let responsibility = &created["triageResponsibility"];
+    let responsibility = &writes.create(input).await;
     let id = responsibility["id"].as_str().unwrap().to_owned();
     assert_eq!(responsibility["action"], "assign");
     assert_eq!(
@@ -72,7 +66,7 @@ async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: a
     // assign or notify; the users and the team exist; the clone has no time schedules.
     refused_inputs_as(
         &api,
-        &create,
+        &writes.create_doc,
         [
             (
                 json!({"teamId": ENG, "action": "notify"}),
@@ -106,26 +100,13 @@ async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: a
     .await;
 
     // Updated: it notifies one user, who is then the current one.
-    let update = update_text(
-        "triageResponsibilityUpdate",
-        "TriageResponsibilityUpdateInput",
-        "triageResponsibility",
-        FIELDS,
-    );
-    let updated = mutate(
-        &api,
-        &update,
-        json!({"id": id, "input": {"action": "notify", "manualSelection": {"userIds": [ADA]}}}),
-    )
-    .await;
-    assert_eq!(updated["triageResponsibility"]["action"], "notify");
-    assert_eq!(
-        updated["triageResponsibility"]["currentUser"]["id"], ADA,
-        "{updated}"
-    );
+    let input = json!({"action": "notify", "manualSelection": {"userIds": [ADA]}});
+    let updated = writes.update(&id, input).await;
+    assert_eq!(updated["action"], "notify");
+    assert_eq!(updated["currentUser"]["id"], ADA, "{updated}");
     missing(
         &api,
-        &update,
+        &writes.update_doc,
         json!({"id": "nope", "input": {"action": "notify"}}),
         "TriageResponsibility",
     )
