@@ -5,7 +5,7 @@ use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, admin, anonymous, api, b64, created, delete, each, error, fetch, fields,
+    REPO, admin, anonymous, api, b64, created, delete, delivered, each, error, fetch, fields,
 };
 
 /// Commits `.github/workflows/{file}` with `text` to main.
@@ -70,10 +70,7 @@ async fn a_dispatch_queues_a_run_that_the_admin_route_completes(gh: asym::GitHub
                  "events": ["workflow_dispatch", "workflow_run"] }),
     )
     .await;
-    assert_eq!(
-        receiver.delivery().await.header("x-github-event"),
-        Some("ping")
-    );
+    delivered(&receiver, "ping").await;
     workflow(&api, "ci.yml", "name: CI\non: push\n").await;
     workflow(
         &api,
@@ -113,11 +110,7 @@ async fn a_dispatch_queues_a_run_that_the_admin_route_completes(gh: asym::GitHub
         )
         .await;
     assert_eq!(reply.status, 204, "{}", reply.body);
-    let dispatched = receiver.delivery().await;
-    assert_eq!(
-        dispatched.header("x-github-event"),
-        Some("workflow_dispatch")
-    );
+    let dispatched = delivered(&receiver, "workflow_dispatch").await;
     assert_eq!(dispatched.json()["inputs"], json!({ "env": "prod" }));
     assert_eq!(dispatched.json()["ref"], "refs/heads/main");
     let requested = receiver.delivery().await.json();

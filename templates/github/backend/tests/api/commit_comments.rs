@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, comment_at, count, created, delete, edit_comment, error, fetch,
-    fields, listen, names, not_found, rels, reviewer,
+    MAIN_SHA, REPO, api, code, comment_at, count, created, delete, delivered, edit_comment, error,
+    fetch, fields, listen, names, not_found, rels, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -29,8 +29,7 @@ async fn commit_comments(gh: asym::GitHub) {
         ),
         json!(["Nice", "README.md", 1, null, MAIN_SHA, "octocat"])
     );
-    let delivery = receiver.delivery().await;
-    assert_eq!(delivery.header("x-github-event"), Some("commit_comment"));
+    let delivery = delivered(&receiver, "commit_comment").await;
     assert_eq!(
         fields(
             &delivery.json(),

@@ -2,7 +2,7 @@
 
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
-use asym_kit::testing::{Api, Receiver, Reply};
+use asym_kit::testing::{Api, Received, Receiver, Reply};
 use serde_json::{Value, json};
 
 /// The fixture repository.
@@ -234,6 +234,13 @@ pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The next delivery `receiver` takes, which must be the event `event` (`X-GitHub-Event`).
+pub(crate) async fn delivered(receiver: &Receiver, event: &str) -> Received {
+    let got = receiver.delivery().await;
+    assert_eq!(got.header("x-github-event"), Some(event));
+    got
+}
+
 /// A receiver for the fixture repository's hook subscribed (as the caller of `api`) to
 /// `events`, its ping taken (and checked to be one).
 pub(crate) async fn listen(api: &Api, events: &[&str]) -> Receiver {
@@ -245,8 +252,7 @@ pub(crate) async fn listen(api: &Api, events: &[&str]) -> Receiver {
         &json!({ "config": config, "events": events }),
     )
     .await;
-    let ping = receiver.delivery().await;
-    assert_eq!(ping.header("x-github-event"), Some("ping"));
+    delivered(&receiver, "ping").await;
     receiver
 }
 
@@ -258,9 +264,7 @@ pub(crate) async fn next<const N: usize>(
     pointers: [&str; N],
     expected: Value,
 ) -> Value {
-    let got = receiver.delivery().await;
-    assert_eq!(got.header("x-github-event"), Some(event));
-    let payload = got.json();
+    let payload = delivered(receiver, event).await.json();
     assert_eq!(payload["action"], action, "{payload}");
     assert_eq!(fields(&payload, pointers), expected, "{payload}");
     payload

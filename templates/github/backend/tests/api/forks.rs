@@ -6,8 +6,8 @@ use asym_kit::testing::{Api, Reply};
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, app, count, create_pull, create_ref, created, error, fetch, listen, names,
-    new_repo, reviewer, updated,
+    MAIN_SHA, REPO, api, app, count, create_pull, create_ref, created, delivered, error, fetch,
+    listen, names, new_repo, reviewer, updated,
 };
 
 /// `POST …/forks` of the fixture repository with `body`, as the caller of `api`.
@@ -28,8 +28,7 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
     assert_eq!(fork["parent"]["full_name"], "acme/hello-world");
     assert_eq!(fork["source"]["full_name"], "acme/hello-world");
     assert_eq!(fork["permissions"]["admin"], true);
-    let event = receiver.delivery().await;
-    assert_eq!(event.header("x-github-event"), Some("fork"));
+    let event = delivered(&receiver, "fork").await;
     assert_eq!(event.json()["forkee"]["full_name"], "hubot/hello-world");
     assert_eq!(event.json()["repository"]["full_name"], "acme/hello-world");
     assert_eq!(event.json()["sender"]["login"], "hubot");

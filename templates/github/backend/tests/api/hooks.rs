@@ -7,8 +7,8 @@ use asym_kit::testing::{Received, Receiver};
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, admin, api, b64, code, count, create_ref, created, delete, fetch, fields,
-    listen, names, next, reviewer, updated,
+    MAIN_SHA, REPO, admin, api, b64, code, count, create_ref, created, delete, delivered, fetch,
+    fields, listen, names, next, reviewer, updated,
 };
 
 fn verify(delivery: &Received, secret: &str) {
@@ -59,8 +59,7 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
         &json!({ "body": "me too" }),
     )
     .await;
-    let comment = receiver.delivery().await;
-    assert_eq!(comment.header("x-github-event"), Some("issue_comment"));
+    let comment = delivered(&receiver, "issue_comment").await;
     assert_eq!(comment.json()["comment"]["body"], "me too");
     api.put(
         &format!("{REPO}/contents/pushed.txt"),
@@ -68,8 +67,7 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
     )
     .await
     .expect(201);
-    let push = receiver.delivery().await;
-    assert_eq!(push.header("x-github-event"), Some("push"));
+    let push = delivered(&receiver, "push").await;
     let push = push.json();
     assert_eq!(
         (push["ref"].as_str(), push["before"].as_str()),
@@ -83,10 +81,7 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
         &json!({ "state": "success" }),
     )
     .await;
-    assert_eq!(
-        receiver.delivery().await.header("x-github-event"),
-        Some("status")
-    );
+    delivered(&receiver, "status").await;
     // Events the hook does not subscribe to are not sent.
     created(&api, &format!("{REPO}/labels"), &json!({ "name": "quiet" })).await;
     assert!(receiver.next(Duration::from_millis(300)).await.is_none());
@@ -436,8 +431,7 @@ async fn a_hook_test_sends_the_latest_push(gh: asym::GitHub) {
     let hooks = fetch(&api, &format!("{REPO}/hooks")).await;
     let [tests, other_tests] = [0, 1].map(|i| format!("{REPO}/hooks/{}/tests", hooks[i]["id"]));
     assert_eq!(api.post(&tests, &json!({})).await.status, 204);
-    let push = receiver.delivery().await;
-    assert_eq!(push.header("x-github-event"), Some("push"));
+    let push = delivered(&receiver, "push").await;
     assert_eq!(
         fields(
             &push.json(),

@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, delete, each, fetch, fields, listen, not_found, release, reviewer,
-    updated,
+    MAIN_SHA, REPO, api, code, delete, delivered, each, fetch, fields, listen, not_found, release,
+    reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -53,12 +53,10 @@ async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(g
     // The tag is a ref at the target, announced as a push; then created, published, released.
     let tag = fetch(&api, &format!("{REPO}/git/ref/tags/v1.0.0")).await;
     assert_eq!(tag["object"]["sha"], MAIN_SHA);
-    let push = receiver.delivery().await;
-    assert_eq!(push.header("x-github-event"), Some("push"));
+    let push = delivered(&receiver, "push").await;
     assert_eq!(push.json()["ref"], "refs/tags/v1.0.0");
     for action in ["created", "published", "released"] {
-        let delivery = receiver.delivery().await;
-        assert_eq!(delivery.header("x-github-event"), Some("release"));
+        let delivery = delivered(&receiver, "release").await;
         let body = delivery.json();
         assert_eq!(
             (body["action"].as_str(), &body["release"]["id"]),

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::common::{REPO, anonymous, api, app, error, fetch, listen, names, reviewer};
+use crate::common::{REPO, anonymous, api, app, delivered, error, fetch, listen, names, reviewer};
 
 /// `application/vnd.github.star+json`, as PyGithub's `get_stargazers_with_dates` asks.
 const STAR_JSON: &str = "application/vnd.github.v3.star+json";
@@ -18,13 +18,11 @@ async fn stars_are_given_checked_listed_counted_announced_and_taken_back(gh: asy
     assert_eq!(fetch(&owner, REPO).await["stargazers_count"], 0);
 
     owner.put(starred, &json!(null)).await.expect(204);
-    let star = receiver.delivery().await;
-    assert_eq!(star.header("x-github-event"), Some("star"));
+    let star = delivered(&receiver, "star").await;
     assert_eq!(star.json()["action"], "created");
     assert!(star.json()["starred_at"].is_string());
     assert_eq!(star.json()["sender"]["login"], "octocat");
-    let watch = receiver.delivery().await;
-    assert_eq!(watch.header("x-github-event"), Some("watch"));
+    let watch = delivered(&receiver, "watch").await;
     assert_eq!(watch.json()["action"], "started");
     assert_eq!(watch.json()["repository"]["stargazers_count"], 1);
     // Starring again changes nothing and announces nothing.
