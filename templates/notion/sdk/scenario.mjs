@@ -869,6 +869,24 @@ if (process.env.ASYM_ADMIN_SECRET) {
     await admin("DELETE", `webhooks/${old}`);
   }));
 
+  await scenario("2026-03-11: a subscription on 2026-03-11 hears events in that version", () => withReceiver(async (url, received, until) => {
+    const subscription = await admin("POST", "webhooks", { url, api_version: "2026-03-11", event_types: ["page.created"] });
+    assert.equal(subscription.api_version, "2026-03-11");
+    const handshake = await until((d) => JSON.parse(d.body).verification_token);
+    const { verification_token } = JSON.parse(handshake.body);
+    await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
+    const page = await current.pages.create({ parent: { data_source_id: TASKS }, properties: { Name: { title: text("heard in 2026") } } });
+    const delivery = await until((d) => JSON.parse(d.body).type === "page.created");
+    assert.ok(delivery, "page.created came");
+    assert.ok(await verifyWebhookSignature({ body: delivery.body, signature: delivery.headers["x-notion-signature"], verificationToken: verification_token }));
+    const event = JSON.parse(delivery.body);
+    assert.equal(event.api_version, "2026-03-11");
+    assert.deepEqual(event.entity, { id: page.id, type: "page" });
+    // Only the chosen type: no data_source.content_updated for the new row.
+    assert.ok(!received.some((d) => JSON.parse(d.body).type === "data_source.content_updated"));
+    await admin("DELETE", `webhooks/${subscription.id}`);
+  }));
+
   await scenario("rate limit: rate_limited with Retry-After, the SDK's retry waits it out", async () => {
     const once = new Client({ auth, baseUrl, retry: false, logger: () => {} });
     await admin("POST", "rate-limit", { enabled: true });

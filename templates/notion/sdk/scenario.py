@@ -908,6 +908,26 @@ def webhooks_rows_moves_expiry_and_legacy_subscriptions():
 
 
 @scenario
+def version_2026_03_11_subscription_hears_its_version():
+    if not ADMIN_SECRET:
+        return
+    with Receiver() as hook:
+        subscription = admin(
+            "POST", "webhooks", {"url": hook.url, "api_version": "2026-03-11", "event_types": ["page.created"]}
+        )
+        assert subscription["api_version"] == "2026-03-11", subscription
+        token = json.loads(hook.next()[1])["verification_token"]
+        admin("POST", f"webhooks/{subscription['id']}/verify", {"verification_token": token})
+        page = current.pages.create(parent={"data_source_id": TASKS}, properties={"Name": {"title": text("heard 2026")}})
+        headers, body = hook.next()
+        event = json.loads(body)
+        assert event["type"] == "page.created" and event["entity"] == {"id": page["id"], "type": "page"}, event
+        assert event["api_version"] == "2026-03-11", event
+        assert signed(body, headers["X-Notion-Signature"], token), headers
+        admin("DELETE", f"webhooks/{subscription['id']}")
+
+
+@scenario
 def rate_limited_and_retried():
     if not ADMIN_SECRET:
         return

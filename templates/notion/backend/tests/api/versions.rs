@@ -121,3 +121,48 @@ async fn versions_between_and_after(notion: asym::Notion) {
     let message = invalid(with("2027-01-01").get("/v1/users/me").await);
     assert!(message.contains("2026-03-11"), "{message}");
 }
+
+/// Whether `value` holds an `archived` key at any depth.
+fn holds_archived(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key("archived") || map.values().any(holds_archived),
+        Value::Array(items) => items.iter().any(holds_archived),
+        _ => false,
+    }
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn nested_answers_and_events_follow_2026(notion: asym::Notion) {
+    let new = current(&notion);
+    assert!(holds_archived(&json!({ "a": [{ "archived": false }] })));
+    // An async task's result, a view query's pages, a moved page: no `archived` at any depth.
+    let body =
+        json!({ "parent": { "page_id": MEETING }, "markdown": "# Later", "allow_async": true });
+    let task_id = new.post("/v1/pages", &body).await.expect(202)["id"].clone();
+    let done = read(
+        &new,
+        &format!("/v1/async_tasks/{}", task_id.as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(done["result"]["object"], "page", "{done}");
+    let views = read(&new, &format!("/v1/views?data_source_id={TASKS}")).await;
+    let view = views["results"][0]["id"].as_str().unwrap().to_owned();
+    let results = post(&new, &format!("/v1/views/{view}/queries"), &json!({})).await;
+    let moved = post(
+        &new,
+        &format!("/v1/pages/{}/move", done["result"]["id"].as_str().unwrap()),
+        &json!({ "parent": { "page_id": crate::common::PROJECTS } }),
+    )
+    .await;
+    for answer in [&done, &results, &moved] {
+        assert!(!holds_archived(answer), "{answer}");
+    }
+    // A subscription on 2026-03-11 hears its events in that version.
+    let receiver =
+        crate::common::verified_receiver_with(&notion, json!({ "api_version": "2026-03-11" }))
+            .await;
+    task(&new, "Heard in 2026", json!({})).await;
+    let created = crate::common::heard(&receiver, "page.created").await;
+    assert_eq!(created["api_version"], "2026-03-11");
+    assert!(!holds_archived(&created), "{created}");
+}
