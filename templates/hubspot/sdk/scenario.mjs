@@ -874,4 +874,24 @@ await check('settings users: listed and paged, roles and teams, a user created w
   await rejects(users.usersApi.getById(created.id), 404, 'OBJECT_NOT_FOUND');
 });
 
+await check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and an unknown subscription refused", async () => {
+  const prefs = hubspot.communicationPreferences;
+  const definitions = (await prefs.definitionApi.getPage()).subscriptionDefinitions;
+  const marketing = definitions.find((d) => d.name === 'Marketing Information');
+  assert.equal(marketing.isDefault, true);
+  const email = `node-prefs-${run}@example.com`;
+  const before = await prefs.statusApi.getEmailStatus(email);
+  assert.equal(before.recipient, email);
+  assert.ok(before.subscriptionStatuses.every((s) => s.status === 'NOT_SUBSCRIBED'));
+  const subscribed = await prefs.statusApi.subscribe({ emailAddress: email, subscriptionId: marketing.id, legalBasis: 'LEGITIMATE_INTEREST_CLIENT', legalBasisExplanation: 'A customer' });
+  assert.equal(subscribed.status, 'SUBSCRIBED');
+  assert.equal(subscribed.sourceOfStatus, 'SUBSCRIPTION_STATUS');
+  const after = await prefs.statusApi.getEmailStatus(email);
+  assert.equal(after.subscriptionStatuses.find((s) => s.id === marketing.id).status, 'SUBSCRIBED');
+  assert.equal((await prefs.statusApi.unsubscribe({ emailAddress: email, subscriptionId: marketing.id })).status, 'NOT_SUBSCRIBED');
+  const refused = await rejects(prefs.statusApi.subscribe({ emailAddress: email, subscriptionId: marketing.id }), 400, 'VALIDATION_ERROR');
+  assert.equal(refused.body.message, 'You cannot subscribe an unsubscribed address.');
+  await rejects(prefs.statusApi.subscribe({ emailAddress: email, subscriptionId: '999' }), 400, 'VALIDATION_ERROR');
+});
+
 finish('node @hubspot/api-client');

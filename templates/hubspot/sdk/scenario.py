@@ -41,6 +41,7 @@ from hubspot.crm.imports import ApiException as ImportsApiException
 from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput, PipelineStagePatchInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
+from hubspot.communication_preferences import ApiException as PreferencesApiException, PublicUpdateSubscriptionStatusRequest
 from hubspot.settings.users import ApiException as UsersApiException, PublicUserUpdate, UserProvisionRequest
 from hubspot.utils.oauth import get_auth_url
 from hubspot.utils.signature import Signature
@@ -1202,6 +1203,33 @@ def settings_users():
         assert err.status == 404 and json.loads(err.body)["category"] == "OBJECT_NOT_FOUND", err
 
 
+def communication_preferences():
+    prefs = client.communication_preferences
+    definitions = prefs.definition_api.get_page().subscription_definitions
+    marketing = next(d for d in definitions if d.name == "Marketing Information")
+    service = next(d for d in definitions if d.name == "Customer Service Communication")
+    email = f"py-prefs-{run}@example.com"
+    before = prefs.status_api.get_email_status(email)
+    assert before.recipient == email and {s.status for s in before.subscription_statuses} == {"NOT_SUBSCRIBED"}, before
+    subscribed = prefs.status_api.subscribe(PublicUpdateSubscriptionStatusRequest(
+        email_address=email, subscription_id=marketing.id, legal_basis="CONSENT_WITH_NOTICE",
+        legal_basis_explanation="Signed up on the site"))
+    assert subscribed.status == "SUBSCRIBED" and subscribed.legal_basis == "CONSENT_WITH_NOTICE", subscribed
+    after = {s.id: s.status for s in prefs.status_api.get_email_status(email.upper()).subscription_statuses}
+    assert after[marketing.id] == "SUBSCRIBED" and after[service.id] == "NOT_SUBSCRIBED", after
+    assert prefs.status_api.unsubscribe(PublicUpdateSubscriptionStatusRequest(
+        email_address=email, subscription_id=marketing.id)).status == "NOT_SUBSCRIBED"
+    for call, text in [
+        (prefs.status_api.subscribe, "You cannot subscribe an unsubscribed address."),
+        (prefs.status_api.unsubscribe, "already unsubscribed"),
+    ]:
+        try:
+            call(PublicUpdateSubscriptionStatusRequest(email_address=email, subscription_id=marketing.id))
+            raise AssertionError(f"expected 400: {text}")
+        except PreferencesApiException as err:
+            assert err.status == 400 and text in json.loads(err.body)["message"], err.body
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1234,4 +1262,5 @@ check("oauth expiry: an access token refused with 401 EXPIRED_AUTHENTICATION onc
 check("timeline: an event template with tokens (developer API key), events on a contact by id and (batch) by email, read, detail, rendered; an enumeration token sets the contact's property; a bad token value refused", timeline)
 check("exports: a VIEW export of contacts filtered by email, COMPLETE with a result URL whose CSV holds the one contact", exports)
 check("settings users: listed and paged, roles and teams, a user created with a role and teams (an owner too), read by email, its role and teams replaced, a taken email, a bad address and an unknown role refused, removed", settings_users)
+check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -16,6 +16,7 @@
 //! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
 //! | `/settings/v3/users` (users, roles, teams) | `users` |
+//! | `/communication-preferences/v3` (subscription types, an address's statuses) | `preferences` |
 //! | `/crm/v3/exports/export/async` (CSV exports), their files | `exports` |
 //! | `/integrators/timeline/v3` (event templates and tokens, events) | `timeline::templates`, `timeline::events` |
 //! | `/crm/v3/imports` (CSV imports, their errors) | `imports` (routes), `imports::plan` (the request), `imports::run` (the rows), `imports::csv`, `imports::model` |
@@ -50,6 +51,7 @@ mod oauth;
 mod objects;
 mod owners;
 mod pipelines;
+mod preferences;
 mod properties;
 mod ratelimit;
 mod request;
@@ -97,6 +99,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(timeline::template_routes())
         .merge(oauth::routes())
         .merge(users::routes())
+        .merge(preferences::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -14,6 +14,7 @@ mod lists;
 mod oauth;
 mod objects;
 mod owners_pipelines;
+mod preferences;
 mod properties;
 mod protocol;
 mod schemas;
@@ -132,6 +133,15 @@ pub(crate) fn strs<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
         .iter()
         .map(|item| item[field].as_str().unwrap())
         .collect()
+}
+
+/// The item of the array `list` whose `id` is `id` (failing with the list when none is).
+pub(crate) fn by_id<'a>(list: &'a Value, id: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {list}"))
 }
 
 /// How many items the array `list` holds.

@@ -1,18 +1,8 @@
 //! The settings API's users, roles and teams (`/settings/v3/users`): a user is its owner.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::{api, archive, delete, id, missing, post, read, scoped, strs};
-
-/// The team `id` of a `GET /settings/v3/users/teams` answer.
-fn team<'a>(teams: &'a Value, id: &str) -> &'a Value {
-    teams["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|team| team["id"] == id)
-        .unwrap_or_else(|| panic!("no team {id} in {teams}"))
-}
+use crate::{api, archive, by_id, delete, id, missing, post, read, scoped, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn users_are_listed_created_assigned_and_removed(hubspot: asym::HubSpot) {
@@ -60,9 +50,15 @@ async fn users_are_listed_created_assigned_and_removed(hubspot: asym::HubSpot) {
     .await;
     assert_eq!(by_email["id"], carol_id.as_str());
     let teams = read(&api, "/settings/v3/users/teams").await;
-    assert_eq!(team(&teams, "11")["userIds"], json!(["9001", "9002"]));
-    assert_eq!(team(&teams, "11")["secondaryUserIds"], json!([carol_id]));
-    assert_eq!(team(&teams, "12")["userIds"], json!([carol_id]));
+    assert_eq!(
+        by_id(&teams["results"], "11")["userIds"],
+        json!(["9001", "9002"])
+    );
+    assert_eq!(
+        by_id(&teams["results"], "11")["secondaryUserIds"],
+        json!([carol_id])
+    );
+    assert_eq!(by_id(&teams["results"], "12")["userIds"], json!([carol_id]));
 
     let path = format!("/settings/v3/users/{carol_id}");
     let replaced = api
@@ -98,7 +94,7 @@ async fn roles_and_teams_are_the_accounts(hubspot: asym::HubSpot) {
     assert_eq!(roles["results"][2]["requiresBillingWrite"], true);
     let teams = read(&api, "/settings/v3/users/teams").await;
     assert_eq!(strs(&teams["results"], "name"), ["Sales", "Support"]);
-    assert_eq!(team(&teams, "12")["userIds"], json!([]));
+    assert_eq!(by_id(&teams["results"], "12")["userIds"], json!([]));
 }
 
 #[asym::clone("hubspot", seed = "basic")]

@@ -1,0 +1,262 @@
+//! Communication preferences v3 (`communicationPreferences` / `communication_preferences` in
+//! both SDKs): the portal's email subscription types, an address's status in each, and
+//! subscribing or unsubscribing it. An explicit unsubscribe is final through the API, as
+//! HubSpot's is.
+
+use asym_kit::Kit;
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::Router;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::names;
+use crate::objects::model::ISO;
+use crate::objects::render::json_column;
+use crate::request::{Call, JsonBody, object, optional_text};
+use crate::values::valid_email;
+
+/// The scope reading definitions and statuses needs.
+const READ: &str = "communication_preferences.read";
+/// The scope subscribing and unsubscribing needs.
+const WRITE: &str = "communication_preferences.write";
+
+/// The legal bases a status change may give (HubSpot's enumeration).
+const LEGAL_BASES: [&str; 7] = [
+    "CONSENT_WITH_NOTICE",
+    "LEGITIMATE_INTEREST_CLIENT",
+    "LEGITIMATE_INTEREST_OTHER",
+    "LEGITIMATE_INTEREST_PQL",
+    "NON_GDPR",
+    "PERFORMANCE_OF_CONTRACT",
+    "PROCESS_AND_STORE",
+];
+
+/// The communication preferences routes.
+pub(crate) fn routes() -> Router<Kit> {
+    Router::new()
+        .route(
+            "/communication-preferences/v3/definitions",
+            get(definitions),
+        )
+        .route(
+            "/communication-preferences/v3/status/email/{emailAddress}",
+            get(statuses),
+        )
+        .route("/communication-preferences/v3/subscribe", post(subscribe))
+        .route(
+            "/communication-preferences/v3/unsubscribe",
+            post(unsubscribe),
+        )
+}
+
+/// `GET /communication-preferences/v3/definitions` → `{subscriptionDefinitions}`.
+async fn definitions(call: Call) -> ApiResult {
+    call.authorize(&[READ]).await?;
+    let client = call.kit.db().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT json_build_object('id', id::text, 'name', name,
+                     'description', description, 'purpose', purpose,
+                     'communicationMethod', communication_method, 'isActive', is_active,
+                     'isDefault', is_default, 'isInternal', is_internal,
+                     'createdAt', to_char(created_at AT TIME ZONE 'UTC', {ISO}),
+                     'updatedAt', to_char(updated_at AT TIME ZONE 'UTC', {ISO}))::text
+                 FROM subscription_definitions ORDER BY id"
+            ),
+            &[],
+        )
+        .await?;
+    let all: Vec<Value> = rows.iter().map(|row| json_column(row, 0)).collect();
+    Ok(axum::Json(json!({ "subscriptionDefinitions": all })).into_response())
+}
+
+/// One column: the `PublicSubscriptionStatus` of the definition `d` for the status row `s`
+/// (none: never opted in or out, `NOT_SUBSCRIBED`).
+const STATUS: &str = "json_strip_nulls(json_build_object('id', d.id::text, 'name', d.name,
+        'description', d.description,
+        'status', CASE WHEN s.subscribed THEN 'SUBSCRIBED' ELSE 'NOT_SUBSCRIBED' END,
+        'sourceOfStatus', 'SUBSCRIPTION_STATUS',
+        'legalBasis', s.legal_basis, 'legalBasisExplanation', s.legal_basis_explanation))::text";
+
+/// An address the path or body names, compared in lower case.
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR` for one that is not an email address.
+fn address(email: &str) -> Result<String, ApiError> {
+    if valid_email(email) {
+        Ok(email.to_lowercase())
+    } else {
+        Err(ApiError::validation(format!(
+            "Email address {email} is invalid"
+        )))
+    }
+}
+
+/// `GET /communication-preferences/v3/status/email/{emailAddress}` → `{recipient,
+/// subscriptionStatuses}`: the address's status in each active subscription type.
+async fn statuses(call: Call) -> ApiResult {
+    call.authorize(&[READ]).await?;
+    let recipient = call.param("emailAddress");
+    let email = address(recipient)?;
+    let client = call.kit.db().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {STATUS} FROM subscription_definitions d
+                 LEFT JOIN subscription_statuses s ON s.subscription_id = d.id AND s.email = $1
+                 WHERE d.is_active ORDER BY d.id"
+            ),
+            &[&email],
+        )
+        .await?;
+    let all: Vec<Value> = rows.iter().map(|row| json_column(row, 0)).collect();
+    Ok(axum::Json(json!({ "recipient": recipient, "subscriptionStatuses": all })).into_response())
+}
+
+/// `POST /communication-preferences/v3/subscribe` `{emailAddress, subscriptionId,
+/// legalBasis?, legalBasisExplanation?}` → the address's new status.
+async fn subscribe(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    change(call, &body, true).await
+}
+
+/// `POST /communication-preferences/v3/unsubscribe` (the same body) → the new status.
+async fn unsubscribe(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    change(call, &body, false).await
+}
+
+/// What a subscribe (`subscribed`) or unsubscribe body asks.
+struct Change {
+    email: String,
+    subscription: i64,
+    legal_basis: Option<String>,
+    explanation: Option<String>,
+}
+
+impl Change {
+    /// The fields of `body`.
+    ///
+    /// # Errors
+    ///
+    /// 400 for a missing address or subscription id, an invalid address, a legal basis
+    /// HubSpot does not list, a field of another shape.
+    fn read(body: &Value) -> Result<Self, ApiError> {
+        object(body)?;
+        let email = optional_text(body, "emailAddress")?;
+        let subscription = optional_text(body, "subscriptionId")?;
+        let (Some(email), Some(subscription)) = (email, subscription) else {
+            let unset: Vec<&str> = ["emailAddress", "subscriptionId"]
+                .into_iter()
+                .filter(|name| body.get(name).is_none_or(Value::is_null))
+                .collect();
+            return Err(ApiError::unbuilt(
+                "PublicUpdateSubscriptionStatusRequest",
+                &unset,
+            ));
+        };
+        let legal_basis = optional_text(body, "legalBasis")?;
+        if let Some(basis) = legal_basis.as_deref().filter(|b| !LEGAL_BASES.contains(b)) {
+            return Err(ApiError::validation(format!(
+                "legalBasis must be one of {}, got {basis}",
+                LEGAL_BASES.join(", ")
+            )));
+        }
+        Ok(Self {
+            email: address(&email)?,
+            subscription: subscription.parse().map_err(|_| unknown(&subscription))?,
+            legal_basis,
+            explanation: optional_text(body, "legalBasisExplanation")?,
+        })
+    }
+}
+
+/// The clone's 400 for a subscription type the portal does not have.
+fn unknown(subscription: &str) -> ApiError {
+    ApiError::validation(format!("Subscription {subscription} does not exist"))
+}
+
+/// Sets the status `body` names to `subscribed`, under the address's lock so that two changes
+/// of one address and type are taken one after the other.
+///
+/// # Errors
+///
+/// 400 for an unknown subscription type, a status already so, or subscribing an address
+/// that unsubscribed; [`Change::read`]'s 400s; the statements' errors.
+async fn change(call: Call, body: &Value, subscribed: bool) -> ApiResult {
+    call.authorize(&[WRITE]).await?;
+    let change = Change::read(body)?;
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    names::lock(&tx, &[format!("subscription status {}", change.email)]).await?;
+    let known = tx
+        .query_opt(
+            "SELECT 1 FROM subscription_definitions WHERE id = $1 AND is_active",
+            &[&change.subscription],
+        )
+        .await?;
+    if known.is_none() {
+        return Err(unknown(&change.subscription.to_string()));
+    }
+    refuse_unchanged(&tx, &change, subscribed).await?;
+    let row = tx
+        .query_one(
+            &format!(
+                "WITH s AS (
+                     INSERT INTO subscription_statuses (email, subscription_id, subscribed,
+                                                        legal_basis, legal_basis_explanation)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (email, subscription_id) DO UPDATE
+                     SET subscribed = $3, legal_basis = $4, legal_basis_explanation = $5,
+                         updated_at = now()
+                     RETURNING *)
+                 SELECT {STATUS} FROM s JOIN subscription_definitions d ON d.id = s.subscription_id"
+            ),
+            &[
+                &change.email,
+                &change.subscription,
+                &subscribed,
+                &change.legal_basis,
+                &change.explanation,
+            ],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(axum::Json(json_column(&row, 0)).into_response())
+}
+
+/// Refuses a change that would leave the status as it is, and a subscribe of an address that
+/// unsubscribed (HubSpot's API cannot undo an opt-out).
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR`; the statement's error.
+async fn refuse_unchanged(
+    tx: &impl GenericClient,
+    change: &Change,
+    subscribed: bool,
+) -> Result<(), ApiError> {
+    let held: Option<bool> = tx
+        .query_opt(
+            "SELECT subscribed FROM subscription_statuses
+             WHERE email = $1 AND subscription_id = $2",
+            &[&change.email, &change.subscription],
+        )
+        .await?
+        .map(|row| row.get(0));
+    let (email, id) = (&change.email, change.subscription);
+    match (held, subscribed) {
+        (Some(true), true) => Err(ApiError::validation(format!(
+            "{email} is already subscribed to subscription {id}"
+        ))),
+        (Some(false), false) => Err(ApiError::validation(format!(
+            "{email} is already unsubscribed from subscription {id}"
+        ))),
+        (Some(false), true) => Err(ApiError::validation(
+            "You cannot subscribe an unsubscribed address.",
+        )),
+        _ => Ok(()),
+    }
+}
