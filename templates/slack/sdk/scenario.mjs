@@ -950,6 +950,19 @@ await check('bolt socket mode app hears events and answers commands', async () =
     });
     assert.ok(envelopes.some((e) => e.event.text === 'over the socket'), JSON.stringify(envelopes));
     assert.ok(envelopes.every((e) => e.status === 'acked'), JSON.stringify(envelopes));
+    // Slack's refresh: the `warning` disconnect, then `refresh_requested`; the app's client
+    // opens a new connection and keeps hearing messages.
+    assert.equal((await admin('POST', 'socket-mode/refresh', { warningMs: 200 })).disconnected, 1);
+    const later = (await alice.chat.postMessage({ channel: GENERAL, text: 'over the socket again' })).ts;
+    replies = [];
+    // Up to 15 s: an envelope sent to the connection being replaced comes again after 3 s.
+    for (let tries = 0; tries < 3 && replies.length !== 2; tries += 1) {
+      await until(async () => {
+        replies = (await bot.conversations.replies({ channel: GENERAL, ts: later })).messages;
+        return replies.length === 2;
+      });
+    }
+    assert.equal(replies[1]?.text, 'heard it', JSON.stringify(replies));
   } finally {
     await app.stop();
     await admin('DELETE', 'socket-mode');

@@ -1032,7 +1032,7 @@ def socket_mode_client_receives_and_acks():
     admin("POST", "commands", {"command": "/deploy"})
     client = SocketModeClient(app_token=os.environ["SLACK_APP_TOKEN"], web_client=WebClient(base_url=BASE))
     heard = {}
-    seen = threading.Event()
+    seen, refreshed = threading.Event(), threading.Event()
 
     def listener(client, req):
         if req.type == "slash_commands":
@@ -1044,6 +1044,8 @@ def socket_mode_client_receives_and_acks():
         if req.type == "events_api" and req.payload["event"].get("text") == "over the socket":
             heard["event"], heard["retry"] = req.payload, req.retry_attempt
             seen.set()
+        if req.type == "events_api" and req.payload["event"].get("text") == "after the refresh":
+            refreshed.set()
 
     client.socket_mode_request_listeners.append(listener)
     try:
@@ -1065,6 +1067,11 @@ def socket_mode_client_receives_and_acks():
             time.sleep(0.05)
         assert any(e["event"]["text"] == "over the socket" for e in envelopes), envelopes
         assert all(e["status"] == "acked" for e in envelopes), envelopes
+        # Slack's refresh: the `warning` disconnect, then `refresh_requested`; the client opens
+        # a new connection each time and keeps hearing events.
+        assert admin("POST", "socket-mode/refresh", {"warningMs": 200})["disconnected"] == 1
+        alice.chat_postMessage(channel=GENERAL, text="after the refresh")
+        assert refreshed.wait(15), "an event came over the new connection"
     finally:
         client.close()
         admin("DELETE", "socket-mode")

@@ -18,7 +18,14 @@ pub(crate) enum Outgoing {
     Envelope(String),
     /// A `disconnect` message with this reason, after which the connection ends.
     Disconnect(&'static str),
+    /// A `disconnect` message with `reason: "warning"`: the connection stays open (Slack
+    /// sends it ten seconds before `refresh_requested`).
+    Warning,
 }
+
+/// How many connections an app may hold open at once (Slack's limit); another is told
+/// `disconnect` with `too_many_websockets`.
+pub(crate) const MAX_CONNECTIONS: usize = 10;
 
 /// One open connection's mailbox.
 #[derive(Debug)]
@@ -63,16 +70,20 @@ pub(crate) enum Undelivered {
 }
 
 impl Hub {
-    /// Registers a new connection: its number, its mailbox and how many are open with it.
-    pub(crate) fn join(&self) -> (u64, mpsc::UnboundedReceiver<Outgoing>, usize) {
-        let (mailbox, receiver) = mpsc::unbounded_channel();
-        let id = self.counter.fetch_add(1, Ordering::Relaxed);
+    /// Registers a new connection: its number, its mailbox and how many are open with it;
+    /// `None` when [`MAX_CONNECTIONS`] are open already.
+    pub(crate) fn join(&self) -> Option<(u64, mpsc::UnboundedReceiver<Outgoing>, usize)> {
         let mut links = self
             .links
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
+        if links.len() >= MAX_CONNECTIONS {
+            return None;
+        }
+        let (mailbox, receiver) = mpsc::unbounded_channel();
+        let id = self.counter.fetch_add(1, Ordering::Relaxed);
         links.push(Link { id, mailbox });
-        (id, receiver, links.len())
+        Some((id, receiver, links.len()))
     }
 
     /// Forgets connection `id` (it closed).
@@ -105,13 +116,24 @@ impl Hub {
     /// Tells every open connection to say `disconnect` with `reason` and end; answers how
     /// many were told.
     pub(crate) fn disconnect_all(&self, reason: &'static str) -> usize {
+        self.tell_all(|| Outgoing::Disconnect(reason))
+    }
+
+    /// Tells every open connection the `warning` disconnect (it stays open); answers how
+    /// many were told.
+    pub(crate) fn warn_all(&self) -> usize {
+        self.tell_all(|| Outgoing::Warning)
+    }
+
+    /// Hands every open connection what `message` makes; answers how many took it.
+    fn tell_all(&self, message: impl Fn() -> Outgoing) -> usize {
         let links = self
             .links
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
         links
             .iter()
-            .filter(|link| link.mailbox.send(Outgoing::Disconnect(reason)).is_ok())
+            .filter(|link| link.mailbox.send(message()).is_ok())
             .count()
     }
 
@@ -190,7 +212,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_gets_its_acks_payload() {
         let hub = Hub::default();
-        let (_, mut mailbox, open) = hub.join();
+        let (_, mut mailbox, open) = hub.join().unwrap();
         assert_eq!(open, 1);
         let request = hub.request(
             "slash_commands",
@@ -215,12 +237,27 @@ mod tests {
     #[tokio::test]
     async fn no_connection_is_no_delivery() {
         let hub = Hub::default();
-        let (id, _mailbox, _) = hub.join();
+        let (id, _mailbox, _) = hub.join().unwrap();
         hub.leave(id);
         let answer = hub
             .request("interactive", json!({}), false, Duration::from_secs(5))
             .await;
         assert_eq!(answer, Err(Undelivered::NoConnection));
         assert!(!hub.answer("unknown", Value::Null));
+    }
+
+    #[test]
+    fn an_app_holds_at_most_ten_connections() {
+        let hub = Hub::default();
+        let opened: Vec<u64> = (1..=MAX_CONNECTIONS)
+            .map(|n| {
+                let (id, _, open) = hub.join().unwrap();
+                assert_eq!(open, n);
+                id
+            })
+            .collect();
+        assert!(hub.join().is_none());
+        hub.leave(opened[3]);
+        assert_eq!(hub.join().map(|(_, _, open)| open), Some(MAX_CONNECTIONS));
     }
 }

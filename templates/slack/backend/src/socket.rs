@@ -24,7 +24,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
-use crate::admin::{AdminResult, delivery_schedule, json_body};
+use crate::admin::{AdminResult, delivery_schedule, invalid, json_body};
 use crate::error::{ApiError, ApiResult};
 use crate::hub::Outgoing;
 use crate::model::event::app_identity;
@@ -166,7 +166,14 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let (mut sink, mut stream) = socket.split();
-    let (id, mut mailbox, open) = state.sockets.join();
+    let Some((id, mut mailbox, open)) = state.sockets.join() else {
+        // Slack's answer to one connection past the app's limit: no `hello`, a disconnect.
+        let _ = sink
+            .send(Message::text(disconnect_message("too_many_websockets")))
+            .await;
+        let _ = sink.close().await;
+        return;
+    };
     let hello = json!({
         "type": "hello",
         "num_connections": open,
@@ -200,6 +207,9 @@ where
                         farewell = Some(reason);
                         Flow::Closed
                     }
+                    Some(Outgoing::Warning) => {
+                        sent(sink.send(Message::text(disconnect_message("warning"))).await)
+                    }
                     None => Flow::Closed,
                 },
                 _ = woken.changed() => send_due(&state, &mut sink, &mut seen_on).await,
@@ -217,23 +227,28 @@ where
         }
     }
     state.sockets.leave(id);
-    if let Some(reason) = farewell {
-        let disconnect = json!({
-            "type": "disconnect",
-            "reason": reason,
-            "debug_info": { "host": HOST },
-        });
-        if sink
-            .send(Message::text(disconnect.to_string()))
+    if let Some(reason) = farewell
+        && sink
+            .send(Message::text(disconnect_message(reason)))
             .await
             .is_ok()
-        {
-            // The client closes on `disconnect` (and opens a new connection).
-            let closed = async { while let Some(Ok(_)) = stream.next().await {} };
-            let _ = tokio::time::timeout(FAREWELL, closed).await;
-        }
+    {
+        // The client closes on `disconnect` (and opens a new connection).
+        let closed = async { while let Some(Ok(_)) = stream.next().await {} };
+        let _ = tokio::time::timeout(FAREWELL, closed).await;
     }
     let _ = sink.close().await;
+}
+
+/// Slack's `disconnect` message with `reason` (`refresh_requested`, `link_disabled`,
+/// `warning`, `too_many_websockets`).
+fn disconnect_message(reason: &str) -> String {
+    json!({
+        "type": "disconnect",
+        "reason": reason,
+        "debug_info": { "host": HOST },
+    })
+    .to_string()
 }
 
 /// [`Flow::Open`] when a frame went out, else [`Flow::Closed`].
@@ -376,12 +391,33 @@ async fn list_envelopes(State(state): State<AppState>) -> AdminResult {
     Ok(Json(json!({ "ok": true, "envelopes": items })))
 }
 
-/// `POST /api/admin/socket-mode/refresh`: the clone refreshes every open connection, as
-/// Slack does every few hours: each is told `disconnect` (`refresh_requested`) and closed
-/// once the client closes it (its client opens a new one). Answers how many were told.
-async fn refresh(State(state): State<AppState>) -> AdminResult {
-    let disconnected = state.sockets.disconnect_all("refresh_requested");
-    Ok(Json(json!({ "ok": true, "disconnected": disconnected })))
+/// What `POST /api/admin/socket-mode/refresh` may carry.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RefreshBody {
+    /// How long after the `warning` the `refresh_requested` comes (default Slack's ten
+    /// seconds; at most a minute).
+    #[serde(default)]
+    warning_ms: Option<u64>,
+}
+
+/// `POST /api/admin/socket-mode/refresh` `{"warningMs"?: 10000}`: the clone refreshes every
+/// open connection, as Slack does every few hours: each is told `disconnect` (`warning`) at
+/// once, then (`warningMs` later) `disconnect` (`refresh_requested`) and closed once the
+/// client closes it (its client opens a new one). Answers how many were warned.
+async fn refresh(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: RefreshBody = json_body(if body.is_empty() { b"{}" } else { &body })?;
+    let lead = request.warning_ms.unwrap_or(10_000);
+    if lead > 60_000 {
+        return Err(invalid("warningMs: at most 60000"));
+    }
+    let warned = state.sockets.warn_all();
+    let sockets = state.sockets.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(lead)).await;
+        sockets.disconnect_all("refresh_requested");
+    });
+    Ok(Json(json!({ "ok": true, "disconnected": warned })))
 }
 
 #[cfg(test)]

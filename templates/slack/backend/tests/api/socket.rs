@@ -289,15 +289,27 @@ async fn connections_are_told_to_disconnect(slack: asym::Slack) {
     let mode = slack.admin_ok(Method::GET, "socket-mode", None).await;
     assert_eq!(mode["connections"], 2);
 
+    // Slack warns a connection (it stays open) before it asks for the refresh.
+    let body = Some(json!({"warningMs": 100}));
     let refreshed = slack
-        .admin_ok(Method::POST, "socket-mode/refresh", None)
+        .admin_ok(Method::POST, "socket-mode/refresh", body)
         .await;
     assert_eq!(refreshed["disconnected"], 2);
     for socket in [&mut first, &mut second] {
-        let disconnect = socket.next().await;
-        assert_eq!(disconnect["type"], "disconnect");
-        assert_eq!(disconnect["reason"], "refresh_requested");
+        for reason in ["warning", "refresh_requested"] {
+            let disconnect = socket.next().await;
+            assert_eq!(disconnect["type"], "disconnect");
+            assert_eq!(disconnect["reason"], reason);
+        }
     }
+    let too_long = slack
+        .admin(
+            Method::POST,
+            "socket-mode/refresh",
+            Some(json!({"warningMs": 60001})),
+        )
+        .await;
+    refused(too_long, 400, "invalid_arguments");
 
     let mut third = Socket::open(&slack, &token).await;
     third.hello(1).await;
@@ -305,4 +317,43 @@ async fn connections_are_told_to_disconnect(slack: asym::Slack) {
     assert_eq!(off["socketMode"], Value::Null);
     let disconnect = third.next().await;
     assert_eq!(disconnect["reason"], "link_disabled");
+}
+
+/// Slack holds ten connections open per app; the eleventh is told `disconnect`
+/// (`too_many_websockets`) instead of `hello`, and one closing makes room again.
+#[asym::clone("slack", seed = "basic")]
+async fn an_app_holds_ten_connections_at_most(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    socket_mode(&slack).await;
+    let token = app_token(&slack);
+    let mut open = Vec::new();
+    for n in 1..=10 {
+        let mut socket = Socket::open(&slack, &token).await;
+        socket.hello(n).await;
+        open.push(socket);
+    }
+    let mut eleventh = Socket::open(&slack, &token).await;
+    let refused = eleventh.next().await;
+    assert_eq!(refused["type"], "disconnect");
+    assert_eq!(refused["reason"], "too_many_websockets");
+    let mode = slack.admin_ok(Method::GET, "socket-mode", None).await;
+    assert_eq!(mode["connections"], 10);
+
+    let mut first = open.remove(0);
+    first.0.close(None).await.unwrap();
+    // The clone forgets a connection once its close is seen: wait for the count to drop.
+    let drop = async {
+        loop {
+            let mode = slack.admin_ok(Method::GET, "socket-mode", None).await;
+            if mode["connections"] == 9 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), drop)
+        .await
+        .expect("the closed connection is forgotten");
+    let mut again = Socket::open(&slack, &token).await;
+    again.hello(10).await;
 }
