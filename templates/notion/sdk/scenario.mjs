@@ -172,6 +172,14 @@ await scenario("databases and data sources: create, update schema", async () => 
   assert.equal(renamed.title[0].plain_text, "Node DB 2");
 });
 
+await scenario("databases.update: is_locked locks and unlocks a database", async () => {
+  const db = await notion.databases.create({ parent: { page_id: PROJECTS }, title: text("Lockable"), initial_data_source: { properties: { Name: { title: {} } } } });
+  assert.equal(db.is_locked, false);
+  assert.equal((await notion.databases.update({ database_id: db.id, is_locked: true })).is_locked, true);
+  assert.equal((await notion.databases.retrieve({ database_id: db.id })).is_locked, true);
+  assert.equal((await notion.databases.update({ database_id: db.id, is_locked: false })).is_locked, false);
+});
+
 await scenario("search", async () => {
   const res = await notion.search({ query: "tasks", filter: { property: "object", value: "data_source" } });
   assert.equal(res.results[0].id, TASKS);
@@ -762,13 +770,25 @@ await scenario("error objects: status, code, message, body, request_id", async (
   );
 });
 
+// Subscribes the receiver at `url` (with `choices`: api_version, event_types) and answers
+// Notion's handshake as the subscription's owner does (the first handshake whose token is not
+// among `seen`); resolves with the subscription and its verification token.
+async function subscribed(url, until, choices = {}, seen = []) {
+  const subscription = await admin("POST", "webhooks", { url, ...choices });
+  const handshake = await until((d) => {
+    const token = JSON.parse(d.body).verification_token;
+    return token && !seen.includes(token);
+  });
+  assert.ok(handshake, "the verification request came");
+  const { verification_token } = JSON.parse(handshake.body);
+  seen.push(verification_token);
+  await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
+  return { subscription, verification_token };
+}
+
 if (process.env.ASYM_ADMIN_SECRET) {
   await scenario("webhooks: handshake, page.created, verifyWebhookSignature", () => withReceiver(async (url, received, until) => {
-    const subscription = await admin("POST", "webhooks", { url });
-    const handshake = await until((d) => JSON.parse(d.body).verification_token);
-    assert.ok(handshake, "the verification request came");
-    const { verification_token } = JSON.parse(handshake.body);
-    await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
+    const { subscription, verification_token } = await subscribed(url, until);
     const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Hooked") } } });
     const delivery = await until((d) => JSON.parse(d.body).type === "page.created");
     assert.ok(delivery, "page.created came");
@@ -808,19 +828,8 @@ if (process.env.ASYM_ADMIN_SECRET) {
     // Two subscriptions to one receiver (told apart by subscription_id): the SDK's default
     // version, and 2022-06-28, which hears the deprecated database.* events instead.
     const tokens = [];
-    const subscribe = async (choices) => {
-      const subscription = await admin("POST", "webhooks", { url, ...choices });
-      const handshake = await until((d) => {
-        const token = JSON.parse(d.body).verification_token;
-        return token && !tokens.includes(token);
-      });
-      const { verification_token } = JSON.parse(handshake.body);
-      tokens.push(verification_token);
-      await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
-      return subscription.id;
-    };
-    const now = await subscribe({});
-    const old = await subscribe({ api_version: "2022-06-28" });
+    const now = (await subscribed(url, until, {}, tokens)).subscription.id;
+    const old = (await subscribed(url, until, { api_version: "2022-06-28" }, tokens)).subscription.id;
     const heard = async (subscription, type, id) => {
       const delivery = await until((d) => {
         const e = JSON.parse(d.body);
@@ -870,11 +879,8 @@ if (process.env.ASYM_ADMIN_SECRET) {
   }));
 
   await scenario("2026-03-11: a subscription on 2026-03-11 hears events in that version", () => withReceiver(async (url, received, until) => {
-    const subscription = await admin("POST", "webhooks", { url, api_version: "2026-03-11", event_types: ["page.created"] });
+    const { subscription, verification_token } = await subscribed(url, until, { api_version: "2026-03-11", event_types: ["page.created"] });
     assert.equal(subscription.api_version, "2026-03-11");
-    const handshake = await until((d) => JSON.parse(d.body).verification_token);
-    const { verification_token } = JSON.parse(handshake.body);
-    await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
     const page = await current.pages.create({ parent: { data_source_id: TASKS }, properties: { Name: { title: text("heard in 2026") } } });
     const delivery = await until((d) => JSON.parse(d.body).type === "page.created");
     assert.ok(delivery, "page.created came");

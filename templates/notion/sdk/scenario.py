@@ -305,6 +305,17 @@ def databases_and_schema():
 
 
 @scenario
+def databases_lock_and_unlock():
+    db = notion.databases.create(
+        parent={"page_id": PROJECTS}, title=text("Lockable"), initial_data_source={"properties": {"Name": {"title": {}}}}
+    )
+    assert db["is_locked"] is False
+    assert notion.databases.update(database_id=db["id"], is_locked=True)["is_locked"] is True
+    assert notion.databases.retrieve(database_id=db["id"])["is_locked"] is True
+    assert notion.databases.update(database_id=db["id"], is_locked=False)["is_locked"] is False
+
+
+@scenario
 def comments_threads():
     listed = notion.comments.list(block_id=TASK1)["results"]
     assert len(listed) == 2 and listed[0]["discussion_id"] == listed[1]["discussion_id"]
@@ -795,6 +806,15 @@ def error_objects():
                  initial_data_source={"properties": {"Name": {"title": 0}}})
 
 
+def subscribed(hook, **choices):
+    """Subscribes `hook` (with `choices`: api_version, event_types) and answers Notion's
+    handshake as the subscription's owner does; returns the subscription and its token."""
+    subscription = admin("POST", "webhooks", {"url": hook.url, **choices})
+    token = json.loads(hook.next()[1])["verification_token"]
+    admin("POST", f"webhooks/{subscription['id']}/verify", {"verification_token": token})
+    return subscription, token
+
+
 def signed(body, signature, token):
     """Notion's documented check: `sha256=` + the hex HMAC-SHA256 of the raw body."""
     expected = "sha256=" + hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
@@ -806,9 +826,7 @@ def webhooks_handshake_and_signature():
     if not ADMIN_SECRET:
         return
     with Receiver() as hook:
-        subscription = admin("POST", "webhooks", {"url": hook.url})
-        token = json.loads(hook.next()[1])["verification_token"]
-        admin("POST", f"webhooks/{subscription['id']}/verify", {"verification_token": token})
+        subscription, token = subscribed(hook)
         page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Hooked")}})
         headers, body = hook.next()
         event = json.loads(body)
@@ -843,13 +861,7 @@ def webhooks_rows_moves_expiry_and_legacy_subscriptions():
     with Receiver() as hook:
         # Two subscriptions to one receiver: the SDK's default version, and 2022-06-28, which
         # hears the deprecated database.* events instead of data_source.* ones.
-        def subscribe(**choices):
-            subscription = admin("POST", "webhooks", {"url": hook.url, **choices})
-            token = json.loads(hook.next()[1])["verification_token"]
-            admin("POST", f"webhooks/{subscription['id']}/verify", {"verification_token": token})
-            return subscription["id"]
-
-        now, old = subscribe(), subscribe(api_version="2022-06-28")
+        now, old = subscribed(hook)[0]["id"], subscribed(hook, api_version="2022-06-28")[0]["id"]
         seen = []
 
         def heard(subscription, kind, entity):
@@ -912,12 +924,8 @@ def version_2026_03_11_subscription_hears_its_version():
     if not ADMIN_SECRET:
         return
     with Receiver() as hook:
-        subscription = admin(
-            "POST", "webhooks", {"url": hook.url, "api_version": "2026-03-11", "event_types": ["page.created"]}
-        )
+        subscription, token = subscribed(hook, api_version="2026-03-11", event_types=["page.created"])
         assert subscription["api_version"] == "2026-03-11", subscription
-        token = json.loads(hook.next()[1])["verification_token"]
-        admin("POST", f"webhooks/{subscription['id']}/verify", {"verification_token": token})
         page = current.pages.create(parent={"data_source_id": TASKS}, properties={"Name": {"title": text("heard 2026")}})
         headers, body = hook.next()
         event = json.loads(body)

@@ -23,7 +23,8 @@ pub(crate) const DB_COLUMNS: &str = "db.id, db.parent_type, db.parent_id, db.tit
     (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name',
         (SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(d.title) e)) ORDER BY d.ord), '[]')::text
      FROM data_sources d WHERE d.database_id = db.id AND NOT d.in_trash),
-    (SELECT d.schema::text FROM data_sources d WHERE d.database_id = db.id ORDER BY d.ord LIMIT 1)";
+    (SELECT d.schema::text FROM data_sources d WHERE d.database_id = db.id ORDER BY d.ord LIMIT 1),
+    db.is_locked";
 
 /// The columns [`render_data_source`] reads, of `data_sources d JOIN databases db`.
 pub(crate) const DS_COLUMNS: &str = "d.id, d.database_id, d.title::text, d.description::text, d.schema::text,
@@ -56,7 +57,7 @@ pub(crate) fn render_database(row: &Row, version: Version) -> Value {
         "is_inline": row.get::<_, bool>(7),
         "in_trash": in_trash,
         "archived": in_trash,
-        "is_locked": false,
+        "is_locked": row.get::<_, bool>(15),
         "icon": json_column(row, 5),
         "cover": json_column(row, 6),
         "url": crate::ids::web_url("", &id),
@@ -530,7 +531,7 @@ async fn move_data_source(
     webhooks::emit(tx, "data_source.moved", id, data, author).await
 }
 
-/// `PATCH /v1/data_sources/{id}`: title, description, icon, trash, schema.
+/// `PATCH /v1/data_sources/{id}`: title, description, icon, trash, schema, parent (a move).
 async fn update_data_source(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("data_source_id", id)?;
     let edits = Edits::read(body)?;
@@ -567,12 +568,14 @@ async fn update_data_source(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> A
     Ok(Container::DataSource.render(&row, ctx))
 }
 
-/// `PATCH /v1/databases/{id}`: title, description, icon, cover, inline, trash; in 2022 also
+/// `PATCH /v1/databases/{id}`: title, description, icon, cover, inline, trash, lock, parent
+/// (a move); in 2022 also
 /// `properties` (the first data source's schema).
 async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("database_id", id)?;
     let edits = Edits::read(body)?;
     let inline = body.get("is_inline").and_then(Value::as_bool);
+    let locked = crate::pages::optional_flag(body, "is_locked")?;
     let cover = decoration(body, "cover")?;
     if ctx.version == Version::V2025 && body.contains_key("properties") {
         return Err(ApiError::validation(
@@ -589,7 +592,8 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
     tx.execute(
         "UPDATE databases SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
             in_trash = coalesce($4, in_trash), is_inline = coalesce($5, is_inline), icon = coalesce($6::text::jsonb, icon),
-            cover = coalesce($7::text::jsonb, cover), last_edited_time = now(), last_edited_by = $8
+            cover = coalesce($7::text::jsonb, cover), last_edited_time = now(), last_edited_by = $8,
+            is_locked = coalesce($9, is_locked)
          WHERE id = $1",
         &[
             &id,
@@ -600,6 +604,7 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
             &edits.icon,
             &cover,
             &ctx.bot,
+            &locked,
         ],
     )
     .await?;

@@ -555,6 +555,14 @@ fn title_of(schema: &Schema, stored: &Stored) -> String {
 }
 
 /// A body's boolean `key` (false when absent or null).
+/// A boolean member `key` of `body` to change, `None` when absent or null.
+pub(crate) fn optional_flag(body: &Map<String, Value>, key: &str) -> ApiResult<Option<bool>> {
+    body.get(key)
+        .filter(|l| !l.is_null())
+        .map(|_| flag(body, key))
+        .transpose()
+}
+
 fn flag(body: &Map<String, Value>, key: &str) -> ApiResult<bool> {
     match body.get(key) {
         None | Some(Value::Null) => Ok(false),
@@ -687,11 +695,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         .get("cover")
         .map(|v| content::decoration(v, "cover"))
         .transpose()?;
-    let locked = body
-        .get("is_locked")
-        .filter(|l| !l.is_null())
-        .map(|_| flag(body, "is_locked"))
-        .transpose()?;
+    let locked = optional_flag(body, "is_locked")?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let (row, mut schema) = load(&tx, &id, true).await?;

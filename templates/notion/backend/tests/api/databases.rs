@@ -253,3 +253,19 @@ async fn queries_take_a_result_type(notion: asym::Notion) {
     assert_eq!(sources["has_more"], false);
     invalid(api.post(&path, &json!({ "result_type": "block" })).await);
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn databases_lock_and_unlock(notion: asym::Notion) {
+    let api = api(&notion);
+    let path = format!("/v1/databases/{DATABASE}");
+    assert_eq!(read(&api, &path).await["is_locked"], false);
+    let locked = patch(&api, &path, &json!({ "is_locked": true })).await;
+    assert_eq!(locked["is_locked"], true);
+    // Kept when an update leaves it out, in every version's answer.
+    patch(&api, &path, &json!({ "title": text("Still locked") })).await;
+    assert_eq!(read(&api, &path).await["is_locked"], true);
+    assert_eq!(read(&legacy(&notion), &path).await["is_locked"], true);
+    invalid(api.patch(&path, &json!({ "is_locked": "yes" })).await);
+    let unlocked = patch(&api, &path, &json!({ "is_locked": false })).await;
+    assert_eq!(unlocked["is_locked"], false);
+}
