@@ -368,6 +368,14 @@ pub(crate) fn next_page<T>(items: &mut Vec<T>, limit: i64) -> Option<T> {
     }
 }
 
+/// Cuts a page of objects read with `limit + 1` rows back to `limit`, answering its
+/// `response_metadata`: a `kind` cursor naming the `id` of the object past the page (empty
+/// on the last page).
+pub(crate) fn id_page(items: &mut Vec<Value>, limit: i64, kind: &str) -> Value {
+    let next = next_page(items, limit);
+    next_cursor(kind, next.as_ref().and_then(|item| item["id"].as_str()))
+}
+
 /// The `next_ts` cursor of a history or replies call.
 pub(crate) fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
     cursor_value(call.args.string("cursor"), "next_ts")?
@@ -441,6 +449,15 @@ mod tests {
                 "invalid_cursor"
             );
         }
+    }
+
+    #[test]
+    fn a_page_of_objects_names_the_next_by_its_id() {
+        let mut items = vec![json!({"id": "a"}), json!({"id": "b"}), json!({"id": "c"})];
+        let cursor = id_page(&mut items, 2, "file");
+        assert_eq!(items, [json!({"id": "a"}), json!({"id": "b"})]);
+        assert_eq!(cursor, next_cursor("file", Some("c")));
+        assert_eq!(id_page(&mut items, 2, "file"), json!({"next_cursor": ""}));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use asym_kit::deadpool_postgres::Transaction;
 use serde_json::{Map, Value, json};
 
-use crate::args::{channel_arg, cursor_value, next_cursor, next_page};
+use crate::args::{channel_arg, cursor_value, id_page};
 use crate::auth::{Caller, caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
@@ -563,11 +563,10 @@ pub(crate) async fn scheduled_list(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?;
     let mut items: Vec<Value> = rows.iter().map(row_object).collect();
-    let next = next_page(&mut items, limit);
-    let next = next.as_ref().and_then(|item| item["id"].as_str());
+    let metadata = id_page(&mut items, limit, "scheduled");
     reply([
         ("scheduled_messages", Value::Array(items)),
-        ("response_metadata", next_cursor("scheduled", next)),
+        ("response_metadata", metadata),
     ])
 }
 

@@ -7,7 +7,7 @@
 use asym_kit::tokio_postgres::Row;
 use serde_json::Value;
 
-use crate::args::{cursor_value, next_cursor, next_page};
+use crate::args::{cursor_value, id_page};
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::files::{FILE_COLUMNS, answered_rows, share as post_files, tombstone};
@@ -220,11 +220,10 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         .await?;
     let rows: Vec<&Row> = rows.iter().collect();
     let mut files = answered_rows(state, &client, &rows).await?;
-    let next = next_page(&mut files, limit);
-    let next = next.as_ref().and_then(|file| file["id"].as_str());
+    let metadata = id_page(&mut files, limit, "file");
     reply([
         ("files", Value::Array(files)),
-        ("response_metadata", next_cursor("file", next)),
+        ("response_metadata", metadata),
     ])
 }
 

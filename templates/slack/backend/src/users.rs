@@ -6,7 +6,7 @@ use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::error::SqlState;
 use serde_json::{Map, Value, json};
 
-use crate::args::{next_cursor, next_page};
+use crate::args::id_page;
 use crate::auth::{caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::event::emit;
@@ -148,12 +148,11 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         .iter()
         .map(|row| locale(user_json(row, with_email)))
         .collect();
-    let next = next_page(&mut members, limit);
-    let next = next.as_ref().and_then(|member| member["id"].as_str());
+    let metadata = id_page(&mut members, limit, "users");
     reply([
         ("members", Value::Array(members)),
         ("cache_ts", json!(crate::ts::now_seconds())),
-        ("response_metadata", next_cursor("users", next)),
+        ("response_metadata", metadata),
     ])
 }
 
