@@ -629,6 +629,9 @@ await scenario("release_assets", async () => {
   assert.equal(dup.response.data.errors[0].code, "already_exists");
   const renamed = await owner.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name: "tool-v9.txt" });
   assert.equal(renamed.data.name, "tool-v9.txt");
+  const nobody = new Octokit({ baseUrl });
+  await fails(401, () => nobody.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name: "x.txt" }));
+  await fails(401, () => nobody.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id }));
   await owner.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id });
   await fails(404, () => owner.rest.repos.getReleaseAsset({ ...repo, asset_id: asset.id }));
 });

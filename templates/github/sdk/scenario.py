@@ -621,6 +621,9 @@ def release_assets():
     assert memo.size == 3 and memo.content_type == "application/octet-stream"
     renamed = asset.update_asset("tool.txt", "Tool v9")
     assert (renamed.name, renamed.label) == ("tool.txt", "Tool v9")
+    seen = Github(base_url=BASE).get_repo("acme/hello-world").get_release_asset(asset.id)
+    raises(GithubException, 401, lambda: seen.update_asset("x.txt"))
+    raises(GithubException, 401, seen.delete_asset)
     assert asset.delete_asset()
     raises(UnknownObjectException, 404, lambda: repo.get_release_asset(asset.id))
 

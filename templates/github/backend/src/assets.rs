@@ -18,6 +18,7 @@ use crate::releases;
 use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
+use crate::viewer::Viewer;
 
 /// The largest asset the clone stores (GitHub takes up to 2 GiB).
 const MAX_ASSET: usize = 32 << 20;
@@ -164,8 +165,8 @@ pub(crate) async fn get(scope: Scope<String>, headers: HeaderMap) -> ApiResult {
 }
 
 /// `PATCH /repos/{owner}/{repo}/releases/assets/{id}` (`name`, `label`; `state` is always
-/// `uploaded`).
-pub(crate) async fn update(scope: Scope<String>, body: Body) -> ApiResult {
+/// `uploaded`; 401 without credentials).
+pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body) -> ApiResult {
     const SQL: &str = "UPDATE release_assets a SET name = coalesce($2, a.name),
                            label = CASE WHEN $3 THEN $4 ELSE a.label END, updated_at = now()
                        WHERE a.id = $1 AND NOT EXISTS (
@@ -186,8 +187,8 @@ pub(crate) async fn update(scope: Scope<String>, body: Body) -> ApiResult {
     Ok(req::ok(render(&client, scope.base(), id).await?))
 }
 
-/// `DELETE /repos/{owner}/{repo}/releases/assets/{id}`: 204.
-pub(crate) async fn delete(scope: Scope<String>) -> ApiResult {
+/// `DELETE /repos/{owner}/{repo}/releases/assets/{id}`: 204 (401 without credentials).
+pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
     let id = by_id(&client, &repo, &scope.path).await?;

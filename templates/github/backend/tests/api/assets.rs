@@ -104,6 +104,11 @@ async fn assets_are_uploaded_listed_downloaded_renamed_and_deleted(gh: asym::Git
     // `label` may not be null (GitHub's schema): 422 naming it.
     let nulled = api.patch(&path, &json!({ "label": null })).await;
     assert!(error(nulled, 422).ends_with("'properties/label', nil is not a string."));
+    // Without credentials an asset's writes answer 401, as GitHub's do, not 403.
+    let nobody = anonymous(&gh);
+    let rename = json!({ "name": "x.zip" });
+    error(nobody.patch(&path, &rename).await, 401);
+    error(delete(&nobody, &path).await, 401);
     delete(&api, &path).await.expect(204);
     error(api.get(&path).await, 404);
     let left = fetch(&api, &format!("{REPO}/releases/{id}/assets")).await;
