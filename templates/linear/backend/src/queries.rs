@@ -73,30 +73,6 @@ pub(crate) async fn favorites(ctx: &ResolverContext<'_>) -> Result<Value> {
     scoped(ctx, "Favorite", None, owner).await
 }
 
-/// `issue.favorite`, `project.favorite` (and their search results'): the viewer's favorite
-/// of the parent, its first if several; null when the viewer has none (favorites are
-/// personal, so another user's favorite of it is not the viewer's).
-async fn favorite_of(ctx: &ResolverContext<'_>, column: &str) -> Result<Value> {
-    let (shared, viewer) = context(ctx)?;
-    let target = parent_str(ctx, "id")?;
-    let sql = format!(
-        "{CTX}SELECT favorite_doc(t, ctx.base)::text FROM ctx, favorites t
-         WHERE t.owner_id = ctx.viewer AND t.{column} = $3 ORDER BY t.created_at, t.id LIMIT 1"
-    );
-    let found = entity::query(shared, viewer, &sql, &[&target]).await?.pop();
-    Ok(found.unwrap_or(Value::Null))
-}
-
-/// `issue.favorite`: the viewer's favorite of the issue.
-pub(crate) async fn issue_favorite(ctx: &ResolverContext<'_>) -> Result<Value> {
-    favorite_of(ctx, "issue_id").await
-}
-
-/// `project.favorite`: the viewer's favorite of the project.
-pub(crate) async fn project_favorite(ctx: &ResolverContext<'_>) -> Result<Value> {
-    favorite_of(ctx, "project_id").await
-}
-
 /// `notifications`: the viewer's own (a notification is its recipient's).
 pub(crate) async fn notifications(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (_, viewer) = context(ctx)?;

@@ -132,8 +132,6 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "notificationArchiveAll") => adapt!(notifications::archive_all),
         ("Query", "favorites") => adapt!(queries::favorites),
         ("Favorite", "children") => adapt!(queries::favorite_children),
-        ("Issue" | "IssueSearchResult", "favorite") => adapt!(queries::issue_favorite),
-        ("Project" | "ProjectSearchResult", "favorite") => adapt!(queries::project_favorite),
         ("Mutation", "favoriteCreate") => adapt!(resources::favorite_create),
         ("Mutation", "favoriteUpdate") => adapt!(resources::favorite_update),
         ("Mutation", "favoriteDelete") => adapt!(resources::favorite_delete),
