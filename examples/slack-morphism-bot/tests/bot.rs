@@ -407,8 +407,8 @@ async fn slack_morphisms_socket_mode_listener_hears_events_and_answers_commands(
         .with_command_events(answered_command);
     let config = SlackClientSocketModeConfig::new().with_max_connections_count(1);
     let listener = SlackClientSocketModeListener::new(&config, environment, callbacks);
-    let app_token = slack.token("appToken").expect("an app-level token");
-    let token = SlackApiToken::new(app_token.into()).with_token_type(SlackApiTokenType::App);
+    let token =
+        SlackApiToken::new(slack.app_token().into()).with_token_type(SlackApiTokenType::App);
     listener
         .listen_for(&token)
         .await
