@@ -422,10 +422,14 @@ await scenario("pages.create position after a block", async () => {
   assert.equal(listed[1].child_page.title, "Second");
 });
 
-await scenario("move", async () => {
+await scenario("move (a page under its own child refused)", async () => {
   const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Node mover") } } });
   const moved = await notion.pages.move({ page_id: page.id, parent: { type: "data_source_id", data_source_id: TASKS } });
   assert.equal(moved.parent.data_source_id, TASKS);
+  // Nothing moves under itself: a page under its own child is refused.
+  const outer = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Node outer") } } });
+  const inner = await notion.pages.create({ parent: { page_id: outer.id }, properties: { title: { title: text("Node inner") } } });
+  await expectError("validation_error", notion.pages.move({ page_id: outer.id, parent: { type: "page_id", page_id: inner.id } }));
 });
 
 await scenario("formulas, rollups, dual relations", async () => {

@@ -509,6 +509,11 @@ def move_page():
     assert moved["parent"]["page_id"] == MEETING
     into = notion.pages.move(page_id=page["id"], parent={"type": "data_source_id", "data_source_id": TASKS})
     assert into["properties"]["Name"]["title"][0]["plain_text"] == "Mover"
+    # Nothing moves under itself: a page under its own child is refused.
+    outer = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Outer")}})
+    inner = notion.pages.create(parent={"page_id": outer["id"]}, properties={"title": {"title": text("Inner")}})
+    expect_error(APIErrorCode.ValidationError, notion.pages.move, page_id=outer["id"],
+                 parent={"type": "page_id", "page_id": inner["id"]})
 
 @scenario
 def formulas_rollups_and_dual_relations():

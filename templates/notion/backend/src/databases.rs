@@ -7,6 +7,7 @@ use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
+use crate::ancestry;
 use crate::content;
 use crate::error::{ApiError, ApiResult, invalid};
 use crate::relations;
@@ -269,6 +270,7 @@ async fn move_database(
     }
     if let Some(page) = &parent_id {
         holding_page(tx, page).await?;
+        ancestry::refuse_cycle(tx, ("page_id", page), ("database_id", id), "database").await?;
     }
     tx.execute(
         "UPDATE databases SET parent_type = $2, parent_id = $3 WHERE id = $1",
@@ -502,6 +504,13 @@ async fn move_data_source(
         return Ok(false);
     }
     Container::Database.fetch(tx, to).await?;
+    ancestry::refuse_cycle(
+        tx,
+        ("database_id", to),
+        ("data_source_id", id),
+        "data source",
+    )
+    .await?;
     let row = tx
         .query_one(
             "SELECT count(*) FROM data_sources WHERE database_id = $1",

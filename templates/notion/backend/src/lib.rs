@@ -8,7 +8,7 @@
 //! | version header, token, rate limit, bodies, ids, pagination | `request`, `ratelimit`, `body`, `seek` |
 //! | `/v1/users`, `/v1/users/{id}`, `/v1/users/me` | `users` |
 //! | `/v1/pages`, `/v1/pages/{id}` | `pages` (templates applied: `templates`) |
-//! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
+//! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` (nothing under itself: `ancestry`) |
 //! | `/v1/pages/{id}/markdown` | `page_markdown` (conversion: `markdown`; synced blocks: `synced_markdown`) |
 //! | `/v1/blocks/{id}`, `/v1/blocks/{id}/children` | `blocks` (shapes: `content`) |
 //! | `/v1/blocks/meeting_notes/query` | `meeting_notes` |
@@ -30,6 +30,7 @@
 //! All state is in the clone's Postgres database (see `migrations/`) and, for the rate
 //! limit's switch and counters, under its Redis prefix.
 
+mod ancestry;
 mod async_tasks;
 mod blocks;
 mod body;

@@ -4,6 +4,7 @@
 use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
 
+use crate::ancestry;
 use crate::blocks;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{
@@ -44,11 +45,19 @@ pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) ->
                 return Err(ApiError::validation("A page cannot be moved under itself."));
             }
             blocks::locate(&tx, page, "page").await?;
+            ancestry::refuse_cycle(&tx, ("page_id", page), ("page_id", &id), "page").await?;
             child_page_block(&tx, page, &id, &title, &ctx.bot, blocks::Place::End).await?;
             Placement::page(page)
         }
         Parent::DataSource(source) | Parent::Database(source) => {
-            Placement::data_source(&tx, source, matches!(parent, Parent::Database(_))).await?
+            let placement =
+                Placement::data_source(&tx, source, matches!(parent, Parent::Database(_))).await?;
+            let into = (
+                "data_source_id",
+                placement.data_source_id.as_deref().unwrap_or(source),
+            );
+            ancestry::refuse_cycle(&tx, into, ("page_id", &id), "page").await?;
+            placement
         }
         Parent::Workspace => {
             return Err(ApiError::validation(

@@ -155,8 +155,13 @@ pub(crate) async fn tasks_schema(api: &Api, properties: Value) -> Value {
 /// Creates a database titled `title` under Projects whose initial data source has
 /// `properties` (`POST /v1/databases`); answers the database.
 pub(crate) async fn database(api: &Api, title: &str, properties: Value) -> Value {
+    database_in(api, PROJECTS, title, properties).await
+}
+
+/// [`database`] under page `page`.
+pub(crate) async fn database_in(api: &Api, page: &str, title: &str, properties: Value) -> Value {
     let body = json!({
-        "parent": { "type": "page_id", "page_id": PROJECTS },
+        "parent": { "type": "page_id", "page_id": page },
         "title": text(title),
         "initial_data_source": { "properties": properties }
     });

@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, MEETING, PROJECTS, TASK1, TASK2, TASKS, api, invalid, legacy, len, next_page, not_found,
-    patch, plain, post, read, set_properties, task, text,
+    ADA, MEETING, PROJECTS, TASK1, TASK2, TASKS, api, database, database_in, invalid, legacy, len,
+    next_page, not_found, patch, plain, post, read, set_properties, task, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -289,4 +289,94 @@ async fn new_pages_take_a_position_among_their_parents_blocks(notion: asym::Noti
     ] {
         invalid(api.post("/v1/pages", &body).await);
     }
+}
+
+/// Nothing moves under itself: a page under its own child page or into a data source of a
+/// database it holds, a database under a page inside one of its rows, a data source into a
+/// database under one of its own rows. Each is refused whole, and a move elsewhere still works.
+#[asym::clone("notion", seed = "basic")]
+async fn moves_refuse_to_put_anything_inside_itself(notion: asym::Notion) {
+    let api = api(&notion);
+    let page_under = |parent: &str, title: &str| json!({ "parent": { "page_id": parent }, "properties": { "title": { "title": text(title) } } });
+    let outer = post(&api, "/v1/pages", &page_under(MEETING, "Outer")).await;
+    let outer_id = outer["id"].as_str().unwrap();
+    let inner = post(&api, "/v1/pages", &page_under(outer_id, "Inner")).await;
+    let inner_id = inner["id"].as_str().unwrap();
+    let move_outer = format!("/v1/pages/{outer_id}/move");
+    let under = |id: &str| json!({ "parent": { "type": "page_id", "page_id": id } });
+    let refused = invalid(api.post(&move_outer, &under(inner_id)).await);
+    assert!(
+        refused.contains("cannot be moved under itself or anything inside it"),
+        "{refused}"
+    );
+    assert_eq!(
+        read(&api, &format!("/v1/pages/{outer_id}")).await["parent"]["page_id"],
+        MEETING
+    );
+
+    // A database held by Outer: Outer cannot go into its data source.
+    let held = database_in(&api, inner_id, "Held", json!({ "Name": { "title": {} } })).await;
+    let held_source = held["data_sources"][0]["id"].as_str().unwrap();
+    let into_held =
+        json!({ "parent": { "type": "data_source_id", "data_source_id": held_source } });
+    invalid(api.post(&move_outer, &into_held).await);
+
+    // A database cannot go under a page inside one of its own rows.
+    let made = database(&api, "Container", json!({ "Name": { "title": {} } })).await;
+    let db = made["id"].as_str().unwrap();
+    let source = made["data_sources"][0]["id"].as_str().unwrap();
+    let row = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "data_source_id": source }, "properties": { "Name": { "title": text("Row") } } }),
+    )
+    .await;
+    let below_row = post(
+        &api,
+        "/v1/pages",
+        &page_under(row["id"].as_str().unwrap(), "Below"),
+    )
+    .await;
+    let below = below_row["id"].as_str().unwrap();
+    let refused = invalid(
+        api.patch(&format!("/v1/databases/{db}"), &under(below))
+            .await,
+    );
+    assert!(refused.contains("A database cannot be moved"), "{refused}");
+    assert_eq!(
+        read(&api, &format!("/v1/databases/{db}")).await["parent"]["page_id"],
+        PROJECTS
+    );
+
+    // A data source cannot go into a database under one of its own rows.
+    let second = post(
+        &api,
+        "/v1/data_sources",
+        &json!({ "parent": { "database_id": db }, "properties": { "Name": { "title": {} } } }),
+    )
+    .await;
+    let second_id = second["id"].as_str().unwrap();
+    let second_row = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "data_source_id": second_id }, "properties": { "Name": { "title": text("Row 2") } } }),
+    )
+    .await;
+    let row_id = second_row["id"].as_str().unwrap();
+    let nested = database_in(&api, row_id, "Nested", json!({ "Name": { "title": {} } })).await;
+    let into_nested = json!({ "parent": { "type": "database_id", "database_id": nested["id"] } });
+    let refused = invalid(
+        api.patch(&format!("/v1/data_sources/{second_id}"), &into_nested)
+            .await,
+    );
+    assert!(
+        refused.contains("A data source cannot be moved"),
+        "{refused}"
+    );
+
+    // Elsewhere, the same moves go through.
+    let moved = post(&api, &format!("/v1/pages/{inner_id}/move"), &under(MEETING)).await;
+    assert_eq!(moved["parent"]["page_id"], MEETING);
+    let moved = post(&api, &move_outer, &under(inner_id)).await;
+    assert_eq!(moved["parent"]["page_id"], inner_id);
 }
