@@ -307,3 +307,55 @@ async fn values_of_the_wrong_shape_are_refused_where_they_were_ignored(notion: a
     .await;
     assert_eq!(page["icon"]["emoji"], "1️⃣");
 }
+
+/// Every field of `@notionhq/client` 5.26's object response types (`PageObjectResponse`,
+/// `DatabaseObjectResponse`, `DataSourceObjectResponse`, `BlockObjectResponse`,
+/// `CommentObjectResponse`, `FileUploadObjectResponse`, `UserObjectResponse`), as the SDK's
+/// `isFull*` guards and typed clients read them.
+#[asym::clone("notion", seed = "basic")]
+async fn answers_hold_every_field_of_the_sdks_object_types(notion: asym::Notion) {
+    let api = api(&notion);
+    let comments = read(&api, &format!("/v1/comments?block_id={TASK1}")).await;
+    let cases = [
+        (
+            read(&api, &format!("/v1/pages/{TASK1}")).await,
+            "object id created_time last_edited_time in_trash archived is_archived is_locked \
+             url public_url parent properties icon cover created_by last_edited_by",
+        ),
+        (
+            read(&api, &format!("/v1/databases/{DATABASE}")).await,
+            "object id title description parent is_inline in_trash archived is_locked \
+             created_time last_edited_time data_sources icon cover url public_url",
+        ),
+        (
+            read(&api, &format!("/v1/data_sources/{TASKS}")).await,
+            "object id title description parent database_parent is_inline in_trash archived \
+             created_time last_edited_time created_by last_edited_by properties icon cover \
+             url public_url",
+        ),
+        (
+            read(&api, &format!("/v1/blocks/{PROJECTS}")).await,
+            "object id parent type created_time created_by last_edited_time last_edited_by \
+             has_children in_trash archived",
+        ),
+        (
+            comments["results"][0].clone(),
+            "object id parent discussion_id created_time last_edited_time created_by \
+             rich_text display_name",
+        ),
+        (
+            post(&api, "/v1/file_uploads", &json!({})).await,
+            "object id created_time created_by last_edited_time in_trash archived \
+             expiry_time status filename content_type content_length",
+        ),
+        (
+            read(&api, "/v1/users/me").await,
+            "object id type name avatar_url bot",
+        ),
+    ];
+    for (answer, fields) in cases {
+        for field in fields.split_whitespace() {
+            assert!(answer.get(field).is_some(), "{field} missing from {answer}");
+        }
+    }
+}
