@@ -847,6 +847,9 @@ if (process.env.ASYM_ADMIN_SECRET) {
     const inHome = (title) => notion.databases.create({ parent: { page_id: home.id }, title: text(title), initial_data_source: { properties: { Name: { title: {} } } } });
     const db = await inHome("Hooked rows");
     const source = db.data_sources[0].id;
+    // A view made before the row: 2022-06-28 hears no view.* (views are 2025-09-03's).
+    const view = await notion.views.create({ data_source_id: source, name: "Hooked rows view", type: "table" });
+    assert.equal((await heard(now, "view.created", view.id)).data.parent.data_source_id, source);
     const row = await notion.pages.create({ parent: { data_source_id: source }, properties: { Name: { title: text("Row") } } });
     const content = await heard(now, "data_source.content_updated", source);
     assert.deepEqual(content.data, { parent: { id: db.id, type: "database" }, updated_blocks: [{ id: row.id, type: "page" }] });
@@ -854,6 +857,7 @@ if (process.env.ASYM_ADMIN_SECRET) {
     assert.equal(legacyContent.api_version, "2022-06-28");
     assert.deepEqual(legacyContent.entity, { id: db.id, type: "database" });
     assert.deepEqual(legacyContent.data.parent, { id: home.id, type: "page" });
+    assert.ok(!received.some((d) => JSON.parse(d.body).subscription_id === old && JSON.parse(d.body).type.startsWith("view.")), "2022-06-28 hears no view.* event");
     await notion.dataSources.update({ data_source_id: source, properties: { Size: { number: {} } } });
     const schema = await heard(old, "database.schema_updated", db.id);
     assert.equal(schema.data.updated_properties[0].name, "Size");

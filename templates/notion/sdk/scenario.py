@@ -890,6 +890,9 @@ def webhooks_rows_moves_expiry_and_legacy_subscriptions():
 
         db = in_home("Hooked rows")
         source = db["data_sources"][0]["id"]
+        # A view made before the row: 2022-06-28 hears no view.* (views are 2025-09-03's).
+        view = notion.views.create(data_source_id=source, name="Hooked rows view", type="table")
+        assert heard(now, "view.created", view["id"])["data"]["parent"]["data_source_id"] == source
         row = notion.pages.create(parent={"data_source_id": source}, properties={"Name": {"title": text("Row")}})
         content = heard(now, "data_source.content_updated", source)
         assert content["data"] == {
@@ -899,6 +902,7 @@ def webhooks_rows_moves_expiry_and_legacy_subscriptions():
         legacy_content = heard(old, "database.content_updated", db["id"])
         assert legacy_content["api_version"] == "2022-06-28", legacy_content
         assert legacy_content["data"]["parent"] == {"id": home["id"], "type": "page"}, legacy_content
+        assert not [e for e in seen if e["subscription_id"] == old and e["type"].startswith("view.")], seen
         moved = notion.databases.update(database_id=db["id"], parent={"type": "workspace", "workspace": True})
         assert moved["parent"] == {"type": "workspace", "workspace": True}, moved["parent"]
         event = heard(now, "database.moved", db["id"])
