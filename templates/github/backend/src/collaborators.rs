@@ -12,7 +12,8 @@ use crate::scope::Scope;
 use crate::users;
 use crate::viewer::Viewer;
 
-/// `GET /repos/{owner}/{repo}/collaborators` (`affiliation=all|direct|outside`).
+/// `GET /repos/{owner}/{repo}/collaborators` (`affiliation=all|direct|outside`; `all` adds
+/// the owner, the organization's owners and the members of the teams the repository is in).
 pub(crate) async fn list(scope: Scope, _signed_in: Viewer, query: Query) -> ApiResult {
     let direct = match query.get("affiliation").unwrap_or("all") {
         "all" => false,
@@ -36,7 +37,8 @@ pub(crate) async fn list(scope: Scope, _signed_in: Viewer, query: Query) -> ApiR
                     EXISTS (SELECT 1 FROM collaborators c WHERE c.repo_id = $1 AND c.user_id = u.id)
                     OR (NOT $2 AND (u.id = (SELECT owner_id FROM repos WHERE id = $1)
                         OR EXISTS (SELECT 1 FROM org_members m JOIN repos r ON r.owner_id = m.org_id
-                                   WHERE r.id = $1 AND m.user_id = u.id AND m.role = 'admin')))))
+                                   WHERE r.id = $1 AND m.user_id = u.id AND m.role = 'admin')
+                        OR gh_team_permission($1, u.id) IS NOT NULL))))
              SELECT (SELECT count(*) FROM c),
                     (SELECT coalesce(json_agg((gh_user(c.usr, $3)::jsonb || jsonb_build_object(
                         'permissions', gh_permissions(c.perm), 'role_name', c.perm)) ORDER BY c.id), '[]')::text

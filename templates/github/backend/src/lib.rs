@@ -28,6 +28,7 @@
 //! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs, attempts, jobs | `workflows`, `actions` |
 //! | Actions artifacts | `artifacts` |
 //! | Actions secrets (and their public key) and variables | `secrets` |
+//! | teams: members, memberships, repositories (their permission counts in `gh_permission`) | `teams` |
 //! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
@@ -82,6 +83,7 @@ mod scope;
 mod search;
 mod secrets;
 mod stars;
+mod teams;
 mod time;
 mod triage;
 mod users;
@@ -221,6 +223,14 @@ fn routes(kit: Kit) -> Router {
             "/orgs/{org}/repos",
             get(repos::list_owner).post(repos::create_for_org),
         )
+        .route(
+            "/orgs/{org}/teams",
+            get(teams::crud::list).post(teams::crud::create),
+        )
+        .route("/user/teams", get(teams::crud::mine))
+        .nest("/orgs/{org}/teams/{team_slug}", team_routes())
+        .nest("/organizations/{org_id}/team/{team_id}", team_routes())
+        .nest("/teams/{team_id}", team_routes())
         .route("/search/issues", get(search::issues::issues))
         .route("/search/repositories", get(search::issues::repositories))
         .route("/search/topics", get(search::issues::topics))
@@ -241,6 +251,30 @@ fn routes(kit: Kit) -> Router {
         .with_state(kit)
 }
 
+/// Everything under a team, however the path names it (`teams`).
+fn team_routes() -> Router<Kit> {
+    use teams::{crud, members, repos};
+    Router::new()
+        .route("/", get(crud::get).patch(crud::update).delete(crud::delete))
+        .route("/teams", get(crud::children))
+        .route("/members", get(members::list))
+        .route(
+            "/members/{username}",
+            get(members::check)
+                .put(members::add)
+                .delete(members::remove),
+        )
+        .route(
+            "/memberships/{username}",
+            get(members::get).put(members::set).delete(members::remove),
+        )
+        .route("/repos", get(repos::list))
+        .route(
+            "/repos/{owner}/{repo}",
+            get(repos::check).put(repos::put).delete(repos::remove),
+        )
+}
+
 /// Everything under `/repos/{owner}/{repo}`.
 fn repo_routes() -> Router<Kit> {
     Router::new()
@@ -253,6 +287,7 @@ fn repo_routes() -> Router<Kit> {
         .route("/languages", get(repos::languages))
         .route("/contributors", get(commits::contributors))
         .route("/forks", get(forks::list).post(forks::create))
+        .route("/teams", get(teams::repos::for_repo))
         .route("/collaborators", get(collaborators::list))
         .route(
             "/collaborators/{user}",

@@ -52,7 +52,7 @@ pub(crate) struct Person(pub(crate) Viewer);
 
 /// The routes [`Person`] guards, by method and routed path, with the reference page GitHub's
 /// refusal names.
-const USER_ONLY: [(&str, &str, &str); 11] = [
+const USER_ONLY: [(&str, &str, &str); 12] = [
     (
         "GET",
         "/user",
@@ -92,6 +92,11 @@ const USER_ONLY: [(&str, &str, &str); 11] = [
         "DELETE",
         "/user/starred/{owner}/{repo}",
         "https://docs.github.com/rest/activity/starring#unstar-a-repository-for-the-authenticated-user",
+    ),
+    (
+        "GET",
+        "/user/teams",
+        "https://docs.github.com/rest/teams/teams#list-teams-for-the-authenticated-user",
     ),
     // Not among the routes GitHub's docs list for installation tokens (github/docs'
     // `server-to-server-rest.json` lists only `/repos/…` issue routes).

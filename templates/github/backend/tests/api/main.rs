@@ -29,3 +29,4 @@ mod rulesets;
 mod search;
 mod secrets;
 mod stars;
+mod teams;
