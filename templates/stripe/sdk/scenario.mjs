@@ -1115,6 +1115,43 @@ await check('subscriptionSchedules phases: discounts, add_invoice_items; invoice
   assert.deepEqual([sub.discount, renewal.subtotal, renewal.amount_paid], [null, 6500, 6500]);
 });
 
+await check('Dispute: the dispute test cards, list, retrieve, update (evidence, submit), close', async () => {
+  const intent = await stripe.paymentIntents.create({
+    amount: 5000, currency: 'usd', payment_method: 'pm_card_createDispute', confirm: true,
+  });
+  assert.equal(intent.status, 'succeeded');
+  const charge = await stripe.charges.retrieve(intent.latest_charge);
+  assert.equal(charge.disputed, true);
+  const [dispute] = (await stripe.disputes.list({ charge: charge.id })).data;
+  assert.deepEqual([dispute.status, dispute.reason, dispute.amount], ['needs_response', 'fraudulent', 5000]);
+  assert.ok(dispute.evidence_details.due_by > dispute.created);
+  assert.deepEqual(dispute.balance_transactions.map((t) => [t.amount, t.fee, t.reporting_category]), [[-5000, 1500, 'dispute']]);
+  assert.equal((await stripe.disputes.list({ payment_intent: intent.id })).data[0].id, dispute.id);
+  await assert.rejects(stripe.refunds.create({ charge: charge.id }), (err) => {
+    assert.deepEqual([err.statusCode, err.code], [400, 'charge_disputed'], err.message);
+    return true;
+  });
+  const staged = await stripe.disputes.update(dispute.id, { evidence: { customer_name: 'No De' }, submit: false });
+  assert.deepEqual([staged.status, staged.evidence_details.has_evidence], ['needs_response', true]);
+  const lost = await stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'losing_evidence' }, metadata: { k: 'v' } });
+  assert.deepEqual([lost.status, lost.evidence_details.submission_count, lost.metadata.k], ['lost', 1, 'v']);
+  assert.equal(lost.balance_transactions.length, 1);
+  await assert.rejects(stripe.disputes.close(dispute.id), (err) => {
+    assert.equal(err.statusCode, 400);
+    assert.match(err.message, /already closed/);
+    return true;
+  });
+  await assert.rejects(stripe.disputes.update(dispute.id, { evidence: { receipt: 'file_123' } }), refusedWith('evidence[receipt]'));
+  const inquiry = await stripe.paymentIntents.create({
+    amount: 700, currency: 'usd', payment_method: 'pm_card_createDisputeInquiry', confirm: true,
+  });
+  const [asked] = (await stripe.disputes.list({ charge: inquiry.latest_charge })).data;
+  assert.deepEqual([asked.status, asked.balance_transactions], ['warning_needs_response', []]);
+  assert.equal((await stripe.disputes.close(asked.id)).status, 'warning_closed');
+  assert.equal((await stripe.disputes.retrieve(asked.id)).status, 'warning_closed');
+  await assert.rejects(stripe.disputes.retrieve('dp_nope'), (err) => err.statusCode === 404 && err.code === 'resource_missing');
+});
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

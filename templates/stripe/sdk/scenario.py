@@ -1217,6 +1217,49 @@ def schedule_phase_extras():
     assert sub.discount is None and (renewal.subtotal, renewal.amount_paid) == (6500, 6500), renewal
 
 
+def disputes():
+    # pm_card_createDispute: the charge succeeds, then is disputed as fraudulent.
+    intent = stripe.PaymentIntent.create(amount=5000, currency="usd", payment_method="pm_card_createDispute",
+                                         confirm=True)
+    assert intent.status == "succeeded", intent
+    charge = stripe.Charge.retrieve(intent.latest_charge)
+    assert charge.disputed, charge
+    [dispute] = stripe.Dispute.list(charge=charge.id).data
+    assert (dispute.status, dispute.reason, dispute.amount) == ("needs_response", "fraudulent", 5000), dispute
+    assert dispute.evidence_details.due_by > dispute.created and dispute.evidence.uncategorized_text is None
+    [withdrawn] = dispute.balance_transactions
+    assert (withdrawn.amount, withdrawn.fee, withdrawn.reporting_category) == (-5000, 1500, "dispute"), withdrawn
+    assert stripe.Dispute.list(payment_intent=intent.id).data[0].id == dispute.id
+    err = refused("charge", stripe.Refund.create, charge=charge.id)
+    assert err.code == "charge_disputed", err
+    staged = stripe.Dispute.modify(dispute.id, evidence={"customer_name": "Py Thon"}, submit=False)
+    assert (staged.status, staged.evidence_details.has_evidence) == ("needs_response", True), staged
+    won = stripe.Dispute.modify(dispute.id, evidence={"uncategorized_text": "winning_evidence"}, metadata={"k": "v"})
+    assert (won.status, won.evidence_details.submission_count, won.metadata["k"]) == ("won", 1, "v"), won
+    assert [t.amount for t in won.balance_transactions] == [-5000, 5000], won
+    try:
+        stripe.Dispute.close(dispute.id)
+        raise AssertionError("a won dispute is not closed")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 400 and "already closed" in err.user_message, err
+    # Closing concedes; an inquiry withdraws nothing and closes as warning_closed.
+    second = stripe.PaymentIntent.create(amount=900, currency="usd",
+                                         payment_method="pm_card_createDisputeProductNotReceived", confirm=True)
+    [lost] = stripe.Dispute.list(charge=second.latest_charge).data
+    assert lost.reason == "product_not_received", lost
+    assert stripe.Dispute.close(lost.id).status == "lost"
+    inquiry = stripe.PaymentIntent.create(amount=700, currency="usd", payment_method="pm_card_createDisputeInquiry",
+                                          confirm=True)
+    [asked] = stripe.Dispute.list(charge=inquiry.latest_charge).data
+    assert (asked.status, asked.balance_transactions) == ("warning_needs_response", []), asked
+    assert stripe.Dispute.retrieve(asked.id).close().status == "warning_closed"
+    try:
+        stripe.Dispute.retrieve("dp_nope")
+        raise AssertionError("an unknown dispute is a 404")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 404 and err.code == "resource_missing", err
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -1269,6 +1312,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               discounted_cancellation),
              ("SubscriptionSchedule phases: discounts, add_invoice_items; Invoice.create_preview(schedule=…)",
               schedule_phase_extras),
+             ("Dispute: the dispute test cards, list, retrieve, modify (evidence, submit), close", disputes),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -65,6 +65,7 @@ pub(crate) const CHARGE: Kind = searchable("charge", "id", "charges",
     &["amount", "created", "currency", "customer", "status", "payment_intent", "refunded",
       "disputed"]);
 pub(crate) const REFUND: Kind = kind("refund", "refund", "id");
+pub(crate) const DISPUTE: Kind = kind("dispute", "dispute", "id");
 #[rustfmt::skip]
 pub(crate) const BALANCE_TRANSACTION: Kind =
     kind("balance_transaction", "balance transaction", "id");

@@ -20,6 +20,7 @@
 //! | billing meters, meter events (usage: `model::meter`) | `meters` |
 //! | payment intents | `payments` |
 //! | charges, refunds | `charges` |
+//! | disputes (opened by the dispute test cards: `model::dispute`) | `disputes` |
 //! | balance, balance transactions | `balance` |
 //! | setup intents | `setups` |
 //! | subscriptions, subscription items | `subscriptions` |
@@ -65,6 +66,7 @@ mod customers;
 mod cx;
 mod db;
 mod dispatch;
+mod disputes;
 mod error;
 mod events;
 mod ids;
@@ -118,6 +120,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(meters::routes())
         .merge(payments::routes())
         .merge(charges::routes())
+        .merge(disputes::routes())
         .merge(balance::routes())
         .merge(setups::routes())
         .merge(subscriptions::routes())

@@ -1,5 +1,5 @@
 //! The account's balance: one balance transaction per movement of funds (a captured charge,
-//! a refund), and the balance summed from them.
+//! a refund, a dispute's withdrawal and reinstatement), and the balance summed from them.
 //!
 //! Funds from a charge are `pending` until `available_on`, two days later (Stripe's standard
 //! US schedule), or at once for `pm_card_bypassPending`; a refund is taken from the balance
@@ -37,31 +37,63 @@ pub(crate) async fn charged(
     let fee = card_fee(amount);
     let fee_details = json!([{"amount": fee, "application": null, "currency": charge["currency"],
                               "description": "Stripe processing fees", "type": "stripe_fee"}]);
-    record(
+    let transaction = record(
         cx,
         charge,
-        "charge",
+        ("charge", "charge"),
         amount,
         (fee, fee_details),
         available_on,
     )
-    .await
+    .await?;
+    Ok(id_of(&transaction))
 }
 
 /// Records the balance transaction taking `refund` from the balance, and answers its id.
 pub(crate) async fn refunded(cx: &Cx<'_>, refund: &Value) -> ApiResult<String> {
     let amount = refund["amount"].as_i64().unwrap_or(0);
-    record(cx, refund, "refund", -amount, (0, json!([])), cx.now).await
+    let kind = ("refund", "refund");
+    let transaction = record(cx, refund, kind, -amount, (0, json!([])), cx.now).await?;
+    Ok(id_of(&transaction))
+}
+
+/// Stripe's dispute fee (15.00 in the charge's currency), withdrawn with a chargeback and
+/// returned when the dispute is won.
+pub(crate) const DISPUTE_FEE: i64 = 1500;
+
+/// Records the balance transaction of `dispute` moving its amount and Stripe's dispute fee:
+/// out of the balance when opened (`withdrawn`, category `dispute`), back when won (category
+/// `dispute_reversal`). Answers the transaction.
+pub(crate) async fn disputed(cx: &Cx<'_>, dispute: &Value, withdrawn: bool) -> ApiResult<Value> {
+    let (sign, category, what) = if withdrawn {
+        (-1, "dispute", "withdrawal")
+    } else {
+        (1, "dispute_reversal", "reversal")
+    };
+    let currency = &dispute["currency"];
+    let charge = dispute["charge"].as_str().unwrap_or_default();
+    let source = json!({"id": dispute["id"], "currency": currency,
+                        "description": format!("Chargeback {what} for {charge}")});
+    let fee = -sign * DISPUTE_FEE;
+    let fee_details = json!([{"amount": fee, "application": null, "currency": currency,
+                              "description": "Dispute fee", "type": "stripe_fee"}]);
+    let amount = sign * dispute["amount"].as_i64().unwrap_or(0);
+    let kind = ("adjustment", category);
+    record(cx, &source, kind, amount, (fee, fee_details), cx.now).await
+}
+
+fn id_of(transaction: &Value) -> String {
+    transaction["id"].as_str().unwrap_or_default().to_owned()
 }
 
 async fn record(
     cx: &Cx<'_>,
     source: &Value,
-    kind: &str,
+    (kind, category): (&str, &str),
     amount: i64,
     (fee, fee_details): (i64, Value),
     available_on: i64,
-) -> ApiResult<String> {
+) -> ApiResult<Value> {
     let (id, seq) = cx.new_id("txn_").await?;
     let transaction = json!({
         "id": id,
@@ -75,13 +107,13 @@ async fn record(
         "fee": fee,
         "fee_details": fee_details,
         "net": amount - fee,
-        "reporting_category": kind,
+        "reporting_category": category,
         "source": source["id"],
         "status": if available_on <= cx.now { "available" } else { "pending" },
         "type": kind,
     });
     cx.insert(seq, &transaction)?;
-    Ok(id)
+    Ok(transaction)
 }
 
 /// `transaction` as it stands at `now`: `available` once its `available_on` has passed.

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::CHARGE;
 use crate::model::card::{self, Decline, Step};
-use crate::model::{balance, method};
+use crate::model::{balance, dispute, method};
 use crate::params::{Params, hash_at, string_at};
 
 /// Validates `currency` (three lower-case letters).
@@ -195,7 +195,7 @@ pub(crate) async fn charge(
 ) -> ApiResult<Attempted> {
     let before = intent.clone();
     let manual = intent["capture_method"] == "manual";
-    let charge = new_charge(cx, intent, method, decline, manual, secured).await?;
+    let mut charge = new_charge(cx, intent, method, decline, manual, secured).await?;
     let charge_id = charge["id"].clone();
     intent["latest_charge"] = charge_id.clone();
     intent["next_action"] = Value::Null;
@@ -245,6 +245,9 @@ pub(crate) async fn charge(
         "payment_intent.succeeded"
     };
     cx.emit_changed(event, &before, intent).await?;
+    if !manual {
+        dispute::open(cx, &mut charge, method).await?;
+    }
     Ok(Attempted::Charged)
 }
 
@@ -450,7 +453,8 @@ pub(crate) async fn capture(
     charge["amount_captured"] = json!(amount);
     let method = charge["payment_method"].as_str().unwrap_or_default();
     let method = cx.get("payment_method", method, false).await?;
-    let transaction = balance::charged(cx, &charge, &method.unwrap_or(Value::Null), amount).await?;
+    let method = method.unwrap_or(Value::Null);
+    let transaction = balance::charged(cx, &charge, &method, amount).await?;
     charge["balance_transaction"] = json!(transaction);
     if amount < capturable {
         charge["amount_refunded"] = json!(capturable - amount);
@@ -464,5 +468,6 @@ pub(crate) async fn capture(
         .await?;
     cx.emit_changed("payment_intent.succeeded", before, intent)
         .await?;
+    dispute::open(cx, &mut charge, &method).await?;
     Ok(charge)
 }

@@ -11,6 +11,7 @@ pub(crate) mod change;
 pub(crate) mod closing;
 pub(crate) mod customer_balance;
 pub(crate) mod discount;
+pub(crate) mod dispute;
 pub(crate) mod intent;
 pub(crate) mod invoice;
 pub(crate) mod invoice_item;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
-use crate::model::balance;
+use crate::model::{balance, dispute};
 use crate::params::{Params, apply_metadata, at_least};
 
 /// Refunds `charge` (locked) by the request's `amount` (what remains when absent), `reason`
@@ -24,6 +24,7 @@ pub(crate) async fn refund(
             format!("Charge {charge_id} cannot be refunded: it did not succeed."),
         ));
     }
+    dispute::check_refundable(cx, &charge).await?;
     if charge["captured"] != true {
         return Err(ApiError::invalid_param(
             "charge",

@@ -19,6 +19,7 @@ mod credit_notes;
 mod customer_balance;
 mod cycles;
 mod discounts;
+mod disputes;
 mod invoice_items;
 mod invoices;
 mod limits;

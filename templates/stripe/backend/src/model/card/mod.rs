@@ -134,6 +134,18 @@ pub(crate) struct TestCard {
     /// `card.checks`: `cvc_check`, `address_line1_check`, `address_postal_code_check` (empty
     /// for `null`: no address was checked).
     pub(crate) checks: [&'static str; 3],
+    /// The dispute its captured charges are opened with (Stripe's dispute test cards).
+    pub(crate) dispute: Option<Disputed>,
+}
+
+/// How a dispute test card's charges are disputed: the dispute's `reason`, whether it is an
+/// inquiry (`warning_needs_response`, no funds withdrawn) rather than a chargeback, and the
+/// card network's reason code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Disputed {
+    pub(crate) reason: &'static str,
+    pub(crate) inquiry: bool,
+    pub(crate) network_reason_code: Option<&'static str>,
 }
 
 /// The test card a `pm_card_…` / `tok_…` name stands for.

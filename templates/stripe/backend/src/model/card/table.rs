@@ -2,8 +2,8 @@
 //! that keep each entry to what sets it apart.
 
 use super::{
-    DECLINED, Decline, FRAUDULENT, GENERIC, INCORRECT_CVC, INSUFFICIENT_FUNDS, PROCESSING_ERROR,
-    TestCard, ThreeDs, issuer,
+    DECLINED, Decline, Disputed, FRAUDULENT, GENERIC, INCORRECT_CVC, INSUFFICIENT_FUNDS,
+    PROCESSING_ERROR, TestCard, ThreeDs, issuer,
 };
 
 /// The CVC passed, no address was checked.
@@ -27,6 +27,7 @@ const fn card(
         three_ds: ThreeDs::NotEnrolled,
         bypass_pending: false,
         checks: UNCHECKED,
+        dispute: None,
     }
 }
 
@@ -81,9 +82,30 @@ const fn checked(
     }
 }
 
-/// Stripe's documented test cards: by brand, by country, declines, fraud prevention, 3-D
-/// Secure. (The dispute and refund-failure cards are not here: those flows are not
-/// modelled.)
+/// A Visa credit card whose charges succeed and are then disputed as `dispute` says.
+const fn disputing(
+    names: &'static [&'static str],
+    number: &'static str,
+    dispute: Disputed,
+) -> TestCard {
+    TestCard {
+        dispute: Some(dispute),
+        ..card(names, number, "visa", "credit")
+    }
+}
+
+/// A chargeback for `reason`, with Visa's `code`.
+const fn chargeback(reason: &'static str, code: &'static str) -> Disputed {
+    Disputed {
+        reason,
+        inquiry: false,
+        network_reason_code: Some(code),
+    }
+}
+
+/// Stripe's documented test cards: by brand, by country, declines, fraud prevention,
+/// disputes, 3-D Secure. (The refund-failure cards and the multiple-disputes card are not
+/// here: those flows are not modelled.)
 #[rustfmt::skip]
 pub(crate) const TEST_CARDS: &[TestCard] = &[
     card(&["visa", "us"], "4242424242424242", "visa", "credit"),
@@ -202,6 +224,12 @@ pub(crate) const TEST_CARDS: &[TestCard] = &[
     checked(&["avsLine1Fail"], "4000000000000028", ["pass", "fail", "pass"]),
     checked(&["avsZipFail"], "4000000000000036", ["pass", "pass", "fail"]),
     checked(&["avsUnchecked"], "4000000000000044", ["pass", "unavailable", "unavailable"]),
+    // Disputes: the charge succeeds, then is disputed.
+    disputing(&["createDispute"], "4000000000000259", chargeback("fraudulent", "10.4")),
+    disputing(&["createDisputeProductNotReceived"], "4000000000002685",
+              chargeback("product_not_received", "13.1")),
+    disputing(&["createDisputeInquiry"], "4000000000001976",
+              Disputed { reason: "general", inquiry: true, network_reason_code: None }),
     // 3-D Secure and regulatory (SCA) cards.
     secure(&["threeDSecure2Required"], "4000000000003220", ThreeDs::Required),
     secure(&["threeDSecureRequired"], "4000000000003063", ThreeDs::Required),
