@@ -54,6 +54,10 @@ fn usergroup_json(row: &Row, detail: Detail) -> Value {
         "date_update": row.get::<_, i64>(6),
         "date_delete": row.get::<_, i64>(7),
         "auto_type": null,
+        // Both "required" in Slack's usergroup object reference; a workspace outside an
+        // Enterprise Grid has no org-level subteam and provisions no one automatically.
+        "auto_provision": false,
+        "enterprise_subteam_id": "",
         "created_by": row.get::<_, String>(8),
         "updated_by": row.get::<_, String>(9),
         "deleted_by": row.get::<_, Option<String>>(10),

@@ -21,6 +21,8 @@ async fn usergroups_are_created_filled_and_disabled(slack: asym::Slack) {
     assert_eq!(group["prefs"]["channels"], json!(["C0000000001"]));
     assert_eq!(group["users"], json!([]));
     assert_eq!(group["date_delete"], 0);
+    assert_eq!(group["auto_provision"], false);
+    assert_eq!(group["enterprise_subteam_id"], "");
 
     let members =
         json!({"usergroup": id, "users": "U0000000004,U0000000003", "include_count": true});
