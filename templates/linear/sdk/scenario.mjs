@@ -1252,6 +1252,25 @@ await scenario("createIssue with assignee, state, estimate, cycle, project, labe
   await expectError(linear.issue(issue.id), LinearErrorType.InvalidInput, "a permanently deleted issue");
 });
 
+await scenario("userSettings: the viewer's settings (Linear's defaults), updateUserSettings merges notification preferences, another user's not found", async () => {
+  const settings = await linear.userSettings;
+  assert(settings.userId === (await linear.viewer).id && settings.id, "the viewer's");
+  const channels = settings.notificationChannelPreferences;
+  assert(channels.desktop && channels.email && channels.mobile && !channels.slack, "default channels");
+  assert(settings.notificationCategoryPreferences.loops.email && settings.theme === undefined && settings.subscribedToChangelog, "defaults");
+  const first = await linear.updateUserSettings(settings.id, { notificationChannelPreferences: { slack: true }, notificationCategoryPreferences: { assignments: { email: false } }, feedSummarySchedule: "daily" });
+  assert(first.success && first.lastSyncId > 0, "updateUserSettings");
+  await linear.updateUserSettings(settings.id, { notificationCategoryPreferences: { assignments: { mobile: false } }, subscribedToChangelog: false });
+  const after = await (await linear.updateUserSettings(settings.id, {})).userSettings;
+  const assignments = after.notificationCategoryPreferences.assignments;
+  assert(!assignments.email && !assignments.mobile && assignments.desktop && after.notificationChannelPreferences.slack, "merged over what was written");
+  assert(after.feedSummarySchedule === "daily" && !after.subscribedToChangelog && after.notificationCategoryPreferences.mentions.email, "the rest kept");
+  const ben = await oauth.userSettings;
+  assert(ben.id !== settings.id && ben.notificationChannelPreferences.email, "Ben's own, untouched");
+  const err = await expectError(linear.updateUserSettings(ben.id, { subscribedToChangelog: false }), LinearErrorType.InvalidInput, "another user's settings");
+  assert(err.message.includes("Entity not found: UserSettings"), err.message);
+});
+
 await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 20 updates of one issue at once all land", async () => {
   const issues = await Promise.all(Array.from({ length: 20 }, (_, n) => linear.createIssue({ teamId: ENG, title: `Burst ${n}` }).then((p) => p.issue)));
   const numbers = issues.map((i) => i.number).sort((a, b) => a - b);

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 37] = [
+const ENTITIES: [Entity; 38] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -116,6 +116,11 @@ const ENTITIES: [Entity; 37] = [
         name: "Notification",
         table: "notifications",
         doc: "notification_doc(t)",
+    },
+    Entity {
+        name: "UserSettings",
+        table: "user_settings_all",
+        doc: "user_settings_doc(t)",
     },
     Entity {
         name: "Favorite",

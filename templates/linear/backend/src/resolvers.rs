@@ -8,7 +8,7 @@ use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 use crate::{
     documents, emojis, external_links, initiatives, issues, labels, notifications,
     project_relations, project_statuses, queries, ratelimit, resources, search, status_updates,
-    subscriptions, teams, templates, triage, views,
+    subscriptions, teams, templates, triage, user_settings, views,
 };
 
 /// A custom resolver.
@@ -130,6 +130,8 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "notificationSnoozeAll") => adapt!(notifications::snooze_all),
         ("Mutation", "notificationUnsnoozeAll") => adapt!(notifications::unsnooze_all),
         ("Mutation", "notificationArchiveAll") => adapt!(notifications::archive_all),
+        ("Query", "userSettings") => adapt!(user_settings::settings),
+        ("Mutation", "userSettingsUpdate") => adapt!(user_settings::update),
         ("Query", "favorites") => adapt!(queries::favorites),
         ("Favorite", "children") => adapt!(queries::favorite_children),
         ("Mutation", "favoriteCreate") => adapt!(resources::favorite_create),

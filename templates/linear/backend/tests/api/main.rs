@@ -29,6 +29,7 @@ mod teams;
 mod templates;
 mod threads;
 mod triage;
+mod user_settings;
 mod validation;
 mod views;
 mod webhooks;
