@@ -325,6 +325,14 @@ await check('public file links and auth.teams.list', async () => {
   assert.equal(teams[0].icon.image_default, true);
 });
 
+// The first bytes of a PNG of w x h: its signature and IHDR chunk.
+function png(w, h) {
+  const size = Buffer.alloc(8);
+  size.writeUInt32BE(w, 0);
+  size.writeUInt32BE(h, 4);
+  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR', 'latin1'), size, Buffer.from([8, 6, 0, 0, 0])]);
+}
+
 // files.remote.*: a Buffer argument makes @slack/web-api send multipart/form-data.
 await check('remote files', async () => {
   const { file: added } = await bot.files.remote.add({
@@ -333,9 +341,20 @@ await check('remote files', async () => {
     title: 'Remote budget',
     filetype: 'gsheet',
     indexable_file_contents: Buffer.from('nougat forecast'),
-    preview_image: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+    preview_image: png(1200, 600),
   });
   assert.equal(added.is_external, true);
+  // The preview is kept: Slack's thumbnails, served to a token of the workspace.
+  assert.equal(added.has_rich_preview, true);
+  assert.deepEqual([added.original_h, added.thumb_480_w, added.thumb_480_h, added.thumb_1024_w], [600, 480, 240, 1024]);
+  const thumb = await fetch(added.thumb_360, { headers: { Authorization: `Bearer ${process.env.SLACK_BOT_TOKEN}` } });
+  assert.equal(thumb.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await thumb.arrayBuffer()), png(1200, 600));
+  await fails('too_large', bot.files.remote.update({ external_id: 'js-doc-1', preview_image: png(20000, 10) }));
+  await fails('bad_image', bot.files.remote.add({
+    external_id: 'js-doc-2', external_url: 'https://docs.example.com/js/2', title: 'Gif', preview_image: Buffer.from('GIF89a'),
+  }));
+  await fails('invalid_title', bot.files.remote.update({ external_id: 'js-doc-1', title: 't'.repeat(256) }));
   assert.deepEqual(
     [added.external_type, added.external_id, added.url_private, added.filetype, added.mode],
     ['app', 'js-doc-1', 'https://docs.example.com/js/1', 'gsheet', 'external'],

@@ -507,14 +507,31 @@ def public_file_links_and_teams_list():
     assert teams[0]["icon"]["image_default"] is True, teams
 
 
+def png(w, h):
+    """The first bytes of a PNG of w x h: its signature and IHDR chunk."""
+    return b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR" + w.to_bytes(4, "big") + h.to_bytes(4, "big") + b"\x08\x06\0\0\0"
+
+
 @scenario
 def remote_files():
     # files.remote.*: the bot adds a remote file (multipart, with indexable contents and a
     # preview), reads it by id and external id, shares it, lists, updates and removes it.
     added = bot.files_remote_add(external_id="py-doc-1", external_url="https://docs.example.com/py/1",
                                  title="Remote roadmap", indexable_file_contents=b"marzipan quarterly",
-                                 preview_image=b"\x89PNG\r\n")["file"]
+                                 preview_image=png(800, 400))["file"]
     assert added["is_external"] is True and added["external_type"] == "app", added
+    # The preview is kept: Slack's thumbnails, served to a token of the workspace.
+    assert added["has_rich_preview"] is True, added
+    assert (added["original_w"], added["thumb_360_w"], added["thumb_360_h"]) == (800, 360, 180), added
+    import urllib.request
+    thumb = urllib.request.Request(added["thumb_64"], headers={"Authorization": f"Bearer {os.environ['SLACK_BOT_TOKEN']}"})
+    with urllib.request.urlopen(thumb) as reply:
+        assert reply.headers["Content-Type"] == "image/png" and reply.read() == png(800, 400)
+    fails("bad_image", bot.files_remote_update, external_id="py-doc-1", preview_image=b"GIF89a")
+    fails("bad_title", bot.files_remote_add, external_id="py-doc-2", external_url="https://docs.example.com/py/2",
+          title="t" * 256)
+    fails("invalid_external_id", bot.files_remote_add, external_id="e" * 256,
+          external_url="https://docs.example.com/py/2", title="Long")
     assert (added["external_id"], added["url_private"]) == ("py-doc-1", "https://docs.example.com/py/1"), added
     assert (added["mimetype"], added["filetype"], added["mode"]) == ("application/vnd.slack-remote", "remote", "external")
     assert bot.files_remote_info(external_id="py-doc-1")["file"]["id"] == added["id"]

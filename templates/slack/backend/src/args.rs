@@ -32,30 +32,40 @@ pub(crate) fn refused(err: asym_kit::body::BodyError) -> ApiError {
     }
 }
 
+/// The bytes of a multipart body's file parts, by name.
+type Uploads = HashMap<String, Vec<u8>>;
+
 /// The named parts of a `multipart/form-data` body (slack_sdk and the Node SDK send one when
 /// an argument is a file, as `files.remote.add`'s `preview_image`), each as text: a file's
 /// bytes read as UTF-8 without NULs and what is not UTF-8 (an image's bytes), as Slack keeps only the text of one
-/// (`indexable_file_contents`) and the clone none of an image.
+/// (`indexable_file_contents`); and the file parts' bytes as sent, by name (for an image).
 ///
 /// # Errors
 ///
 /// `invalid_form_data` for a body that is not the multipart its `Content-Type` says.
-fn multipart_pairs(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+fn multipart_pairs(
+    content_type: &str,
+    body: &[u8],
+) -> Result<(Vec<(String, String)>, Uploads), ApiError> {
     let parts = asym_kit::multipart::boundary(content_type)
         .and_then(|boundary| asym_kit::multipart::parse(body, &boundary))
         .ok_or_else(|| ApiError::new("invalid_form_data"))?;
-    Ok(parts
+    let mut files = HashMap::new();
+    let pairs = parts
         .into_iter()
         .filter_map(|part| {
+            let name = part.name?;
             let text = String::from_utf8_lossy(part.body);
             let text = if part.filename.is_some() {
+                files.insert(name.clone(), part.body.to_vec());
                 text.replace(['\0', '\u{FFFD}'], "")
             } else {
                 text.into_owned()
             };
-            Some((part.name?, text))
+            Some((name, text))
         })
-        .collect())
+        .collect();
+    Ok((pairs, files))
 }
 
 /// One call's arguments, body over query string.
@@ -63,6 +73,8 @@ fn multipart_pairs(content_type: &str, body: &[u8]) -> Result<Vec<(String, Strin
 pub(crate) struct Args {
     values: HashMap<String, Value>,
     token: Option<String>,
+    /// The bytes of a multipart body's file parts, by name.
+    files: Uploads,
 }
 
 impl Args {
@@ -102,7 +114,9 @@ impl Args {
                 }
             }
             Some("multipart/form-data") => {
-                args.extend_pairs(multipart_pairs(content_type.unwrap_or_default(), body)?)?;
+                let (pairs, files) = multipart_pairs(content_type.unwrap_or_default(), body)?;
+                args.extend_pairs(pairs)?;
+                args.files = files;
             }
             _ => args.extend_form(body)?,
         }
@@ -123,6 +137,15 @@ impl Args {
             }
         }
         Ok(())
+    }
+
+    /// The bytes of the file part `name` of a multipart body, exactly as sent, or else the
+    /// argument's text (a non-empty one) as bytes.
+    pub(crate) fn upload(&self, name: &str) -> Option<Vec<u8>> {
+        self.files
+            .get(name)
+            .cloned()
+            .or_else(|| self.non_empty(name).map(String::into_bytes))
     }
 
     /// The `token` argument, if one was sent where Slack reads it.
@@ -553,6 +576,9 @@ mod tests {
         let args = Args::parse(Some("multipart/form-data; boundary=b"), None, body).unwrap();
         assert_eq!(args.string("title").as_deref(), Some("Plan"));
         assert_eq!(args.string("preview_image").as_deref(), Some("PNG!"));
+        assert_eq!(args.upload("preview_image").unwrap(), b"\x89PNG\x00!");
+        assert_eq!(args.upload("title").unwrap(), b"Plan");
+        assert_eq!(args.upload("absent"), None);
         let broken = Args::parse(Some("multipart/form-data; boundary=b"), None, b"junk");
         assert_eq!(broken.unwrap_err().code(), "invalid_form_data");
         // A text field that is not UTF-8 is refused, as in a form body.

@@ -19,11 +19,11 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::{Caller, caller_with, person};
 use crate::error::{ApiError, ApiResult, reply};
-use crate::model::canvas;
 use crate::model::conversation::{Conversation, Naming, channel_filter, resolve};
 use crate::model::event::{emit, emit_and_commit};
 use crate::model::message::{NewMessage, insert_message};
 use crate::model::user::is_admin;
+use crate::model::{canvas, preview};
 
 use crate::{AppState, Call};
 
@@ -33,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/upload/v1/{key}", post(upload))
         .route("/files-pri/{id}/{name}", get(download))
         .route("/files-pri/{id}/download/{name}", get(download))
+        .route("/files-tmb/{id}/{name}", get(thumbnail))
 }
 
 /// Largest file the clone accepts (Slack's limit is 1 GB; a test needs far less).
@@ -42,7 +43,8 @@ const MAX_FILE_BYTES: i64 = 64 * 1024 * 1024;
 pub(crate) const FILE_COLUMNS: &str =
     "f.id, f.team_id, f.user_id, f.created, f.name, f.title, f.alt_txt,
     f.snippet_type, COALESCE(octet_length(f.content), 0)::bigint, f.deleted, f.completed,
-    f.public_url_shared, f.external_id, f.external_url, f.remote_type";
+    f.public_url_shared, f.external_id, f.external_url, f.remote_type, f.preview_w,
+    f.preview_h, f.preview_type";
 
 /// `(mimetype, filetype, pretty_type)` by file name extension.
 fn file_type(name: &str) -> (&'static str, &'static str, &'static str) {
@@ -150,15 +152,16 @@ fn file_json(row: &Row, shares: &[Share], public_url: &str) -> Value {
     if let (Some(external_id), Value::Object(fields)) =
         (row.get::<_, Option<String>>(12), &mut file)
     {
-        remote_fields(fields, row, &external_id);
+        remote_fields(fields, row, &external_id, public_url);
     }
     file
 }
 
 /// Turns the file object of a remote file (`files.remote.add`) into what Slack answers for
 /// one: no bytes of its own (`size` 0, `mode` `external`), `url_private` its `external_url`
-/// (no download or public URLs), `external_type` `app`.
-fn remote_fields(fields: &mut Map<String, Value>, row: &Row, external_id: &str) {
+/// (no download or public URLs), `external_type` `app`; with a preview image, its thumbnails
+/// (served by [`thumbnail`]).
+fn remote_fields(fields: &mut Map<String, Value>, row: &Row, external_id: &str, public_url: &str) {
     let external_url: String = row.get::<_, Option<String>>(13).unwrap_or_default();
     let filetype = row.get::<_, Option<String>>(14);
     let title = fields["title"].clone();
@@ -189,6 +192,12 @@ fn remote_fields(fields: &mut Map<String, Value>, row: &Row, external_id: &str) 
         ("external_url", json!(external_url)),
     ] {
         fields.insert(key.into(), value);
+    }
+    if let (Some(width), Some(height), Some(kind)) = (row.get(15), row.get(16), row.get(17)) {
+        let (id, team): (&str, &str) = (row.get(0), row.get(1));
+        let key = &asym_kit::token::hash(id)[..10];
+        let base = format!("{public_url}/files-tmb/{team}-{id}-{key}/{slug}");
+        preview::thumb_fields(fields, &base, (width, height, kind));
     }
 }
 
@@ -720,20 +729,11 @@ pub(crate) async fn download(
     Path(params): Path<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Response {
-    let id = params
-        .iter()
-        .find(|(key, _)| key == "id")
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default();
+    let id = path_param(&params, "id");
     let Some((team, file)) = id.split_once('-') else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or_default();
+    let token = bearer(&headers);
     // The bytes and their type.
     let result: Result<Option<(Vec<u8>, &'static str)>, ApiError> = async {
         let client = state.kit.db().await?;
@@ -763,6 +763,72 @@ pub(crate) async fn download(
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
+}
+
+/// `GET /files-tmb/<team>-<file>-<key>/<name>_<n>.<kind>`: a remote file's preview image,
+/// at each of its thumbnail URLs, for a request bearing a token of the file's workspace (as
+/// Slack's thumbnails, like its private URLs, want one); 404 for anything else.
+pub(crate) async fn thumbnail(
+    State(state): State<AppState>,
+    Path(params): Path<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    let id = path_param(&params, "id");
+    let mut ids = id.splitn(3, '-');
+    let (Some(team), Some(file), Some(key)) = (ids.next(), ids.next(), ids.next()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if asym_kit::token::hash(file).get(..10) != Some(key) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let hash = asym_kit::token::hash(bearer(&headers));
+    let found = async {
+        let client = state.kit.db().await?;
+        Ok::<_, ApiError>(
+            client
+                .query_opt(
+                    "SELECT f.preview, f.preview_type FROM files f
+                     WHERE f.id = $1 AND f.team_id = $2 AND NOT f.deleted
+                       AND f.preview IS NOT NULL
+                       AND EXISTS (SELECT 1 FROM tokens t
+                                   WHERE t.token_hash = $3 AND t.team_id = $2)",
+                    &[&file, &team, &hash],
+                )
+                .await?,
+        )
+    }
+    .await;
+    match found {
+        Ok(Some(row)) => {
+            let kind: &str = row.get(1);
+            let mimetype = if kind == "png" {
+                "image/png"
+            } else {
+                "image/jpeg"
+            };
+            ([(CONTENT_TYPE, mimetype)], row.get::<_, Vec<u8>>(0)).into_response()
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+/// The path parameter `name` (empty when absent).
+fn path_param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+/// The bearer token of a request's `Authorization` header (empty without one).
+fn bearer(headers: &HeaderMap) -> &str {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::files::{FILE_COLUMNS, answered_rows, share as post_files, tombstone};
 use crate::model::conversation::{Naming, channel_filter, resolve};
 use crate::model::event::emit_and_commit;
 use crate::model::message::NewMessage;
+use crate::model::preview::Preview;
 use crate::{AppState, Call};
 
 /// A live remote file of team `$1`, by id `$2` and/or external id `$3` (either may be null).
@@ -37,6 +38,56 @@ fn named(call: &Call, both_allowed: bool) -> Result<(Option<String>, Option<Stri
         (Some(_), Some(_)) if !both_allowed => Err(ApiError::new("too_many_ids")),
         _ => Ok((file, external_id)),
     }
+}
+
+/// The longest `title` and `external_id` the clone takes, in characters (Slack documents
+/// `bad_title` and `invalid_external_id` for longer ones, not the bound).
+const MAX_LENGTH: usize = 255;
+
+/// `name`'s value (`required` or not), at most [`MAX_LENGTH`] characters.
+///
+/// # Errors
+///
+/// `invalid_arguments` when required and missing; `too_long` when longer.
+fn bounded(
+    call: &Call,
+    name: &str,
+    required: bool,
+    too_long: &'static str,
+) -> Result<Option<String>, ApiError> {
+    let value = if required {
+        Some(call.args.required(name)?)
+    } else {
+        call.args.non_empty(name)
+    };
+    match value {
+        Some(value) if value.chars().count() > MAX_LENGTH => Err(ApiError::new(too_long)),
+        value => Ok(value),
+    }
+}
+
+/// The `preview_image` sent, read ([`Preview::read`]: `bad_image`, `too_large`), as the
+/// columns it is kept in: `(bytes, width, height, kind)`.
+type PreviewColumns = (
+    Option<Vec<u8>>,
+    Option<i32>,
+    Option<i32>,
+    Option<&'static str>,
+);
+
+fn preview(call: &Call) -> Result<PreviewColumns, ApiError> {
+    Ok(match call.args.upload("preview_image") {
+        Some(bytes) => {
+            let image = Preview::read(bytes)?;
+            (
+                Some(image.bytes),
+                Some(image.width),
+                Some(image.height),
+                Some(image.kind),
+            )
+        }
+        None => (None, None, None, None),
+    })
 }
 
 /// The caller, a bot holding `remote_files:write` (remote files are added by an app's bot).
@@ -82,13 +133,20 @@ async fn answer(
 }
 
 /// `files.remote.add`: registers a remote file (`external_id`, `external_url`, `title`,
-/// `filetype`, `indexable_file_contents`; `preview_image` is taken and not kept). An
-/// `external_id` added before is updated instead, as Slack's upsert does.
+/// `filetype`, `indexable_file_contents`, `preview_image`). An `external_id` added before is
+/// updated instead, as Slack's upsert does.
+///
+/// # Errors
+///
+/// `invalid_arguments` without `external_id`, `external_url` or `title`;
+/// `invalid_external_id` and `bad_title` for ones over [`MAX_LENGTH`]; `bad_image` and
+/// `too_large` for the preview ([`Preview::read`]).
 pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
     let caller = app_bot(state, call).await?;
-    let external_id = call.args.required("external_id")?;
+    let external_id = bounded(call, "external_id", true, "invalid_external_id")?;
     let external_url = call.args.required("external_url")?;
-    let title = call.args.required("title")?;
+    let title = bounded(call, "title", true, "bad_title")?;
+    let (image, width, height, kind) = preview(call)?;
     let filetype = call.args.non_empty("filetype");
     let indexable = call.args.non_empty("indexable_file_contents");
     let upload_key = format!("remote-{}", asym_kit::token::random_alnum(32));
@@ -98,14 +156,16 @@ pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
             &format!(
                 "INSERT INTO files AS f (team_id, user_id, bot_id, created, name, title, length,
                                          upload_key, completed, external_id, external_url,
-                                         remote_type, indexable)
+                                         remote_type, indexable, preview, preview_w,
+                                         preview_h, preview_type)
                  VALUES ($1, $2, $3, extract(epoch FROM now())::bigint, $4, $4, 0, $5, true,
-                         $6, $7, $8, $9)
+                         $6, $7, $8, $9, $10, $11, $12, $13)
                  ON CONFLICT (team_id, external_id) WHERE external_id IS NOT NULL AND NOT deleted
                  DO UPDATE SET name = EXCLUDED.name, title = EXCLUDED.title,
                      external_url = EXCLUDED.external_url,
                      remote_type = COALESCE(EXCLUDED.remote_type, f.remote_type),
-                     indexable = COALESCE(EXCLUDED.indexable, f.indexable)
+                     indexable = COALESCE(EXCLUDED.indexable, f.indexable),
+                     {KEEP_PREVIEW}
                  RETURNING {FILE_COLUMNS}"
             ),
             &[
@@ -118,11 +178,21 @@ pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
                 &external_url,
                 &filetype,
                 &indexable,
+                &image,
+                &width,
+                &height,
+                &kind,
             ],
         )
         .await?;
     answer(state, &client, &row).await
 }
+
+/// An upsert's `SET` of the preview: the one sent (`EXCLUDED`), else the one kept.
+const KEEP_PREVIEW: &str = "preview = COALESCE(EXCLUDED.preview, f.preview),
+    preview_w = COALESCE(EXCLUDED.preview_w, f.preview_w),
+    preview_h = COALESCE(EXCLUDED.preview_h, f.preview_h),
+    preview_type = COALESCE(EXCLUDED.preview_type, f.preview_type)";
 
 /// `files.remote.info`: one remote file of the workspace, by `file` or `external_id`.
 pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
@@ -133,12 +203,18 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
     answer(state, &client, &row).await
 }
 
-/// `files.remote.update`: changes a remote file's `title`, `external_url`, `filetype` or
-/// `indexable_file_contents` (those sent), answering the file.
+/// `files.remote.update`: changes a remote file's `title`, `external_url`, `filetype`,
+/// `indexable_file_contents` or `preview_image` (those sent), answering the file.
+///
+/// # Errors
+///
+/// As [`named`]; `invalid_title` for a title over [`MAX_LENGTH`]; `bad_image` and
+/// `too_large` for the preview; `file_not_found`.
 pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     let caller = app_bot(state, call).await?;
     let (file, external_id) = named(call, false)?;
-    let title = call.args.non_empty("title");
+    let title = bounded(call, "title", false, "invalid_title")?;
+    let (image, width, height, kind) = preview(call)?;
     let client = state.kit.db().await?;
     let row = client
         .query_opt(
@@ -146,7 +222,10 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
                 "UPDATE files f SET name = COALESCE($4, f.name), title = COALESCE($4, f.title),
                      external_url = COALESCE($5, f.external_url),
                      remote_type = COALESCE($6, f.remote_type),
-                     indexable = COALESCE($7, f.indexable)
+                     indexable = COALESCE($7, f.indexable),
+                     preview = COALESCE($8, f.preview), preview_w = COALESCE($9, f.preview_w),
+                     preview_h = COALESCE($10, f.preview_h),
+                     preview_type = COALESCE($11, f.preview_type)
                  WHERE {FIND} RETURNING {FILE_COLUMNS}"
             ),
             &[
@@ -157,6 +236,10 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
                 &call.args.non_empty("external_url"),
                 &call.args.non_empty("filetype"),
                 &call.args.non_empty("indexable_file_contents"),
+                &image,
+                &width,
+                &height,
+                &kind,
             ],
         )
         .await?

@@ -11,6 +11,7 @@ pub(crate) mod event;
 pub(crate) mod interaction;
 pub(crate) mod link;
 pub(crate) mod message;
+pub(crate) mod preview;
 pub(crate) mod reminder;
 pub(crate) mod socket;
 pub(crate) mod system;

@@ -197,42 +197,71 @@ async fn sharing_posts_a_remote_file_into_channels(slack: asym::Slack) {
     assert_eq!(posted["files"][0]["mode"], "tombstone");
 }
 
+/// A `multipart/form-data` body (boundary `b`) of `(name, filename, content)` parts, as the
+/// SDKs send one with a file argument.
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file, content) in parts {
+        let filename = file
+            .map(|f| format!("; filename=\"{f}\""))
+            .unwrap_or_default();
+        body.extend(
+            format!("--b\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n")
+                .bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend(b"\r\n");
+    }
+    body.extend(b"--b--\r\n");
+    body
+}
+
+/// The first bytes of a PNG of `w`×`h`: its signature and `IHDR` chunk.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend(w.to_be_bytes());
+    bytes.extend(h.to_be_bytes());
+    bytes.extend(b"\x08\x06\0\0\0");
+    bytes
+}
+
+/// `method` with a multipart body of `parts`, by the bot; the reply's body.
+async fn send_multipart(
+    slack: &Api<'_>,
+    method: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+) -> Value {
+    slack
+        .authorized(slack.bot_token())
+        .send_raw(
+            Method::POST,
+            &format!("/api/{method}"),
+            "multipart/form-data; boundary=b",
+            multipart(parts),
+        )
+        .await
+        .expect(200)
+}
+
 /// slack_sdk and the Node SDK send `files.remote.add` as `multipart/form-data` when it
 /// carries `preview_image` or `indexable_file_contents`; the contents make it searchable.
 #[asym::clone("slack", seed = "basic")]
 async fn a_multipart_add_is_searchable_by_its_indexable_contents(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let part = |name: &str, file: Option<&str>, body: &str| {
-        let filename = file
-            .map(|f| format!("; filename=\"{f}\""))
-            .unwrap_or_default();
-        format!(
-            "--b\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n{body}\r\n"
-        )
-    };
-    let form = [
-        part("external_id", None, "doc-9"),
-        part("external_url", None, "https://docs.example.com/d/9"),
-        part("title", None, "Quarterly"),
-        part(
+    let image = png(800, 400);
+    let parts: [(&str, Option<&str>, &[u8]); 5] = [
+        ("external_id", None, b"doc-9"),
+        ("external_url", None, b"https://docs.example.com/d/9"),
+        ("title", None, b"Quarterly"),
+        (
             "indexable_file_contents",
             Some("index.txt"),
-            "zeppelin tariffs",
+            b"zeppelin tariffs",
         ),
-        part("preview_image", Some("preview.png"), "\u{0}PNG"),
-    ]
-    .concat()
-        + "--b--\r\n";
-    let reply = slack
-        .authorized(slack.bot_token())
-        .send_raw(
-            Method::POST,
-            "/api/files.remote.add",
-            "multipart/form-data; boundary=b",
-            form,
-        )
-        .await;
-    let file = crate::common::ok(reply.expect(200))["file"].clone();
+        ("preview_image", Some("preview.png"), &image),
+    ];
+    let reply = send_multipart(&slack, "files.remote.add", &parts).await;
+    let file = crate::common::ok(reply)["file"].clone();
     assert_eq!(file["external_id"], "doc-9");
     let broken = slack
         .authorized(slack.bot_token())
@@ -252,4 +281,130 @@ async fn a_multipart_add_is_searchable_by_its_indexable_contents(slack: asym::Sl
         .await;
     assert_eq!(found["files"]["matches"][0]["id"], file["id"]);
     assert_eq!(found["files"]["total"], 1);
+}
+
+/// `preview_image` is kept and answered: `has_rich_preview`, the thumbnails Slack answers
+/// (each serving the image to a token of the workspace), `original_w`/`_h`; a re-add or an
+/// update without one keeps it. A preview that is not a PNG or JPEG is `bad_image`, one of
+/// excessive dimensions `too_large`; a long title or external id is refused.
+#[asym::clone("slack", seed = "basic")]
+async fn a_preview_image_is_kept_and_answered_with_thumbnails(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let image = png(1000, 500);
+    let parts: [(&str, Option<&str>, &[u8]); 4] = [
+        ("external_id", None, b"doc-p"),
+        ("external_url", None, b"https://docs.example.com/d/p"),
+        ("title", None, b"Plan"),
+        ("preview_image", Some("preview.png"), &image),
+    ];
+    let file =
+        crate::common::ok(send_multipart(&slack, "files.remote.add", &parts).await)["file"].clone();
+    assert_eq!(file["has_rich_preview"], true, "{file}");
+    for (key, value) in [
+        ("original_w", 1000),
+        ("original_h", 500),
+        ("thumb_360_w", 360),
+        ("thumb_360_h", 180),
+        ("thumb_960_w", 960),
+        ("thumb_960_h", 480),
+    ] {
+        assert_eq!(file[key], json!(value), "{key}: {file}");
+    }
+    assert!(file.get("thumb_1024").is_none(), "{file}");
+    let thumb = file["thumb_360"].as_str().unwrap();
+    assert!(thumb.ends_with("_360.png"), "{thumb}");
+    let path = slack.path_of(thumb).to_owned();
+    let served = slack.authorized(slack.user_token()).get(&path).await;
+    assert_eq!(served.header("content-type"), Some("image/png"));
+    assert_eq!(served.status, 200);
+    slack.anonymous().get(&path).await.expect(404);
+    let forged = path.replacen("/files-tmb/T0000000001-", "/files-tmb/T0000000001-x", 1);
+    slack
+        .authorized(slack.user_token())
+        .get(&forged)
+        .await
+        .expect(404);
+
+    // Added again or updated without a preview, the file keeps it.
+    let again = add(&slack, "doc-p", "Plan 2").await;
+    assert_eq!(
+        (&again["has_rich_preview"], &again["original_w"]),
+        (&json!(true), &json!(1000))
+    );
+    // Its thumbnails are named after the title, as its permalink is.
+    assert!(
+        again["thumb_64"]
+            .as_str()
+            .unwrap()
+            .ends_with("/plan%202_64.png"),
+        "{again}"
+    );
+    let updated = slack
+        .bot_ok(
+            "files.remote.update",
+            json!({"external_id": "doc-p", "filetype": "pdf"}),
+        )
+        .await;
+    assert_eq!(updated["file"]["original_w"], 1000);
+    // An update with a new one replaces it.
+    let smaller = png(400, 800);
+    let parts: [(&str, Option<&str>, &[u8]); 2] = [
+        ("external_id", None, b"doc-p"),
+        ("preview_image", Some("p.png"), &smaller),
+    ];
+    let updated = crate::common::ok(send_multipart(&slack, "files.remote.update", &parts).await);
+    let updated = &updated["file"];
+    assert_eq!(
+        (&updated["thumb_360_w"], &updated["thumb_360_h"]),
+        (&json!(180), &json!(360))
+    );
+    assert!(updated.get("thumb_960").is_none(), "{updated}");
+    // A file without a preview has none.
+    let plain = add(&slack, "doc-q", "Plain").await;
+    assert_eq!(plain["has_rich_preview"], false);
+    assert!(plain.get("thumb_64").is_none(), "{plain}");
+
+    let gif: &[u8] = b"GIF89a\x01\0\x01\0";
+    let huge = png(20_000, 400);
+    for (method, image, code) in [
+        ("files.remote.add", gif, "bad_image"),
+        ("files.remote.add", &huge[..], "too_large"),
+        ("files.remote.update", gif, "bad_image"),
+    ] {
+        let parts: [(&str, Option<&str>, &[u8]); 4] = [
+            ("external_id", None, b"doc-p"),
+            ("external_url", None, b"https://docs.example.com/d/p"),
+            ("title", None, b"Plan"),
+            ("preview_image", Some("preview"), image),
+        ];
+        crate::common::err(send_multipart(&slack, method, &parts).await, code);
+    }
+    let long = "x".repeat(256);
+    let url = "https://docs.example.com/d/l";
+    for (method, args, code) in [
+        (
+            "files.remote.add",
+            json!({"external_id": "l", "external_url": url, "title": long}),
+            "bad_title",
+        ),
+        (
+            "files.remote.add",
+            json!({"external_id": long, "external_url": url, "title": "t"}),
+            "invalid_external_id",
+        ),
+        (
+            "files.remote.update",
+            json!({"external_id": "doc-p", "title": long}),
+            "invalid_title",
+        ),
+    ] {
+        slack.bot_err(method, args, code).await;
+    }
+    // At the bound, both are taken.
+    let edge = "y".repeat(255);
+    let args = json!({"external_id": edge, "external_url": url, "title": edge});
+    assert_eq!(
+        slack.bot_ok("files.remote.add", args).await["file"]["title"],
+        json!(edge)
+    );
 }
