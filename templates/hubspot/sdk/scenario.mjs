@@ -874,6 +874,28 @@ await check('settings users: listed and paged, roles and teams, a user created w
   await rejects(users.usersApi.getById(created.id), 404, 'OBJECT_NOT_FOUND');
 });
 
+await check("leads: created with their primary contact (578), read with it, moved to a stage of the lead pipeline, searched, the contact's side (579), batch created with a company (610), one without a contact or company refused, archived", async () => {
+  const leads = hubspot.crm.objects.leads;
+  const link = (id, associationTypeId) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] });
+  const lead = await leads.basicApi.create({ properties: { hs_lead_name: `Node lead ${run}`, hs_lead_type: 'NEW BUSINESS', hs_lead_label: 'WARM' }, associations: [link('203', 578)] });
+  const got = await leads.basicApi.getById(lead.id, ['hs_lead_label'], undefined, ['contacts']);
+  assert.equal(got.properties.hs_lead_label, 'WARM');
+  assert.equal(got.associations.contacts.results[0].id, '203');
+  const moved = await leads.basicApi.update(lead.id, { properties: { hs_pipeline: 'lead-pipeline-id', hs_pipeline_stage: 'qualified-stage-id' } });
+  assert.equal(moved.properties.hs_pipeline_stage, 'qualified-stage-id');
+  const found = await leads.searchApi.doSearch({ query: `lead ${run}`, filterGroups: [], sorts: [], properties: [], limit: 10, after: '0' });
+  assert.deepEqual(found.results.map((r) => r.id), [lead.id]);
+  const back = await hubspot.crm.associations.v4.basicApi.getPage('contacts', '203', 'leads');
+  assert.deepEqual(back.results.filter((r) => String(r.toObjectId) === lead.id).map((r) => r.associationTypes[0].typeId), [579]);
+  const pipeline = await hubspot.crm.pipelines.pipelinesApi.getById('leads', 'lead-pipeline-id');
+  assert.deepEqual(pipeline.stages.map((s) => s.id).slice(0, 2), ['new-stage-id', 'attempting-stage-id']);
+  const made = await leads.batchApi.create({ inputs: [{ properties: { hs_lead_name: `Node batch lead ${run}` }, associations: [link('302', 610)] }] });
+  assert.equal(made.results[0].properties.hs_lead_name, `Node batch lead ${run}`);
+  const refused = await rejects(leads.basicApi.create({ properties: { hs_lead_name: 'Unlinked' }, associations: [] }), 400, 'VALIDATION_ERROR');
+  assert.match(refused.body.message, /must be associated/);
+  await leads.batchApi.archive({ inputs: [{ id: lead.id }, { id: made.results[0].id }] });
+});
+
 await check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and an unknown subscription refused", async () => {
   const prefs = hubspot.communicationPreferences;
   const definitions = (await prefs.definitionApi.getPage()).subscriptionDefinitions;

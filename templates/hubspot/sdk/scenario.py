@@ -1230,6 +1230,41 @@ def communication_preferences():
             assert err.status == 400 and text in json.loads(err.body)["message"], err.body
 
 
+def leads():
+    from hubspot.crm.objects.leads import (
+        ApiException as LeadsApiException, AssociationSpec as Spec,
+        BatchInputSimplePublicObjectBatchInputForCreate as LeadBatch, BatchInputSimplePublicObjectId as LeadIds,
+        PublicAssociationsForObject, PublicObjectId, PublicObjectSearchRequest as LeadSearch,
+        SimplePublicObjectBatchInputForCreate as LeadBatchInput, SimplePublicObjectInput as LeadUpdate,
+        SimplePublicObjectInputForCreate as LeadCreate, SimplePublicObjectId as LeadId)
+    leads = client.crm.objects.leads
+    link = lambda to, type_id: PublicAssociationsForObject(to=PublicObjectId(id=to), types=[
+        Spec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)])
+    lead = leads.basic_api.create(LeadCreate(properties={
+        "hs_lead_name": f"Py lead {run}", "hs_lead_type": "NEW BUSINESS", "hs_lead_label": "WARM"},
+        associations=[link("202", 578)]))
+    got = leads.basic_api.get_by_id(lead.id, properties=["hs_lead_label"], associations=["contacts"])
+    assert got.properties["hs_lead_label"] == "WARM" and got.associations["contacts"].results[0].id == "202", got
+    moved = leads.basic_api.update(lead.id, LeadUpdate(properties={
+        "hs_pipeline": "lead-pipeline-id", "hs_pipeline_stage": "qualified-stage-id"}))
+    assert moved.properties["hs_pipeline_stage"] == "qualified-stage-id", moved.properties
+    found = leads.search_api.do_search(LeadSearch(query=f"lead {run}"))
+    assert [r.id for r in found.results] == [lead.id], found
+    back = client.crm.associations.v4.basic_api.get_page("contacts", "202", "leads")
+    assert (lead.id, 579) in [(str(r.to_object_id), r.association_types[0].type_id) for r in back.results], back
+    stages = client.crm.pipelines.pipelines_api.get_by_id("leads", "lead-pipeline-id").stages
+    assert [s.id for s in stages][:2] == ["new-stage-id", "attempting-stage-id"], stages
+    made = leads.batch_api.create(LeadBatch(inputs=[LeadBatchInput(
+        properties={"hs_lead_name": f"Py batch lead {run}"}, associations=[link("302", 610)])]))
+    assert made.results[0].properties["hs_lead_name"] == f"Py batch lead {run}", made
+    try:
+        leads.basic_api.create(LeadCreate(properties={"hs_lead_name": "Unlinked"}, associations=[]))
+        raise AssertionError("a lead without a contact or company was accepted")
+    except LeadsApiException as err:
+        assert err.status == 400 and "must be associated" in json.loads(err.body)["message"], err.body
+    leads.batch_api.archive(LeadIds(inputs=[LeadId(id=lead.id), LeadId(id=made.results[0].id)]))
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1262,5 +1297,6 @@ check("oauth expiry: an access token refused with 401 EXPIRED_AUTHENTICATION onc
 check("timeline: an event template with tokens (developer API key), events on a contact by id and (batch) by email, read, detail, rendered; an enumeration token sets the contact's property; a bad token value refused", timeline)
 check("exports: a VIEW export of contacts filtered by email, COMPLETE with a result URL whose CSV holds the one contact", exports)
 check("settings users: listed and paged, roles and teams, a user created with a role and teams (an owner too), read by email, its role and teams replaced, a taken email, a bad address and an unknown role refused, removed", settings_users)
+check("leads: created with their primary contact (578), read with it, moved to a stage of the lead pipeline, searched, the contact's side (579), batch created with a company (610), one without a contact or company refused, archived", leads)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -1,4 +1,4 @@
-//! Pipelines v3 for deals and tickets: list, get, create, update (PATCH), replace (PUT),
+//! Pipelines v3 for deals, tickets and leads: list, get, create, update (PATCH), replace (PUT),
 //! delete; and their stages: list, get, create, update, replace, delete.
 
 use asym_kit::Kit;
@@ -38,10 +38,10 @@ pub(crate) fn routes() -> Router<Kit> {
         )
 }
 
-/// Deals or tickets, after checking the caller's scope.
+/// Deals, tickets or leads, after checking the caller's scope.
 async fn gate(call: &Call, write: bool) -> Result<Type, ApiError> {
     call.gate("type", |object_type| {
-        if matches!(object_type.name.as_ref(), "deals" | "tickets") {
+        if matches!(object_type.name.as_ref(), "deals" | "tickets" | "leads") {
             Ok(object_type.scope(write))
         } else {
             Err(ApiError::validation(format!(
@@ -134,7 +134,7 @@ fn metadata(object_type: &ObjectType, stage: &Value) -> Result<String, ApiError>
         let closed = if probability >= 1.0 { "true" } else { "false" };
         out.entry("isClosed")
             .or_insert_with(|| Value::String(closed.to_owned()));
-    } else if !out.contains_key("ticketState") {
+    } else if object_type.name == "tickets" && !out.contains_key("ticketState") {
         out.insert("ticketState".to_owned(), json!("OPEN"));
     }
     Ok(Value::Object(out).to_string())

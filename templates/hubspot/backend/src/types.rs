@@ -1,4 +1,4 @@
-//! The CRM object types: HubSpot's fourteen (a constant table) and the portal's custom ones
+//! The CRM object types: HubSpot's fifteen (a constant table) and the portal's custom ones
 //! (rows of `object_schemas`, written by the schemas API): how paths name them, their type
 //! ids, scopes, default, searchable and required properties. The object engine is the same
 //! for all; only this data differs.
@@ -80,6 +80,16 @@ impl ObjectType {
         ["createdate", modified, "hs_object_id"]
     }
 
+    /// The types one of a create's associations must name (HubSpot's leads guide: a lead is
+    /// created associated with an existing contact or company); empty for every other type.
+    pub(crate) fn anchors(&self) -> &'static [&'static str] {
+        if self.name == "leads" {
+            &["contacts", "companies"]
+        } else {
+            &[]
+        }
+    }
+
     /// The scope writes (`write`) or reads need.
     pub(crate) fn scope(&self, write: bool) -> &'static str {
         if write {
@@ -127,7 +137,7 @@ const fn engagement(
 }
 
 /// Every type, in HubSpot's order.
-pub(crate) static TYPES: [ObjectType; 14] = [
+pub(crate) static TYPES: [ObjectType; 15] = [
     ObjectType {
         name: Cow::Borrowed("contacts"),
         singular: Cow::Borrowed("contact"),
@@ -229,6 +239,18 @@ pub(crate) static TYPES: [ObjectType; 14] = [
         searchable: Names::Stock(&["hs_title"]),
         // HubSpot's quotes guide: a create must set the quote's name and expiration date.
         required: Names::Stock(&["hs_title", "hs_expiration_date"]),
+        stamped: &[],
+    },
+    ObjectType {
+        name: Cow::Borrowed("leads"),
+        singular: Cow::Borrowed("lead"),
+        type_id: Cow::Borrowed("0-136"),
+        read_scope: "crm.objects.leads.read",
+        write_scope: "crm.objects.leads.write",
+        defaults: Names::Stock(&["hs_lead_name", "hs_pipeline", "hs_pipeline_stage"]),
+        searchable: Names::Stock(&["hs_lead_name"]),
+        // HubSpot's leads guide: a create must set the lead's name.
+        required: Names::Stock(&["hs_lead_name"]),
         stamped: &[],
     },
     engagement(

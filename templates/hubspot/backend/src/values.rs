@@ -232,13 +232,13 @@ fn not_an_option(bad: &str, options: &[impl AsRef<str>]) -> String {
 fn pipeline_properties(object_type: &str) -> Option<(&'static str, &'static str)> {
     match object_type {
         "deals" => Some(("pipeline", "dealstage")),
-        "tickets" => Some(("hs_pipeline", "hs_pipeline_stage")),
+        "tickets" | "leads" => Some(("hs_pipeline", "hs_pipeline_stage")),
         _ => None,
     }
 }
 
 /// A create's input `properties` with the type's default pipeline (every portal's `default`
-/// deal pipeline, ticket pipeline `0`) where it sets a stage but no pipeline, as HubSpot
+/// deal pipeline, ticket pipeline `0`, lead pipeline `lead-pipeline-id`) where it sets a stage but no pipeline, as HubSpot
 /// fills it in ("If a pipeline isn't specified, the default pipeline will be used").
 pub(crate) fn default_pipeline(object_type: &str, properties: &mut Map<String, Value>) {
     let Some((pipeline, stage)) = pipeline_properties(object_type) else {
@@ -250,10 +250,10 @@ pub(crate) fn default_pipeline(object_type: &str, properties: &mut Map<String, V
             .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
     };
     if set(stage) && !set(pipeline) {
-        let default = if object_type == "deals" {
-            "default"
-        } else {
-            "0"
+        let default = match object_type {
+            "deals" => "default",
+            "leads" => "lead-pipeline-id",
+            _ => "0",
         };
         properties.insert(pipeline.to_owned(), Value::String(default.to_owned()));
     }

@@ -10,6 +10,7 @@ mod associations;
 mod batch;
 mod engagements;
 mod imports;
+mod leads;
 mod lists;
 mod oauth;
 mod objects;
