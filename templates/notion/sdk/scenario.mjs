@@ -774,6 +774,21 @@ await scenario("error objects: status, code, message, body, request_id", async (
   );
 });
 
+await scenario("size limits: Notion's validation_error for a long link, equation, 101 options, 1010 blocks", async () => {
+  const longLink = [{ text: { content: "x", link: { url: "https://example.com/" + "x".repeat(1981) } } }];
+  const link = await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({ block_id: PROJECTS, children: [{ paragraph: { rich_text: longLink } }] }));
+  assert.ok(link.message.includes("body.children[0].paragraph.rich_text[0].text.link.url.length should be ≤ `2000`, instead was `2001`"), link.message);
+  const equation = await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({ block_id: PROJECTS, children: [{ equation: { expression: "x".repeat(1001) } }] }));
+  assert.ok(equation.message.includes("equation.expression.length should be ≤ `1000`"), equation.message);
+  const tags = Array.from({ length: 101 }, (_, i) => ({ name: `t${i}` }));
+  const options = await expectError(APIErrorCode.ValidationError, notion.pages.create({ parent: { data_source_id: TASKS }, properties: { Name: { title: text("Tagged") }, Tags: { multi_select: tags } } }));
+  assert.ok(options.message.includes("multi_select.length should be ≤ `100`, instead was `101`"), options.message);
+  // 1000 block elements a request, children counted: 10 toggles of 100 paragraphs are 1010.
+  const toggle = { toggle: { rich_text: text("t"), children: Array(100).fill({ paragraph: { rich_text: text("in") } }) } };
+  const big = await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({ block_id: PROJECTS, children: Array(10).fill(toggle) }));
+  assert.ok(big.message.includes("1010 block elements"), big.message);
+});
+
 // Subscribes the receiver at `url` (with `choices`: api_version, event_types) and answers
 // Notion's handshake as the subscription's owner does (the first handshake whose token is not
 // among `seen`); resolves with the subscription and its verification token.

@@ -811,6 +811,25 @@ def error_objects():
                  initial_data_source={"properties": {"Name": {"title": 0}}})
 
 
+@scenario
+def size_limits_are_notions_validation_errors():
+    long_link = [{"text": {"content": "x", "link": {"url": "https://example.com/" + "x" * 1981}}}]
+    link = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS,
+                        children=[{"paragraph": {"rich_text": long_link}}])
+    assert "body.children[0].paragraph.rich_text[0].text.link.url.length should be ≤ `2000`, instead was `2001`" in str(link), str(link)
+    equation = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS,
+                            children=[{"equation": {"expression": "x" * 1001}}])
+    assert "equation.expression.length should be ≤ `1000`" in str(equation), str(equation)
+    tags = [{"name": f"t{i}"} for i in range(101)]
+    options = expect_error(APIErrorCode.ValidationError, notion.pages.create, parent={"data_source_id": TASKS},
+                           properties={"Name": {"title": text("Tagged")}, "Tags": {"multi_select": tags}})
+    assert "multi_select.length should be ≤ `100`, instead was `101`" in str(options), str(options)
+    # 1000 block elements a request, children counted: 10 toggles of 100 paragraphs are 1010.
+    toggles = [{"toggle": {"rich_text": text("t"), "children": [{"paragraph": {"rich_text": text("in")}}] * 100}}] * 10
+    big = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS, children=toggles)
+    assert "1010 block elements" in str(big), str(big)
+
+
 def subscribed(hook, **choices):
     """Subscribes `hook` (with `choices`: api_version, event_types) and answers Notion's
     handshake as the subscription's owner does; returns the subscription and its token."""

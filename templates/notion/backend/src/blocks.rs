@@ -371,7 +371,7 @@ pub(crate) async fn children(ctx: &Ctx, id: &str, paging: Paging) -> ApiResult<V
 /// under `2026-03-11`): answers the new top-level blocks.
 pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("block_id", id)?;
-    let new = content::blocks(
+    let new = content::request_blocks(
         body.get("children").ok_or_else(|| {
             ApiError::validation(
                 "body failed validation: body.children should be defined, instead was `undefined`.",

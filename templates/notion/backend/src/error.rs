@@ -77,6 +77,33 @@ pub(crate) fn string_at<'a>(value: &'a Value, keys: &[&str], path: &str) -> ApiR
     })
 }
 
+/// Notion's size limits ("Request limits"): most characters in any URL (a link's, a `url`
+/// value's, a bookmark's or embed's, an external file's).
+pub(crate) const MAX_URL: usize = 2000;
+/// Most characters in an equation's `expression` (a rich-text item's or an equation block's).
+pub(crate) const MAX_EXPRESSION: usize = 1000;
+/// Most characters in an `email` or `phone_number` value.
+pub(crate) const MAX_CONTACT: usize = 200;
+/// Most block elements in one request, its blocks' children counted.
+pub(crate) const MAX_BLOCKS: usize = 1000;
+
+/// Notion's size limit on the text at `path`: at most `max` characters, counted as Notion
+/// (JavaScript) counts them, in UTF-16 code units.
+///
+/// # Errors
+///
+/// 400 `validation_error` "body failed validation: {path}.length should be ≤ `{max}`,
+/// instead was `{length}`." when it is longer.
+pub(crate) fn at_most(text: &str, path: &str, max: usize) -> ApiResult<()> {
+    let length = text.encode_utf16().count();
+    if length > max {
+        return Err(ApiError::validation(format!(
+            "body failed validation: {path}.length should be ≤ `{max}`, instead was `{length}`."
+        )));
+    }
+    Ok(())
+}
+
 /// The array at `path` holding at most `max` items, or Notion's validation error.
 ///
 /// # Errors
@@ -209,6 +236,36 @@ impl ApiError {
         )
     }
 
+    /// 503 `service_unavailable`: every pooled Postgres connection stayed busy (Notion's
+    /// answer when a request cannot be served in time).
+    pub(crate) fn service_unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "Notion is unavailable. Try again later.",
+        )
+    }
+
+    /// 503 `database_connection_unavailable`: no Postgres connection could be had, or the
+    /// one in use was lost.
+    pub(crate) fn database_unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_connection_unavailable",
+            "Notion's database is unavailable or in an unqueryable state. Try again later.",
+        )
+    }
+
+    /// 504 `gateway_timeout`: the work took longer than allowed (a call timed out, or
+    /// Postgres cancelled a statement).
+    pub(crate) fn gateway_timeout() -> Self {
+        Self::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "gateway_timeout",
+            "Notion timed out while attempting to complete this request. Please try again later.",
+        )
+    }
+
     /// The error code (for tests of the mapping).
     #[cfg(test)]
     pub(crate) fn code(&self) -> &'static str {
@@ -216,9 +273,18 @@ impl ApiError {
     }
 }
 
+/// Notion's 5xx answers for the clone's own failures: a Postgres connection not had, or
+/// lost, is `database_connection_unavailable`; a pool that stayed busy `service_unavailable`;
+/// a timeout `gateway_timeout`; anything else `internal_server_error`.
 impl From<BackendError> for ApiError {
     fn from(err: BackendError) -> Self {
-        Self::internal(&asym_kit::error_chain(&err))
+        match err {
+            BackendError::PostgresPool(_) => Self::database_unavailable(),
+            BackendError::PoolExhausted => Self::service_unavailable(),
+            BackendError::Timeout(_) => Self::gateway_timeout(),
+            BackendError::Postgres(err) => err.into(),
+            other => Self::internal(&asym_kit::error_chain(&other)),
+        }
     }
 }
 
@@ -232,6 +298,23 @@ impl From<asym_kit::tokio_postgres::Error> for ApiError {
         ];
         if err.code().is_some_and(|code| conflict.contains(code)) {
             return Self::conflict("Conflict occurred while saving. Please try again.");
+        }
+        if err.code() == Some(&SqlState::QUERY_CANCELED) {
+            return Self::gateway_timeout();
+        }
+        if err.is_closed()
+            || err.code().is_some_and(|code| {
+                matches!(
+                    code,
+                    &SqlState::ADMIN_SHUTDOWN
+                        | &SqlState::CRASH_SHUTDOWN
+                        | &SqlState::CANNOT_CONNECT_NOW
+                        | &SqlState::CONNECTION_FAILURE
+                        | &SqlState::CONNECTION_EXCEPTION
+                )
+            })
+        {
+            return Self::database_unavailable();
         }
         Self::internal(&asym_kit::error_chain(&err))
     }
@@ -289,6 +372,33 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn backend_failures_map_to_notion_5xx_codes() {
+        use std::time::Duration;
+        let closed = asym_kit::deadpool_postgres::PoolError::Closed;
+        for (err, status, code) in [
+            (BackendError::PoolExhausted, 503, "service_unavailable"),
+            (
+                BackendError::PostgresPool(closed),
+                503,
+                "database_connection_unavailable",
+            ),
+            (
+                BackendError::Timeout(Duration::from_secs(1)),
+                504,
+                "gateway_timeout",
+            ),
+        ] {
+            let err = ApiError::from(err);
+            assert_eq!((err.status.as_u16(), err.code()), (status, code));
+        }
+        let err = ApiError::internal("x");
+        assert_eq!(
+            (err.status.as_u16(), err.code()),
+            (500, "internal_server_error")
+        );
     }
 
     #[test]

@@ -592,7 +592,10 @@ fn page_content(body: &Map<String, Value>) -> ApiResult<(Vec<content::NewBlock>,
         (Some(_), Some(_)) => Err(ApiError::validation(format!(
             "body failed validation: body.markdown should be not present when body.{key} is."
         ))),
-        (Some(children), None) => Ok((content::blocks(children, &format!("body.{key}"), 2)?, None)),
+        (Some(children), None) => Ok((
+            content::request_blocks(children, &format!("body.{key}"), 2)?,
+            None,
+        )),
         (None, Some(Value::String(text))) => {
             crate::markdown::version(body.get("markdown_version"), "body.markdown_version")?;
             let mut parsed = crate::markdown::parse(text)?;

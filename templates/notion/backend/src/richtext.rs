@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, array_at, invalid, member, object_at, string_at};
+use crate::error::{
+    ApiResult, MAX_EXPRESSION, MAX_URL, array_at, at_most, invalid, member, object_at, string_at,
+};
 
-/// Most characters in one text item's `content` (and a link's URL).
+/// Most characters in one text item's `content`.
 pub(crate) const MAX_TEXT: usize = 2000;
 /// Most items in one rich-text array.
 pub(crate) const MAX_ITEMS: usize = 100;
@@ -57,16 +59,14 @@ fn item_of(item: &Value, path: &str) -> ApiResult<Value> {
                     text.get("content").unwrap_or(&Value::Null),
                 )
             })?;
-            let length = content.encode_utf16().count();
-            if length > MAX_TEXT {
-                return Err(ApiError::validation(format!(
-                    "body failed validation: {path}.text.content.length should be ≤ `{MAX_TEXT}`, instead was `{length}`."
-                )));
-            }
+            at_most(content, &format!("{path}.text.content"), MAX_TEXT)?;
             let link = match text.get("link") {
                 None | Some(Value::Null) => Value::Null,
                 Some(Value::Object(link)) => match link.get("url").and_then(Value::as_str) {
-                    Some(url) if !url.is_empty() && url.len() <= MAX_TEXT => json!({ "url": url }),
+                    Some(url) if !url.is_empty() => {
+                        at_most(url, &format!("{path}.text.link.url"), MAX_URL)?;
+                        json!({ "url": url })
+                    }
                     _ => {
                         return Err(invalid(
                             &format!("{path}.text.link.url"),
@@ -93,6 +93,11 @@ fn item_of(item: &Value, path: &str) -> ApiResult<Value> {
         "mention" => mention(object.get("mention").unwrap_or(&Value::Null), path)?,
         "equation" => {
             let expression = string_at(item, &["equation", "expression"], path)?;
+            at_most(
+                expression,
+                &format!("{path}.equation.expression"),
+                MAX_EXPRESSION,
+            )?;
             (
                 json!({ "expression": expression }),
                 expression.to_owned(),

@@ -6,8 +6,10 @@ use serde_json::{Map, Value, json};
 
 use crate::content;
 use crate::dates::date;
-use crate::error::{ApiError, ApiResult, invalid, object_at};
-use crate::richtext;
+use crate::error::{
+    ApiError, ApiResult, MAX_CONTACT, MAX_URL, array_at, at_most, invalid, object_at,
+};
+use crate::richtext::{self, MAX_ITEMS};
 use crate::rows::Meta;
 use crate::schema::{self, Schema};
 
@@ -21,15 +23,7 @@ pub(crate) struct Stored {
 }
 
 fn ids_of(value: &Value, path: &str, object: Option<&str>) -> ApiResult<(Value, Value)> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| invalid(path, "an array", value))?;
-    if items.len() > 100 {
-        return Err(ApiError::validation(format!(
-            "body failed validation: {path}.length should be ≤ `100`, instead was `{}`.",
-            items.len()
-        )));
-    }
+    let items = array_at(value, path, MAX_ITEMS)?;
     let mut answered = Vec::with_capacity(items.len());
     let mut ids = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -123,7 +117,11 @@ pub(crate) fn apply(schema: &mut Schema, stored: &mut Stored, given: &Value) -> 
             },
             "url" | "email" | "phone_number" => match inner {
                 Value::Null => (Value::Null, Value::Null),
-                Value::String(s) if s.chars().count() <= 2000 => (inner.clone(), inner.clone()),
+                Value::String(s) => {
+                    let max = if kind == "url" { MAX_URL } else { MAX_CONTACT };
+                    at_most(s, &here, max)?;
+                    (inner.clone(), inner.clone())
+                }
                 other => return Err(invalid(&here, "a string or `null`", other)),
             },
             "select" | "status" => match inner {
@@ -142,9 +140,7 @@ pub(crate) fn apply(schema: &mut Schema, stored: &mut Stored, given: &Value) -> 
                 other => return Err(invalid(&here, "an object or `null`", other)),
             },
             "multi_select" => {
-                let items = inner
-                    .as_array()
-                    .ok_or_else(|| invalid(&here, "an array", inner))?;
+                let items = array_at(inner, &here, MAX_ITEMS)?;
                 let mut chosen = Vec::with_capacity(items.len());
                 let mut names = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, error, invalid, not_found, post, read,
-    tasks_query, text,
+    DATABASE, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, database, error, invalid, not_found,
+    post, read, tasks_query, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -358,4 +358,114 @@ async fn answers_hold_every_field_of_the_sdks_object_types(notion: asym::Notion)
             assert!(answer.get(field).is_some(), "{field} missing from {answer}");
         }
     }
+}
+
+/// A block whose `kind` of text (a link's URL, an equation's expression, a bookmark's or an
+/// image's URL) is `n` characters long.
+fn sized_block(kind: &str, n: usize) -> Value {
+    let url = format!("https://example.com/{}", "x".repeat(n - 20));
+    let expression = "x".repeat(n);
+    match kind {
+        "link" => {
+            json!({ "paragraph": { "rich_text": [{ "text": { "content": "x", "link": { "url": url } } }] } })
+        }
+        "inline equation" => {
+            json!({ "paragraph": { "rich_text": [{ "type": "equation", "equation": { "expression": expression } }] } })
+        }
+        "equation" => json!({ "equation": { "expression": expression } }),
+        "bookmark" => json!({ "bookmark": { "url": url } }),
+        _ => json!({ "image": { "external": { "url": url } } }),
+    }
+}
+
+/// Notion's documented size limits ("Request limits"): each refused with its
+/// `validation_error` naming the path, the limit and the length; at the limit, accepted.
+#[asym::clone("notion", seed = "basic")]
+async fn size_limits_answer_notion_validation_errors(notion: asym::Notion) {
+    let api = api(&notion);
+    let children = format!("/v1/blocks/{PROJECTS}/children");
+    for (kind, max, path) in [
+        ("link", 2000, "paragraph.rich_text[0].text.link.url"),
+        (
+            "inline equation",
+            1000,
+            "paragraph.rich_text[0].equation.expression",
+        ),
+        ("equation", 1000, "equation.expression"),
+        ("bookmark", 2000, "bookmark.url"),
+        ("image", 2000, "image.external.url"),
+    ] {
+        let body = json!({ "children": [sized_block(kind, max + 1)] });
+        let message = invalid(api.patch(&children, &body).await);
+        assert_eq!(
+            message,
+            format!(
+                "body failed validation: body.children[0].{path}.length should be ≤ `{max}`, instead was `{}`.",
+                max + 1
+            )
+        );
+        let body = json!({ "children": [sized_block(kind, max)] });
+        api.patch(&children, &body).await.expect(200);
+    }
+    // Property values: a URL, an email, a phone number, a multi-select's options.
+    let db = database(
+        &api,
+        "Limits",
+        json!({ "Name": { "title": {} }, "Site": { "url": {} }, "Mail": { "email": {} },
+                "Phone": { "phone_number": {} }, "Tags": { "multi_select": {} } }),
+    )
+    .await;
+    let parent = json!({ "data_source_id": db["data_sources"][0]["id"] });
+    let tags = |n: usize| {
+        json!(
+            (0..n)
+                .map(|i| json!({ "name": format!("t{i}") }))
+                .collect::<Vec<_>>()
+        )
+    };
+    for (property, value, over, max) in [
+        ("Site", json!({ "url": "x".repeat(2001) }), 2001, 2000),
+        ("Mail", json!({ "email": "x".repeat(201) }), 201, 200),
+        (
+            "Phone",
+            json!({ "phone_number": "x".repeat(201) }),
+            201,
+            200,
+        ),
+        ("Tags", json!({ "multi_select": tags(101) }), 101, 100),
+    ] {
+        let kind = value.as_object().unwrap().keys().next().unwrap().clone();
+        let body = json!({ "parent": parent, "properties": { property: value } });
+        let message = invalid(api.post("/v1/pages", &body).await);
+        assert_eq!(
+            message,
+            format!(
+                "body failed validation: body.properties.{property}.{kind}.length should be ≤ `{max}`, instead was `{over}`."
+            )
+        );
+    }
+    let body = json!({ "parent": parent, "properties": { "Mail": { "email": "x".repeat(200) }, "Tags": { "multi_select": tags(100) } } });
+    api.post("/v1/pages", &body).await.expect(200);
+    // At most 1000 block elements in one request, children counted: 10 toggles of 99 are
+    // 1000, of 100 are 1010.
+    let toggles = |each: usize| {
+        let inner = vec![json!({ "paragraph": { "rich_text": text("in") } }); each];
+        json!(vec![
+            json!({ "toggle": { "rich_text": text("t"), "children": inner } });
+            10
+        ])
+    };
+    let page = json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Big") } }, "children": toggles(100) });
+    let message = invalid(api.post("/v1/pages", &page).await);
+    assert!(message.contains("1010 block elements"), "{message}");
+    let message = invalid(
+        api.patch(&children, &json!({ "children": toggles(100) }))
+            .await,
+    );
+    assert!(message.contains("more than the 1000"), "{message}");
+    let made = api
+        .patch(&children, &json!({ "children": toggles(99) }))
+        .await
+        .expect(200);
+    assert_eq!(made["results"].as_array().unwrap().len(), 10);
 }
