@@ -584,6 +584,15 @@ await scenario("customView.initiatives: a view of initiatives lists what its ini
   assert((await comment.createdIssues({ id: comment.id })).nodes.length === 0, "comment.createdIssues");
 });
 
+await scenario("issue.needs, formerNeeds, formerAttachments: empty connections (no customer needs, no attachment moved off an issue); attachments stay", async () => {
+  const issue = await linear.issue("ENG-1");
+  const needs = await issue.needs({ first: 5 });
+  assert(needs.nodes.length === 0 && !needs.pageInfo.hasNextPage && !needs.pageInfo.hasPreviousPage, "needs");
+  assert((await issue.formerNeeds()).nodes.length === 0, "formerNeeds");
+  assert((await issue.formerAttachments({ includeArchived: true })).nodes.length === 0, "formerAttachments");
+  assert((await issue.attachments()).nodes.length === 1, "its attachment");
+});
+
 await scenario("comments with no issue: createComment on a project update, an initiative update and a document, their comments, exactly one parent", async () => {
   const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
   const [ship] = (await linear.initiatives()).nodes;

@@ -211,6 +211,12 @@ pub(crate) fn cursor_of(id: &str) -> String {
     cursor::encode(id)
 }
 
+/// A connection with no nodes: what Linear answers of a kind of object the clone never
+/// stores (an issue's customer needs).
+pub(crate) fn empty(ctx: &ResolverContext<'_>) -> Value {
+    page(ctx, Vec::new(), false, false)
+}
+
 /// The connection object for `nodes`.
 fn page(ctx: &ResolverContext<'_>, nodes: Vec<Value>, has_next: bool, has_previous: bool) -> Value {
     let cursor_of = |node: &Value| match node {

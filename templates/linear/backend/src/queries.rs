@@ -66,6 +66,12 @@ pub(crate) async fn viewer(ctx: &ResolverContext<'_>) -> Result<Value> {
     entity::get(shared, viewer, "User", &viewer.user_id).await
 }
 
+/// `issue.needs` and `issue.formerNeeds`: none. Customer needs come from customer requests,
+/// which the clone does not store, so an issue has none now or before.
+pub(crate) async fn issue_needs(ctx: &ResolverContext<'_>) -> Result<Value> {
+    Ok(connection::empty(ctx))
+}
+
 /// `favorites`: the viewer's own (favorites are personal).
 pub(crate) async fn favorites(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (_, viewer) = context(ctx)?;
@@ -277,6 +283,9 @@ child_list!(
     // Issues made from a comment (Linear's "create issue from comment"), which the clone
     // never makes: none.
     comment_created_issues => "Issue", Some(Kind::Issue), "(FALSE AND t.id = {})";
+    // Attachments moved off an issue to another: the clone moves none (an attachment stays
+    // on the issue it was made on), so an issue never has a former one.
+    issue_former_attachments => "Attachment", Some(Kind::Attachment), "(FALSE AND t.issue_id = {})";
     user_teams => "Team", Some(Kind::Team), "t.id IN (SELECT team_id FROM team_members WHERE user_id = {})";
     state_issues => "Issue", Some(Kind::Issue), "t.state_id = {}";
     label_issues => "Issue", Some(Kind::Issue), "{} = ANY(t.label_ids)";

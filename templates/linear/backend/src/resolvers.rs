@@ -49,6 +49,8 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("CustomView", "projects") => adapt!(views::custom_view_projects),
         ("CustomView", "initiatives") => adapt!(views::custom_view_initiatives),
         ("Comment", "createdIssues") => adapt!(queries::comment_created_issues),
+        ("Issue", "needs" | "formerNeeds") => adapt!(queries::issue_needs),
+        ("Issue", "formerAttachments") => adapt!(queries::issue_former_attachments),
         ("Mutation", "teamCreate") => adapt!(teams::create),
         ("Mutation", "teamUpdate") => adapt!(teams::update),
         ("Mutation", "teamDelete") => adapt!(teams::delete),

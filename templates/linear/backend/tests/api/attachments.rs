@@ -136,3 +136,34 @@ async fn attachments_announce_their_changes(linear: asym::Linear) {
     let body = delivered(&hooks, "Attachment", "remove").await;
     assert_eq!(body["data"]["id"], id.as_str());
 }
+
+/// `issue.needs`, `formerNeeds` and `formerAttachments` (as the SDK reaches them, through
+/// `issue`, `attachmentIssue` and `issueVcsBranchSearch`): empty connections, the clone
+/// storing no customer needs and moving no attachment off its issue; ENG-1 keeps its
+/// attachment under `attachments`.
+#[asym::clone("linear", seed = "basic")]
+async fn an_issue_has_no_customer_needs_and_no_former_attachments(linear: asym::Linear) {
+    let api = client(&linear);
+    let fields = "needs(first: 5, filter: {priority: {eq: 1}}) { nodes { id } edges { cursor }
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+        formerNeeds { nodes { id } } formerAttachments(includeArchived: true) { nodes { id } }
+        attachments { nodes { id } }";
+    let text = format!(
+        "query($id: String!) {{ issue(id: \"ENG-1\") {{ {fields} }}
+            attachmentIssue(id: $id) {{ {fields} }}
+            issueVcsBranchSearch(branchName: \"ada/eng-1-login\") {{ {fields} }} }}"
+    );
+    let got = with_id(&api, &text, MOCKUPS).await;
+    for root in ["issue", "attachmentIssue", "issueVcsBranchSearch"] {
+        let issue = &got[root];
+        assert_eq!(
+            issue["needs"],
+            json!({"nodes": [], "edges": [], "pageInfo": {"hasNextPage": false,
+                "hasPreviousPage": false, "startCursor": null, "endCursor": null}}),
+            "{root}: {got}"
+        );
+        assert_eq!(issue["formerNeeds"]["nodes"], json!([]), "{root}");
+        assert_eq!(issue["formerAttachments"]["nodes"], json!([]), "{root}");
+        assert_eq!(pluck(&issue["attachments"]["nodes"], "id"), [MOCKUPS]);
+    }
+}
