@@ -79,7 +79,7 @@ impl<'a> Checker<'a> {
             Some(_) => self.resolve_owned(schema),
             None => schema.clone(),
         };
-        let schema = self.merge_all_of(&schema);
+        let schema = self.view(&schema);
         if value.is_null() {
             if !self.allows_null(&schema) {
                 out.push(violation(
@@ -160,6 +160,31 @@ impl<'a> Checker<'a> {
         resolved
     }
 
+    /// What `schema` (its `$ref` followed) asks of a value: its `allOf` branches folded in,
+    /// and `items` given as a list read as Slack's description means it.
+    ///
+    /// Slack's description writes "any of these" as a list under `items`: at a field that may
+    /// be one of several types (`{"items": [{"type": "null"}, {"type": "string"}]}`: a
+    /// string or null) and in arrays whose elements may be one of several schemas
+    /// (`{"type": "array", "items": [{…}, {…}]}`). JSON Schema's tuple form would check
+    /// nothing at the field and each element against one position; both are read as `anyOf`.
+    fn view(&self, schema: &Value) -> Value {
+        let mut schema = self.merge_all_of(schema);
+        let Some(fields) = schema.as_object_mut() else {
+            return schema;
+        };
+        if !fields.get("items").is_some_and(Value::is_array) {
+            return schema;
+        }
+        let branches = fields.remove("items").unwrap_or_default();
+        if declared_type(&schema) == Some("array") {
+            schema["items"] = serde_json::json!({ "anyOf": branches });
+        } else if let Some(fields) = schema.as_object_mut() {
+            fields.insert("anyOf".into(), branches);
+        }
+        schema
+    }
+
     /// `schema` with its `allOf` branches folded in: one object view (properties, required,
     /// type, nullable, additionalProperties) that every branch constrains.
     fn merge_all_of(&self, schema: &Value) -> Value {
@@ -235,7 +260,7 @@ impl<'a> Checker<'a> {
             if let Some(branches) = schema.get(alternatives).and_then(Value::as_array) {
                 return branches
                     .iter()
-                    .any(|b| self.allows_null(&self.merge_all_of(&self.resolve_owned_or_self(b))));
+                    .any(|b| self.allows_null(&self.view(&self.resolve_owned_or_self(b))));
             }
         }
         // A schema that constrains nothing (`{}`) takes null too.
@@ -401,6 +426,7 @@ fn has_type(value: &Value, expected: &str) -> bool {
         "string" => value.is_string(),
         "boolean" => value.is_boolean(),
         "number" => value.is_number(),
+        "null" => value.is_null(),
         "integer" => {
             value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
         }
@@ -600,6 +626,24 @@ mod tests {
         assert_eq!(
             kinds(&json!({}), &schema, &json!(null)),
             [(Kind::WrongNullability, String::new())]
+        );
+    }
+
+    #[test]
+    fn a_list_under_items_is_any_of_its_schemas() {
+        let document = json!({"definitions": {"id": {"type": "string"}}});
+        let field = json!({"items": [{"type": "null"}, {"$ref": "#/definitions/id"}]});
+        assert!(kinds(&document, &field, &json!(null)).is_empty());
+        assert!(kinds(&document, &field, &json!("U1")).is_empty());
+        assert_eq!(
+            kinds(&document, &field, &json!(7)),
+            [(Kind::WrongType, String::new())]
+        );
+        let list = json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}]});
+        assert!(kinds(&document, &list, &json!(["a", 1, "b"])).is_empty());
+        assert_eq!(
+            kinds(&document, &list, &json!(["a", true])),
+            [(Kind::WrongType, "/1".to_owned())]
         );
     }
 }
