@@ -367,6 +367,13 @@ await check('remote files', async () => {
   const [latest] = (await bot.conversations.history({ channel: GENERAL, limit: 1 })).messages;
   assert.equal(latest.files[0].external_id, 'js-doc-1');
   await fails('not_in_channel', bot.files.remote.share({ external_id: 'js-doc-1', channels: RANDOM }));
+  // A file block (@slack/types' FileBlock) posts the remote file in a message; views refuse it.
+  const fileBlock = (externalId) => ({ type: 'file', external_id: externalId, source: 'remote' });
+  const posted = await bot.chat.postMessage({ channel: GENERAL, text: 'the budget', blocks: [fileBlock('js-doc-1')] });
+  assert.equal(posted.message.files[0].id, added.id);
+  const refused = await fails('invalid_blocks', bot.chat.postMessage({ channel: GENERAL, text: 'x', blocks: [fileBlock('js-nope')] }));
+  assert.deepEqual(refused.errors, ['unknown remote file: js-nope [json-pointer:/blocks/0/external_id]']);
+  await fails('invalid_blocks', bot.views.publish({ user_id: 'U0000000003', view: { type: 'home', blocks: [fileBlock('js-doc-1')] } }));
   const listed = await bot.files.remote.list({ channel: GENERAL });
   assert.ok(listed.files.some((f) => f.id === added.id));
   assert.equal((await bot.files.info({ file: added.id })).file.is_external, true);

@@ -16,6 +16,7 @@ import time
 from check import admin, check, finish
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import FileBlock
 from slack_sdk.models.messages.chunk import MarkdownTextChunk, TaskUpdateChunk
 from slack_sdk.version import __version__ as slack_sdk_version
 
@@ -542,6 +543,14 @@ def remote_files():
     assert shared["channels"] == [GENERAL], shared
     assert bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]["files"][0]["id"] == added["id"]
     fails("not_in_channel", bot.files_remote_share, file=added["id"], channels=RANDOM)
+    # A file block (slack_sdk's FileBlock) posts the remote file in a message; views refuse it.
+    posted = bot.chat_postMessage(channel=GENERAL, text="the roadmap", blocks=[FileBlock(external_id="py-doc-1")])
+    assert posted["message"]["files"][0]["id"] == added["id"], posted
+    assert posted["message"]["blocks"][0]["type"] == "file", posted
+    refused = fails("invalid_blocks", bot.chat_postMessage, channel=GENERAL, text="x", blocks=[FileBlock(external_id="py-nope")])
+    assert refused["errors"] == ["unknown remote file: py-nope [json-pointer:/blocks/0/external_id]"], refused
+    fails("invalid_blocks", bot.views_publish, user_id="U0000000003",
+          view={"type": "home", "blocks": [FileBlock(external_id="py-doc-1").to_dict()]})
     assert added["id"] in [f["id"] for f in bot.files_remote_list(channel=GENERAL)["files"]]
     assert bot.files_info(file=added["id"])["file"]["is_external"] is True
     found = user.search_files(query="marzipan")["files"]["matches"]

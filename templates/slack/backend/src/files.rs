@@ -418,7 +418,8 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
 }
 
 /// Posts `files` (file objects) into `conversation` as the caller, in `message` (its text,
-/// blocks and thread), and records each file's share there with a `file_shared` event.
+/// blocks and thread), and records each file's share there with a `file_shared` event;
+/// answers the message posted.
 ///
 /// # Errors
 ///
@@ -429,7 +430,7 @@ pub(crate) async fn share(
     conversation: &Conversation,
     files: &[Value],
     message: NewMessage,
-) -> Result<(), ApiError> {
+) -> Result<Value, ApiError> {
     // As the message shows them: public once shared into a public channel.
     let mut shown = files.to_vec();
     for file in &mut shown {
@@ -463,7 +464,7 @@ pub(crate) async fn share(
         });
         emit(tx, "file_shared", Some(&conversation.id), &event).await?;
     }
-    Ok(())
+    Ok(posted)
 }
 
 /// Files the caller may see: its own, and those shared where it can read (`$1` the team,

@@ -22,7 +22,7 @@ use crate::model::conversation::{
     CONVERSATION_COLUMNS, Conversation, Naming, is_user_id, resolve_postable,
 };
 use crate::model::message::{NewMessage, insert, insert_message};
-use crate::{AppState, Call};
+use crate::{AppState, Call, remote};
 
 /// Where the conversation's columns start in the row of [`SQL`]; the caller's come before.
 const CONVERSATION: usize = 10;
@@ -80,7 +80,11 @@ pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
 
     let mut client = state.kit.db().await?;
     let message = message.with_linked_names(&client, call).await?;
-    let json = if caller.events {
+    let shown = remote::shown_files(&message);
+    let json = if !shown.is_empty() {
+        drop(client);
+        remote::post_showing(state, &caller, &conversation, message, &shown).await?
+    } else if caller.events {
         let tx = client.transaction().await?;
         let json = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
         state.commit(tx).await?;

@@ -11,7 +11,8 @@ use crate::args::{cursor_value, id_page};
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::files::{FILE_COLUMNS, answered_rows, share as post_files, tombstone};
-use crate::model::conversation::{Naming, channel_filter, resolve};
+use crate::model::blocks::{refusal, remote_file_ids};
+use crate::model::conversation::{Conversation, Naming, channel_filter, resolve};
 use crate::model::event::emit_and_commit;
 use crate::model::message::NewMessage;
 use crate::model::preview::Preview;
@@ -343,6 +344,73 @@ pub(crate) async fn share(state: &AppState, call: &Call) -> ApiResult {
     state.commit(tx).await?;
     let row = find(&client, &caller, &named).await?;
     answer(state, &client, &row).await
+}
+
+/// The remote files `message`'s blocks show (`{"type": "file", "external_id", "source":
+/// "remote"}`), as `(external_id, JSON pointer)`; none for a message without such a block.
+pub(crate) fn shown_files(message: &NewMessage) -> Vec<(String, String)> {
+    message
+        .blocks
+        .as_deref()
+        .filter(|blocks| blocks.contains("\"file\""))
+        .and_then(|blocks| serde_json::from_str(blocks).ok())
+        .map(|blocks: Value| remote_file_ids(&blocks))
+        .unwrap_or_default()
+}
+
+/// Posts `message`, whose blocks show the remote files `shown` ([`shown_files`]), into
+/// `conversation` as the caller: with the files, as `files.remote.share` posts one (each
+/// file's share recorded, `file_shared` sent); answers the message.
+///
+/// # Errors
+///
+/// `invalid_blocks` naming each block whose `external_id` is no live remote file of the
+/// workspace; as [`post_files`].
+pub(crate) async fn post_showing(
+    state: &AppState,
+    caller: &Caller,
+    conversation: &Conversation,
+    message: NewMessage,
+    shown: &[(String, String)],
+) -> Result<Value, ApiError> {
+    let mut ids: Vec<&str> = shown.iter().map(|(id, _)| id.as_str()).collect();
+    ids.dedup();
+    let mut client = state.kit.db().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {FILE_COLUMNS} FROM files f WHERE f.team_id = $1
+                   AND f.external_id = ANY($2) AND NOT f.deleted"
+            ),
+            &[&caller.team_id, &ids],
+        )
+        .await?;
+    let row_of = |id: &str| {
+        rows.iter()
+            .find(|row| row.get::<_, Option<&str>>(12) == Some(id))
+    };
+    let unknown: Vec<String> = shown
+        .iter()
+        .filter(|(id, _)| row_of(id).is_none())
+        .map(|(id, at)| format!("unknown remote file: {id} [json-pointer:{at}]"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(refusal(&unknown));
+    }
+    let mut files: Vec<&Row> = Vec::new();
+    for row in ids.iter().filter_map(|id| row_of(id)) {
+        if !files
+            .iter()
+            .any(|seen| seen.get::<_, &str>(0) == row.get::<_, &str>(0))
+        {
+            files.push(row);
+        }
+    }
+    let bare = answered_rows(state, &client, &files).await?;
+    let tx = client.transaction().await?;
+    let posted = post_files(&tx, caller, conversation, &bare, message).await?;
+    state.commit(tx).await?;
+    Ok(posted)
 }
 
 #[cfg(test)]

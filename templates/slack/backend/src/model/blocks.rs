@@ -77,15 +77,44 @@ pub(crate) fn validate_on(blocks: &[Value], surface: Surface) -> Result<(), ApiE
                 None => problems.push(format!("must be a string [json-pointer:{at}/block_id]")),
             }
         }
+        // A remote file's block shows in messages only: "You can't add this block to app
+        // surfaces directly" (Slack's block reference), and no view takes one.
+        if surface == Surface::View && fields.get("type").and_then(Value::as_str) == Some("file") {
+            problems.push(format!("unsupported type: file [json-pointer:{at}/type]"));
+            continue;
+        }
         check_block(fields, &at, &mut problems);
     }
     if problems.is_empty() {
         return Ok(());
     }
+    Err(refusal(&problems))
+}
+
+/// Slack's `invalid_blocks`: each of `problems` in `errors` and, as `[ERROR] …`, in
+/// `response_metadata.messages`.
+pub(crate) fn refusal(problems: &[String]) -> ApiError {
     let messages: Vec<String> = problems.iter().map(|p| format!("[ERROR] {p}")).collect();
-    Err(ApiError::new("invalid_blocks")
+    ApiError::new("invalid_blocks")
         .with("errors", json!(problems))
-        .with("response_metadata", json!({ "messages": messages })))
+        .with("response_metadata", json!({ "messages": messages }))
+}
+
+/// The `external_id`s of the remote-file blocks (`{"type": "file", "source": "remote"}`) among
+/// `blocks` (an array, already validated), with the JSON pointer of each.
+pub(crate) fn remote_file_ids(blocks: &Value) -> Vec<(String, String)> {
+    let Value::Array(items) = blocks else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| block["type"] == "file")
+        .filter_map(|(index, block)| {
+            let id = block["external_id"].as_str()?;
+            Some((id.to_owned(), format!("/blocks/{index}/external_id")))
+        })
+        .collect()
 }
 
 /// Appends what is wrong with one block (at JSON pointer `at`) to `problems`.
@@ -160,8 +189,26 @@ fn check_block(block: &Map<String, Value>, at: &str, problems: &mut Vec<String>)
                 ));
             }
         }
+        // A remote file's block: its `external_id` and `source` (always `remote`), as in
+        // Slack's "missing required field: source [json-pointer:/blocks/0]".
+        "file" => {
+            for field in ["external_id", "source"] {
+                if !block.get(field).is_some_and(Value::is_string) {
+                    problems.push(format!(
+                        "missing required field: {field} [json-pointer:{at}]"
+                    ));
+                }
+            }
+            if block
+                .get("source")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s != "remote")
+            {
+                problems.push(format!("must be remote [json-pointer:{at}/source]"));
+            }
+        }
         "" => problems.push(format!("missing required field: type [json-pointer:{at}]")),
-        // `divider`, `file`, `video`, `table`, … need nothing more here. Slack keeps adding
+        // `divider`, `video`, `table`, … need nothing more here. Slack keeps adding
         // block types (card, carousel, container, plan, task_card, …): one the clone does not
         // know is passed through unchecked rather than refused.
         _ => {}
@@ -298,6 +345,35 @@ mod tests {
                 "duplicate block_id: a [json-pointer:/blocks/6/block_id]",
                 "must be more than 0 characters [json-pointer:/blocks/7/text/text]",
             ]
+        );
+    }
+
+    #[test]
+    fn a_remote_file_block_needs_its_id_and_source_and_shows_in_messages_only() {
+        let blocks = json!([
+            {"type": "file", "external_id": "doc-1", "source": "remote"},
+            {"type": "file", "external_id": "doc-2"},
+            {"type": "file", "source": "local", "external_id": "doc-3"},
+        ]);
+        assert_eq!(
+            problems(blocks.clone()),
+            [
+                "missing required field: source [json-pointer:/blocks/1]",
+                "must be remote [json-pointer:/blocks/2/source]",
+            ]
+        );
+        assert_eq!(
+            remote_file_ids(&blocks),
+            [
+                ("doc-1".to_owned(), "/blocks/0/external_id".to_owned()),
+                ("doc-2".to_owned(), "/blocks/1/external_id".to_owned()),
+                ("doc-3".to_owned(), "/blocks/2/external_id".to_owned()),
+            ]
+        );
+        let in_view = validate_on(&blocks.as_array().unwrap()[..1], Surface::View).unwrap_err();
+        assert_eq!(
+            in_view.fields()["errors"],
+            json!(["unsupported type: file [json-pointer:/blocks/0/type]"])
         );
     }
 }

@@ -408,3 +408,80 @@ async fn a_preview_image_is_kept_and_answered_with_thumbnails(slack: asym::Slack
         json!(edge)
     );
 }
+
+/// A `file` block (`{"type": "file", "external_id", "source": "remote"}`) in
+/// `chat.postMessage` shows a remote file of the workspace: the message carries the file, its
+/// share is recorded as `files.remote.share` records one. An unknown or removed external id,
+/// or a block without `source`, is `invalid_blocks` naming the block; no view takes the block.
+#[asym::clone("slack", seed = "basic")]
+async fn a_file_block_posts_a_remote_file_and_views_refuse_it(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let file = add(&slack, "doc-b", "Brief").await;
+    let block = |id: &str| json!({"type": "file", "external_id": id, "source": "remote"});
+    let args = json!({"channel": "C0000000001", "text": "the brief",
+                      "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Here"}},
+                                 block("doc-b"), block("doc-b")]});
+    let posted = slack.bot_ok("chat.postMessage", args).await;
+    let message = &posted["message"];
+    assert_eq!(message["blocks"][1]["type"], "file", "{message}");
+    assert_eq!(message["blocks"][1]["external_id"], "doc-b");
+    let files = message["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{message}");
+    assert_eq!(
+        (&files[0]["id"], &files[0]["is_external"]),
+        (&file["id"], &json!(true))
+    );
+    let history = &slack.history("C0000000001").await[0];
+    assert_eq!(history["ts"], posted["ts"]);
+    assert_eq!(history["files"][0]["external_id"], "doc-b");
+    let info = slack
+        .bot_ok("files.remote.info", json!({"external_id": "doc-b"}))
+        .await;
+    assert_eq!(info["file"]["channels"], json!(["C0000000001"]));
+    let ts = &info["file"]["shares"]["public"]["C0000000001"][0]["ts"];
+    assert_eq!(ts, &posted["ts"]);
+
+    let gone = add(&slack, "doc-gone", "Gone").await;
+    slack
+        .bot_ok("files.remote.remove", json!({"file": gone["id"]}))
+        .await;
+    for (blocks, problem) in [
+        (
+            json!([block("doc-nope")]),
+            "unknown remote file: doc-nope [json-pointer:/blocks/0/external_id]",
+        ),
+        (
+            json!([{"type": "divider"}, block("doc-gone")]),
+            "unknown remote file: doc-gone [json-pointer:/blocks/1/external_id]",
+        ),
+        (
+            json!([{"type": "file", "external_id": "doc-b"}]),
+            "missing required field: source [json-pointer:/blocks/0]",
+        ),
+    ] {
+        let args = json!({"channel": "C0000000001", "blocks": blocks});
+        let refused = slack
+            .bot_err("chat.postMessage", args, "invalid_blocks")
+            .await;
+        assert_eq!(refused["errors"], json!([problem]), "{refused}");
+        assert_eq!(
+            refused["response_metadata"]["messages"],
+            json!([format!("[ERROR] {problem}")])
+        );
+    }
+    // Nothing was posted by the refused calls.
+    assert_eq!(slack.history("C0000000001").await[0]["ts"], posted["ts"]);
+
+    let home = json!({"type": "home", "blocks": [block("doc-b")]});
+    let refused = slack
+        .bot_err(
+            "views.publish",
+            json!({"user_id": "U0000000003", "view": home}),
+            "invalid_blocks",
+        )
+        .await;
+    assert_eq!(
+        refused["errors"],
+        json!(["unsupported type: file [json-pointer:/blocks/0/type]"])
+    );
+}
