@@ -152,6 +152,15 @@ await scenario("blocks: append, nested, after, update, delete", async () => {
   assert.equal(updated.heading_1.rich_text[0].plain_text, "Renamed");
   const deleted = await notion.blocks.delete({ block_id: added.results[0].id });
   assert.equal(deleted.in_trash, true);
+  // A data source's row is a child_page block too: blocks.delete trashes it, in_trash restores.
+  const row = await notion.pages.create({ parent: { data_source_id: TASKS }, properties: { Name: { title: text("Row block") } } });
+  const gone = await notion.blocks.delete({ block_id: row.id });
+  assert.equal(gone.type, "child_page");
+  assert.equal(gone.in_trash, true);
+  assert.equal((await notion.pages.retrieve({ page_id: row.id })).in_trash, true);
+  assert.equal((await notion.blocks.update({ block_id: row.id, in_trash: false })).in_trash, false);
+  assert.equal((await notion.pages.retrieve({ page_id: row.id })).in_trash, false);
+  await notion.blocks.delete({ block_id: row.id });
   const block = await notion.blocks.retrieve({ block_id: added.results[1].id });
   assert.equal(block.has_children, true);
 });

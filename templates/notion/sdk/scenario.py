@@ -218,6 +218,14 @@ def blocks_children_and_nesting():
     assert block["code"]["language"] == "python" and block["code"]["rich_text"][0]["plain_text"] == "print(2)"
     deleted = notion.blocks.delete(block_id=inserted["results"][0]["id"])
     assert deleted["in_trash"]
+    # A data source's row is a child_page block too: blocks.delete trashes it, in_trash restores.
+    row = notion.pages.create(parent={"data_source_id": TASKS}, properties={"Name": {"title": text("Row block")}})
+    gone = notion.blocks.delete(block_id=row["id"])
+    assert gone["type"] == "child_page" and gone["in_trash"], gone
+    assert notion.pages.retrieve(page_id=row["id"])["in_trash"]
+    assert not notion.blocks.update(block_id=row["id"], in_trash=False)["in_trash"]
+    assert not notion.pages.retrieve(page_id=row["id"])["in_trash"]
+    notion.blocks.delete(block_id=row["id"])
     assert notion.blocks.retrieve(block_id=first[0]["id"])["type"] == "paragraph"
     children = notion.blocks.children.list(block_id=PROJECTS)["results"]
     assert any(b["type"] == "child_page" and b["child_page"]["title"] == "Scratch" for b in children)

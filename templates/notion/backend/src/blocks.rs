@@ -453,7 +453,14 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let id = path_id("block_id", id)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    let row = fetch(&tx, &id).await?;
+    let row = match fetch(&tx, &id).await {
+        Ok(row) => row,
+        Err(_) => {
+            drop(tx);
+            drop(client);
+            return page_update(ctx, &id, body).await;
+        }
+    };
     let kind: String = row.get(3);
     let mut stored: Map<String, Value> = serde_json::from_str(row.get(4)).unwrap_or_default();
     for key in body.keys() {
@@ -501,6 +508,35 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let row = fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
     Ok(render(&row))
+}
+
+/// `PATCH` / `DELETE /v1/blocks/{id}` of a page with no block of its own (a data source's
+/// row, a page at the workspace's top), which `GET` answers as a `child_page` block: the
+/// page's own update (`in_trash` / `archived`, and `child_page.title` as its title, with the
+/// page's events), answered as that block; 404 for what is no page either.
+async fn page_update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
+    retrieve(ctx, id).await?;
+    let mut page = Map::new();
+    for (key, value) in body {
+        match key.as_str() {
+            "in_trash" | "archived" => {
+                page.insert(key.clone(), value.clone());
+            }
+            "type" | "object" => {}
+            "child_page" => {
+                let title = crate::error::string_at(value, &["title"], "body.child_page")?;
+                let title = json!([{ "type": "text", "text": { "content": title } }]);
+                page.insert("properties".into(), json!({ "title": { "title": title } }));
+            }
+            _ => {
+                return Err(ApiError::validation(format!(
+                    "body failed validation: body.{key} should be not present: the block is a child_page."
+                )));
+            }
+        }
+    }
+    crate::pages::update(ctx, id, &page).await?;
+    retrieve(ctx, id).await
 }
 
 /// `in_trash` (or the older `archived`) of an update body.

@@ -186,3 +186,61 @@ async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
         ["@Ada Lovelace"]
     );
 }
+
+/// A page with no block of its own (a data source's row, a page at the workspace's top) is
+/// a `child_page` block to `GET`, and so to `DELETE` and `PATCH`: deleting it trashes the
+/// page (as `notion.blocks.delete` on a row does), `in_trash: false` restores it,
+/// `child_page.title` renames it.
+#[asym::clone("notion", seed = "basic")]
+async fn a_row_or_top_level_page_is_deleted_and_renamed_as_a_block(notion: asym::Notion) {
+    let api = api(&notion);
+    let row = crate::common::task(&api, "Row to delete", json!({})).await;
+    let id = row["id"].as_str().unwrap();
+    let block = format!("/v1/blocks/{id}");
+    let deleted = api.delete(&block).await.expect(200);
+    assert_eq!(deleted["type"], "child_page");
+    assert_eq!(deleted["in_trash"], true);
+    assert_eq!(deleted["child_page"]["title"], "Row to delete");
+    assert_eq!(
+        read(&api, &format!("/v1/pages/{id}")).await["in_trash"],
+        true
+    );
+    let open = crate::common::query_tasks(&api, &json!({})).await;
+    assert!(!pluck(&open["results"], "id").contains(&id.to_owned()));
+    let restored = patch(&api, &block, &json!({ "in_trash": false })).await;
+    assert_eq!(restored["in_trash"], false);
+    assert_eq!(
+        read(&api, &format!("/v1/pages/{id}")).await["in_trash"],
+        false
+    );
+    let top = format!("/v1/blocks/{}", crate::common::PROJECTS);
+    let renamed = patch(
+        &api,
+        &top,
+        &json!({ "child_page": { "title": "Projects, renamed" } }),
+    )
+    .await;
+    assert_eq!(renamed["child_page"]["title"], "Projects, renamed");
+    assert_eq!(
+        renamed["parent"],
+        json!({ "type": "workspace", "workspace": true })
+    );
+    let page = read(&api, &format!("/v1/pages/{}", crate::common::PROJECTS)).await;
+    assert_eq!(
+        page["properties"]["title"]["title"][0]["plain_text"],
+        "Projects, renamed"
+    );
+    let message = invalid(
+        api.patch(&block, &json!({ "paragraph": { "rich_text": [] } }))
+            .await,
+    );
+    assert!(
+        message.contains("body.paragraph should be not present"),
+        "{message}"
+    );
+    not_found(api.delete(&format!("/v1/blocks/{PRIVATE}")).await);
+    not_found(
+        api.delete("/v1/blocks/12345678-1234-4234-8234-123456789abc")
+            .await,
+    );
+}
