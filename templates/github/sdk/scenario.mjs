@@ -1056,3 +1056,57 @@ await scenario("actions_artifacts", async () => {
   assert.equal((await owner.rest.actions.deleteArtifact({ ...repo, artifact_id: dist.id })).status, 204);
   await fails(404, () => owner.rest.actions.getArtifact({ ...repo, artifact_id: dist.id }));
 });
+
+await scenario("teams", async () => {
+  const org = "acme";
+  await owner.rest.repos.createInOrg({ org, name: "js-team-vault", private: true });
+  const vault = { owner: org, repo: "js-team-vault" };
+  const { data: team } = await owner.rest.teams.create({
+    org, name: "JS Ops", description: "Operations", privacy: "closed", repo_names: ["acme/js-team-vault"], permission: "push",
+  });
+  assert.deepEqual([team.slug, team.privacy, team.permission, team.members_count, team.repos_count], ["js-ops", "closed", "push", 1, 1]);
+  const ops = { org, team_slug: "js-ops" };
+  assert.equal((await owner.rest.teams.getByName(ops)).data.id, team.id);
+  assert.ok((await owner.rest.teams.list({ org })).data.some((t) => t.slug === "js-ops"));
+  const { data: child } = await owner.rest.teams.create({ org, name: "JS Oncall", parent_team_id: team.id });
+  assert.deepEqual([child.parent.slug, child.privacy], ["js-ops", "closed"]);
+  assert.deepEqual((await owner.rest.teams.listChildInOrg(ops)).data.map((t) => t.slug), ["js-oncall"]);
+  const taken = await fails(422, () => owner.rest.teams.create({ org, name: "js ops" }));
+  assert.equal(taken.response.data.errors[0].message, "Name must be unique for this org");
+  await fails(422, () => owner.rest.teams.create({ org, name: "JS Bad", privacy: "open" }));
+  await fails(404, () => owner.rest.teams.getByName({ org, team_slug: "nope" }));
+
+  const role = async () => (await owner.rest.repos.getCollaboratorPermissionLevel({ ...vault, username: "hubot" })).data.role_name;
+  assert.equal(await role(), "read");
+  const oncall = { org, team_slug: "js-oncall", username: "hubot" };
+  const added = await owner.rest.teams.addOrUpdateMembershipForUserInOrg({ ...oncall, role: "maintainer" });
+  assert.deepEqual([added.data.role, added.data.state], ["maintainer", "active"]);
+  assert.equal((await owner.rest.teams.getMembershipForUserInOrg(oncall)).data.role, "maintainer");
+  const members = (await owner.rest.teams.listMembersInOrg(ops)).data;
+  assert.deepEqual(members.map((m) => [m.login, m.inherited]), [["octocat", false], ["hubot", true]]);
+  await fails(422, () => owner.rest.teams.addOrUpdateMembershipForUserInOrg({ ...oncall, role: "owner" }));
+  // The parent's repository, through the child team: push.
+  assert.equal(await role(), "write");
+  assert.deepEqual((await reviewer.rest.teams.listForAuthenticatedUser()).data.map((t) => t.slug), ["js-oncall"]);
+  const onRepo = { ...ops, ...vault };
+  assert.equal((await owner.rest.teams.checkPermissionsForRepoInOrg(onRepo)).status, 204);
+  assert.deepEqual((await owner.rest.teams.listReposInOrg(ops)).data.map((r) => r.full_name), ["acme/js-team-vault"]);
+  await owner.rest.teams.addOrUpdateRepoPermissionsInOrg({ ...onRepo, permission: "maintain" });
+  const full = await owner.rest.teams.checkPermissionsForRepoInOrg({ ...onRepo, headers: { accept: "application/vnd.github.v3.repository+json" } });
+  assert.deepEqual([full.status, full.data.role_name, full.data.permissions.maintain], [200, "maintain", true]);
+  assert.equal(await role(), "maintain");
+  assert.deepEqual((await owner.rest.repos.listTeams(vault)).data.map((t) => [t.slug, t.permission]), [["js-ops", "maintain"]]);
+  await fails(422, () => owner.rest.teams.addOrUpdateRepoPermissionsInOrg({ ...onRepo, permission: "write" }));
+
+  const renamed = await owner.rest.teams.updateInOrg({ ...ops, name: "JS Operations", description: "Ops, renamed" });
+  assert.deepEqual([renamed.data.slug, renamed.data.description], ["js-operations", "Ops, renamed"]);
+  const operations = { org, team_slug: "js-operations" };
+  assert.equal((await owner.rest.teams.removeRepoInOrg({ ...operations, ...vault })).status, 204);
+  await fails(404, () => owner.rest.teams.checkPermissionsForRepoInOrg({ ...operations, ...vault }));
+  assert.equal(await role(), "read");
+  assert.equal((await owner.rest.teams.removeMembershipForUserInOrg(oncall)).status, 204);
+  await fails(404, () => owner.rest.teams.getMembershipForUserInOrg(oncall));
+  assert.equal((await owner.rest.teams.deleteInOrg(operations)).status, 204);
+  await fails(404, () => owner.rest.teams.getByName(operations));
+  await fails(404, () => owner.rest.teams.getByName({ org, team_slug: "js-oncall" }));
+});

@@ -1077,3 +1077,50 @@ def actions_artifacts():
     assert dist.delete()
     raises(UnknownObjectException, 404, lambda: repo.get_artifact(dist.id))
     assert repo.get_artifacts().totalCount == 1
+
+
+@scenario
+def teams():
+    org = owner.get_organization("acme")
+    vault = org.create_repo("py-team-vault", private=True)
+    team = org.create_team("Py Ops", description="Operations", privacy="closed", repo_names=[vault], permission="push")
+    assert (team.slug, team.privacy, team.permission, team.members_count, team.repos_count) == ("py-ops", "closed", "push", 1, 1)
+    assert org.get_team_by_slug("py-ops").id == team.id
+    assert org.get_team(team.id).slug == "py-ops"
+    assert "py-ops" in [t.slug for t in org.get_teams()]
+    child = org.create_team("Py Oncall", parent_team_id=team.id)
+    assert (child.parent.slug, child.privacy) == ("py-ops", "closed")
+    assert [t.slug for t in team.get_teams()] == ["py-oncall"]
+    err = raises(GithubException, 422, lambda: org.create_team("py ops"))
+    assert err.data["errors"][0]["message"] == "Name must be unique for this org", err.data
+    raises(GithubException, 422, lambda: org.create_team("Py Bad", privacy="open"))
+
+    hubot = owner.get_user("hubot")
+    assert vault.get_collaborator_role_name("hubot") == "read"
+    child.add_membership(hubot, "maintainer")
+    membership = child.get_team_membership("hubot")
+    assert (membership.role, membership.state) == ("maintainer", "active")
+    assert child.has_in_members(hubot) and team.has_in_members(hubot)
+    assert [m.login for m in team.get_members()] == ["octocat", "hubot"]
+    # The parent's repository, through the child team: push.
+    assert vault.get_collaborator_role_name("hubot") == "write"
+    assert [t.slug for t in reviewer.get_user().get_teams()] == ["py-oncall"]
+    assert team.has_in_repos(vault)
+    assert [r.full_name for r in team.get_repos()] == ["acme/py-team-vault"]
+    team.update_team_repository(vault, "maintain")
+    assert team.get_repo_permission(vault).maintain
+    assert vault.get_collaborator_role_name("hubot") == "maintain"
+    assert [(t.slug, t.permission) for t in vault.get_teams()] == [("py-ops", "maintain")]
+    assert not team.update_team_repository(vault, "write")  # a 422: PyGithub answers False
+
+    team.edit("Py Operations", description="Ops, renamed")
+    assert (team.slug, team.description) == ("py-operations", "Ops, renamed")
+    team.remove_from_repos(vault)
+    assert not team.has_in_repos(vault) and team.get_repo_permission(vault) is None
+    assert vault.get_collaborator_role_name("hubot") == "read"
+    child.remove_membership(hubot)
+    assert not child.has_in_members(hubot)
+    raises(UnknownObjectException, 404, lambda: child.get_team_membership("hubot"))
+    team.delete()
+    raises(UnknownObjectException, 404, lambda: org.get_team_by_slug("py-operations"))
+    raises(UnknownObjectException, 404, lambda: org.get_team(child.id))
