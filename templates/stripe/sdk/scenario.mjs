@@ -1011,8 +1011,8 @@ await check('quotes: create, listLineItems, update, finalizeQuote, accept, cance
   assert.equal(canceled.status, 'canceled');
   const listed = await stripe.quotes.list({ customer: customer.id, status: 'accepted' });
   assert.deepEqual(listed.data.map((q) => q.id), [quote.id]);
-  await assert.rejects(stripe.quotes.create({ customer: customer.id, discounts: [{ coupon: 'x' }] }),
-    refusedWith('discounts'));
+  await assert.rejects(stripe.quotes.create({ customer: customer.id, subscription_data: { billing_mode: { type: 'flexible' } } }),
+    refusedWith('subscription_data[billing_mode]'));
   await assert.rejects(stripe.quotes.pdf(quote.id),
     (err) => err.statusCode === 400 && /not implemented/.test(err.message));
 });
@@ -1113,6 +1113,34 @@ await check('subscriptionSchedules phases: discounts, add_invoice_items; invoice
   sub = await stripe.subscriptions.retrieve(sub.id);
   const renewal = await stripe.invoices.retrieve(sub.latest_invoice);
   assert.deepEqual([sub.discount, renewal.subtotal, renewal.amount_paid], [null, 6500, 6500]);
+});
+
+await check('quotes: discounts in the totals, redeemed by the subscription or the invoice', async () => {
+  const coupon = await stripe.coupons.create({ percent_off: 25, duration: 'forever' });
+  let quote = await stripe.quotes.create({
+    customer: 'cus_SEEDalice00001', discounts: [{ coupon: coupon.id }],
+    line_items: [{ price: 'price_SEEDproMonth1', quantity: 2 }, { price: 'price_SEEDshirt001' }],
+  });
+  assert.ok(quote.discounts[0].startsWith('di_'));
+  assert.deepEqual([quote.amount_subtotal, quote.total_details.amount_discount, quote.amount_total], [6500, 1625, 4875]);
+  assert.deepEqual([quote.computed.recurring.amount_total, quote.computed.upfront.amount_total], [3000, 4875]);
+  quote = await stripe.quotes.accept((await stripe.quotes.finalizeQuote(quote.id)).id);
+  const sub = await stripe.subscriptions.retrieve(quote.subscription);
+  assert.equal(sub.discount.coupon.id, coupon.id);
+  assert.equal((await stripe.invoices.retrieve(sub.latest_invoice)).total, 4875);
+  const five = await stripe.coupons.create({ amount_off: 500, currency: 'usd', duration: 'once' });
+  const promo = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: five.id }, code: 'NODEQUOTE5' });
+  const once = await stripe.quotes.create({
+    customer: 'cus_SEEDalice00001', line_items: [{ price: 'price_SEEDshirt001' }], discounts: [{ promotion_code: promo.id }],
+  });
+  assert.equal(once.amount_total, 2000);
+  const done = await stripe.quotes.accept((await stripe.quotes.finalizeQuote(once.id)).id);
+  const invoice = await stripe.invoices.retrieve(done.invoice);
+  assert.deepEqual([invoice.total, invoice.discount.promotion_code], [2000, promo.id]);
+  await assert.rejects(
+    stripe.quotes.create({ customer: 'cus_SEEDalice00001', discounts: [{ coupon: 'nope' }] }),
+    (err) => err.statusCode === 404 && err.param === 'discounts[0][coupon]',
+  );
 });
 
 await check('Dispute: the dispute test cards, list, retrieve, update (evidence, submit), close', async () => {

@@ -1151,7 +1151,8 @@ def quotes():
     empty = stripe.Quote.create(customer=customer.id)
     refused("line_items", stripe.Quote.finalize_quote, empty.id)
     assert [q.id for q in stripe.Quote.list(customer=customer.id, status="accepted").data] == [once.id, quote.id]
-    refused("discounts", stripe.Quote.create, customer=customer.id, discounts=[{"coupon": "x"}])
+    refused("subscription_data[billing_mode]", stripe.Quote.create, customer=customer.id,
+            subscription_data={"billing_mode": {"type": "flexible"}})
     base = stripe.upload_api_base
     stripe.upload_api_base = stripe.api_base
     try:
@@ -1215,6 +1216,32 @@ def schedule_phase_extras():
     sub = stripe.Subscription.retrieve(sub.id)
     renewal = stripe.Invoice.retrieve(sub.latest_invoice)
     assert sub.discount is None and (renewal.subtotal, renewal.amount_paid) == (6500, 6500), renewal
+
+
+def quote_discounts():
+    coupon = stripe.Coupon.create(percent_off=25, duration="forever")
+    quote = stripe.Quote.create(customer="cus_SEEDalice00001", discounts=[{"coupon": coupon.id}], line_items=[
+        {"price": "price_SEEDproMonth1", "quantity": 2}, {"price": "price_SEEDshirt001"}])
+    assert quote.discounts[0].startswith("di_"), quote
+    assert (quote.amount_subtotal, quote.total_details.amount_discount, quote.amount_total) == (6500, 1625, 4875)
+    assert (quote.computed.recurring.amount_total, quote.computed.upfront.amount_total) == (3000, 4875), quote
+    quote = stripe.Quote.finalize_quote(quote.id)
+    quote = stripe.Quote.accept(quote.id)
+    sub = stripe.Subscription.retrieve(quote.subscription)
+    assert sub.discount.coupon.id == coupon.id, sub
+    assert stripe.Invoice.retrieve(sub.latest_invoice).total == 4875
+    five = stripe.Coupon.create(amount_off=500, currency="usd", duration="once")
+    promo = stripe.PromotionCode.create(promotion={"type": "coupon", "coupon": five.id}, code="PYQUOTE5")
+    once = stripe.Quote.create(customer="cus_SEEDalice00001", line_items=[{"price": "price_SEEDshirt001"}],
+                               discounts=[{"promotion_code": promo.id}])
+    assert once.amount_total == 2000, once
+    invoice = stripe.Invoice.retrieve(stripe.Quote.accept(stripe.Quote.finalize_quote(once.id).id).invoice)
+    assert (invoice.total, invoice.discount.promotion_code) == (2000, promo.id), invoice
+    try:
+        stripe.Quote.create(customer="cus_SEEDalice00001", discounts=[{"coupon": "nope"}])
+        raise AssertionError("an unknown coupon is a 404")
+    except stripe.error.InvalidRequestError as err:
+        assert (err.http_status, err.param) == (404, "discounts[0][coupon]"), err
 
 
 def disputes():
@@ -1312,6 +1339,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               discounted_cancellation),
              ("SubscriptionSchedule phases: discounts, add_invoice_items; Invoice.create_preview(schedule=…)",
               schedule_phase_extras),
+             ("Quote discounts: a coupon in the totals and the subscription, a promotion code on the invoice",
+              quote_discounts),
              ("Dispute: the dispute test cards, list, retrieve, modify (evidence, submit), close", disputes),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:

@@ -13,6 +13,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::invoices::{manual_invoice_made, push_item_line};
 use crate::kinds::{CUSTOMER, QUOTE};
+use crate::model::discount::{self, Holder, Source};
 use crate::model::invoice::new_invoice;
 use crate::model::invoice_item::{Billed, describe, invoice_item};
 use crate::model::subscription::customer_now;
@@ -92,16 +93,24 @@ const SUBSCRIPTION_DATA_UPDATE: Takes = Takes {
 /// What a create and an update both serve.
 #[rustfmt::skip]
 const SERVED: &[&str] = &[
-    "collection_method", "customer", "default_tax_rates", "description", "expires_at", "footer",
-    "header", "invoice_settings", "line_items", "metadata", "subscription_data",
+    "collection_method", "customer", "default_tax_rates", "description", "discounts",
+    "expires_at", "footer", "header", "invoice_settings", "line_items", "metadata",
+    "subscription_data",
 ];
 
 /// What Stripe takes on both that the clone does not serve.
 #[rustfmt::skip]
 const UNSERVED: &[&str] = &[
     "application_fee_amount", "application_fee_percent", "automatic_tax", "customer_account",
-    "discounts", "on_behalf_of", "transfer_data",
+    "on_behalf_of", "transfer_data",
 ];
+
+/// One of a quote's `discounts`: a coupon or a promotion code (or the quote's own discount,
+/// kept).
+const DISCOUNT: Takes = Takes::serving(
+    "quote discounts",
+    &[&["coupon", "discount", "promotion_code"]],
+);
 
 /// What `POST /v1/quotes` takes.
 const CREATE: Takes = Takes {
@@ -112,6 +121,7 @@ const CREATE: Takes = Takes {
         ("line_items", &LINE),
         ("invoice_settings", &INVOICE_SETTINGS),
         ("subscription_data", &SUBSCRIPTION_DATA),
+        ("discounts", &DISCOUNT),
     ],
 };
 
@@ -124,6 +134,7 @@ const UPDATE: Takes = Takes {
         ("line_items", &LINE_UPDATE),
         ("invoice_settings", &INVOICE_SETTINGS),
         ("subscription_data", &SUBSCRIPTION_DATA_UPDATE),
+        ("discounts", &DISCOUNT),
     ],
 };
 
@@ -269,8 +280,64 @@ async fn apply(cx: &mut Cx<'_>, params: &Params, quote: &mut Value) -> ApiResult
         quote["currency"] = json!(currency);
         quote["_line_items"] = json!(items);
     }
+    apply_discount(cx, params, quote).await?;
     compute(quote);
     Ok(())
+}
+
+/// A quote's `discounts` (one at a time, as on subscriptions): the coupon or promotion code
+/// checked as its redemption would be and kept as the quote's discount (`_discount`, its id
+/// in `discounts`); `discounts=` removes it. Redeemed when the quote is accepted.
+async fn apply_discount(cx: &Cx<'_>, params: &Params, quote: &mut Value) -> ApiResult<()> {
+    let Some(wanted) = discount::requested(params)? else {
+        return Ok(());
+    };
+    let current = quote[QUOTED]["id"].as_str().map(str::to_owned);
+    if let (Some(Source::Existing(id)), Some(current)) = (&wanted, &current)
+        && id == current
+    {
+        return Ok(());
+    }
+    let mut found = None;
+    if let Some(source) = &wanted {
+        let upfront: i64 = upfront_lines(quote)
+            .iter()
+            .filter_map(|l| l["amount_subtotal"].as_i64())
+            .sum();
+        let currency = quote["currency"].as_str().unwrap_or("usd").to_owned();
+        let holder = Holder {
+            object: quote,
+            first: Some((upfront, &currency)),
+        };
+        found = Some(discount::quoted(cx, source, &holder, quote_now(cx, quote).await?).await?);
+    }
+    if let Some(current) = current {
+        cx.delete(&current).await?;
+    }
+    quote["discounts"] = json!(found.iter().map(|d| d["id"].clone()).collect::<Vec<_>>());
+    quote[QUOTED] = found.unwrap_or(Value::Null);
+    Ok(())
+}
+
+/// Where a quote keeps its discount (the stored `discount` object).
+const QUOTED: &str = "_discount";
+
+/// The quote's discount as a subscription's or an invoice's `discounts[0]` names it: its
+/// promotion code, else its coupon.
+fn quoted_source(quote: &Value) -> Option<Source> {
+    let discount = &quote[QUOTED];
+    let param = |key: &str| format!("discounts[0][{key}]");
+    match (
+        discount["promotion_code"].as_str(),
+        discount["coupon"]["id"].as_str(),
+    ) {
+        (Some(promo), _) => Some(Source::PromotionCode(
+            promo.to_owned(),
+            param("promotion_code"),
+        )),
+        (None, Some(coupon)) => Some(Source::Coupon(coupon.to_owned(), param("coupon"))),
+        _ => None,
+    }
 }
 
 /// The ids of `objects`.
@@ -352,39 +419,66 @@ fn check_intervals(items: &[Value]) -> ApiResult<()> {
     Ok(())
 }
 
-/// A line's subtotal, tax and total: its own, or with the quote's default tax rates when it
-/// has none of its own.
-fn line_amounts(line: &Value, defaults: &[Value]) -> (i64, i64, i64) {
+/// A line's subtotal, discount, tax and total, `off` taken off it: its own tax (in
+/// proportion to what is left), or the quote's default tax rates' when it has none of its own.
+fn line_amounts(line: &Value, defaults: &[Value], off: i64) -> [i64; 4] {
     let subtotal = line["amount_subtotal"].as_i64().unwrap_or(0);
+    let left = subtotal - off;
     let own = line["_tax_rates"].as_array().is_some_and(|r| !r.is_empty());
     if own || defaults.is_empty() {
         let tax = line["amount_tax"].as_i64().unwrap_or(0);
-        return (subtotal, tax, line["amount_total"].as_i64().unwrap_or(0));
+        let exclusive = line["amount_total"].as_i64().unwrap_or(0) - subtotal;
+        let part = |amount: i64| match subtotal {
+            0 => 0,
+            _ => (i128::from(amount) * i128::from(left) / i128::from(subtotal)) as i64,
+        };
+        return [subtotal, off, part(tax), left + part(exclusive)];
     }
-    let (inclusive, exclusive) = tax::on_amount(defaults, subtotal);
-    (subtotal, inclusive + exclusive, subtotal + exclusive)
+    let (inclusive, exclusive) = tax::on_amount(defaults, left);
+    [subtotal, off, inclusive + exclusive, left + exclusive]
 }
 
 /// Totals of some lines: `{amount_subtotal, amount_total, total_details}`.
 #[derive(Default)]
 struct Sums {
     subtotal: i64,
+    discount: i64,
     tax: i64,
     total: i64,
 }
 
 impl Sums {
-    fn add(&mut self, (subtotal, tax, total): (i64, i64, i64)) {
-        self.subtotal += subtotal;
-        self.tax += tax;
-        self.total += total;
+    /// The sums of `lines`, less what `coupon` (if any) takes off them.
+    fn of(lines: &[&Value], defaults: &[Value], coupon: Option<&Value>) -> Self {
+        let amounts: Vec<i64> = lines
+            .iter()
+            .map(|l| l["amount_subtotal"].as_i64().unwrap_or(0).max(0))
+            .collect();
+        let offs = match coupon {
+            Some(coupon) => {
+                let currency = lines.first().map(|l| &l["currency"]);
+                let same = coupon["currency"].is_null() || currency == Some(&coupon["currency"]);
+                discount::shares(coupon, &amounts, amounts.iter().sum(), same)
+            }
+            None => vec![0; lines.len()],
+        };
+        let mut sums = Self::default();
+        for (line, off) in lines.iter().zip(offs) {
+            let [subtotal, discount, tax, total] = line_amounts(line, defaults, off);
+            sums.subtotal += subtotal;
+            sums.discount += discount;
+            sums.tax += tax;
+            sums.total += total;
+        }
+        sums
     }
 
     fn value(&self) -> Value {
         json!({
             "amount_subtotal": self.subtotal,
             "amount_total": self.total,
-            "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": self.tax},
+            "total_details": {"amount_discount": self.discount, "amount_shipping": 0,
+                              "amount_tax": self.tax},
         })
     }
 }
@@ -419,16 +513,17 @@ fn compute(quote: &mut Value) {
         .cloned()
         .unwrap_or_default();
     let lines = quote["_line_items"].as_array().cloned().unwrap_or_default();
-    let (mut all, mut recurring, mut upfront) = (Sums::default(), Sums::default(), Sums::default());
-    for line in &lines {
-        all.add(line_amounts(line, &defaults));
-        if line["price"]["type"] == "recurring" {
-            recurring.add(line_amounts(line, &defaults));
-        }
-    }
-    for line in &upfront_lines(quote) {
-        upfront.add(line_amounts(line, &defaults));
-    }
+    let coupon = Some(&quote[QUOTED]["coupon"]).filter(|c| c.is_object());
+    // A `once` coupon discounts the first invoice only.
+    let lasting = coupon.filter(|c| c["duration"] != "once");
+    let periodic: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["price"]["type"] == "recurring")
+        .collect();
+    let all = Sums::of(&lines.iter().collect::<Vec<_>>(), &defaults, coupon);
+    let recurring = Sums::of(&periodic, &defaults, lasting);
+    let first = upfront_lines(quote);
+    let upfront = Sums::of(&first.iter().collect::<Vec<_>>(), &defaults, coupon);
     quote["amount_subtotal"] = json!(all.subtotal);
     quote["amount_total"] = json!(all.total);
     quote["total_details"] = all.value()["total_details"].take();
@@ -666,6 +761,13 @@ fn subscription_params(quote: &Value, lines: &[Value]) -> Params {
     {
         params["default_tax_rates"] = json!(rates);
     }
+    match quoted_source(quote) {
+        Some(Source::PromotionCode(id, _)) => {
+            params["discounts"] = json!([{"promotion_code": id}]);
+        }
+        Some(Source::Coupon(id, _)) => params["discounts"] = json!([{"coupon": id}]),
+        _ => {}
+    }
     Params(params.as_object().cloned().unwrap_or_default())
 }
 
@@ -691,6 +793,9 @@ async fn one_time_invoice(
     invoice["default_tax_rates"] = quote["_default_tax_rates"].clone();
     for key in ["description", "footer"] {
         invoice[key] = quote[key].clone();
+    }
+    if let Some(source) = quoted_source(quote) {
+        discount::redeem_onto_invoice(cx, &source, &mut invoice, now).await?;
     }
     let invoice_id = invoice["id"].clone();
     for (n, line) in lines.iter().enumerate() {

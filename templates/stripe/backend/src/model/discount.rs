@@ -118,27 +118,46 @@ pub(crate) struct Holder<'h> {
     pub(crate) first: Option<(i64, &'h str)>,
 }
 
-/// The coupon behind `source`, checked and counted as redeemed (and the promotion code's
-/// id, counted too), or the refusal Stripe answers.
-async fn redeem_source(
+/// Counts `coupon` (and its promotion code `promo`) as redeemed at `now`: the coupon and the
+/// promotion code's id, as saved.
+fn count_redemption(
+    cx: &Cx<'_>,
+    (mut coupon, promo): (Value, Option<Value>),
+    now: i64,
+) -> ApiResult<(Value, Option<String>)> {
+    let promo = match promo {
+        Some(mut promo) => {
+            promo["times_redeemed"] = json!(promo["times_redeemed"].as_i64().unwrap_or(0) + 1);
+            cx.save(&promo)?;
+            promo["id"].as_str().map(str::to_owned)
+        }
+        None => None,
+    };
+    coupon["times_redeemed"] = json!(coupon["times_redeemed"].as_i64().unwrap_or(0) + 1);
+    coupon["valid"] = json!(coupon_valid(&coupon, now));
+    cx.save(&coupon)?;
+    Ok((coupon, promo))
+}
+
+/// The coupon behind `source` and its promotion code (both locked), checked as a redemption
+/// onto `holder` would be, or the refusal Stripe answers.
+async fn resolve(
     cx: &Cx<'_>,
     source: &Source,
     holder: &Holder<'_>,
     customer: &str,
     now: i64,
-) -> ApiResult<(Value, Option<String>)> {
+) -> ApiResult<(Value, Option<Value>)> {
     let (coupon_id, param, promo) = match source {
         Source::Coupon(id, param) => (id.clone(), param.clone(), None),
         Source::PromotionCode(id, param) => {
-            let mut promo = PROMOTION_CODE.lock_named(cx, id, param).await?;
+            let promo = PROMOTION_CODE.lock_named(cx, id, param).await?;
             check_promotion(cx, &promo, param, holder, customer, now).await?;
-            promo["times_redeemed"] = json!(promo["times_redeemed"].as_i64().unwrap_or(0) + 1);
-            cx.save(&promo)?;
             let coupon = promo["promotion"]["coupon"]
                 .as_str()
                 .unwrap_or_default()
                 .to_owned();
-            (coupon, param.clone(), Some(id.clone()))
+            (coupon, param.clone(), Some(promo))
         }
         Source::Existing(id) => {
             return Err(ApiError::missing_resource(
@@ -148,7 +167,7 @@ async fn redeem_source(
             ));
         }
     };
-    let mut coupon = COUPON.lock_named(cx, &coupon_id, &param).await?;
+    let coupon = COUPON.lock_named(cx, &coupon_id, &param).await?;
     if !coupon_valid(&coupon, now) {
         return Err(
             ApiError::invalid_param(&param, format!("Coupon expired: {coupon_id}"))
@@ -167,9 +186,6 @@ async fn redeem_source(
             ),
         ));
     }
-    coupon["times_redeemed"] = json!(coupon["times_redeemed"].as_i64().unwrap_or(0) + 1);
-    coupon["valid"] = json!(coupon_valid(&coupon, now));
-    cx.save(&coupon)?;
     Ok((coupon, promo))
 }
 
@@ -265,19 +281,63 @@ pub(crate) async fn change(
     }
 }
 
-/// Redeems `source` onto `holder`: the stored discount, announced by
-/// `customer.discount.created`.
-async fn redeem(cx: &Cx<'_>, source: &Source, holder: &Holder<'_>, start: i64) -> ApiResult<Value> {
-    let object = holder.object;
-    let (customer, subscription) = if object["object"] == "subscription" {
-        (
-            object["customer"].as_str().unwrap_or_default(),
-            Some(&object["id"]),
-        )
+/// The customer a discount on `object` belongs to (a customer, or what it belongs to).
+fn customer_of(object: &Value) -> &str {
+    let key = if object["object"] == "customer" {
+        "id"
     } else {
-        (object["id"].as_str().unwrap_or_default(), None)
+        "customer"
     };
-    let (coupon, promo) = redeem_source(cx, source, holder, customer, start).await?;
+    object[key].as_str().unwrap_or_default()
+}
+
+/// A discount for quote `holder.object`: `source` checked as its redemption would be, stored
+/// (`discounts` shows its id) but neither counted nor announced — the subscription or invoice
+/// the quote is accepted into redeems it ([`redeem_onto_invoice`], or a subscription's
+/// `discounts`).
+pub(crate) async fn quoted(
+    cx: &Cx<'_>,
+    source: &Source,
+    holder: &Holder<'_>,
+    start: i64,
+) -> ApiResult<Value> {
+    let customer = customer_of(holder.object);
+    let (coupon, promo) = resolve(cx, source, holder, customer, start).await?;
+    let promo = promo.map_or(Value::Null, |p| p["id"].clone());
+    let (id, seq) = cx.new_id("di_").await?;
+    let discount = discount_value(&id, coupon, (customer, promo), Value::Null, start);
+    cx.insert(seq, &discount)?;
+    Ok(discount)
+}
+
+/// Redeems `source` onto draft `invoice`, which then shows it (`discount`, `discounts`) and
+/// takes it off its lines when totalled; announced by `customer.discount.created`.
+pub(crate) async fn redeem_onto_invoice(
+    cx: &Cx<'_>,
+    source: &Source,
+    invoice: &mut Value,
+    start: i64,
+) -> ApiResult<()> {
+    let view = Holder {
+        object: invoice,
+        first: None,
+    };
+    let mut discount = redeem(cx, source, &view, start).await?;
+    discount["invoice"] = invoice["id"].clone();
+    cx.save(&discount)?;
+    set(invoice, discount);
+    Ok(())
+}
+
+/// A discount object `id` of `coupon` for `customer` (through promotion code `promo`, or
+/// `null`) on `subscription` (or `null`) from `start`.
+fn discount_value(
+    id: &str,
+    coupon: Value,
+    (customer, promo): (&str, Value),
+    subscription: Value,
+    start: i64,
+) -> Value {
     let end = match coupon["duration"].as_str() {
         Some("repeating") => json!(add_intervals(
             start,
@@ -287,8 +347,7 @@ async fn redeem(cx: &Cx<'_>, source: &Source, holder: &Holder<'_>, start: i64) -
         )),
         _ => Value::Null,
     };
-    let (id, seq) = cx.new_id("di_").await?;
-    let discount = json!({
+    json!({
         "id": id,
         "object": "discount",
         "checkout_session": null,
@@ -302,7 +361,23 @@ async fn redeem(cx: &Cx<'_>, source: &Source, holder: &Holder<'_>, start: i64) -
         "start": start,
         "subscription": subscription,
         "subscription_item": null,
-    });
+    })
+}
+
+/// Redeems `source` onto `holder`: the stored discount, announced by
+/// `customer.discount.created`.
+async fn redeem(cx: &Cx<'_>, source: &Source, holder: &Holder<'_>, start: i64) -> ApiResult<Value> {
+    let object = holder.object;
+    let customer = customer_of(object);
+    let subscription = if object["object"] == "subscription" {
+        object["id"].clone()
+    } else {
+        Value::Null
+    };
+    let resolved = resolve(cx, source, holder, customer, start).await?;
+    let (coupon, promo) = count_redemption(cx, resolved, start)?;
+    let (id, seq) = cx.new_id("di_").await?;
+    let discount = discount_value(&id, coupon, (customer, json!(promo)), subscription, start);
     cx.insert(seq, &discount)?;
     cx.emit("customer.discount.created", &discount, None)
         .await?;

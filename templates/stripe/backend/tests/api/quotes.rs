@@ -418,7 +418,7 @@ async fn quotes_refuse_what_stripe_refuses(stripe: asym::Stripe) {
     api.refused(
         "/v1/quotes",
         &[("discounts[0][coupon]", "x")],
-        invalid("discounts"),
+        ("param", (404, "discounts[0][coupon]")),
     )
     .await;
     api.refused(
@@ -435,4 +435,128 @@ async fn quotes_refuse_what_stripe_refuses(stripe: asym::Stripe) {
     let (status, body) = api.get(&format!("/v1/quotes/{}/pdf", id(&open)), &[]).await;
     assert_eq!(status, 400, "{body}");
     assert_contains(&body["error"]["message"], "not implemented");
+}
+
+/// The totals of a quote, its `computed.upfront` and its `computed.recurring`, each as
+/// (amount_subtotal, amount_discount, amount_total).
+fn quoted_totals(quote: &Value) -> [(i64, i64, i64); 3] {
+    let sums = |at: &Value| {
+        let n = |v: &Value| v.as_i64().unwrap_or(-1);
+        let discount = n(&at["total_details"]["amount_discount"]);
+        (n(&at["amount_subtotal"]), discount, n(&at["amount_total"]))
+    };
+    let computed = &quote["computed"];
+    [
+        sums(quote),
+        sums(&computed["upfront"]),
+        sums(&computed["recurring"]),
+    ]
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_quotes_coupon_is_in_its_totals_and_redeemed_by_its_subscription(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    api.ok(
+        "/v1/coupons",
+        &[
+            ("id", "Q25"),
+            ("percent_off", "25"),
+            ("duration", "forever"),
+        ],
+    )
+    .await;
+    let quote = pro_and_shirt(&api, &[("discounts[0][coupon]", "Q25")]).await;
+    let discount = quote["discounts"][0].as_str().unwrap().to_owned();
+    assert!(discount.starts_with("di_"), "{quote}");
+    // $40 of Pro and a $25 shirt, 25% off: upfront all of it, each period the Pro part.
+    assert_eq!(
+        quoted_totals(&quote),
+        [(6500, 1625, 4875), (6500, 1625, 4875), (4000, 1000, 3000)],
+        "{quote}"
+    );
+    let coupon = api.current("/v1/coupons", "Q25").await;
+    assert_eq!(coupon["times_redeemed"], 0, "quoting redeems nothing");
+    let done = accepted(&api, &finalized(&api, &quote).await).await;
+    let sub = api
+        .current("/v1/subscriptions", done["subscription"].as_str().unwrap())
+        .await;
+    assert_eq!(sub["discount"]["coupon"]["id"], "Q25", "{sub}");
+    let invoice = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (invoice["subtotal"].as_i64(), invoice["total"].as_i64()),
+        (Some(6500), Some(4875)),
+        "{invoice}"
+    );
+    let coupon = api.current("/v1/coupons", "Q25").await;
+    assert_eq!(coupon["times_redeemed"], 1, "{coupon}");
+    // A once coupon discounts the first invoice only; `discounts=` removes it.
+    api.ok(
+        "/v1/coupons",
+        &[("id", "ONCE5"), ("amount_off", "500"), ("currency", "usd")],
+    )
+    .await;
+    let once = pro_and_shirt(&api, &[("discounts[0][coupon]", "ONCE5")]).await;
+    assert_eq!(
+        quoted_totals(&once),
+        [(6500, 500, 6000), (6500, 500, 6000), (4000, 0, 4000)],
+        "{once}"
+    );
+    let path = format!("/v1/quotes/{}", id(&once));
+    let plain = api.ok(&path, &[("discounts", "")]).await;
+    assert_eq!(plain["discounts"], json!([]), "{plain}");
+    assert_eq!(quoted_totals(&plain)[0], (6500, 0, 6500), "{plain}");
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_one_time_quotes_promotion_code_discounts_its_invoice(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    api.ok(
+        "/v1/coupons",
+        &[("id", "FIVE"), ("amount_off", "500"), ("currency", "usd")],
+    )
+    .await;
+    let promo = [
+        ("promotion[type]", "coupon"),
+        ("promotion[coupon]", "FIVE"),
+        ("code", "SHIRT5"),
+    ];
+    let promo = api.ok("/v1/promotion_codes", &promo).await;
+    let form = [
+        ("customer", ALICE),
+        ("line_items[0][price]", SHIRT),
+        ("discounts[0][promotion_code]", id(&promo)),
+    ];
+    let quote = api.ok("/v1/quotes", &form).await;
+    assert_eq!(quoted_totals(&quote)[0], (2500, 500, 2000), "{quote}");
+    let done = accepted(&api, &finalized(&api, &quote).await).await;
+    let invoice = api
+        .current("/v1/invoices", done["invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (invoice["subtotal"].as_i64(), invoice["total"].as_i64()),
+        (Some(2500), Some(2000)),
+        "{invoice}"
+    );
+    assert_eq!(
+        invoice["discount"]["promotion_code"],
+        id(&promo),
+        "{invoice}"
+    );
+    let promo = api.current("/v1/promotion_codes", id(&promo)).await;
+    assert_eq!(promo["times_redeemed"], 1, "{promo}");
+    // An inactive code is refused when quoted, in the promotion code's words.
+    let path = format!("/v1/promotion_codes/{}", id(&promo));
+    api.ok(&path, &[("active", "false")]).await;
+    let body = api
+        .refused("/v1/quotes", &form, invalid("discounts[0][promotion_code]"))
+        .await;
+    assert_contains(&body["error"]["message"], "inactive");
+    let two = [
+        ("discounts[0][coupon]", "FIVE"),
+        ("discounts[1][coupon]", "FIVE"),
+    ];
+    api.refused("/v1/quotes", &two, invalid("discounts[1]"))
+        .await;
 }
