@@ -995,6 +995,40 @@ await check('bolt socket mode app hears events and answers commands', async () =
   }
 });
 
+// Socket Mode's debug_reconnects=true (appended to the WebSocket URL, as Slack's docs suggest
+// while developing): the clone's connection is short-lived (debugConnectionMs here, Slack's
+// 360 s by default) and refreshed; @slack/socket-mode reconnects and keeps hearing events.
+await check('socket mode debug_reconnects reconnects a short-lived connection', async () => {
+  await admin('POST', 'socket-mode', { debugConnectionMs: 1000 });
+  const { SocketModeClient } = createRequire(import.meta.url)('@slack/socket-mode');
+  const client = new SocketModeClient({
+    appToken: process.env.SLACK_APP_TOKEN, clientOptions: { slackApiUrl }, logLevel: LogLevel.ERROR,
+  });
+  const retrieve = client.retrieveWSSURL.bind(client);
+  client.retrieveWSSURL = async () => `${await retrieve()}&debug_reconnects=true`;
+  let connections = 0;
+  client.on('connected', () => { connections += 1; });
+  const heard = [];
+  client.on('message', async ({ ack, event }) => {
+    await ack();
+    heard.push(event.text);
+  });
+  await client.start();
+  try {
+    for (let tries = 0; tries < 3 && connections < 3; tries += 1) await until(async () => connections >= 3);
+    assert.ok(connections >= 3, `connected ${connections} times`);
+    const alice = new WebClient((await admin('POST', 'tokens', { kind: 'user', user: 'U0000000003' })).token, options);
+    await alice.chat.postMessage({ channel: GENERAL, text: 'after debug reconnects' });
+    for (let tries = 0; tries < 3 && !heard.includes('after debug reconnects'); tries += 1) {
+      await until(async () => heard.includes('after debug reconnects'));
+    }
+    assert.ok(heard.includes('after debug reconnects'), JSON.stringify(heard));
+  } finally {
+    await client.disconnect();
+    await admin('DELETE', 'socket-mode');
+  }
+});
+
 await check('token rotation', async () => {
   const { clientId: client_id, clientSecret: client_secret } = await admin('GET', 'oauth');
   const anon = new WebClient(undefined, options);

@@ -1104,6 +1104,48 @@ def socket_mode_client_receives_and_acks():
 
 
 @scenario
+def socket_mode_debug_reconnects():
+    """Socket Mode's debug_reconnects=true (appended to the WebSocket URL, as Slack's docs
+    suggest while developing): the clone's connection is short-lived (debugConnectionMs here,
+    Slack's 360 s by default) and refreshed; SocketModeClient reconnects each time and keeps
+    hearing events."""
+    from slack_sdk.socket_mode import SocketModeClient
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    opened = []
+
+    class DebugReconnects(SocketModeClient):
+        def issue_new_wss_url(self):
+            opened.append(1)
+            return super().issue_new_wss_url() + "&debug_reconnects=true"
+
+    admin("POST", "socket-mode", {"debugConnectionMs": 1000})
+    client = DebugReconnects(app_token=os.environ["SLACK_APP_TOKEN"], web_client=WebClient(base_url=BASE))
+    heard = threading.Event()
+
+    def listener(client, req):
+        client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+        if req.type == "events_api" and req.payload["event"].get("text") == "after debug reconnects":
+            heard.set()
+
+    client.socket_mode_request_listeners.append(listener)
+    try:
+        client.connect()
+        for _ in range(200):
+            if len(opened) >= 3:
+                break
+            time.sleep(0.05)
+        assert len(opened) >= 3, f"reconnected {len(opened) - 1} times"
+        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"],
+                          base_url=BASE)
+        alice.chat_postMessage(channel=GENERAL, text="after debug reconnects")
+        assert heard.wait(15), "an event came over a later connection"
+    finally:
+        client.close()
+        admin("DELETE", "socket-mode")
+
+
+@scenario
 def token_rotation():
     """Token rotation: an install answers an expiring xoxe.xoxb- token with refresh_token and
     expires_in; once expired it raises token_expired; grant_type=refresh_token mints a new

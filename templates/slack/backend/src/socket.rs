@@ -97,20 +97,29 @@ async fn link(State(state): State<AppState>, mut request: Request) -> Response {
             .into_response();
     };
     let query = request.uri().query().unwrap_or_default().as_bytes();
-    let ticket = asym_kit::form::parse(query)
-        .into_iter()
-        .find_map(|(name, value)| (name == "ticket").then_some(value))
-        .unwrap_or_default();
-    let app_id = async {
+    let params = asym_kit::form::parse(query);
+    let param = |wanted: &str| {
+        params
+            .iter()
+            .find_map(|(name, value)| (name == wanted).then_some(value.as_str()))
+    };
+    let ticket = param("ticket").unwrap_or_default().to_owned();
+    let debug = param("debug_reconnects") == Some("true");
+    let opened = async {
         let client = state.kit.db().await?;
         if !use_ticket(&client, &ticket).await? {
             return Err(ApiError::status(StatusCode::UNAUTHORIZED, "invalid_auth"));
         }
-        Ok(app_identity(&client).await?.app_id)
+        let lifetime = if debug {
+            Some(debug_lifetime(&client).await?)
+        } else {
+            None
+        };
+        Ok((app_identity(&client).await?.app_id, lifetime))
     }
     .await;
-    let app_id = match app_id {
-        Ok(app_id) => app_id,
+    let (app_id, lifetime) = match opened {
+        Ok(opened) => opened,
         Err(err) => return err.into_response(),
     };
     let upgrade = hyper::upgrade::on(&mut request);
@@ -120,7 +129,7 @@ async fn link(State(state): State<AppState>, mut request: Request) -> Response {
         };
         let io = TokioIo::new(upgraded);
         let socket = WebSocketStream::from_raw_socket(io, Role::Server, None).await;
-        serve(state, socket, app_id).await;
+        serve(state, socket, app_id, lifetime).await;
     });
     Response::builder()
         .status(StatusCode::SWITCHING_PROTOCOLS)
@@ -160,9 +169,43 @@ enum Flow {
     Closed,
 }
 
-/// One connection: `hello`, then envelopes out and acks in until either side ends it.
-async fn serve<S>(state: AppState, socket: WebSocketStream<S>, app_id: String)
-where
+/// How long a connection opened with `debug_reconnects=true` lasts: the app's Socket Mode
+/// `debugConnectionMs` (Slack's 360 seconds while Socket Mode is off or unset).
+async fn debug_lifetime(
+    client: &asym_kit::deadpool_postgres::Object,
+) -> Result<Duration, ApiError> {
+    let ms: Option<i32> = client
+        .query_opt("SELECT debug_connection_ms FROM socket_mode", &[])
+        .await?
+        .map(|row| row.get(0));
+    let ms = ms.unwrap_or(DEBUG_CONNECTION_MS);
+    Ok(Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
+}
+
+/// Slack's lifetime of a `debug_reconnects` connection, in milliseconds.
+const DEBUG_CONNECTION_MS: i32 = 360_000;
+
+/// How long before a refresh Slack warns a connection (`disconnect`, `warning`).
+const WARNING_LEAD: Duration = Duration::from_secs(10);
+
+/// Resolves at `at`, never when there is none.
+async fn at_or_never(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// One connection: `hello`, then envelopes out and acks in until either side ends it; one
+/// with a `lifetime` (`debug_reconnects=true`) is warned `WARNING_LEAD` before it ends (half
+/// its lifetime before, for a shorter one) and then refreshed (`refresh_requested`), as Slack
+/// refreshes any connection every few hours.
+async fn serve<S>(
+    state: AppState,
+    socket: WebSocketStream<S>,
+    app_id: String,
+    lifetime: Option<Duration>,
+) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let (mut sink, mut stream) = socket.split();
@@ -180,10 +223,13 @@ where
         "debug_info": {
             "host": HOST,
             "build_number": 1,
-            "approximate_connection_time": 18060,
+            "approximate_connection_time": lifetime.map_or(18060, |l| l.as_secs().max(1)),
         },
         "connection_info": { "app_id": app_id },
     });
+    let opened = tokio::time::Instant::now();
+    let mut warn_at = lifetime.map(|l| opened + l.saturating_sub(WARNING_LEAD.min(l / 2)));
+    let end_at = lifetime.map(|l| opened + l);
     let mut woken = state.sockets.woken();
     let mut poll = tokio::time::interval(POLL);
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING, PING);
@@ -215,6 +261,14 @@ where
                 _ = woken.changed() => send_due(&state, &mut sink, &mut seen_on).await,
                 _ = poll.tick() => send_due(&state, &mut sink, &mut seen_on).await,
                 _ = ping.tick() => sent(sink.send(Message::Ping(Bytes::new())).await),
+                () = at_or_never(warn_at) => {
+                    warn_at = None;
+                    sent(sink.send(Message::text(disconnect_message("warning"))).await)
+                }
+                () = at_or_never(end_at) => {
+                    farewell = Some("refresh_requested");
+                    Flow::Closed
+                }
             };
             match flow {
                 Flow::Open => {}
@@ -316,6 +370,9 @@ struct ModeBody {
     /// How long an envelope waits for its ack (default 3000).
     #[serde(default)]
     ack_timeout_ms: Option<i32>,
+    /// How long a `debug_reconnects=true` connection lasts (default Slack's 360000).
+    #[serde(default)]
+    debug_connection_ms: Option<i32>,
 }
 
 /// The setting as the admin surface shows it, `null` when Socket Mode is off.
@@ -323,7 +380,8 @@ async fn mode_json(state: &AppState) -> Result<Value, ApiError> {
     let client = state.kit.db().await?;
     let row = client
         .query_opt(
-            "SELECT event_types, retry_delays_ms, ack_timeout_ms FROM socket_mode",
+            "SELECT event_types, retry_delays_ms, ack_timeout_ms, debug_connection_ms
+             FROM socket_mode",
             &[],
         )
         .await?;
@@ -332,6 +390,7 @@ async fn mode_json(state: &AppState) -> Result<Value, ApiError> {
             "events": row.get::<_, Vec<String>>(0),
             "retryDelaysMs": row.get::<_, Vec<i32>>(1),
             "ackTimeoutMs": row.get::<_, i32>(2),
+            "debugConnectionMs": row.get::<_, i32>(3),
         })
     }))
 }
@@ -346,21 +405,28 @@ async fn get_mode(State(state): State<AppState>) -> AdminResult {
     ))
 }
 
-/// `POST /api/admin/socket-mode {"events"?, "retryDelaysMs"?, "ackTimeoutMs"?}`: turns
+/// `POST /api/admin/socket-mode {"events"?, "retryDelaysMs"?, "ackTimeoutMs"?,
+/// "debugConnectionMs"?}`: turns
 /// Socket Mode on for the app (or changes its setting): events then go over its socket
 /// instead of to the Request URL, and interactions and commands too.
 async fn set_mode(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: ModeBody = json_body(if body.is_empty() { b"{}" } else { &body })?;
     let (delays, ack_timeout) = delivery_schedule(request.retry_delays_ms, request.ack_timeout_ms)?;
+    let debug_ms = request.debug_connection_ms.unwrap_or(DEBUG_CONNECTION_MS);
+    if !(100..=DEBUG_CONNECTION_MS).contains(&debug_ms) {
+        return Err(invalid("debugConnectionMs: from 100 to 360000"));
+    }
     let client = state.kit.db().await?;
     client
         .execute(
-            "INSERT INTO socket_mode (id, event_types, retry_delays_ms, ack_timeout_ms)
-             VALUES (1, $1, $2, $3)
+            "INSERT INTO socket_mode (id, event_types, retry_delays_ms, ack_timeout_ms,
+                                      debug_connection_ms)
+             VALUES (1, $1, $2, $3, $4)
              ON CONFLICT (id) DO UPDATE SET event_types = EXCLUDED.event_types,
                  retry_delays_ms = EXCLUDED.retry_delays_ms,
-                 ack_timeout_ms = EXCLUDED.ack_timeout_ms",
-            &[&request.events, &delays, &ack_timeout],
+                 ack_timeout_ms = EXCLUDED.ack_timeout_ms,
+                 debug_connection_ms = EXCLUDED.debug_connection_ms",
+            &[&request.events, &delays, &ack_timeout, &debug_ms],
         )
         .await?;
     drop(client);

@@ -357,3 +357,68 @@ async fn an_app_holds_ten_connections_at_most(slack: asym::Slack) {
     let mut again = Socket::open(&slack, &token).await;
     again.hello(10).await;
 }
+
+/// A connection opened with `debug_reconnects=true` on its URL (as slack-morphism and other
+/// clients append it) is short-lived, as Slack's: `hello` says its lifetime
+/// (`approximate_connection_time`, Slack's 360 seconds by default; `debugConnectionMs` shortens
+/// it for a test), a `warning` comes before its end and `refresh_requested` at it, and the
+/// client's next connection is served again. One without the flag lasts Slack's hours.
+#[asym::clone("slack", seed = "basic")]
+async fn a_debug_reconnects_connection_is_refreshed_when_its_time_is_up(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let token = app_token(&slack);
+    let url = |opened: &Value| format!("{}&debug_reconnects=true", opened["url"].as_str().unwrap());
+
+    // Socket Mode off: Slack's lifetime.
+    let opened = slack.ok(&token, "apps.connections.open", json!({})).await;
+    let mut socket = Socket::connect(&url(&opened)).await;
+    let hello = socket.next().await;
+    assert_eq!(
+        hello["debug_info"]["approximate_connection_time"], 360,
+        "{hello}"
+    );
+    drop(socket);
+    let mut plain = Socket::open(&slack, &token).await;
+    let hello = plain.next().await;
+    assert_eq!(
+        hello["debug_info"]["approximate_connection_time"], 18060,
+        "{hello}"
+    );
+
+    let body = json!({ "debugConnectionMs": 1500 });
+    let mode = slack
+        .admin_ok(Method::POST, "socket-mode", Some(body))
+        .await;
+    assert_eq!(mode["socketMode"]["debugConnectionMs"], 1500);
+    for wrong in [
+        json!({"debugConnectionMs": 50}),
+        json!({"debugConnectionMs": 400_000}),
+    ] {
+        let reply = slack.admin(Method::POST, "socket-mode", Some(wrong)).await;
+        refused(reply, 400, "invalid_arguments");
+    }
+    for _ in 0..2 {
+        let opened = slack.ok(&token, "apps.connections.open", json!({})).await;
+        let mut socket = Socket::connect(&url(&opened)).await;
+        let hello = socket.next().await;
+        assert_eq!(hello["type"], "hello");
+        assert_eq!(
+            hello["debug_info"]["approximate_connection_time"], 1,
+            "{hello}"
+        );
+        let warning = socket.next().await;
+        assert_eq!(
+            (&warning["type"], &warning["reason"]),
+            (&json!("disconnect"), &json!("warning"))
+        );
+        let refresh = socket.next().await;
+        assert_eq!(refresh["reason"], "refresh_requested", "{refresh}");
+        socket.0.close(None).await.unwrap();
+    }
+    // The plain connection heard none of it: an envelope still reaches it.
+    slack
+        .post(slack.user_token(), "C0000000001", "still here")
+        .await;
+    let envelope = plain.next().await;
+    assert_eq!(envelope["type"], "events_api", "{envelope}");
+}
