@@ -13,7 +13,8 @@
 //!
 //! `{name}` in a path, a header or a body string is a value saved by an earlier step (`save`
 //! maps names to JSON pointers into its answer), `{version}`, the API version requested, or
-//! `{tomorrow}`, a day from now in Unix seconds.
+//! `{tomorrow}`, a day from now in Unix seconds. A JSON body string that is one placeholder
+//! and nothing else takes a saved number as a number.
 //! A body is `json`, `form` (pairs, sent `application/x-www-form-urlencoded`) or `multipart`
 //! (parts sent `multipart/form-data`: `{"name", "value"}`, a file when it has a `filename`,
 //! with its `contentType`). A step may name another of the clone's tokens with `"token"`, and
@@ -106,7 +107,7 @@ struct Part {
 const BOUNDARY: &str = "asym-verify-7f3c9a1e";
 
 /// `parts` (their values filled) as a `multipart/form-data` body.
-fn multipart(parts: &[Part], vars: &HashMap<String, String>) -> Result<String, String> {
+fn multipart(parts: &[Part], vars: &HashMap<String, Value>) -> Result<String, String> {
     let mut body = String::new();
     for part in parts {
         body.push_str(&format!(
@@ -255,7 +256,7 @@ impl Scenario {
         base: &str,
         tokens: &BTreeMap<String, String>,
         step: &Step,
-        vars: &HashMap<String, String>,
+        vars: &HashMap<String, Value>,
     ) -> Result<reqwest::RequestBuilder, String> {
         let path = fill(&step.path, vars)?;
         let method = reqwest::Method::from_bytes(step.method.as_bytes())
@@ -377,31 +378,31 @@ fn judge(
 
 /// The values every scenario may use: `{version}`, the API version requested, and
 /// `{tomorrow}`, a day from now in Unix seconds (for a message scheduled in the future).
-fn builtins(version: &str) -> HashMap<String, String> {
+fn builtins(version: &str) -> HashMap<String, Value> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     HashMap::from([
-        ("version".to_owned(), version.to_owned()),
-        ("tomorrow".to_owned(), (now + 86_400).to_string()),
+        ("version".to_owned(), Value::from(version)),
+        (
+            "tomorrow".to_owned(),
+            Value::from((now + 86_400).to_string()),
+        ),
     ])
 }
 
 /// Keeps the values `save` points at (strings and numbers) for later steps.
-fn save(save: &BTreeMap<String, String>, answer: &Value, vars: &mut HashMap<String, String>) {
+fn save(save: &BTreeMap<String, String>, answer: &Value, vars: &mut HashMap<String, Value>) {
     for (name, pointer) in save {
-        let value = match answer.pointer(pointer) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => continue,
-        };
-        vars.insert(name.clone(), value);
+        if let Some(value @ (Value::String(_) | Value::Number(_))) = answer.pointer(pointer) {
+            vars.insert(name.clone(), value.clone());
+        }
     }
 }
 
 /// `text` with each `{name}` (letters, digits, `_`) replaced by its saved value, or the
 /// first name not saved; other braces (a JSON text in a form field) stay as they are.
-fn fill(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
+fn fill(text: &str, vars: &HashMap<String, Value>) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -412,7 +413,10 @@ fn fill(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
             .unwrap_or(after.len());
         if len > 0 && after[len..].starts_with('}') {
             let name = &after[..len];
-            out.push_str(vars.get(name).ok_or_else(|| name.to_owned())?);
+            match vars.get(name).ok_or_else(|| name.to_owned())? {
+                Value::String(saved) => out.push_str(saved),
+                saved => out.push_str(&saved.to_string()),
+            }
             rest = &after[len + 1..];
         } else {
             out.push('{');
@@ -423,9 +427,19 @@ fn fill(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     Ok(out)
 }
 
-fn fill_json(value: &Value, vars: &HashMap<String, String>) -> Result<Value, String> {
+/// `value` with its strings filled; a string that is one placeholder and nothing else takes the
+/// saved value as it was answered, so a saved number is sent as a number (GitHub's
+/// `parent_team_id`).
+fn fill_json(value: &Value, vars: &HashMap<String, Value>) -> Result<Value, String> {
     Ok(match value {
-        Value::String(s) => Value::String(fill(s, vars)?),
+        Value::String(s) => match s
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix('}'))
+            .and_then(|name| vars.get(name))
+        {
+            Some(saved @ Value::Number(_)) => saved.clone(),
+            _ => Value::String(fill(s, vars)?),
+        },
         Value::Array(items) => Value::Array(
             items
                 .iter()
@@ -447,7 +461,7 @@ mod tests {
 
     #[test]
     fn placeholders_take_saved_values_or_name_the_missing_one() {
-        let vars = HashMap::from([("cus".to_owned(), "cus_1".to_owned())]);
+        let vars = HashMap::from([("cus".to_owned(), Value::from("cus_1"))]);
         assert_eq!(
             fill("/v1/customers/{cus}", &vars).as_deref(),
             Ok("/v1/customers/cus_1")
@@ -463,7 +477,7 @@ mod tests {
 
     #[test]
     fn multipart_parts_carry_their_names_files_types_and_filled_values() {
-        let vars = HashMap::from([("run".to_owned(), "7".to_owned())]);
+        let vars = HashMap::from([("run".to_owned(), Value::from(7))]);
         let parts: Vec<Part> = serde_json::from_str(
             r#"[{"name": "importRequest", "value": "{\"name\": \"run {run}\"}"},
                 {"name": "files", "filename": "a.csv", "contentType": "text/csv", "value": "A,B\n1,2"}]"#,
@@ -503,8 +517,14 @@ mod tests {
             &serde_json::json!({"id": "x", "data": [{"number": 7}]}),
             &mut vars,
         );
-        assert_eq!(vars.get("id").map(String::as_str), Some("x"));
-        assert_eq!(vars.get("n").map(String::as_str), Some("7"));
+        assert_eq!(vars.get("id"), Some(&Value::from("x")));
+        assert_eq!(vars.get("n"), Some(&Value::from(7)));
         assert!(!vars.contains_key("gone"));
+        let body = serde_json::json!({"parent": "{n}", "label": "team {n}", "of": "{id}"});
+        assert_eq!(
+            fill_json(&body, &vars),
+            Ok(serde_json::json!({"parent": 7, "label": "team 7", "of": "x"})),
+            "a lone placeholder keeps its number; text around it makes a string"
+        );
     }
 }
