@@ -896,6 +896,24 @@ await check("leads: created with their primary contact (578), read with it, move
   await leads.batchApi.archive({ inputs: [{ id: lead.id }, { id: made.results[0].id }] });
 });
 
+await check("crm users (0-115, through the generic objects API): listed, a user's record updated (job title, availability), read by hs_internal_user_id, searched; a create refused", async () => {
+  const objects = hubspot.crm.objects;
+  const page = await objects.basicApi.getPage('users', undefined, undefined, ['hs_email', 'hs_internal_user_id']);
+  const bob = page.results.find((u) => u.properties.hs_internal_user_id === '9002');
+  assert.equal(bob.properties.hs_email, 'bob@acme-sales.example');
+  assert.notEqual(bob.id, '9002');
+  const title = `Node rep ${run}`;
+  const updated = await objects.basicApi.update('users', bob.id, { properties: { hs_job_title: title, hs_availability_status: 'away' } });
+  assert.equal(updated.properties.hs_job_title, title);
+  const byUser = await objects.basicApi.getById('users', '9002', ['hs_job_title'], undefined, undefined, undefined, 'hs_internal_user_id');
+  assert.equal(byUser.id, bob.id);
+  assert.equal(byUser.properties.hs_job_title, title);
+  const found = await objects.searchApi.doSearch('users', { filterGroups: [{ filters: [{ propertyName: 'hs_job_title', operator: 'EQ', value: title }] }], sorts: [], properties: [], limit: 10, after: '0' });
+  assert.deepEqual(found.results.map((u) => u.id), [bob.id]);
+  const refused = await rejects(objects.basicApi.create('users', { properties: { hs_job_title: 'x' }, associations: [] }), 400, 'VALIDATION_ERROR');
+  assert.match(refused.body.message, /cannot be created/);
+});
+
 await check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and an unknown subscription refused", async () => {
   const prefs = hubspot.communicationPreferences;
   const definitions = (await prefs.definitionApi.getPage()).subscriptionDefinitions;

@@ -1265,6 +1265,31 @@ def leads():
     leads.batch_api.archive(LeadIds(inputs=[LeadId(id=lead.id), LeadId(id=made.results[0].id)]))
 
 
+def crm_users():
+    from hubspot.crm.objects import (
+        ApiException as ObjectsApiException, Filter as ObjectFilter, FilterGroup as ObjectFilterGroup,
+        PublicObjectSearchRequest as ObjectSearch, SimplePublicObjectInput as ObjectUpdate,
+        SimplePublicObjectInputForCreate as ObjectCreate)
+    objects = client.crm.objects
+    page = objects.basic_api.get_page("users", properties=["hs_email", "hs_internal_user_id"])
+    alice = next(u for u in page.results if u.properties["hs_internal_user_id"] == "9001")
+    assert alice.properties["hs_email"] == "alice@acme-sales.example" and alice.id != "9001", alice
+    title = f"Py rep {run}"
+    updated = objects.basic_api.update("users", alice.id, ObjectUpdate(properties={
+        "hs_job_title": title, "hs_availability_status": "available"}))
+    assert updated.properties["hs_job_title"] == title, updated.properties
+    by_user = objects.basic_api.get_by_id("users", "9001", id_property="hs_internal_user_id", properties=["hs_job_title"])
+    assert by_user.id == alice.id and by_user.properties["hs_job_title"] == title, by_user
+    found = objects.search_api.do_search("users", ObjectSearch(filter_groups=[ObjectFilterGroup(filters=[
+        ObjectFilter(property_name="hs_job_title", operator="EQ", value=title)])]))
+    assert [u.id for u in found.results] == [alice.id], found
+    try:
+        objects.basic_api.create("users", ObjectCreate(properties={"hs_job_title": "x"}, associations=[]))
+        raise AssertionError("a CRM user was created through the objects API")
+    except ObjectsApiException as err:
+        assert err.status == 400 and "cannot be created" in json.loads(err.body)["message"], err.body
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1298,5 +1323,6 @@ check("timeline: an event template with tokens (developer API key), events on a 
 check("exports: a VIEW export of contacts filtered by email, COMPLETE with a result URL whose CSV holds the one contact", exports)
 check("settings users: listed and paged, roles and teams, a user created with a role and teams (an owner too), read by email, its role and teams replaced, a taken email, a bad address and an unknown role refused, removed", settings_users)
 check("leads: created with their primary contact (578), read with it, moved to a stage of the lead pipeline, searched, the contact's side (579), batch created with a company (610), one without a contact or company refused, archived", leads)
+check("crm users (0-115, through the generic objects API): listed, a user's record updated (job title, availability), read by hs_internal_user_id, searched; a create refused", crm_users)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -29,7 +29,7 @@ pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
 /// is configured for them all (`/oauth/authorize` grants any of them).
-pub(crate) const SCOPES: [&str; 33] = [
+pub(crate) const SCOPES: [&str; 35] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -55,6 +55,8 @@ pub(crate) const SCOPES: [&str; 33] = [
     "crm.objects.quotes.write",
     "crm.objects.leads.read",
     "crm.objects.leads.write",
+    "crm.objects.users.read",
+    "crm.objects.users.write",
     "crm.import",
     "timeline",
     "crm.export",

@@ -1,4 +1,4 @@
-//! The CRM object types: HubSpot's fifteen (a constant table) and the portal's custom ones
+//! The CRM object types: HubSpot's sixteen (a constant table) and the portal's custom ones
 //! (rows of `object_schemas`, written by the schemas API): how paths name them, their type
 //! ids, scopes, default, searchable and required properties. The object engine is the same
 //! for all; only this data differs.
@@ -90,6 +90,32 @@ impl ObjectType {
         }
     }
 
+    /// Refuses the writes HubSpot's API does not make on this type: CRM users are created and
+    /// removed with the account's users (the user provisioning API), only their properties are
+    /// updated through the objects API.
+    ///
+    /// # Errors
+    ///
+    /// 400 `VALIDATION_ERROR` (the clone's text: HubSpot's is not documented).
+    pub(crate) fn refuse(&self, write: Write) -> Result<(), ApiError> {
+        let refused = match self.name.as_ref() {
+            "users" => write != Write::Update,
+            _ => false,
+        };
+        if !refused {
+            return Ok(());
+        }
+        let verb = match write {
+            Write::Create => "created",
+            Write::Update => "updated",
+            Write::Archive => "archived",
+        };
+        Err(ApiError::validation(format!(
+            "{} records cannot be {verb} through the CRM objects API",
+            self.singular.to_uppercase()
+        )))
+    }
+
     /// The scope writes (`write`) or reads need.
     pub(crate) fn scope(&self, write: bool) -> &'static str {
         if write {
@@ -98,6 +124,17 @@ impl ObjectType {
             self.read_scope
         }
     }
+}
+
+/// A kind of write, for [`ObjectType::refuse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Write {
+    /// A create (single, batch, or an upsert's).
+    Create,
+    /// An update (single, batch, or an upsert's).
+    Update,
+    /// An archive (single, batch), a merge or a GDPR delete.
+    Archive,
 }
 
 /// Whether an engagement type's create must set `hs_timestamp`.
@@ -137,7 +174,7 @@ const fn engagement(
 }
 
 /// Every type, in HubSpot's order.
-pub(crate) static TYPES: [ObjectType; 15] = [
+pub(crate) static TYPES: [ObjectType; 16] = [
     ObjectType {
         name: Cow::Borrowed("contacts"),
         singular: Cow::Borrowed("contact"),
@@ -251,6 +288,23 @@ pub(crate) static TYPES: [ObjectType; 15] = [
         searchable: Names::Stock(&["hs_lead_name"]),
         // HubSpot's leads guide: a create must set the lead's name.
         required: Names::Stock(&["hs_lead_name"]),
+        stamped: &[],
+    },
+    ObjectType {
+        name: Cow::Borrowed("users"),
+        singular: Cow::Borrowed("user"),
+        type_id: Cow::Borrowed("0-115"),
+        read_scope: "crm.objects.users.read",
+        write_scope: "crm.objects.users.write",
+        // HubSpot's users guide: a read answers the creation date by its `hs_` name.
+        defaults: Names::Stock(&["hs_createdate"]),
+        searchable: Names::Stock(&[
+            "hs_email",
+            "hs_given_name",
+            "hs_family_name",
+            "hs_job_title",
+        ]),
+        required: Names::Stock(&[]),
         stamped: &[],
     },
     engagement(

@@ -18,14 +18,14 @@ use super::render::{self, View};
 use super::unique;
 use super::{
     Checked, Links, archive_all, batch_answer, batch_error, change_events, check_all, commit_with,
-    create_many, duplicate, gate, inherit_products, input_properties, now, parse_associations,
-    parse_id, require, write_error,
+    create_many, duplicate, gate, gate_write, inherit_products, input_properties, now,
+    parse_associations, parse_id, require, write_error,
 };
 use crate::assoc;
 use crate::error::{ApiError, ApiResult};
 use crate::names;
 use crate::request::{Args, Call, JsonBody, string_field, string_list};
-use crate::types::ObjectType;
+use crate::types::{ObjectType, Write};
 use crate::values::{self, Changes};
 
 /// Most inputs in one batch.
@@ -63,7 +63,17 @@ pub(crate) fn inputs_up_to(body: &Value, max: usize) -> Result<&Vec<Value>, ApiE
 /// Dispatches on `{operation}`.
 pub(crate) async fn batch(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
     let operation = call.param("operation");
-    let object_type = gate(&call, operation != "read").await?;
+    let object_type = match operation {
+        "create" => gate_write(&call, Write::Create).await?,
+        "update" => gate_write(&call, Write::Update).await?,
+        "upsert" => {
+            let object_type = gate_write(&call, Write::Create).await?;
+            object_type.refuse(Write::Update)?;
+            object_type
+        }
+        "archive" => gate_write(&call, Write::Archive).await?,
+        _ => gate(&call, operation != "read").await?,
+    };
     let started_at = now();
     let inputs = inputs(&body)?;
     let batch = Batch {

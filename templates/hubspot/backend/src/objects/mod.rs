@@ -1,4 +1,4 @@
-//! CRM v3 objects, one engine for all fifteen types: create, read (by id or `idProperty`),
+//! CRM v3 objects, one engine for all sixteen types: create, read (by id or `idProperty`),
 //! update, archive, list, merge and GDPR delete here; batch in `batch`, search in `search`.
 
 mod batch;
@@ -21,7 +21,7 @@ use crate::assoc;
 use crate::error::{ApiError, ApiResult};
 use crate::names;
 use crate::request::{Args, Call, JsonBody, after, array_field, string_field};
-use crate::types::{self, ObjectType, Type};
+use crate::types::{self, ObjectType, Type, Write};
 use crate::values::{self, Changes};
 use crate::webhooks::{self, Event, Kind};
 use model::{Object, WriteError};
@@ -48,6 +48,14 @@ pub(crate) fn routes() -> Router<Kit> {
 pub(crate) async fn gate(call: &Call, write: bool) -> Result<Type, ApiError> {
     call.gate("type", |object_type| Ok(object_type.scope(write)))
         .await
+}
+
+/// [`gate`] for a write of `kind`, refused on types whose API does not make it
+/// ([`ObjectType::refuse`]).
+pub(crate) async fn gate_write(call: &Call, kind: Write) -> Result<Type, ApiError> {
+    let object_type = gate(call, true).await?;
+    object_type.refuse(kind)?;
+    Ok(object_type)
 }
 
 /// The path's `{from}` and `{to}` types, after checking the caller may read both (and write
@@ -352,7 +360,7 @@ pub(crate) async fn commit_with(
 
 /// `POST /crm/v3/objects/{type}`.
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let object_type = gate_write(&call, Write::Create).await?;
     let mut properties = input_properties(&body)?;
     values::default_pipeline(&object_type.name, &mut properties);
     let associations = parse_associations(&body)?;
@@ -432,7 +440,7 @@ async fn read(call: Call, args: Args) -> ApiResult {
 
 /// `PATCH /crm/v3/objects/{type}/{id}`.
 async fn update(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let object_type = gate_write(&call, Write::Update).await?;
     let mut client = call.kit.db().await?;
     let id = locate(&client, &object_type, call.param("id"), &args)
         .await?
@@ -479,7 +487,7 @@ pub(crate) async fn archive_all(
 
 /// `DELETE /crm/v3/objects/{type}/{id}`: archives it; 204 whether or not it existed.
 async fn archive(call: Call) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let object_type = gate_write(&call, Write::Archive).await?;
     if let Some(id) = parse_id(call.param("id")) {
         archive_all(&call.kit, &object_type, &[id]).await?;
     }
@@ -514,7 +522,7 @@ async fn list(call: Call, args: Args) -> ApiResult {
 /// `POST /crm/v3/objects/{type}/merge` `{primaryObjectId, objectIdToMerge}`: the merged
 /// object's values fill the primary's blanks, its associations move, and it is archived.
 async fn merge(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let object_type = gate_write(&call, Write::Archive).await?;
     let id = |field: &str| {
         string_field(&body, field)
             .and_then(|id| parse_id(&id))
@@ -570,7 +578,7 @@ async fn merge(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 
 /// `POST /crm/v3/objects/{type}/gdpr-delete` `{objectId, idProperty?}`: deleted for good.
 async fn gdpr_delete(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let object_type = gate_write(&call, Write::Archive).await?;
     let object_id = string_field(&body, "objectId")
         .ok_or_else(|| ApiError::validation("objectId is required"))?;
     let mut client = call.kit.db().await?;

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{api, archive, by_id, delete, id, missing, post, read, scoped, strs};
+use crate::{api, archive, by_id, delete, id, missing, patch, post, read, scoped, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn users_are_listed_created_assigned_and_removed(hubspot: asym::HubSpot) {
@@ -151,4 +151,113 @@ async fn user_writes_are_refused_as_hubspot_refuses_them(hubspot: asym::HubSpot)
     let refused = crm_only.get("/settings/v3/users/").await.expect(403);
     assert_eq!(refused["category"], "MISSING_SCOPES");
     crm_only.get("/settings/v3/users/teams").await.expect(403);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn the_crm_users_object_follows_the_accounts_users(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    // One record a user, its own id, the creation date by its `hs_` name as HubSpot's guide
+    // shows it.
+    let all = read(&api, "/crm/v3/objects/users").await;
+    assert_eq!(
+        strs(&all["results"], "id"),
+        ["200000009001", "200000009002"]
+    );
+    let first = &all["results"][0];
+    assert_eq!(
+        first["properties"]["hs_createdate"],
+        "2024-01-01T09:00:00.000Z"
+    );
+    assert_eq!(first["properties"]["hs_object_id"], "200000009001");
+    let alice = read(
+        &api,
+        "/crm/v3/objects/0-115/9001?idProperty=hs_internal_user_id&properties=hs_email,hs_given_name",
+    )
+    .await;
+    assert_eq!(alice["id"], "200000009001");
+    assert_eq!(alice["properties"]["hs_email"], "alice@acme-sales.example");
+    assert_eq!(alice["properties"]["hs_given_name"], "Alice");
+    // The properties a user sets in their preferences are updated; the identity is not.
+    let path = "/crm/v3/objects/users/200000009002";
+    let updated = patch(
+        &api,
+        path,
+        &json!({"properties": {"hs_job_title": "Account Executive", "hs_availability_status": "away",
+                "hs_standard_time_zone": "Europe/Paris"}}),
+    )
+    .await;
+    assert_eq!(updated["properties"]["hs_job_title"], "Account Executive");
+    for (name, value, code) in [
+        ("hs_availability_status", "busy", "INVALID_OPTION"),
+        ("hs_email", "x@acme-sales.example", "READ_ONLY_VALUE"),
+    ] {
+        let refused = api
+            .patch(path, &json!({"properties": {name: value}}))
+            .await
+            .expect(400);
+        assert_eq!(refused["errors"][0]["code"], code, "{name}");
+    }
+    let found = post(
+        &api,
+        "/crm/v3/objects/users/search",
+        &json!({"filterGroups": [{"filters": [
+            {"propertyName": "hs_availability_status", "operator": "EQ", "value": "away"}]}],
+            "properties": ["hs_job_title"]}),
+        200,
+    )
+    .await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(
+        found["results"][0]["properties"]["hs_job_title"],
+        "Account Executive"
+    );
+    // The objects API neither creates nor deletes users.
+    for (refused, verb) in [
+        (
+            api.post(
+                "/crm/v3/objects/users",
+                &json!({"properties": {"hs_job_title": "x"}}),
+            )
+            .await
+            .expect(400),
+            "created",
+        ),
+        (
+            api.post(
+                "/crm/v3/objects/users/batch/create",
+                &json!({"inputs": [{"properties": {}}]}),
+            )
+            .await
+            .expect(400),
+            "created",
+        ),
+        (api.delete(path).await.expect(400), "archived"),
+    ] {
+        assert_eq!(
+            refused["message"],
+            format!("USER records cannot be {verb} through the CRM objects API")
+        );
+    }
+    // A user provisioned through the settings API has its record; removed, it goes too.
+    let carol = post(
+        &api,
+        "/settings/v3/users",
+        &json!({"email": "carol@acme-sales.example", "firstName": "Carol"}),
+        201,
+    )
+    .await;
+    let record = format!(
+        "/crm/v3/objects/users/{}?idProperty=hs_internal_user_id&properties=hs_given_name",
+        id(&carol)
+    );
+    assert_eq!(
+        read(&api, &record).await["properties"]["hs_given_name"],
+        "Carol"
+    );
+    delete(&api, &format!("/settings/v3/users/{}", id(&carol)), 204).await;
+    missing(&api, &record).await;
+    // The users scopes: the settings API's do not read the object.
+    let settings_only = scoped(&hubspot, &["settings.users.read"]).await;
+    let denied = settings_only.get("/crm/v3/objects/users").await.expect(403);
+    assert_eq!(denied["category"], "MISSING_SCOPES");
 }
