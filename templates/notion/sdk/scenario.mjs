@@ -161,6 +161,11 @@ await scenario("blocks: append, nested, after, update, delete", async () => {
   assert.equal((await notion.blocks.update({ block_id: row.id, in_trash: false })).in_trash, false);
   assert.equal((await notion.pages.retrieve({ page_id: row.id })).in_trash, false);
   await notion.blocks.delete({ block_id: row.id });
+  // Nothing is written under what is in the trash.
+  const binned = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Binned") } } });
+  await notion.pages.update({ page_id: binned.id, in_trash: true });
+  const late = await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({ block_id: binned.id, children: [{ paragraph: { rich_text: text("late") } }] }));
+  assert.match(late.message, /Can't edit block that is archived/);
   const block = await notion.blocks.retrieve({ block_id: added.results[1].id });
   assert.equal(block.has_children, true);
 });

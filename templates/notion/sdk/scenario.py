@@ -226,6 +226,12 @@ def blocks_children_and_nesting():
     assert not notion.blocks.update(block_id=row["id"], in_trash=False)["in_trash"]
     assert not notion.pages.retrieve(page_id=row["id"])["in_trash"]
     notion.blocks.delete(block_id=row["id"])
+    # Nothing is written under what is in the trash.
+    binned = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Binned")}})
+    notion.pages.update(page_id=binned["id"], in_trash=True)
+    late = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=binned["id"],
+                        children=[{"paragraph": {"rich_text": text("late")}}])
+    assert "Can't edit block that is archived" in str(late), str(late)
     assert notion.blocks.retrieve(block_id=first[0]["id"])["type"] == "paragraph"
     children = notion.blocks.children.list(block_id=PROJECTS)["results"]
     assert any(b["type"] == "child_page" and b["child_page"]["title"] == "Scratch" for b in children)

@@ -55,15 +55,33 @@ pub(crate) struct Target {
     pub(crate) kind: String,
     /// Whose children it shows: its own id, or a duplicate synced block's original's.
     pub(crate) source: String,
+    /// Whether it is in the trash (a block also when its page is).
+    pub(crate) in_trash: bool,
+}
+
+impl Target {
+    /// Checks that blocks, pages or databases may be written under it: not in the trash
+    /// (Notion's "Can't edit block that is archived" otherwise).
+    ///
+    /// # Errors
+    ///
+    /// 400 `validation_error` when it is in the trash.
+    pub(crate) fn writable(self) -> ApiResult<Self> {
+        if self.in_trash {
+            return Err(ApiError::archived());
+        }
+        Ok(self)
+    }
 }
 
 /// Finds the page or block `id` (404 when absent, trashed pages included, or not shared).
 pub(crate) async fn locate(client: &impl GenericClient, id: &str, kind: &str) -> ApiResult<Target> {
     let row = rows::by_id(
         client,
-        "SELECT 'page_id', p.id, 'page', p.id FROM pages p WHERE p.id = $1 AND p.shared
+        "SELECT 'page_id', p.id, 'page', p.id, p.in_trash FROM pages p WHERE p.id = $1 AND p.shared
          UNION ALL
-         SELECT 'block_id', b.page_id, b.type, coalesce(b.content->'synced_from'->>'block_id', b.id)
+         SELECT 'block_id', b.page_id, b.type, coalesce(b.content->'synced_from'->>'block_id', b.id),
+                b.in_trash OR p.in_trash
          FROM blocks b JOIN pages p ON p.id = b.page_id
          WHERE b.id = $1 AND p.shared AND b.type <> 'child_page'
          LIMIT 1",
@@ -81,6 +99,7 @@ pub(crate) async fn locate(client: &impl GenericClient, id: &str, kind: &str) ->
         page_id: row.get(1),
         kind: row.get(2),
         source: row.get(3),
+        in_trash: row.get(4),
     })
 }
 
@@ -414,7 +433,7 @@ pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     };
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    let target = locate(&tx, &id, "block").await?;
+    let target = locate(&tx, &id, "block").await?.writable()?;
     if target.source != id {
         return Err(ApiError::validation(format!(
             "Block {id} is a duplicate synced block: append children to its original, {}.",

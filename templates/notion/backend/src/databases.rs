@@ -229,7 +229,7 @@ fn database_parent(parent: Option<&Value>) -> ApiResult<(&'static str, Option<St
 
 /// Checks that `page` is a page a database can go under (shared, not a data source's row).
 async fn holding_page(tx: &Transaction<'_>, page: &str) -> ApiResult<()> {
-    let target = crate::blocks::locate(tx, page, "page").await?;
+    let target = crate::blocks::locate(tx, page, "page").await?.writable()?;
     if target.parent_type != "page_id" {
         return Err(ApiError::not_found("page", page));
     }

@@ -149,6 +149,13 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "validation_error", message)
     }
 
+    /// Notion's `validation_error` for writing to (or under) a page or block in the trash.
+    pub(crate) fn archived() -> Self {
+        Self::validation(
+            "Can't edit block that is archived. You must unarchive the block before editing.",
+        )
+    }
+
     /// 400 `invalid_json`.
     pub(crate) fn invalid_json(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_json", message)

@@ -44,7 +44,7 @@ pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) ->
             if page == &id {
                 return Err(ApiError::validation("A page cannot be moved under itself."));
             }
-            blocks::locate(&tx, page, "page").await?;
+            blocks::locate(&tx, page, "page").await?.writable()?;
             ancestry::refuse_cycle(&tx, ("page_id", page), ("page_id", &id), "page").await?;
             child_page_block(&tx, page, &id, &title, &ctx.bot, blocks::Place::End).await?;
             Placement::page(page)

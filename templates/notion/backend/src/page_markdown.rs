@@ -348,9 +348,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     if page(&tx, &id, true).await? {
-        return Err(ApiError::validation(
-            "Can't edit block that is archived. You must unarchive the block before editing.",
-        ));
+        return Err(ApiError::archived());
     }
     let before = Rendered::load(&tx, ctx, &id).await?;
     let old = before.text();

@@ -411,7 +411,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             Placement::data_source(&tx, id, matches!(parent, Parent::Database(_))).await?
         }
         Parent::Page(id) => {
-            let target = blocks::locate(&tx, id, "page").await?;
+            let target = blocks::locate(&tx, id, "page").await?.writable()?;
             if target.parent_type != "page_id" {
                 return Err(ApiError::not_found("page", id));
             }
@@ -722,9 +722,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         && trash != Some(false)
         && (properties.is_some() || icon.is_some() || cover.is_some() || erase)
     {
-        return Err(ApiError::validation(
-            "Can't edit block that is archived. You must unarchive the block before editing.",
-        ));
+        return Err(ApiError::archived());
     }
     let mut updated = Vec::new();
     if let Some(given) = properties {

@@ -244,3 +244,41 @@ async fn a_row_or_top_level_page_is_deleted_and_renamed_as_a_block(notion: asym:
             .await,
     );
 }
+
+/// Nothing is written under a page or block in the trash: appending children, creating a
+/// page or a database under it, moving a page under it answer Notion's "Can't edit block
+/// that is archived"; restored, it takes them again.
+#[asym::clone("notion", seed = "basic")]
+async fn nothing_is_written_under_what_is_in_the_trash(notion: asym::Notion) {
+    let api = api(&notion);
+    let archived =
+        "Can't edit block that is archived. You must unarchive the block before editing.";
+    let page = format!("/v1/pages/{MEETING}");
+    patch(&api, &page, &json!({ "in_trash": true })).await;
+    let paragraph = json!({ "children": [{ "paragraph": { "rich_text": text("late") } }] });
+    let children = format!("/v1/blocks/{MEETING}/children");
+    let under = json!({ "parent": { "page_id": MEETING }, "properties": { "title": { "title": text("Under") } } });
+    let database = json!({ "parent": { "page_id": MEETING }, "title": text("Under"),
+                           "initial_data_source": { "properties": { "Name": { "title": {} } } } });
+    let moved = json!({ "parent": { "page_id": MEETING } });
+    for reply in [
+        api.patch(&children, &paragraph).await,
+        api.post("/v1/pages", &under).await,
+        api.post("/v1/databases", &database).await,
+        api.post(&format!("/v1/pages/{TASK1}/move"), &moved).await,
+    ] {
+        assert_eq!(invalid(reply), archived);
+    }
+    // A block of a trashed page, and a trashed block of a live page.
+    patch(&api, &page, &json!({ "in_trash": false })).await;
+    let toggle = json!({ "children": [{ "toggle": { "rich_text": text("t") } }] });
+    let made = patch(&api, &children, &toggle).await;
+    let toggle = format!("/v1/blocks/{}", made["results"][0]["id"].as_str().unwrap());
+    api.delete(&toggle).await.expect(200);
+    let message = invalid(api.patch(&format!("{toggle}/children"), &paragraph).await);
+    assert_eq!(message, archived);
+    patch(&api, &toggle, &json!({ "in_trash": false })).await;
+    patch(&api, &format!("{toggle}/children"), &paragraph).await;
+    patch(&api, &children, &paragraph).await;
+    api.post("/v1/pages", &under).await.expect(200);
+}
