@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::viewer::Viewer;
 
 /// The events a hook may subscribe to (`*` is all of them).
-const EVENTS: [&str; 20] = [
+const EVENTS: [&str; 22] = [
     "*",
     "push",
     "issues",
@@ -37,6 +37,8 @@ const EVENTS: [&str; 20] = [
     "repository_dispatch",
     "workflow_dispatch",
     "workflow_run",
+    "deployment",
+    "deployment_status",
 ];
 
 /// `repository`, `sender` and (for org repositories) `organization`: what every payload

@@ -24,6 +24,7 @@
 //! | pull requests, reviews, merges (and a fork's merge from upstream), review comments | `pulls`, `reviews`, `merges`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
+//! | deployments and their statuses, environments | `deployments` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
 //! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs, attempts, jobs | `workflows`, `actions` |
 //! | Actions artifacts | `artifacts` |
@@ -53,6 +54,7 @@ mod commit_pulls;
 mod commits;
 mod contents;
 mod db;
+mod deployments;
 mod dispatches;
 mod error;
 mod forks;
@@ -491,6 +493,29 @@ fn repo_routes() -> Router<Kit> {
             get(review_comments::get)
                 .patch(review_comments::update)
                 .delete(review_comments::delete),
+        )
+        .route(
+            "/deployments",
+            get(deployments::list).post(deployments::create),
+        )
+        .route(
+            "/deployments/{id}",
+            get(deployments::get).delete(deployments::delete),
+        )
+        .route(
+            "/deployments/{id}/statuses",
+            get(deployments::list_statuses).post(deployments::create_status),
+        )
+        .route(
+            "/deployments/{id}/statuses/{status_id}",
+            get(deployments::get_status),
+        )
+        .route("/environments", get(deployments::environments))
+        .route(
+            "/environments/{name}",
+            get(deployments::environment)
+                .put(deployments::put_environment)
+                .delete(deployments::delete_environment),
         )
         .route("/dispatches", post(dispatches::create))
         .route("/actions/workflows", get(actions::list_workflows))

@@ -13,6 +13,7 @@ mod changes;
 mod checks;
 mod commit_comments;
 mod common;
+mod deployments;
 mod events;
 mod forks;
 mod git;
