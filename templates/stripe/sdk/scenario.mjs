@@ -1143,6 +1143,30 @@ await check('quotes: discounts in the totals, redeemed by the subscription or th
   );
 });
 
+await check('quotes: subscription_data.effective_date makes a schedule that starts then', async () => {
+  const start = 1767225600;
+  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({
+    email: 'effective-node@example.com', test_clock: clock.id, payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  let quote = await stripe.quotes.create({
+    customer: customer.id, line_items: [{ price: 'price_SEEDproMonth1' }],
+    subscription_data: { effective_date: start + 7 * 86400 },
+  });
+  assert.equal(quote.subscription_data.effective_date, start + 7 * 86400);
+  quote = await stripe.quotes.accept((await stripe.quotes.finalizeQuote(quote.id)).id);
+  assert.equal(quote.subscription, null);
+  let schedule = await stripe.subscriptionSchedules.retrieve(quote.subscription_schedule);
+  assert.deepEqual([schedule.status, schedule.phases[0].start_date], ['not_started', start + 7 * 86400]);
+  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 8 * 86400 });
+  schedule = await stripe.subscriptionSchedules.retrieve(schedule.id);
+  assert.equal(schedule.status, 'active');
+  assert.ok(schedule.subscription.startsWith('sub_'));
+  await assert.rejects(stripe.quotes.create({ customer: customer.id, subscription_data: { effective_date: 'current_period_end' } }),
+    refusedWith('subscription_data[effective_date]'));
+});
+
 await check('Dispute: the dispute test cards, list, retrieve, update (evidence, submit), close', async () => {
   const intent = await stripe.paymentIntents.create({
     amount: 5000, currency: 'usd', payment_method: 'pm_card_createDispute', confirm: true,

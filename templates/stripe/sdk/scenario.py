@@ -1244,6 +1244,26 @@ def quote_discounts():
         assert (err.http_status, err.param) == (404, "discounts[0][coupon]"), err
 
 
+def quote_effective_date():
+    start = 1767225600
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start)
+    customer = stripe.Customer.create(email="effective-py@example.com", test_clock=clock.id,
+                                      payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    quote = stripe.Quote.create(customer=customer.id, line_items=[{"price": "price_SEEDproMonth1"}],
+                                subscription_data={"effective_date": start + 7 * 86400})
+    assert quote.subscription_data.effective_date == start + 7 * 86400, quote
+    quote = stripe.Quote.accept(stripe.Quote.finalize_quote(quote.id).id)
+    assert quote.subscription is None and quote.subscription_schedule.startswith("sub_sched_"), quote
+    schedule = stripe.SubscriptionSchedule.retrieve(quote.subscription_schedule)
+    assert (schedule.status, schedule.phases[0].start_date) == ("not_started", start + 7 * 86400), schedule
+    advance_clock(clock, start + 8 * 86400)
+    schedule = stripe.SubscriptionSchedule.retrieve(schedule.id)
+    assert schedule.status == "active" and schedule.subscription, schedule
+    refused("subscription_data[effective_date]", stripe.Quote.create, customer=customer.id,
+            subscription_data={"effective_date": "current_period_end"})
+
+
 def disputes():
     # pm_card_createDispute: the charge succeeds, then is disputed as fraudulent.
     intent = stripe.PaymentIntent.create(amount=5000, currency="usd", payment_method="pm_card_createDispute",
@@ -1341,6 +1361,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               schedule_phase_extras),
              ("Quote discounts: a coupon in the totals and the subscription, a promotion code on the invoice",
               quote_discounts),
+             ("Quote subscription_data[effective_date]: a schedule that starts then", quote_effective_date),
              ("Dispute: the dispute test cards, list, retrieve, modify (evidence, submit), close", disputes),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:

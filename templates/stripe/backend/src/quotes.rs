@@ -6,7 +6,7 @@
 use axum::Router;
 use serde_json::{Map, Value, json};
 
-use crate::bounds::{MAX_DAYS_UNTIL_DUE, MAX_TRIAL_DAYS, int_within};
+use crate::bounds::{MAX_DAYS_UNTIL_DUE, MAX_TRIAL_DAYS, int_within, timestamp_at};
 use crate::checkout::{line_items, line_items_page};
 use crate::cx::{Cx, allow_paging, allow_with, list_filters};
 use crate::dispatch::routes;
@@ -17,7 +17,7 @@ use crate::model::discount::{self, Holder, Source};
 use crate::model::invoice::new_invoice;
 use crate::model::invoice_item::{Billed, describe, invoice_item};
 use crate::model::subscription::customer_now;
-use crate::model::{subscribe, tax};
+use crate::model::{schedule, subscribe, tax};
 use crate::params::{Params, Takes, apply_metadata, merge_metadata};
 use crate::shapes::ITEM_RECURRING;
 use asym_kit::Kit;
@@ -74,21 +74,25 @@ const INVOICE_SETTINGS: Takes = Takes {
     nested: &[],
 };
 
+/// What a create's and an update's `subscription_data` serve.
+const SUBSCRIPTION_DATA_SERVED: &[&str] = &[
+    "description",
+    "effective_date",
+    "metadata",
+    "trial_period_days",
+];
+
 /// A create's `subscription_data`.
 const SUBSCRIPTION_DATA: Takes = Takes {
     route: "quote subscription data",
-    serves: &[&["description", "metadata", "trial_period_days"]],
-    refuses: &[&["billing_mode", "effective_date"]],
+    serves: &[SUBSCRIPTION_DATA_SERVED],
+    refuses: &[&["billing_mode"]],
     nested: &[],
 };
 
 /// An update's `subscription_data` (no `billing_mode` there).
-const SUBSCRIPTION_DATA_UPDATE: Takes = Takes {
-    route: "quote subscription data",
-    serves: &[&["description", "metadata", "trial_period_days"]],
-    refuses: &[&["effective_date"]],
-    nested: &[],
-};
+const SUBSCRIPTION_DATA_UPDATE: Takes =
+    Takes::serving("quote subscription data", &[SUBSCRIPTION_DATA_SERVED]);
 
 /// What a create and an update both serve.
 #[rustfmt::skip]
@@ -266,6 +270,9 @@ async fn apply(cx: &mut Cx<'_>, params: &Params, quote: &mut Value) -> ApiResult
             let days = int_within(data.get("trial_period_days"), at, (0, MAX_TRIAL_DAYS))?;
             target["trial_period_days"] = json!(days);
         }
+        if let Some(date) = data.get("effective_date") {
+            target["effective_date"] = effective_date(date)?;
+        }
     }
     apply_metadata(quote, params)?;
     if let Some(specs) = params.array("line_items")? {
@@ -319,6 +326,15 @@ async fn apply_discount(cx: &Cx<'_>, params: &Params, quote: &mut Value) -> ApiR
     Ok(())
 }
 
+/// The quote's discount as a subscription's (or a phase's) `discounts` take it.
+fn discount_spec(quote: &Value) -> Option<Value> {
+    match quoted_source(quote)? {
+        Source::PromotionCode(id, _) => Some(json!([{"promotion_code": id}])),
+        Source::Coupon(id, _) => Some(json!([{"coupon": id}])),
+        Source::Existing(_) => None,
+    }
+}
+
 /// Where a quote keeps its discount (the stored `discount` object).
 const QUOTED: &str = "_discount";
 
@@ -337,6 +353,22 @@ fn quoted_source(quote: &Value) -> Option<Source> {
         )),
         (None, Some(coupon)) => Some(Source::Coupon(coupon.to_owned(), param("coupon"))),
         _ => None,
+    }
+}
+
+/// A `subscription_data[effective_date]`: a timestamp, or `null` sent empty.
+/// `current_period_end` is for a quote that updates a subscription, which the clone does not
+/// serve.
+fn effective_date(date: &Value) -> ApiResult<Value> {
+    let at = "subscription_data[effective_date]";
+    match date.as_str() {
+        Some("") => Ok(Value::Null),
+        Some("current_period_end") => Err(ApiError::invalid_param(
+            at,
+            "This Stripe clone does not serve `current_period_end` as a quote's effective date: \
+             it applies to a quote that updates a subscription (not implemented).",
+        )),
+        _ => Ok(json!(timestamp_at(Some(date), at)?)),
     }
 }
 
@@ -683,7 +715,12 @@ pub(crate) async fn accept_quote(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let customer = cx.customer_of(&quote).await?;
     let now = customer_now(cx, &customer).await?;
     let lines = quote["_line_items"].as_array().cloned().unwrap_or_default();
-    if lines.iter().any(|l| l["price"]["type"] == "recurring") {
+    let recurring = lines.iter().any(|l| l["price"]["type"] == "recurring");
+    let effective = quote["subscription_data"]["effective_date"].as_i64();
+    if let Some(start) = effective.filter(|at| recurring && *at > now) {
+        let sched = scheduled(cx, &quote, (&customer, &lines), (start, now)).await?;
+        quote["subscription_schedule"] = sched["id"].clone();
+    } else if recurring {
         let sub = subscribe::create(cx, &subscription_params(&quote, &lines), None).await?;
         quote["subscription"] = sub["id"].clone();
         quote["invoice"] = sub["latest_invoice"].clone();
@@ -761,14 +798,72 @@ fn subscription_params(quote: &Value, lines: &[Value]) -> Params {
     {
         params["default_tax_rates"] = json!(rates);
     }
-    match quoted_source(quote) {
-        Some(Source::PromotionCode(id, _)) => {
-            params["discounts"] = json!([{"promotion_code": id}]);
-        }
-        Some(Source::Coupon(id, _)) => params["discounts"] = json!([{"coupon": id}]),
-        _ => {}
+    if let Some(discounts) = discount_spec(quote) {
+        params["discounts"] = discounts;
     }
     Params(params.as_object().cloned().unwrap_or_default())
+}
+
+/// The subscription schedule an accepted quote with a future `subscription_data[effective_date]`
+/// (`start`) makes for `customer`: one phase of its `lines` from then, its first invoice
+/// billing the one-time ones, released at its end (so the subscription goes on). Not served:
+/// lines of a price made from `price_data`, tax rates (the phases take none).
+async fn scheduled(
+    cx: &Cx<'_>,
+    quote: &Value,
+    (customer, lines): (&Value, &[Value]),
+    (start, now): (i64, i64),
+) -> ApiResult {
+    let taxed = lines
+        .iter()
+        .any(|l| l["_tax_rates"].as_array().is_some_and(|r| !r.is_empty()));
+    if taxed
+        || quote["default_tax_rates"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+        || lines.iter().any(|l| l["price"]["active"] == false)
+    {
+        return Err(ApiError::invalid_param(
+            "subscription_data[effective_date]",
+            "This Stripe clone does not serve a quote's subscription schedule (a future \
+             `effective_date`) with tax rates or lines of `price_data` (not implemented).",
+        ));
+    }
+    let spec =
+        |line: &Value| schedule::spec_of(&line["price"]["id"], &line["quantity"], &json!({}));
+    let (recurring, once): (Vec<&Value>, Vec<&Value>) = lines
+        .iter()
+        .partition(|l| l["price"]["type"] == "recurring");
+    let data = &quote["subscription_data"];
+    let mut phase = json!({
+        "items": recurring.into_iter().map(spec).collect::<Vec<_>>(),
+        "add_invoice_items": once.into_iter().map(spec).collect::<Vec<_>>(),
+    });
+    for key in ["metadata", "description"] {
+        if !data[key].is_null() {
+            phase[key] = data[key].clone();
+        }
+    }
+    if let Some(days) = data["trial_period_days"].as_i64().filter(|d| *d > 0) {
+        phase["trial_end"] = json!((start + days * 86_400).to_string());
+    }
+    if let Some(discounts) = discount_spec(quote) {
+        phase["discounts"] = discounts;
+    }
+    let phases = schedule::phases(cx, &[phase], start).await?;
+    let (id, seq) = cx.new_id("sub_sched_").await?;
+    let mut sched = schedule::new_schedule(&id, customer, now);
+    sched["phases"] = json!(phases);
+    let defaults = &mut sched["default_settings"];
+    defaults["collection_method"] = quote["collection_method"].clone();
+    if quote["collection_method"] == "send_invoice" {
+        let days = quote["invoice_settings"]["days_until_due"].as_i64();
+        defaults["invoice_settings"]["days_until_due"] = json!(days.unwrap_or(30));
+    }
+    cx.insert(seq, &sched)?;
+    cx.emit("subscription_schedule.created", &sched, None)
+        .await?;
+    Ok(sched)
 }
 
 /// The draft invoice an accepted quote of one-time `lines` makes for `customer`: an invoice

@@ -154,44 +154,6 @@ const UPDATE: Takes = Takes {
     ],
 };
 
-/// A new schedule of `customer` (`not_started`, phases set by the caller).
-fn new_schedule(id: &str, customer: &Value, now: i64) -> Value {
-    json!({
-        "id": id,
-        "object": "subscription_schedule",
-        "application": null,
-        "billing_mode": {"flexible": null, "type": "classic", "updated_at": now},
-        "canceled_at": null,
-        "completed_at": null,
-        "created": now,
-        "current_phase": null,
-        "customer": customer["id"],
-        "customer_account": null,
-        "default_settings": {
-            "application_fee_percent": null,
-            "automatic_tax": {"disabled_reason": null, "enabled": false, "liability": null},
-            "billing_cycle_anchor": "automatic",
-            "billing_thresholds": null,
-            "collection_method": "charge_automatically",
-            "default_payment_method": null,
-            "description": null,
-            "invoice_settings": {"account_tax_ids": null, "days_until_due": null,
-                                 "issuer": {"type": "self"}},
-            "on_behalf_of": null,
-            "transfer_data": null,
-        },
-        "end_behavior": "release",
-        "livemode": false,
-        "metadata": {},
-        "phases": [],
-        "released_at": null,
-        "released_subscription": null,
-        "status": "not_started",
-        "subscription": null,
-        "test_clock": customer["test_clock"],
-    })
-}
-
 /// Applies `end_behavior`, `default_settings` and `metadata` from `params` to `schedule`.
 fn apply_settings(params: &Params, schedule: &mut Value) -> ApiResult<()> {
     if let Some(end) = params.one_of("end_behavior", END_BEHAVIORS)? {
@@ -263,7 +225,7 @@ pub(crate) async fn create_schedule(cx: &mut Cx<'_>) -> ApiResult {
     let specs = params.array("phases")?.cloned().unwrap_or_default();
     let phases = schedule::phases(cx, &specs, start).await?;
     let (id, seq) = cx.new_id("sub_sched_").await?;
-    let mut sched = new_schedule(&id, &customer, now);
+    let mut sched = schedule::new_schedule(&id, &customer, now);
     sched["phases"] = json!(phases);
     apply_settings(&params, &mut sched)?;
     cx.insert(seq, &sched)?;
@@ -302,7 +264,7 @@ async fn from_subscription(cx: &mut Cx<'_>, params: &Params, from: &str) -> ApiR
     let customer = cx.customer_of(&sub).await?;
     let now = customer_now(cx, &customer).await?;
     let (id, seq) = cx.new_id("sub_sched_").await?;
-    let mut sched = new_schedule(&id, &customer, now);
+    let mut sched = schedule::new_schedule(&id, &customer, now);
     let items: Vec<Value> = sub["items"]["data"]
         .as_array()
         .map_or(&[][..], Vec::as_slice)

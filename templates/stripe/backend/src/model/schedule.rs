@@ -23,6 +23,44 @@ pub(crate) const END_BEHAVIORS: &[&str] = &["cancel", "release"];
 /// The phase settings copied onto a phase as given (`null` when absent).
 const PHASE_SETTINGS: &[&str] = &["collection_method", "default_payment_method", "description"];
 
+/// A new schedule of `customer` (`not_started`, phases set by the caller).
+pub(crate) fn new_schedule(id: &str, customer: &Value, now: i64) -> Value {
+    json!({
+        "id": id,
+        "object": "subscription_schedule",
+        "application": null,
+        "billing_mode": {"flexible": null, "type": "classic", "updated_at": now},
+        "canceled_at": null,
+        "completed_at": null,
+        "created": now,
+        "current_phase": null,
+        "customer": customer["id"],
+        "customer_account": null,
+        "default_settings": {
+            "application_fee_percent": null,
+            "automatic_tax": {"disabled_reason": null, "enabled": false, "liability": null},
+            "billing_cycle_anchor": "automatic",
+            "billing_thresholds": null,
+            "collection_method": "charge_automatically",
+            "default_payment_method": null,
+            "description": null,
+            "invoice_settings": {"account_tax_ids": null, "days_until_due": null,
+                                 "issuer": {"type": "self"}},
+            "on_behalf_of": null,
+            "transfer_data": null,
+        },
+        "end_behavior": "release",
+        "livemode": false,
+        "metadata": {},
+        "phases": [],
+        "released_at": null,
+        "released_subscription": null,
+        "status": "not_started",
+        "subscription": null,
+        "test_clock": customer["test_clock"],
+    })
+}
+
 /// The phases `specs` (`phases[n]`) describe, the first starting at `start`: each ends at its
 /// `end_date`, after `iterations` of its prices' interval, after its `duration`, or after one
 /// interval; the next starts there.

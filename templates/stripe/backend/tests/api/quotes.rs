@@ -421,9 +421,17 @@ async fn quotes_refuse_what_stripe_refuses(stripe: asym::Stripe) {
         ("param", (404, "discounts[0][coupon]")),
     )
     .await;
+    let body = api
+        .refused(
+            "/v1/quotes",
+            &[("subscription_data[effective_date]", "current_period_end")],
+            invalid("subscription_data[effective_date]"),
+        )
+        .await;
+    assert_contains(&body["error"]["message"], "not implemented");
     api.refused(
         "/v1/quotes",
-        &[("subscription_data[effective_date]", "current_period_end")],
+        &[("subscription_data[effective_date]", "soon")],
         invalid("subscription_data[effective_date]"),
     )
     .await;
@@ -559,4 +567,96 @@ async fn a_one_time_quotes_promotion_code_discounts_its_invoice(stripe: asym::St
     ];
     api.refused("/v1/quotes", &two, invalid("discounts[1]"))
         .await;
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_future_effective_date_makes_a_subscription_schedule_that_starts_then(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let start: i64 = 1_767_225_600; // 2026-01-01
+    let clock = api.test_clock(start).await;
+    let customer = api.visa_customer_on(id(&clock), &[]).await;
+    let effective = (start + 10 * 86_400).to_string();
+    let form = [
+        ("customer", id(&customer)),
+        ("line_items[0][price]", PRO_MONTHLY),
+        ("line_items[1][price]", SHIRT),
+        ("subscription_data[effective_date]", effective.as_str()),
+        ("subscription_data[metadata][deal]", "q1"),
+    ];
+    let quote = api.ok("/v1/quotes", &form).await;
+    assert_eq!(
+        quote["subscription_data"]["effective_date"],
+        start + 10 * 86_400,
+        "{quote}"
+    );
+    let done = accepted(&api, &finalized(&api, &quote).await).await;
+    assert_eq!(
+        (done["status"].as_str(), &done["subscription"]),
+        (Some("accepted"), &Value::Null),
+        "{done}"
+    );
+    let sched = done["subscription_schedule"].as_str().unwrap().to_owned();
+    let schedule = api.current("/v1/subscription_schedules", &sched).await;
+    assert_eq!(schedule["status"], "not_started", "{schedule}");
+    assert_eq!(
+        schedule["phases"][0]["start_date"],
+        start + 10 * 86_400,
+        "{schedule}"
+    );
+    assert_eq!(
+        schedule["phases"][0]["metadata"]["deal"], "q1",
+        "{schedule}"
+    );
+    api.advance(id(&clock), &(start + 10 * 86_400 + 3_600).to_string())
+        .await;
+    let schedule = api.current("/v1/subscription_schedules", &sched).await;
+    assert_eq!(schedule["status"], "active", "{schedule}");
+    let sub = api
+        .current(
+            "/v1/subscriptions",
+            schedule["subscription"].as_str().unwrap(),
+        )
+        .await;
+    let invoice = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (invoice["total"].as_i64(), invoice["status"].as_str()),
+        (Some(4500), Some("paid")),
+        "{invoice}"
+    );
+    // A date already past when the quote is accepted is ignored: the subscription starts now.
+    let past = (start + 86_400).to_string();
+    let form = [
+        ("customer", id(&customer)),
+        ("line_items[0][price]", PRO_MONTHLY),
+        ("subscription_data[effective_date]", past.as_str()),
+    ];
+    let late = accepted(
+        &api,
+        &finalized(&api, &api.ok("/v1/quotes", &form).await).await,
+    )
+    .await;
+    assert!(late["subscription"].is_string(), "{late}");
+    assert_eq!(late["subscription_schedule"], Value::Null, "{late}");
+    // Sent empty, the date is unset.
+    let path = format!("/v1/quotes/{}", id(&quote));
+    let draft = pro_and_shirt(
+        &api,
+        &[("subscription_data[effective_date]", effective.as_str())],
+    )
+    .await;
+    let path_draft = format!("/v1/quotes/{}", id(&draft));
+    let unset = api
+        .ok(&path_draft, &[("subscription_data[effective_date]", "")])
+        .await;
+    assert_eq!(
+        unset["subscription_data"]["effective_date"],
+        Value::Null,
+        "{unset}"
+    );
+    let (status, _) = api.post(&path, &[("description", "x")]).await;
+    assert_eq!(status, 400, "an accepted quote is not updated");
 }
