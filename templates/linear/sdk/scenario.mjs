@@ -641,7 +641,7 @@ await scenario("documentContent: a project's and an initiative's content as its 
   assert((await linear.deleteDocument(doc.id)).success && (await linear.updateProject(launch.id, { content: before ?? "" })).success, "cleaned up");
 });
 
-await scenario("favorites: createFavorite of a folder, an issue by identifier and a project, favorites, favorite, children, updateFavorite, exactly one target, deleteFavorite", async () => {
+await scenario("favorites: createFavorite of a folder, an issue by identifier and a project, favorites, favorite, issue.favorite, project.favorite (also in issues and projects lists), children, updateFavorite, exactly one target, deleteFavorite", async () => {
   const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
   const folder = await (await linear.createFavorite({ folderName: "Launch work" })).favorite;
   assert(folder.type === "folder" && folder.folderName === "Launch work" && !folder.url && (await folder.owner).email === "ada@acme.test", "folder");
@@ -650,6 +650,12 @@ await scenario("favorites: createFavorite of a folder, an issue by identifier an
   const project = await (await linear.createFavorite({ projectId: launch.id })).favorite;
   assert(project.type === "project" && (await project.project).id === launch.id, "project favorite");
   assert((await linear.favorites()).nodes.length === 3, "favorites");
+  assert((await linear.issue("ENG-1")).favoriteId === issue.id && (await linear.issue("ENG-2")).favoriteId === undefined, "issue.favorite");
+  assert((await (await linear.project(launch.id)).favorite).type === "project" && (await linear.project(launch.id)).favoriteId === project.id, "project.favorite");
+  const listed = (await linear.issues({ filter: { team: { key: { eq: "ENG" } }, number: { in: [1, 2] } } })).nodes.map((i) => `${i.identifier}:${i.favoriteId ?? "-"}`).sort().join();
+  assert(listed === `ENG-1:${issue.id},ENG-2:-`, `issues lists the viewer's favorite: ${listed}`);
+  assert((await linear.projects({ filter: { id: { eq: launch.id } } })).nodes[0].favoriteId === project.id, "projects too");
+  assert((await oauth.issue("ENG-1")).favoriteId === undefined, "another user's favorite is not theirs");
   assert((await linear.favorite(issue.id)).type === "issue", "favorite");
   assert((await folder.children()).nodes.map((f) => f.id).join() === issue.id, "children");
   assert((await (await linear.updateFavorite(folder.id, { folderName: "Shipped" })).favorite).folderName === "Shipped", "updateFavorite");
@@ -657,6 +663,7 @@ await scenario("favorites: createFavorite of a folder, an issue by identifier an
   assert(none.errors[0].message === "Exactly one of folderName or the id of the entity to favorite must be defined.", none.errors[0].message);
   for (const f of [issue, project, folder]) assert((await linear.deleteFavorite(f.id)).success, "deleteFavorite");
   assert((await linear.favorites()).nodes.length === 0, "none left");
+  assert((await linear.issue("ENG-1")).favoriteId === undefined, "issue.favorite after deleteFavorite");
 });
 
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {

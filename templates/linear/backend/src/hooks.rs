@@ -106,7 +106,7 @@ impl Subscribers {
                 "action": event.action,
                 "actor": { "id": viewer.user_id, "name": actor, "type": "user" },
                 "createdAt": created,
-                "data": event.data,
+                "data": unviewed(event.data),
                 "url": event.data.get("url").cloned().unwrap_or(Value::Null),
                 "type": event.resource,
                 "organizationId": organization,
@@ -133,4 +133,14 @@ impl Subscribers {
         }
         Ok(!self.0.is_empty())
     }
+}
+
+/// The object as a webhook carries it: without `favorite`, the viewer's own favorite of it
+/// (a webhook's receiver is nobody's viewer).
+fn unviewed(data: &Value) -> Value {
+    let mut data = data.clone();
+    if let Some(fields) = data.as_object_mut() {
+        fields.remove("favorite");
+    }
+    data
 }

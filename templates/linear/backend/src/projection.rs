@@ -633,6 +633,20 @@ mod tests {
         }
     }
 
+    /// @linear/sdk's `issues` and `projects` documents (bench.sh's list) select
+    /// `favorite { id }`: it is read from the row's JSON, so each still runs as the
+    /// projection's one statement.
+    #[test]
+    fn the_sdks_issues_and_projects_documents_are_planned() {
+        for document in [
+            include_str!("../tests/sdk/issues.graphql"),
+            include_str!("../tests/sdk/projects.graphql"),
+        ] {
+            assert!(document.contains("favorite {"), "{document}");
+            assert!(plan(document).is_some(), "{document}");
+        }
+    }
+
     #[test]
     fn an_operation_is_picked_as_async_graphql_picks_it() {
         let types = Types::new().unwrap();

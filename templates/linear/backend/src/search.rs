@@ -7,7 +7,7 @@ use async_graphql::dynamic::ResolverContext;
 
 use crate::args::{arg_str, context};
 use crate::connection::{self, Where, object};
-use crate::entity::{self, CTX};
+use crate::entity::{self, CTX, ISSUE_DOC};
 use crate::error::{self, Result};
 use crate::filter::{self, Kind};
 
@@ -34,7 +34,7 @@ pub(crate) async fn issue_vcs_branch_search(ctx: &ResolverContext<'_>) -> Result
         return Ok(Value::Null);
     }
     let sql = format!(
-        "{CTX}SELECT issue_doc(t, ctx.base)::text FROM ctx, issues t
+        "{CTX}SELECT {ISSUE_DOC}::text FROM ctx, issues t
          WHERE t.identifier = ANY($3) ORDER BY array_position($3, t.identifier) LIMIT 1"
     );
     Ok(entity::query(shared, viewer, &sql, &[&candidates])

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::{ADA, ENG, ask, client, delete_payload, gql, invalid_input, mutate, with_id};
+use crate::{
+    ADA, ENG, ask, client, delete_payload, gql, invalid_input, mutate, oauth_client, with_id,
+};
 
 const ISSUE: &str = "20000000-0000-4000-8000-000000000001";
 const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
@@ -125,4 +127,62 @@ async fn linked_types_the_clone_lacks_have_their_fields(linear: asym::Linear) {
         json!({"customer": null, "release": null}),
         "{got}"
     );
+}
+
+/// `issue.favorite` and `project.favorite` (and of their search results) are the viewer's
+/// favorite of that issue or project, null before one is made and after it is deleted.
+#[asym::clone("linear", seed = "basic")]
+async fn issues_and_projects_name_the_viewers_favorite_of_them(linear: asym::Linear) {
+    let api = client(&linear);
+    let text = "query($id: String!) { issue(id: $id) { favorite { id type } }
+        project(id: \"f0000000-0000-4000-8000-000000000001\") { favorite { id type } }
+        issues(filter: {number: {in: [1, 2]}}) { nodes { identifier favorite { id } } }
+        searchIssues(term: \"login page\") { nodes { favorite { id } } }
+        searchProjects(term: \"Launch\") { nodes { favorite { id } } } }";
+    let none = with_id(&api, text, ISSUE).await;
+    assert_eq!(none["issue"]["favorite"], Value::Null, "{none}");
+    assert_eq!(none["project"]["favorite"], Value::Null, "{none}");
+
+    let issue = favorite(&api, json!({"issueId": "ENG-1"})).await;
+    let project = favorite(&api, json!({"projectId": LAUNCH})).await;
+    favorite(&api, json!({"folderName": "Other"})).await;
+    let got = with_id(&api, text, ISSUE).await;
+    assert_eq!(
+        got["issue"]["favorite"],
+        json!({"id": issue["id"], "type": "issue"})
+    );
+    assert_eq!(
+        got["project"]["favorite"],
+        json!({"id": project["id"], "type": "project"})
+    );
+    for node in got["issues"]["nodes"].as_array().unwrap() {
+        let expected = match node["identifier"].as_str() {
+            Some("ENG-1") => json!({"id": issue["id"]}),
+            _ => Value::Null,
+        };
+        assert_eq!(
+            node["favorite"], expected,
+            "only ENG-1 is a favorite: {got}"
+        );
+    }
+    assert_eq!(
+        got["searchIssues"]["nodes"][0]["favorite"]["id"],
+        issue["id"]
+    );
+    assert_eq!(
+        got["searchProjects"]["nodes"][0]["favorite"]["id"],
+        project["id"]
+    );
+
+    let ben = with_id(&oauth_client(&linear), text, ISSUE).await;
+    assert_eq!(
+        ben["issue"]["favorite"],
+        Value::Null,
+        "Ada's, not Ben's: {ben}"
+    );
+    assert_eq!(ben["project"]["favorite"], Value::Null, "{ben}");
+
+    delete_payload(&api, "favoriteDelete", &issue["id"]).await;
+    let after = with_id(&api, text, ISSUE).await;
+    assert_eq!(after["issue"]["favorite"], Value::Null, "{after}");
 }
