@@ -65,6 +65,12 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         "a0000000-0000-4000-8000-000000000001"
     );
 
+    // The actor's favorite of the issue is theirs: a webhook carries no `favorite`.
+    ask(
+        &api,
+        "mutation { favoriteCreate(input: { issueId: \"ENG-7\" }) { success } }",
+    )
+    .await;
     ask(
         &api,
         "mutation { issueUpdate(id: \"ENG-7\", input: { priority: 1 }) { success } }",
@@ -77,6 +83,8 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         .json();
     assert_eq!(update["action"], "update");
     assert_eq!(update["updatedFrom"]["priority"], 0);
+    assert_eq!(update["data"]["identifier"], "ENG-7");
+    assert!(update["data"].get("favorite").is_none(), "{update}");
 
     receiver.answer(500);
     ask(&api, "mutation { commentCreate(input: { issueId: \"20000000-0000-4000-8000-000000000001\", body: \"retry me\" }) { success } }").await;
