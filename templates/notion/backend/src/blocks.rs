@@ -325,11 +325,15 @@ pub(crate) async fn content_updated(
     .await
 }
 
-async fn fetch(client: &impl GenericClient, id: &str) -> ApiResult<Row> {
-    let sql = format!(
+/// The statement reading a block of a shared page by id.
+fn fetch_sql() -> String {
+    format!(
         "SELECT {COLUMNS} FROM blocks b JOIN pages p ON p.id = b.page_id WHERE b.id = $1 AND p.shared"
-    );
-    rows::by_id(client, &sql, "block", id).await
+    )
+}
+
+async fn fetch(client: &impl GenericClient, id: &str) -> ApiResult<Row> {
+    rows::by_id(client, &fetch_sql(), "block", id).await
 }
 
 /// `GET /v1/blocks/{id}`.
@@ -468,17 +472,19 @@ pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
 }
 
 /// `PATCH /v1/blocks/{id}`: new content for the block's own type, `in_trash`/`archived`.
-pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
-    let id = path_id("block_id", id)?;
+///
+/// `None` when `id` (checked) names no block of its own: a page without one is updated by
+/// [`crate::page_blocks`].
+pub(crate) async fn update(
+    ctx: &Ctx,
+    id: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<Option<Value>> {
+    let id = id.to_owned();
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    let row = match fetch(&tx, &id).await {
-        Ok(row) => row,
-        Err(_) => {
-            drop(tx);
-            drop(client);
-            return page_update(ctx, &id, body).await;
-        }
+    let Some(row) = tx.query_opt(&fetch_sql(), &[&id]).await? else {
+        return Ok(None);
     };
     let kind: String = row.get(3);
     let mut stored: Map<String, Value> = serde_json::from_str(row.get(4)).unwrap_or_default();
@@ -526,36 +532,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let wake = content_updated(&tx, &page_id, std::slice::from_ref(&id), &ctx.bot).await?;
     let row = fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render(&row))
-}
-
-/// `PATCH` / `DELETE /v1/blocks/{id}` of a page with no block of its own (a data source's
-/// row, a page at the workspace's top), which `GET` answers as a `child_page` block: the
-/// page's own update (`in_trash` / `archived`, and `child_page.title` as its title, with the
-/// page's events), answered as that block; 404 for what is no page either.
-async fn page_update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
-    retrieve(ctx, id).await?;
-    let mut page = Map::new();
-    for (key, value) in body {
-        match key.as_str() {
-            "in_trash" | "archived" => {
-                page.insert(key.clone(), value.clone());
-            }
-            "type" | "object" => {}
-            "child_page" => {
-                let title = crate::error::string_at(value, &["title"], "body.child_page")?;
-                let title = json!([{ "type": "text", "text": { "content": title } }]);
-                page.insert("properties".into(), json!({ "title": { "title": title } }));
-            }
-            _ => {
-                return Err(ApiError::validation(format!(
-                    "body failed validation: body.{key} should be not present: the block is a child_page."
-                )));
-            }
-        }
-    }
-    crate::pages::update(ctx, id, &page).await?;
-    retrieve(ctx, id).await
+    Ok(Some(render(&row)))
 }
 
 /// `in_trash` (or the older `archived`) of an update body.
@@ -609,11 +586,4 @@ pub(crate) async fn trash_all(tx: &Transaction<'_>, ids: &[String], author: &str
         .await?;
     }
     Ok(())
-}
-
-/// `DELETE /v1/blocks/{id}`: moves the block to the trash and answers it.
-pub(crate) async fn delete(ctx: &Ctx, id: &str) -> ApiResult<Value> {
-    let mut body = Map::new();
-    body.insert("in_trash".into(), true.into());
-    update(ctx, id, &body).await
 }

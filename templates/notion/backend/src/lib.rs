@@ -50,6 +50,7 @@ mod markdown;
 mod meeting_notes;
 mod moves;
 mod oauth;
+mod page_blocks;
 mod page_markdown;
 mod pages;
 mod query;
@@ -145,8 +146,8 @@ pub fn app(kit: Kit) -> Router {
         .route(
             "/v1/blocks/{id}",
             get(api!(id => blocks::retrieve))
-                .patch(api!(id, body => blocks::update))
-                .delete(api!(id => blocks::delete)),
+                .patch(api!(id, body => page_blocks::update))
+                .delete(api!(id => page_blocks::delete)),
         )
         .route(
             "/v1/blocks/meeting_notes/query",
