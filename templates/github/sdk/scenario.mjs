@@ -1110,3 +1110,44 @@ await scenario("teams", async () => {
   await fails(404, () => owner.rest.teams.getByName(operations));
   await fails(404, () => owner.rest.teams.getByName({ org, team_slug: "js-oncall" }));
 });
+
+await scenario("deployments_and_environments", () => withReceiver(async (url, got, until) => {
+  const { data: made } = await owner.rest.repos.createForAuthenticatedUser({ name: "js-deploys", auto_init: true });
+  const target = { owner: made.owner.login, repo: made.name };
+  await owner.rest.repos.createWebhook({ ...target, config: { url, content_type: "json" }, events: ["deployment", "deployment_status"] });
+  const sha = (await owner.rest.repos.getBranch({ ...target, branch: "main" })).data.commit.sha;
+  await owner.rest.repos.createCommitStatus({ ...target, sha, state: "failure", context: "ci/build" });
+  const refused = await fails(409, () => owner.rest.repos.createDeployment({ ...target, ref: "main" }));
+  assert.deepEqual(refused.response.data.errors[0].contexts, [{ context: "ci/build", state: "failure" }]);
+  await fails(422, () => owner.rest.repos.createDeployment({ ...target, ref: "nope" }));
+  const { data: deployment } = await owner.rest.repos.createDeployment({
+    ...target, ref: "main", required_contexts: [], environment: "staging", payload: { app: "web" }, description: "js", auto_merge: false,
+  });
+  assert.deepEqual([deployment.sha, deployment.environment, deployment.payload.app, deployment.task], [sha, "staging", "web", "deploy"]);
+  const deployment_id = deployment.id;
+  const { data: status } = await owner.rest.repos.createDeploymentStatus({
+    ...target, deployment_id, state: "success", log_url: "https://ci.example/js", environment_url: "https://staging.example",
+  });
+  assert.deepEqual([status.state, status.environment, status.target_url], ["success", "staging", "https://ci.example/js"]);
+  assert.equal((await owner.rest.repos.getDeploymentStatus({ ...target, deployment_id, status_id: status.id })).data.environment_url, "https://staging.example");
+  assert.deepEqual((await owner.rest.repos.listDeployments({ ...target, environment: "staging" })).data.map((d) => d.id), [deployment_id]);
+  assert.equal((await owner.rest.repos.getDeployment({ ...target, deployment_id })).data.description, "js");
+  const { data: newer } = await owner.rest.repos.createDeployment({ ...target, ref: "main", required_contexts: [], environment: "staging", auto_merge: false });
+  const active = await fails(422, () => owner.rest.repos.deleteDeployment({ ...target, deployment_id }));
+  assert.match(active.response.data.message, /^We cannot delete an active deployment/);
+  await owner.rest.repos.createDeploymentStatus({ ...target, deployment_id: newer.id, state: "success" });
+  assert.deepEqual((await owner.rest.repos.listDeploymentStatuses({ ...target, deployment_id })).data.map((s) => s.state), ["inactive", "success"]);
+  assert.equal((await owner.rest.repos.deleteDeployment({ ...target, deployment_id })).status, 204);
+  await fails(404, () => owner.rest.repos.getDeployment({ ...target, deployment_id }));
+  const payload = await until((d) => d.headers["x-github-event"] === "deployment_status");
+  assert.equal(JSON.parse(payload.body).deployment_status.state, "success");
+  assert.ok(await until((d) => d.headers["x-github-event"] === "deployment"));
+
+  const environments = (await owner.rest.repos.getAllEnvironments(target)).data;
+  assert.deepEqual([environments.total_count, environments.environments.map((e) => e.name)], [1, ["staging"]]);
+  const { data: production } = await owner.rest.repos.createOrUpdateEnvironment({ ...target, environment_name: "production", wait_timer: 15 });
+  assert.deepEqual([production.name, production.protection_rules[0].wait_timer], ["production", 15]);
+  assert.equal((await owner.rest.repos.getEnvironment({ ...target, environment_name: "production" })).data.id, production.id);
+  assert.equal((await owner.rest.repos.deleteAnEnvironment({ ...target, environment_name: "production" })).status, 204);
+  await fails(404, () => owner.rest.repos.getEnvironment({ ...target, environment_name: "production" }));
+}));

@@ -1124,3 +1124,39 @@ def teams():
     team.delete()
     raises(UnknownObjectException, 404, lambda: org.get_team_by_slug("py-operations"))
     raises(UnknownObjectException, 404, lambda: org.get_team(child.id))
+
+
+@scenario
+def deployments_and_environments():
+    repo = owner.get_user().create_repo("py-deploys", auto_init=True)
+    sha = repo.get_branch("main").commit.sha
+    with Receiver() as receiver:
+        repo.create_hook("web", {"url": receiver.url, "content_type": "json"}, ["deployment", "deployment_status"])
+        repo.get_commit(sha).create_status("failure", context="ci/build")
+        err = raises(GithubException, 409, lambda: repo.create_deployment("main"))
+        assert err.data["errors"][0]["contexts"] == [{"context": "ci/build", "state": "failure"}], err.data
+        raises(GithubException, 422, lambda: repo.create_deployment("nope"))
+        deployment = repo.create_deployment(
+            "main", required_contexts=[], environment="staging", payload={"app": "web"}, description="py", auto_merge=False
+        )
+        assert (deployment.sha, deployment.environment, deployment.payload, deployment.task) == (sha, "staging", {"app": "web"}, "deploy")
+        status = deployment.create_status("success", target_url="https://ci.example/py", environment_url="https://staging.example")
+        assert (status.state, status.environment, status.target_url) == ("success", "staging", "https://ci.example/py")
+        assert deployment.get_status(status.id).environment_url == "https://staging.example"
+        assert [d.id for d in repo.get_deployments(environment="staging")] == [deployment.id]
+        assert repo.get_deployment(deployment.id).description == "py"
+        newer = repo.create_deployment("main", required_contexts=[], environment="staging", auto_merge=False)
+        err = raises(GithubException, 422, lambda: repo._requester.requestJsonAndCheck("DELETE", deployment.url))
+        assert err.data["message"].startswith("We cannot delete an active deployment"), err.data
+        newer.create_status("success")
+        assert [s.state for s in deployment.get_statuses()] == ["inactive", "success"]
+        events = sorted(receiver.next()[0]["X-GitHub-Event"] for _ in range(5))
+    assert events == ["deployment", "deployment", "deployment_status", "deployment_status", "ping"], events
+
+    assert [e.name for e in repo.get_environments()] == ["staging"]
+    production = repo.create_environment("production", wait_timer=15)
+    assert (production.name, production.protection_rules[0].wait_timer) == ("production", 15)
+    assert repo.get_environment("production").id == production.id
+    assert [e.name for e in repo.get_environments()] == ["production", "staging"]
+    repo.delete_environment("production")
+    raises(UnknownObjectException, 404, lambda: repo.get_environment("production"))
