@@ -1047,6 +1047,14 @@ await check('token rotation', async () => {
     // The bot's long-lived token (the user token is revoked by an earlier scenario).
     const traded = await anon.oauth.v2.exchange({ client_id, client_secret, token: process.env.SLACK_BOT_TOKEN });
     assert.match(traded.access_token, /^xoxe\.xoxb-/);
+    // A refresh and an exchange check in one order: the client before what is presented.
+    await fails('invalid_client_id', anon.oauth.v2.access({
+      client_id: '1.2', client_secret, grant_type: 'refresh_token', refresh_token: 'xoxe-1-nope',
+    }));
+    await fails('invalid_client_id', anon.oauth.v2.exchange({ client_id: '1.2', client_secret, token: 'xoxb-nope' }));
+    await fails('invalid_refresh_token', anon.oauth.v2.access({
+      client_id, client_secret, grant_type: 'refresh_token', refresh_token: 'xoxe-1-nope',
+    }));
   } finally {
     await admin('POST', 'oauth/rotation', { enabled: false });
   }

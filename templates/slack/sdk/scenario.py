@@ -1172,6 +1172,13 @@ def token_rotation():
         assert traded["access_token"].startswith("xoxe.xoxb-") and traded["expires_in"] == 43200
         fails("invalid_refresh_token", anon.oauth_v2_access, client_id=client_id, client_secret=client_secret,
               grant_type="refresh_token", refresh_token="xoxe-1-nope")
+        # A refresh and an exchange check in one order: the client before what is presented.
+        fails("bad_client_secret", anon.oauth_v2_access, client_id=client_id, client_secret="nope",
+              grant_type="refresh_token", refresh_token="xoxe-1-nope")
+        fails("bad_client_secret", anon.oauth_v2_exchange, token="xoxb-nope", client_id=client_id,
+              client_secret="nope")
+        fails("invalid_auth", anon.oauth_v2_exchange, token="xoxb-nope", client_id=client_id,
+              client_secret=client_secret)
     finally:
         admin("POST", "oauth/rotation", {"enabled": False})
 

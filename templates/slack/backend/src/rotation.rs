@@ -70,28 +70,87 @@ async fn expiring(
     Ok(body)
 }
 
+/// What a call trades for an expiring access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trade {
+    /// `oauth.v2.access` with `grant_type=refresh_token`: a refresh token, kept.
+    Refresh,
+    /// `oauth.v2.exchange`: a long-lived bot or user token.
+    Exchange,
+}
+
+impl Trade {
+    /// What the call presents: the `refresh_token` argument; or the `token` argument, else
+    /// the bearer token (the SDKs send the one to trade either way).
+    fn presented(self, call: &Call) -> String {
+        match self {
+            Self::Refresh => call.args.non_empty("refresh_token").unwrap_or_default(),
+            Self::Exchange => call
+                .args
+                .token()
+                .filter(|token| !token.is_empty())
+                .or_else(|| crate::auth::token(&call.headers, &call.args))
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
+
+    /// The holder of what is presented (`$1` its hash), as `kind, user_id, team_id, scopes`.
+    const fn holder_sql(self) -> &'static str {
+        match self {
+            Self::Refresh => {
+                "SELECT kind, user_id, team_id, scopes FROM refresh_tokens WHERE token_hash = $1"
+            }
+            Self::Exchange => {
+                "SELECT kind, user_id, team_id, scopes FROM tokens
+                 WHERE token_hash = $1 AND expires_at IS NULL"
+            }
+        }
+    }
+
+    /// The error for what the clone did not issue.
+    const fn unknown(self) -> &'static str {
+        match self {
+            Self::Refresh => "invalid_refresh_token",
+            Self::Exchange => "invalid_auth",
+        }
+    }
+}
+
+/// A new expiring access token for what the call presents, its checks in one order for both
+/// trades, as `oauth.v2.access` checks a code: the client first (its id, then its secret),
+/// then rotation (`oauth.v2.exchange` only), then what is presented.
+///
+/// # Errors
+///
+/// `invalid_client_id`, `bad_client_secret`; `token_rotation_not_enabled`; the trade's
+/// [`Trade::unknown`].
+async fn trade(state: &AppState, call: &Call, trade: Trade) -> ApiResult {
+    let presented = trade.presented(call);
+    let mut db = state.kit.db().await?;
+    let tx = db.transaction().await?;
+    check_client(&tx, call).await?;
+    if trade == Trade::Exchange && !rotation_enabled(&tx).await? {
+        return Err(ApiError::new("token_rotation_not_enabled"));
+    }
+    let row = tx
+        .query_opt(trade.holder_sql(), &[&hash(&presented)])
+        .await?
+        .ok_or_else(|| ApiError::new(trade.unknown()))?;
+    let keep = (trade == Trade::Refresh).then_some(presented.as_str());
+    let body = expiring(&tx, &row, keep).await?;
+    state.commit(tx).await?;
+    Ok(body)
+}
+
 /// `oauth.v2.access` with `grant_type=refresh_token`: a new expiring access token for the
 /// refresh token (which stays good), with the app's client id and secret.
 ///
 /// # Errors
 ///
-/// `invalid_refresh_token` for one the clone did not issue; as `oauth.v2.access` for the
-/// client.
+/// As [`trade`]: the client's, then `invalid_refresh_token` for one the clone did not issue.
 pub(crate) async fn refresh(state: &AppState, call: &Call) -> ApiResult {
-    let presented = call.args.non_empty("refresh_token").unwrap_or_default();
-    let mut db = state.kit.db().await?;
-    let tx = db.transaction().await?;
-    let row = tx
-        .query_opt(
-            "SELECT kind, user_id, team_id, scopes FROM refresh_tokens WHERE token_hash = $1",
-            &[&hash(&presented)],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("invalid_refresh_token"))?;
-    check_client(&tx, call).await?;
-    let body = expiring(&tx, &row, Some(&presented)).await?;
-    state.commit(tx).await?;
-    Ok(body)
+    trade(state, call, Trade::Refresh).await
 }
 
 /// `oauth.v2.exchange`: trades a long-lived bot or user token (`token`) for an expiring one
@@ -100,33 +159,10 @@ pub(crate) async fn refresh(state: &AppState, call: &Call) -> ApiResult {
 ///
 /// # Errors
 ///
-/// As `oauth.v2.access` for the client; `invalid_auth` for an unknown token.
+/// As [`trade`]: the client's, `token_rotation_not_enabled`, then `invalid_auth` for an
+/// unknown token.
 pub(crate) async fn exchange(state: &AppState, call: &Call) -> ApiResult {
-    // The `token` argument, else the bearer token (the SDKs send the one to trade either way).
-    let presented = call
-        .args
-        .token()
-        .filter(|token| !token.is_empty())
-        .or_else(|| crate::auth::token(&call.headers, &call.args))
-        .unwrap_or_default()
-        .to_owned();
-    let mut db = state.kit.db().await?;
-    let tx = db.transaction().await?;
-    check_client(&tx, call).await?;
-    if !rotation_enabled(&tx).await? {
-        return Err(ApiError::new("token_rotation_not_enabled"));
-    }
-    let row = tx
-        .query_opt(
-            "SELECT kind, user_id, team_id, scopes FROM tokens
-             WHERE token_hash = $1 AND expires_at IS NULL",
-            &[&hash(&presented)],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("invalid_auth"))?;
-    let body = expiring(&tx, &row, None).await?;
-    state.commit(tx).await?;
-    Ok(body)
+    trade(state, call, Trade::Exchange).await
 }
 
 /// `tooling.tokens.rotate`: an app configuration token's refresh token (`refresh_token`)

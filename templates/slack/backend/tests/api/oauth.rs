@@ -146,6 +146,8 @@ async fn install_codes_are_exchanged_once_for_tokens(slack: asym::Slack) {
         ),
         (
             vec![
+                ("client_id", id.clone()),
+                ("client_secret", secret.clone()),
                 ("grant_type", "refresh_token".to_owned()),
                 ("refresh_token", "xoxe-1".to_owned()),
             ],
@@ -284,6 +286,72 @@ async fn rotating_tokens_expire_and_are_refreshed(slack: asym::Slack) {
     );
     err(
         unauthed(&slack, "tooling.tokens.rotate", rotate).await,
+        "invalid_refresh_token",
+    );
+}
+
+/// `oauth.v2.exchange` of `token` by the client `client_id` with `client_secret`.
+async fn exchange_with(
+    slack: &Api<'_>,
+    client_id: &str,
+    client_secret: &str,
+    token: &str,
+) -> Value {
+    let pairs = [("client_id", client_id), ("client_secret", client_secret)];
+    slack.form(token, "oauth.v2.exchange", &pairs).await
+}
+
+/// A refresh (`oauth.v2.access`, `grant_type=refresh_token`) and an exchange
+/// (`oauth.v2.exchange`) check in one order, as `oauth.v2.access` checks a code: the client's
+/// id, then its secret, then (an exchange) rotation, then what is presented. So a call wrong in
+/// several ways answers the first of them, the same for both.
+#[asym::clone("slack", seed = "basic")]
+async fn a_refresh_and_an_exchange_check_in_one_order(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let (id, secret) = client(&slack).await;
+    let refresh = |client_id: &str, client_secret: &str| {
+        vec![
+            ("client_id", client_id.to_owned()),
+            ("client_secret", client_secret.to_owned()),
+            ("grant_type", "refresh_token".to_owned()),
+            ("refresh_token", "xoxe-1-unknown".to_owned()),
+        ]
+    };
+    let exchange =
+        |client_id, client_secret, token| exchange_with(&slack, client_id, client_secret, token);
+    // Rotation off, everything else wrong too: the client is checked first.
+    for (client_id, client_secret, error) in [
+        ("1.2", "nope", "invalid_client_id"),
+        (id.as_str(), "nope", "bad_client_secret"),
+    ] {
+        err(
+            access(&slack, refresh(client_id, client_secret)).await,
+            error,
+        );
+        err(exchange(client_id, client_secret, "xoxb-nope").await, error);
+    }
+    err(
+        exchange(&id, &secret, "xoxb-nope").await,
+        "token_rotation_not_enabled",
+    );
+    err(
+        access(&slack, refresh(&id, &secret)).await,
+        "invalid_refresh_token",
+    );
+    slack
+        .admin_ok(
+            Method::POST,
+            "oauth/rotation",
+            Some(json!({"enabled": true})),
+        )
+        .await;
+    err(
+        exchange("1.2", &secret, "xoxb-nope").await,
+        "invalid_client_id",
+    );
+    err(exchange(&id, &secret, "xoxb-nope").await, "invalid_auth");
+    err(
+        access(&slack, refresh(&id, &secret)).await,
         "invalid_refresh_token",
     );
 }
