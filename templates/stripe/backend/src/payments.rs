@@ -12,7 +12,10 @@ use crate::model::intent::{
 };
 use crate::model::method;
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at, unserved};
-use crate::shapes::{AUTOMATIC_PAYMENT_METHODS, OTHER_TYPES, TRACKED_SHIPPING};
+use crate::shapes::{
+    AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED, OTHER_TYPES,
+    TRACKED_SHIPPING,
+};
 use asym_kit::Kit;
 
 /// Payment intents: the `/v1` routes this module serves.
@@ -100,17 +103,17 @@ const OPTIONS: Takes = Takes {
     nested: &[("card", &CARD_OPTIONS)],
 };
 
-/// What `payment_method_options[card]` takes on a payment intent: 3-D Secure's request.
+/// What `payment_method_options[card]` takes on a payment intent: a setup intent's card
+/// options, and refuses what only payments take there.
 #[rustfmt::skip]
 const CARD_OPTIONS: Takes = Takes {
     route: "payment intents",
-    serves: &[&["request_three_d_secure"]],
-    refuses: &[&[
-        "capture_method", "cvc_token", "installments", "mandate_options", "moto", "network",
-        "request_extended_authorization", "request_incremental_authorization",
-        "request_multicapture", "request_overcapture", "require_cvc_recollection",
-        "setup_credential_usage", "setup_future_usage", "statement_descriptor_suffix_kana",
-        "statement_descriptor_suffix_kanji", "stored_credential_usage", "three_d_secure",
+    serves: &[CARD_OPTIONS_SERVED],
+    refuses: &[CARD_OPTIONS_UNSERVED, &[
+        "capture_method", "cvc_token", "installments", "request_extended_authorization",
+        "request_incremental_authorization", "request_multicapture", "request_overcapture",
+        "require_cvc_recollection", "setup_future_usage", "statement_descriptor_suffix_kana",
+        "statement_descriptor_suffix_kanji", "stored_credential_usage",
     ]],
     nested: &[],
 };

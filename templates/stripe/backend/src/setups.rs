@@ -11,7 +11,7 @@ use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
 use crate::model::intent::{method_types, requested_three_d_secure};
 use crate::model::{method, setup};
 use crate::params::{Nested, Params, Takes, apply_metadata};
-use crate::shapes::AUTOMATIC_PAYMENT_METHODS;
+use crate::shapes::{AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED};
 use asym_kit::Kit;
 
 /// Setup intents: the `/v1` routes this module serves.
@@ -57,13 +57,10 @@ const OPTIONS: Takes = Takes {
 };
 
 /// What `payment_method_options[card]` takes on a setup intent: 3-D Secure's request.
-#[rustfmt::skip]
 const CARD_OPTIONS: Takes = Takes {
     route: "setup intents",
-    serves: &[&["request_three_d_secure"]],
-    refuses: &[&[
-        "mandate_options", "moto", "network", "setup_credential_usage", "three_d_secure",
-    ]],
+    serves: &[CARD_OPTIONS_SERVED],
+    refuses: &[CARD_OPTIONS_UNSERVED],
     nested: &[],
 };
 

@@ -6,6 +6,17 @@
 
 use crate::params::Takes;
 
+/// What `payment_method_options[card]` serves on a payment or setup intent: 3-D Secure's
+/// request.
+pub(crate) const CARD_OPTIONS_SERVED: &[&str] = &["request_three_d_secure"];
+
+/// What Stripe takes in `payment_method_options[card]` on payment and setup intents alike that
+/// the clone does not serve (a payment intent's table refuses more).
+#[rustfmt::skip]
+pub(crate) const CARD_OPTIONS_UNSERVED: &[&str] = &[
+    "mandate_options", "moto", "network", "setup_credential_usage", "three_d_secure",
+];
+
 /// An `address` hash (customers, shipping, billing details, preview customer details).
 pub(crate) const ADDRESS: Takes = Takes::serving(
     "addresses",

@@ -283,6 +283,13 @@ async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: 
         moto,
     )
     .await;
+    // Card options both intents refuse are refused on a payment intent too; what only
+    // payments take there is unknown on a setup intent.
+    let form = [("amount", "1000"), ("currency", "usd"), (moto, "true")];
+    refused_by_name(&api, "/v1/payment_intents", &form, moto).await;
+    let only_payments = "payment_method_options[card][capture_method]";
+    api.refused("/v1/setup_intents", &[(only_payments, "manual")], UNKNOWN)
+        .await;
     let asked = "payment_method_options[card][request_three_d_secure]";
     api.refused("/v1/setup_intents", &[(asked, "sometimes")], invalid(asked))
         .await;
