@@ -285,6 +285,8 @@ async fn dispute_refusals_are_stripes(stripe: asym::Stripe) {
             invalid("evidence[customer_name]"),
         ),
         ("amount", "10", UNKNOWN),
+        ("evidence", "text", invalid("evidence")),
+        ("submit", "maybe", invalid("submit")),
     ];
     for (key, value, refusal) in cases {
         api.refused(&path, &[(key, value)], refusal).await;
@@ -300,6 +302,13 @@ async fn dispute_refusals_are_stripes(stripe: asym::Stripe) {
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (400, Some("parameter_unknown"))
+    );
+    // The charge is expandable on a dispute.
+    let (status, shown) = api.get(&path, &[("expand[]", "charge")]).await;
+    assert_eq!(
+        (status, shown["charge"]["object"].as_str()),
+        (200, Some("charge")),
+        "{shown}"
     );
     // Nothing refused changed the dispute.
     assert_eq!(api.current("/v1/disputes", id(&dispute)).await, dispute);
