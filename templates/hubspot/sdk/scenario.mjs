@@ -914,6 +914,19 @@ await check("crm users (0-115, through the generic objects API): listed, a user'
   assert.match(refused.body.message, /cannot be created/);
 });
 
+await check('goals (goal_targets): listed, read, searched; an update refused', async () => {
+  const goals = hubspot.crm.objects.goals;
+  const page = await goals.basicApi.getPage(undefined, undefined, ['hs_goal_name', 'hs_target_amount']);
+  assert.deepEqual(page.results.map((g) => g.id), ['601', '602']);
+  const got = await goals.basicApi.getById('602', ['hs_target_amount', 'hubspot_owner_id']);
+  assert.equal(got.properties.hs_target_amount, '12000');
+  assert.equal(got.properties.hubspot_owner_id, '101');
+  const found = await goals.searchApi.doSearch({ query: 'revenue', filterGroups: [], sorts: [], properties: [], limit: 10, after: '0' });
+  assert.equal(found.total, 2);
+  const refused = await rejects(goals.basicApi.update('601', { properties: { hs_target_amount: '1' } }), 400, 'VALIDATION_ERROR');
+  assert.match(refused.body.message, /cannot be updated/);
+});
+
 await check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and an unknown subscription refused", async () => {
   const prefs = hubspot.communicationPreferences;
   const definitions = (await prefs.definitionApi.getPage()).subscriptionDefinitions;

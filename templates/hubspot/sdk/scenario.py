@@ -1290,6 +1290,24 @@ def crm_users():
         assert err.status == 400 and "cannot be created" in json.loads(err.body)["message"], err.body
 
 
+def goals():
+    from hubspot.crm.objects.goals import (
+        ApiException as GoalsApiException, PublicObjectSearchRequest as GoalSearch,
+        SimplePublicObjectInput as GoalUpdate)
+    goals = client.crm.objects.goals
+    page = goals.basic_api.get_page(properties=["hs_goal_name", "hs_target_amount"])
+    assert [g.id for g in page.results] == ["601", "602"], page
+    got = goals.basic_api.get_by_id("602", properties=["hs_target_amount", "hubspot_owner_id"])
+    assert got.properties["hs_target_amount"] == "12000" and got.properties["hubspot_owner_id"] == "101", got
+    found = goals.search_api.do_search(GoalSearch(query="revenue"))
+    assert found.total == 2, found
+    try:
+        goals.basic_api.update("601", GoalUpdate(properties={"hs_target_amount": "1"}))
+        raise AssertionError("a goal target was updated")
+    except GoalsApiException as err:
+        assert err.status == 400 and "cannot be updated" in json.loads(err.body)["message"], err.body
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1324,5 +1342,6 @@ check("exports: a VIEW export of contacts filtered by email, COMPLETE with a res
 check("settings users: listed and paged, roles and teams, a user created with a role and teams (an owner too), read by email, its role and teams replaced, a taken email, a bad address and an unknown role refused, removed", settings_users)
 check("leads: created with their primary contact (578), read with it, moved to a stage of the lead pipeline, searched, the contact's side (579), batch created with a company (610), one without a contact or company refused, archived", leads)
 check("crm users (0-115, through the generic objects API): listed, a user's record updated (job title, availability), read by hs_internal_user_id, searched; a create refused", crm_users)
+check("goals (goal_targets): listed, read, searched; an update refused", goals)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -1,4 +1,4 @@
--- The `basic` portal: two owners, three contacts, two companies, two deals and a ticket,
+-- The `basic` portal: two owners, three contacts, two companies, two deals, a ticket and a goal's two targets,
 -- associated as a small sales team would have them. HubSpot's stock properties, groups,
 -- association types and default pipelines come from the migrations. Ids are fixed and below
 -- the object sequence's start (1000001); timestamps are fixed.
@@ -38,7 +38,16 @@ INSERT INTO objects (id, type, properties, created_at, updated_at) VALUES
         '2024-02-02T10:00:00Z', '2024-02-02T10:00:00Z'),
     (501, 'tickets', '{"subject": "Cannot log in", "content": "Password reset mail never arrives",
         "hs_pipeline": "0", "hs_pipeline_stage": "1", "hs_ticket_priority": "HIGH"}',
-        '2024-02-03T10:00:00Z', '2024-02-03T10:00:00Z');
+        '2024-02-03T10:00:00Z', '2024-02-03T10:00:00Z'),
+    -- Alice's monthly revenue goal, January and February 2024: two targets of one goal.
+    (601, 'goal_targets', '{"hs_goal_name": "Revenue 2024", "hs_target_amount": "10000",
+        "hs_start_datetime": "2024-01-01T00:00:00.000Z", "hs_end_datetime": "2024-01-31T23:59:59.999Z",
+        "hs_group_correlation_uuid": "6f1c2a4e-0b7d-4c7e-9a51-2b8f0d3c1e01", "hs_goal_target_group_id": "7001",
+        "hubspot_owner_id": "101"}', '2023-12-15T10:00:00Z', '2023-12-15T10:00:00Z'),
+    (602, 'goal_targets', '{"hs_goal_name": "Revenue 2024", "hs_target_amount": "12000",
+        "hs_start_datetime": "2024-02-01T00:00:00.000Z", "hs_end_datetime": "2024-02-29T23:59:59.999Z",
+        "hs_group_correlation_uuid": "6f1c2a4e-0b7d-4c7e-9a51-2b8f0d3c1e01", "hs_goal_target_group_id": "7001",
+        "hubspot_owner_id": "101"}', '2023-12-15T10:00:00Z', '2023-12-15T10:00:00Z');
 
 -- The calculated properties and each value's first history entry, as the engine writes them.
 SELECT seed_calculated();

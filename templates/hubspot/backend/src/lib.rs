@@ -1,4 +1,4 @@
-//! asym's HubSpot clone: the CRM v3 object APIs (sixteen types over one generic engine),
+//! asym's HubSpot clone: the CRM v3 object APIs (seventeen types over one generic engine),
 //! search, batch, associations v4 and v3, properties, owners, pipelines, lists, CSV imports and
 //! app webhooks (with HubSpot's webhooks API), over Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
 //! it by changing only their base path to `http://<host>:<port>`.
@@ -31,7 +31,7 @@
 //! | auth, bodies, query arguments | `request` |
 //! | when OAuth access tokens and codes expire, `/api/admin/oauth/advance` | `expiry` |
 //! | unique names the tables leave unconstrained (their lock) | `names` |
-//! | the sixteen types and the custom ones | `types` |
+//! | the seventeen types and the custom ones | `types` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and under its Redis
 //! prefix (rate-limit counters); the process holds none.

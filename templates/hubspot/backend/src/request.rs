@@ -29,7 +29,7 @@ pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
 /// is configured for them all (`/oauth/authorize` grants any of them).
-pub(crate) const SCOPES: [&str; 35] = [
+pub(crate) const SCOPES: [&str; 37] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -57,6 +57,8 @@ pub(crate) const SCOPES: [&str; 35] = [
     "crm.objects.leads.write",
     "crm.objects.users.read",
     "crm.objects.users.write",
+    "crm.objects.goals.read",
+    "crm.objects.goals.write",
     "crm.import",
     "timeline",
     "crm.export",

@@ -1,4 +1,4 @@
-//! The CRM object types: HubSpot's sixteen (a constant table) and the portal's custom ones
+//! The CRM object types: HubSpot's seventeen (a constant table) and the portal's custom ones
 //! (rows of `object_schemas`, written by the schemas API): how paths name them, their type
 //! ids, scopes, default, searchable and required properties. The object engine is the same
 //! for all; only this data differs.
@@ -92,7 +92,7 @@ impl ObjectType {
 
     /// Refuses the writes HubSpot's API does not make on this type: CRM users are created and
     /// removed with the account's users (the user provisioning API), only their properties are
-    /// updated through the objects API.
+    /// updated through the objects API; goals are read and searched, never written.
     ///
     /// # Errors
     ///
@@ -100,6 +100,7 @@ impl ObjectType {
     pub(crate) fn refuse(&self, write: Write) -> Result<(), ApiError> {
         let refused = match self.name.as_ref() {
             "users" => write != Write::Update,
+            "goal_targets" => true,
             _ => false,
         };
         if !refused {
@@ -174,7 +175,7 @@ const fn engagement(
 }
 
 /// Every type, in HubSpot's order.
-pub(crate) static TYPES: [ObjectType; 16] = [
+pub(crate) static TYPES: [ObjectType; 17] = [
     ObjectType {
         name: Cow::Borrowed("contacts"),
         singular: Cow::Borrowed("contact"),
@@ -307,6 +308,22 @@ pub(crate) static TYPES: [ObjectType; 16] = [
         required: Names::Stock(&[]),
         stamped: &[],
     },
+    ObjectType {
+        name: Cow::Borrowed("goal_targets"),
+        singular: Cow::Borrowed("goal_target"),
+        type_id: Cow::Borrowed("0-74"),
+        read_scope: "crm.objects.goals.read",
+        write_scope: "crm.objects.goals.write",
+        defaults: Names::Stock(&[
+            "hs_goal_name",
+            "hs_target_amount",
+            "hs_start_datetime",
+            "hs_end_datetime",
+        ]),
+        searchable: Names::Stock(&["hs_goal_name"]),
+        required: Names::Stock(&[]),
+        stamped: &[],
+    },
     engagement(
         ["notes", "note", "0-46"],
         &["hs_timestamp", "hs_note_body"],
@@ -371,6 +388,7 @@ pub(crate) fn lookup(name: &str) -> Option<&'static ObjectType> {
             || t.singular.eq_ignore_ascii_case(name)
             || t.type_id == name
             || (t.name == "line_items" && name.eq_ignore_ascii_case("lineitems"))
+            || (t.name == "goal_targets" && name.eq_ignore_ascii_case("goals"))
     })
 }
 

@@ -1,4 +1,4 @@
-//! CRM v3 objects, one engine for all sixteen types: create, read (by id or `idProperty`),
+//! CRM v3 objects, one engine for all seventeen types: create, read (by id or `idProperty`),
 //! update, archive, list, merge and GDPR delete here; batch in `batch`, search in `search`.
 
 mod batch;

@@ -9,6 +9,7 @@
 mod associations;
 mod batch;
 mod engagements;
+mod goals;
 mod imports;
 mod leads;
 mod lists;
