@@ -38,6 +38,10 @@ await check('auth and meta', async () => {
   assert.equal((await user.auth.test()).user_id, 'U0000000001');
   assert.equal((await bot.api.test({ foo: 'bar' })).args.foo, 'bar');
   assert.equal((await bot.team.info()).team.domain, 'acme');
+  const prefsToken = (await admin('POST', 'tokens', { kind: 'bot', scopes: ['team.preferences:read'] })).token;
+  const prefs = await new WebClient(prefsToken, options).team.preferences.list();
+  assert.deepEqual([prefs.msg_edit_window_mins, prefs.display_real_names, prefs.disable_file_uploads], [-1, false, 'allow_all']);
+  await fails('missing_scope', bot.team.preferences.list());
   assert.equal((await bot.bots.info({ bot: 'B0000000001' })).bot.user_id, 'U0000000002');
   await fails('bot_not_found', bot.bots.info({ bot: 'B999' }));
   assert.deepEqual((await user.emoji.list()).emoji, {});

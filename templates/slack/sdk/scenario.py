@@ -53,6 +53,11 @@ def auth_and_meta():
     fails("bot_not_found", bot.bots_info, bot="B999")
     assert bot.emoji_list()["emoji"] == {}, "the basic seed has no custom emoji"
     assert bot.team_profile_get()["profile"]["fields"] == []
+    prefs_token = admin("POST", "tokens", {"kind": "bot", "scopes": ["team.preferences:read"]})["token"]
+    prefs = WebClient(token=prefs_token, base_url=BASE).team_preferences_list()
+    assert (prefs["msg_edit_window_mins"], prefs["who_can_post_general"]) == (-1, "everyone"), prefs.data
+    assert "allow_message_deletion" not in prefs.data, prefs.data
+    fails("missing_scope", bot.team_preferences_list)
     fails("invalid_auth", WebClient(token="xoxb-1-2-nope", base_url=BASE).auth_test)
     fails("not_authed", WebClient(base_url=BASE).auth_test)
 

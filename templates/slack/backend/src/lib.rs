@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `api.test`, `auth.test` | `auth` |
 //! | `auth.revoke` | `revoke` |
-//! | `team.info`, `team.profile.get`, `bots.info`, `auth.teams.list` | `team` |
+//! | `team.info`, `team.profile.get`, `team.preferences.list`, `bots.info`, `auth.teams.list` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
 //! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling, streams) | `chat` |
 //! | `chat.unfurl` and the app's unfurl domains (`link_shared`: `model::link`) | `unfurl` |
@@ -241,6 +241,7 @@ async fn web_api(
         "users.identity" => openid::identity(state, call).await,
         "team.info" => team::info(state, call).await,
         "team.profile.get" => team::profile_get(state, call).await,
+        "team.preferences.list" => team::preferences_list(state, call).await,
         "bots.info" => team::bots_info(state, call).await,
         "chat.postMessage" => post::post_message(state, call).await,
         "chat.update" => chat::update(state, call).await,

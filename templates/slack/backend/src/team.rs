@@ -1,5 +1,5 @@
-//! The workspace and its app: `team.info`, `team.profile.get`, `bots.info`,
-//! `auth.teams.list`.
+//! The workspace and its app: `team.info`, `team.profile.get`, `team.preferences.list`,
+//! `bots.info`, `auth.teams.list`.
 
 use serde_json::{Value, json};
 
@@ -97,4 +97,19 @@ pub(crate) async fn bots_info(state: &AppState, call: &Call) -> ApiResult {
 pub(crate) async fn profile_get(state: &AppState, call: &Call) -> ApiResult {
     caller_with(state, call, &["users.profile:read"]).await?;
     reply([("profile", json!({ "fields": [] }))])
+}
+
+/// `team.preferences.list` (`team.preferences:read`): the workspace preferences Slack answers,
+/// at Slack's defaults, which the clone's workspaces keep (no method changes them): messages
+/// editable any time (`msg_edit_window_mins: -1`), display names shown rather than real
+/// names, file uploads allowed, and anyone may post in #general. `allow_message_deletion` is
+/// not answered: Slack deprecated it in August 2025.
+pub(crate) async fn preferences_list(state: &AppState, call: &Call) -> ApiResult {
+    caller_with(state, call, &["team.preferences:read"]).await?;
+    reply([
+        ("msg_edit_window_mins", json!(-1)),
+        ("display_real_names", json!(false)),
+        ("disable_file_uploads", json!("allow_all")),
+        ("who_can_post_general", json!("everyone")),
+    ])
 }

@@ -1,4 +1,5 @@
-//! `api.test`, `auth.test`, `team.info`, `team.profile.get`, `bots.info`, `emoji.list`, and
+//! `api.test`, `auth.test`, `team.info`, `team.profile.get`, `team.preferences.list`,
+//! `bots.info`, `emoji.list`, and
 //! bot vs user identities.
 
 use asym_kit::testing::assert_suffix;
@@ -121,6 +122,30 @@ async fn the_workspace_defines_no_custom_profile_fields(slack: asym::Slack) {
         .missing_scope(&token, "team.profile.get", json!({}))
         .await;
     assert_eq!(refused["needed"], "users.profile:read");
+}
+
+/// `team.preferences.list` answers Slack's defaults (no `allow_message_deletion`, which Slack
+/// deprecated) to a token holding `team.preferences:read`.
+#[asym::clone("slack", seed = "basic")]
+async fn team_preferences_are_slacks_defaults(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let token = slack
+        .mint("bot", None, Some(&["team.preferences:read"]))
+        .await;
+    let prefs = slack.ok(&token, "team.preferences.list", json!({})).await;
+    for (key, value) in [
+        ("msg_edit_window_mins", json!(-1)),
+        ("display_real_names", json!(false)),
+        ("disable_file_uploads", json!("allow_all")),
+        ("who_can_post_general", json!("everyone")),
+    ] {
+        assert_eq!(prefs[key], value, "{key}: {prefs}");
+    }
+    assert!(prefs.get("allow_message_deletion").is_none(), "{prefs}");
+    let refused = slack
+        .missing_scope(slack.bot_token(), "team.preferences.list", json!({}))
+        .await;
+    assert_eq!(refused["needed"], "team.preferences:read");
 }
 
 #[asym::clone("slack", seed = "basic")]
