@@ -1036,9 +1036,26 @@ await scenario("notifications: an issue assigned, a comment mentioning and a sta
   assert(err.message.includes("Argument Validation Error"), err.message);
 });
 
-await scenario("what the clone lacks is named: notification subscriptions, roadmaps, issue imports, document history", async () => {
+await scenario("notification subscriptions: createNotificationSubscription on a project and a team, notificationSubscriptions (the viewer's own), notificationSubscription, updateNotificationSubscription, exactly one entity, deleteNotificationSubscription", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  assert((await linear.createNotificationSubscription({ projectId: launch.id, notificationSubscriptionTypes: ["projectUpdateCreated"] })).success, "on a project");
+  assert((await linear.createNotificationSubscription({ teamId: ENG, contextViewType: "activeIssues" })).success, "on a team");
+  const listed = (await linear.notificationSubscriptions()).nodes;
+  const onProject = listed.find((s) => s.projectId === launch.id);
+  const onTeam = listed.find((s) => s.teamId === ENG);
+  assert(listed.length === 2 && onProject && onTeam && onTeam.contextViewType === "activeIssues" && onProject.active, `listed: ${listed.length}`);
+  assert((await onProject.project).name === "Launch" && (await onProject.subscriber).email === "ada@acme.test", "project and subscriber");
+  assert((await linear.notificationSubscription(onTeam.id)).teamId === ENG, "notificationSubscription");
+  assert((await oauth.notificationSubscriptions()).nodes.length === 0, "Ben has none");
+  assert((await linear.updateNotificationSubscription(onTeam.id, { active: false })).success && (await linear.notificationSubscription(onTeam.id)).active === false, "updateNotificationSubscription");
+  const err = await expectError(linear.createNotificationSubscription({}), LinearErrorType.InvalidInput, "no entity");
+  assert(err.message.includes("Argument Validation Error"), err.message);
+  for (const s of [onProject, onTeam]) assert((await linear.deleteNotificationSubscription(s.id)).success, "deleteNotificationSubscription");
+  assert((await linear.notificationSubscriptions()).nodes.length === 0, "none left");
+});
+
+await scenario("what the clone lacks is named: roadmaps, issue imports, document history", async () => {
   const calls = [
-    [() => linear.notificationSubscriptions(), "Query.notificationSubscriptions"],
     [() => linear.roadmaps(), "Query.roadmaps"],
     [() => linear.issueImportCheckCSV("https://example.com/a.csv", "jira"), "Query.issueImportCheckCSV"],
     [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],

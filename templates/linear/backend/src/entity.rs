@@ -52,7 +52,7 @@ const PROJECT_DOC: &str = concat!(
 );
 
 /// Every stored resource.
-const ENTITIES: [Entity; 38] = [
+const ENTITIES: [Entity; 39] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -142,6 +142,11 @@ const ENTITIES: [Entity; 38] = [
         name: "Notification",
         table: "notifications",
         doc: "notification_doc(t)",
+    },
+    Entity {
+        name: "NotificationSubscription",
+        table: "notification_subscriptions",
+        doc: "notification_subscription_doc(t)",
     },
     Entity {
         name: "UserSettings",

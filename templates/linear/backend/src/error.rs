@@ -227,6 +227,9 @@ fn checked(constraint: &str) -> &'static str {
             "relatedAnchorType must be one of the following values: start, end, milestone"
         }
         "project_relations_check" => "A project cannot depend on itself.",
+        "notification_subscriptions_one_target" => {
+            "Exactly one of customViewId, cycleId, initiativeId, labelId, projectId, teamId or userId must be defined."
+        }
         "favorites_one_target" => {
             "Exactly one of folderName or the id of the entity to favorite must be defined."
         }

@@ -37,6 +37,7 @@
 //! | `projectStatusCreate`/`Update`/`Archive`/`Unarchive` | `project_statuses` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
+//! | `notificationSubscriptions`, `notificationSubscription`, `notificationSubscriptionCreate`/`Update`/`Delete` (the viewer's, typed by what each is on) | `notification_subscriptions` |
 //! | `customViewCreate`/`Update`/`Delete`, and the reads `customViews`, `customView`, its `issues` and `projects` | `views` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
@@ -58,6 +59,7 @@ mod initiatives;
 mod ints;
 mod issues;
 mod labels;
+mod notification_subscriptions;
 mod notifications;
 mod prepared;
 mod project_relations;

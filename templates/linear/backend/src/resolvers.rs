@@ -6,9 +6,9 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, emojis, external_links, initiatives, issues, labels, notifications,
-    project_relations, project_statuses, queries, ratelimit, resources, search, status_updates,
-    subscriptions, teams, templates, triage, user_settings, views,
+    documents, emojis, external_links, initiatives, issues, labels, notification_subscriptions,
+    notifications, project_relations, project_statuses, queries, ratelimit, resources, search,
+    status_updates, subscriptions, teams, templates, triage, user_settings, views,
 };
 
 /// A custom resolver.
@@ -132,6 +132,17 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "notificationSnoozeAll") => adapt!(notifications::snooze_all),
         ("Mutation", "notificationUnsnoozeAll") => adapt!(notifications::unsnooze_all),
         ("Mutation", "notificationArchiveAll") => adapt!(notifications::archive_all),
+        ("Query", "notificationSubscriptions") => adapt!(notification_subscriptions::list),
+        ("Query", "notificationSubscription") => adapt!(notification_subscriptions::one),
+        ("Mutation", "notificationSubscriptionCreate") => {
+            adapt!(notification_subscriptions::create)
+        }
+        ("Mutation", "notificationSubscriptionUpdate") => {
+            adapt!(notification_subscriptions::update)
+        }
+        ("Mutation", "notificationSubscriptionDelete") => {
+            adapt!(notification_subscriptions::delete)
+        }
         ("Query", "userSettings") => adapt!(user_settings::settings),
         ("Mutation", "userSettingsUpdate") => adapt!(user_settings::update),
         ("Query", "favorites") => adapt!(queries::favorites),

@@ -5,7 +5,7 @@
 //! `migrations/0002_documents.sql`), loading a related object when more than its id is
 //! selected; the fields in [`crate::resolvers`] (roots, connections, arguments) have their own.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::dynamic::{
     Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface,
@@ -43,6 +43,7 @@ pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
         objects: &objects,
         abstracts: &abstracts,
     };
+    let interface_types = interface_types(&document.definitions);
     let mut builder = Schema::build("Query", Some("Mutation"), None)
         .data(data)
         .limit_depth(MAX_DEPTH)
@@ -100,17 +101,47 @@ pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
             }
             TypeKind::Object(kind) => {
                 let mut object = Object::new(name.clone());
-                for interface in kind.implements {
+                for interface in &kind.implements {
                     object = object.implement(interface.node.as_str());
                 }
                 for field in kind.fields {
-                    object = object.field(field_of(&name, field.node, kinds));
+                    let mut field = field.node;
+                    if let Some(ty) = kind.implements.iter().find_map(|interface| {
+                        interface_types.get(&(interface.node.clone(), field.name.node.clone()))
+                    }) && ty.nullable
+                        && !field.ty.node.nullable
+                    {
+                        field.ty.node = ty.clone();
+                    }
+                    object = object.field(field_of(&name, field, kinds));
                 }
                 builder.register(described(object, description))
             }
         };
     }
     builder.finish()
+}
+
+/// Each interface field's type, by interface and field. An object's field that is non-null
+/// where its interface's is nullable (`CustomViewNotificationSubscription.customView:
+/// CustomView!` under `NotificationSubscription.customView: CustomView`), which GraphQL
+/// allows, is registered with the interface's type: async-graphql 7.2.1 checks the subtype
+/// relation the wrong way round and refuses it. `GET /graphql/schema` still serves Linear's
+/// SDL; a document validates the same either way.
+fn interface_types(definitions: &[TypeSystemDefinition]) -> HashMap<(Name, Name), Type> {
+    let mut types = HashMap::new();
+    for definition in definitions {
+        let TypeSystemDefinition::Type(ty) = definition else {
+            continue;
+        };
+        if let TypeKind::Interface(kind) = &ty.node.kind {
+            for field in &kind.fields {
+                let key = (ty.node.name.node.clone(), field.node.name.node.clone());
+                types.insert(key, field.node.ty.node.clone());
+            }
+        }
+    }
+    types
 }
 
 /// The names of the SDL's types of the kinds `wanted` picks.

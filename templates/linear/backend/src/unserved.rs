@@ -49,13 +49,13 @@ mod tests {
     #[test]
     fn linear_root_fields_the_clone_lacks_are_named_once() {
         let named = errors(
-            "query { notificationSubscriptions { nodes { id } } viewer { id } a: notificationSubscriptions { nodes { id } } }",
+            "query { roadmaps { nodes { id } } viewer { id } a: roadmaps { nodes { id } } }",
         );
         assert_eq!(named.len(), 1);
         assert!(
             named[0]
                 .message
-                .contains("`Query.notificationSubscriptions` is not implemented")
+                .contains("`Query.roadmaps` is not implemented")
         );
         assert!(errors("mutation { issueCreate(input: {}) { success } }").is_empty());
         assert!(errors("{ nonsense }").is_empty());

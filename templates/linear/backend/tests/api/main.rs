@@ -17,6 +17,7 @@ mod filters;
 mod initiatives;
 mod integrations;
 mod labels;
+mod notification_subscriptions;
 mod notifications;
 mod project_initiative_labels;
 mod project_relations;

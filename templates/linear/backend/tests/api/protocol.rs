@@ -102,10 +102,10 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "recursion depth",
         ),
         (
-            "{ viewer { id } notificationSubscriptions { nodes { id } } }",
+            "{ viewer { id } roadmaps { nodes { id } } }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
-            "`Query.notificationSubscriptions` is not implemented by the asym Linear clone",
+            "`Query.roadmaps` is not implemented by the asym Linear clone",
         ),
         (
             "mutation { customerCreate(input: { name: \"x\" }) { success } }",
