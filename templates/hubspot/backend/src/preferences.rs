@@ -1,7 +1,8 @@
 //! Communication preferences v3 (`communicationPreferences` / `communication_preferences` in
 //! both SDKs): the portal's email subscription types, an address's status in each, and
-//! subscribing or unsubscribing it. An explicit unsubscribe is final through the API, as
-//! HubSpot's is.
+//! subscribing or unsubscribing it; and v4's single-subscriber statuses and definitions (no
+//! SDK calls them), over the same statuses. An explicit unsubscribe is final through the API,
+//! as HubSpot's is.
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
@@ -14,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::names;
 use crate::objects::model::ISO;
 use crate::objects::render::json_column;
-use crate::request::{Call, JsonBody, object, optional_text};
+use crate::request::{Args, Call, JsonBody, object, optional_text};
 use crate::values::valid_email;
 
 /// The scope reading definitions and statuses needs.
@@ -49,10 +50,42 @@ pub(crate) fn routes() -> Router<Kit> {
             "/communication-preferences/v3/unsubscribe",
             post(unsubscribe),
         )
+        .route(
+            "/communication-preferences/v4/definitions",
+            get(definitions_v4),
+        )
+        .route(
+            "/communication-preferences/v4/statuses/{subscriberIdString}",
+            get(statuses_v4).post(change_v4),
+        )
 }
 
 /// `GET /communication-preferences/v3/definitions` → `{subscriptionDefinitions}`.
 async fn definitions(call: Call) -> ApiResult {
+    let all = all_definitions(&call).await?;
+    Ok(axum::Json(json!({ "subscriptionDefinitions": all })).into_response())
+}
+
+/// `GET /communication-preferences/v4/definitions` → the definitions in v4's envelope.
+async fn definitions_v4(call: Call) -> ApiResult {
+    let started = now_iso();
+    let all = all_definitions(&call).await?;
+    Ok(axum::Json(completed(&started, all)).into_response())
+}
+
+/// v4's `ActionResponseWithResults…`: `results`, done at once.
+fn completed(started: &str, results: Vec<Value>) -> Value {
+    json!({"status": "COMPLETE", "results": results, "startedAt": started,
+           "completedAt": now_iso()})
+}
+
+/// The current instant in HubSpot's form.
+fn now_iso() -> String {
+    crate::objects::now()
+}
+
+/// Every subscription definition, after checking the read scope.
+async fn all_definitions(call: &Call) -> Result<Vec<Value>, ApiError> {
     call.authorize(&[READ]).await?;
     let client = call.kit.db().await?;
     let rows = client
@@ -69,8 +102,7 @@ async fn definitions(call: Call) -> ApiResult {
             &[],
         )
         .await?;
-    let all: Vec<Value> = rows.iter().map(|row| json_column(row, 0)).collect();
-    Ok(axum::Json(json!({ "subscriptionDefinitions": all })).into_response())
+    Ok(rows.iter().map(|row| json_column(row, 0)).collect())
 }
 
 /// One column: the `PublicSubscriptionStatus` of the definition `d` for the status row `s`
@@ -80,6 +112,114 @@ const STATUS: &str = "json_strip_nulls(json_build_object('id', d.id::text, 'name
         'status', CASE WHEN s.subscribed THEN 'SUBSCRIBED' ELSE 'NOT_SUBSCRIBED' END,
         'sourceOfStatus', 'SUBSCRIPTION_STATUS',
         'legalBasis', s.legal_basis, 'legalBasisExplanation', s.legal_basis_explanation))::text";
+
+/// One column: v4's `PublicStatus` of the definition `d` for the status row `s` of the address
+/// `$1` (none: `NOT_SPECIFIED`; an explicit unsubscribe: `UNSUBSCRIBED`).
+const STATUS_V4: &str = "json_strip_nulls(json_build_object('channel', 'EMAIL',
+        'subscriberIdString', $1::text, 'subscriptionId', d.id, 'subscriptionName', d.name,
+        'status', CASE WHEN s.subscribed THEN 'SUBSCRIBED'
+                       WHEN NOT s.subscribed THEN 'UNSUBSCRIBED' ELSE 'NOT_SPECIFIED' END,
+        'source', 'PUBLIC_API', 'legalBasis', s.legal_basis,
+        'legalBasisExplanation', s.legal_basis_explanation,
+        'timestamp', to_char(coalesce(s.updated_at, d.updated_at) AT TIME ZONE 'UTC',
+                             'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')))::text";
+
+/// `GET /communication-preferences/v4/statuses/{subscriberIdString}?channel=EMAIL` → the
+/// address's status in each active subscription type, in v4's envelope.
+async fn statuses_v4(call: Call, args: Args) -> ApiResult {
+    call.authorize(&[READ]).await?;
+    channel(args.get("channel"))?;
+    let started = now_iso();
+    let email = address(call.param("subscriberIdString"))?;
+    let all = every_status(&call.kit.db().await?, STATUS_V4, &email).await?;
+    Ok(axum::Json(completed(&started, all)).into_response())
+}
+
+/// v4's `channel`, which must be `EMAIL` (its only value).
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR` for another or none.
+fn channel(given: Option<&str>) -> Result<(), ApiError> {
+    match given {
+        Some("EMAIL") => Ok(()),
+        other => Err(ApiError::validation(format!(
+            "channel must be EMAIL, got {}",
+            other.unwrap_or("nothing")
+        ))),
+    }
+}
+
+/// `POST /communication-preferences/v4/statuses/{subscriberIdString}` `{channel, statusState:
+/// SUBSCRIBED | UNSUBSCRIBED, subscriptionId, legalBasis?, legalBasisExplanation?}`: the
+/// change v3's subscribe and unsubscribe make, answered in v4's envelope.
+async fn change_v4(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    call.authorize(&[WRITE]).await?;
+    let started = now_iso();
+    object(&body)?;
+    channel(body.get("channel").and_then(Value::as_str))?;
+    let subscribed = match body.get("statusState").and_then(Value::as_str) {
+        Some("SUBSCRIBED") => true,
+        Some("UNSUBSCRIBED") => false,
+        Some("NOT_SPECIFIED") => {
+            return Err(ApiError::validation(
+                "statusState NOT_SPECIFIED (clearing a status) is not served by the clone",
+            )
+            .with("subCategory", json!("NOT_IMPLEMENTED")));
+        }
+        _ => {
+            return Err(ApiError::unbuilt(
+                "PartialPublicStatusRequest",
+                &["statusState"],
+            ));
+        }
+    };
+    let mut given = body.clone();
+    given["emailAddress"] = json!(call.param("subscriberIdString"));
+    let change = Change::read(&given)?;
+    apply(&call, &change, subscribed).await?;
+    let status = one_status(&call.kit.db().await?, STATUS_V4, &change).await?;
+    Ok(axum::Json(completed(&started, vec![status])).into_response())
+}
+
+/// The address `email`'s status in each active subscription type, as `projection` ([`STATUS`],
+/// [`STATUS_V4`]) renders it.
+async fn every_status(
+    client: &impl GenericClient,
+    projection: &str,
+    email: &str,
+) -> Result<Vec<Value>, ApiError> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {projection} FROM subscription_definitions d
+                 LEFT JOIN subscription_statuses s ON s.subscription_id = d.id AND s.email = $1
+                 WHERE d.is_active ORDER BY d.id"
+            ),
+            &[&email],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| json_column(row, 0)).collect())
+}
+
+/// The status `change` wrote, as `projection` renders it.
+async fn one_status(
+    client: &impl GenericClient,
+    projection: &str,
+    change: &Change,
+) -> Result<Value, ApiError> {
+    let row = client
+        .query_one(
+            &format!(
+                "SELECT {projection} FROM subscription_statuses s
+                 JOIN subscription_definitions d ON d.id = s.subscription_id
+                 WHERE s.email = $1 AND s.subscription_id = $2"
+            ),
+            &[&change.email, &change.subscription],
+        )
+        .await?;
+    Ok(json_column(&row, 0))
+}
 
 /// An address the path or body names, compared in lower case.
 ///
@@ -102,18 +242,7 @@ async fn statuses(call: Call) -> ApiResult {
     call.authorize(&[READ]).await?;
     let recipient = call.param("emailAddress");
     let email = address(recipient)?;
-    let client = call.kit.db().await?;
-    let rows = client
-        .query(
-            &format!(
-                "SELECT {STATUS} FROM subscription_definitions d
-                 LEFT JOIN subscription_statuses s ON s.subscription_id = d.id AND s.email = $1
-                 WHERE d.is_active ORDER BY d.id"
-            ),
-            &[&email],
-        )
-        .await?;
-    let all: Vec<Value> = rows.iter().map(|row| json_column(row, 0)).collect();
+    let all = every_status(&call.kit.db().await?, STATUS, &email).await?;
     Ok(axum::Json(json!({ "recipient": recipient, "subscriptionStatuses": all })).into_response())
 }
 
@@ -188,6 +317,19 @@ fn unknown(subscription: &str) -> ApiError {
 async fn change(call: Call, body: &Value, subscribed: bool) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let change = Change::read(body)?;
+    apply(&call, &change, subscribed).await?;
+    let status = one_status(&call.kit.db().await?, STATUS, &change).await?;
+    Ok(axum::Json(status).into_response())
+}
+
+/// Writes `change` (to `subscribed`) under the address's lock, so that two changes of one
+/// address and type are taken one after the other.
+///
+/// # Errors
+///
+/// 400 for an unknown subscription type, a status already so, or subscribing an address
+/// that unsubscribed; the statements' errors.
+async fn apply(call: &Call, change: &Change, subscribed: bool) -> Result<(), ApiError> {
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
     names::lock(&tx, &[format!("subscription status {}", change.email)]).await?;
@@ -200,31 +342,25 @@ async fn change(call: Call, body: &Value, subscribed: bool) -> ApiResult {
     if known.is_none() {
         return Err(unknown(&change.subscription.to_string()));
     }
-    refuse_unchanged(&tx, &change, subscribed).await?;
-    let row = tx
-        .query_one(
-            &format!(
-                "WITH s AS (
-                     INSERT INTO subscription_statuses (email, subscription_id, subscribed,
-                                                        legal_basis, legal_basis_explanation)
-                     VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (email, subscription_id) DO UPDATE
-                     SET subscribed = $3, legal_basis = $4, legal_basis_explanation = $5,
-                         updated_at = now()
-                     RETURNING *)
-                 SELECT {STATUS} FROM s JOIN subscription_definitions d ON d.id = s.subscription_id"
-            ),
-            &[
-                &change.email,
-                &change.subscription,
-                &subscribed,
-                &change.legal_basis,
-                &change.explanation,
-            ],
-        )
-        .await?;
+    refuse_unchanged(&tx, change, subscribed).await?;
+    tx.execute(
+        "INSERT INTO subscription_statuses (email, subscription_id, subscribed,
+                                            legal_basis, legal_basis_explanation)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (email, subscription_id) DO UPDATE
+         SET subscribed = $3, legal_basis = $4, legal_basis_explanation = $5,
+             updated_at = now()",
+        &[
+            &change.email,
+            &change.subscription,
+            &subscribed,
+            &change.legal_basis,
+            &change.explanation,
+        ],
+    )
+    .await?;
     tx.commit().await?;
-    Ok(axum::Json(json_column(&row, 0)).into_response())
+    Ok(())
 }
 
 /// Refuses a change that would leave the status as it is, and a subscribe of an address that

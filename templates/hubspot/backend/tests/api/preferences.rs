@@ -1,5 +1,5 @@
 //! Communication preferences v3: subscription types, an address's statuses, subscribe and
-//! unsubscribe (final through the API).
+//! unsubscribe (final through the API); v4's statuses of one subscriber, over the same rows.
 
 use serde_json::json;
 
@@ -130,6 +130,88 @@ async fn status_changes_are_refused_as_hubspot_refuses_them(hubspot: asym::HubSp
     assert_eq!(refused["category"], "MISSING_SCOPES");
     contacts_only
         .post(subscribe, &jane("7002"))
+        .await
+        .expect(403);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn the_v4_statuses_api_reads_and_changes_the_same_statuses(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let definitions = read(&api, "/communication-preferences/v4/definitions").await;
+    assert_eq!(definitions["status"], "COMPLETE");
+    assert_eq!(
+        strs(&definitions["results"], "id"),
+        ["7001", "7002", "7003"]
+    );
+    let path = "/communication-preferences/v4/statuses/ada@example.com";
+    let before = read(&api, &format!("{path}?channel=EMAIL")).await;
+    assert_eq!(before["results"][0]["subscriptionId"], 7001);
+    assert_eq!(before["results"][0]["status"], "NOT_SPECIFIED");
+    assert_eq!(
+        before["results"][0]["subscriberIdString"],
+        "ada@example.com"
+    );
+    let subscribed = post(
+        &api,
+        path,
+        &json!({"channel": "EMAIL", "statusState": "SUBSCRIBED", "subscriptionId": 7001,
+                "legalBasis": "CONSENT_WITH_NOTICE", "legalBasisExplanation": "Signed up"}),
+        200,
+    )
+    .await;
+    assert_eq!(subscribed["status"], "COMPLETE");
+    assert_eq!(subscribed["results"][0]["status"], "SUBSCRIBED");
+    assert_eq!(
+        subscribed["results"][0]["legalBasis"],
+        "CONSENT_WITH_NOTICE"
+    );
+    // v3 reads what v4 wrote; an unsubscribe through v4 is final for both.
+    let v3 = read(
+        &api,
+        "/communication-preferences/v3/status/email/ada@example.com",
+    )
+    .await;
+    assert_eq!(
+        by_id(&v3["subscriptionStatuses"], "7001")["status"],
+        "SUBSCRIBED"
+    );
+    let unsubscribed = post(
+        &api,
+        path,
+        &json!({"channel": "EMAIL", "statusState": "UNSUBSCRIBED", "subscriptionId": 7001}),
+        200,
+    )
+    .await;
+    assert_eq!(unsubscribed["results"][0]["status"], "UNSUBSCRIBED");
+    let again = post(
+        &api,
+        path,
+        &json!({"channel": "EMAIL", "statusState": "SUBSCRIBED", "subscriptionId": 7001}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        again["message"],
+        "You cannot subscribe an unsubscribed address."
+    );
+    let after = read(&api, &format!("{path}?channel=EMAIL")).await;
+    assert_eq!(after["results"][0]["status"], "UNSUBSCRIBED");
+    // The channel is EMAIL; a state and a known subscription are needed.
+    api.get(path).await.expect(400);
+    for body in [
+        json!({"channel": "SMS", "statusState": "SUBSCRIBED", "subscriptionId": 7002}),
+        json!({"channel": "EMAIL", "subscriptionId": 7002}),
+        json!({"channel": "EMAIL", "statusState": "SUBSCRIBED", "subscriptionId": 999}),
+    ] {
+        let refused = post(&api, path, &body, 400).await;
+        assert_eq!(refused["category"], "VALIDATION_ERROR", "{body}");
+    }
+    let reader = scoped(&hubspot, &["communication_preferences.read"]).await;
+    reader
+        .post(
+            path,
+            &json!({"channel": "EMAIL", "statusState": "SUBSCRIBED", "subscriptionId": 7002}),
+        )
         .await
         .expect(403);
 }
