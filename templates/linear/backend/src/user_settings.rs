@@ -26,15 +26,17 @@ pub(crate) async fn settings(ctx: &ResolverContext<'_>) -> Result<Value> {
         .ok_or_else(|| error::not_found(ENTITY))
 }
 
-/// Writes input `$2` over the stored settings `$1` of user `$3`, its `feedLastSeenTime` read
-/// as a timestamp; answers the settings' id, none when `$1` is not that user's.
+/// Writes input `$2` over the stored settings `$1` of user `$3` (made when the user was, as
+/// the settings were answered before), its `feedLastSeenTime` read as a timestamp; answers
+/// the settings' id, none when `$1` is not that user's.
 const MERGE: &str = "WITH input AS (
     SELECT CASE WHEN jsonb_typeof(j -> 'feedLastSeenTime') = 'string'
         THEN jsonb_set(j, '{feedLastSeenTime}', to_jsonb(iso((j ->> 'feedLastSeenTime')::timestamptz)))
         ELSE j END AS j
     FROM (SELECT $2::text::jsonb AS j) raw)
-INSERT INTO user_settings AS s (user_id, prefs)
-SELECT t.user_id, input.j FROM user_settings_all t, input WHERE t.id = $1 AND t.user_id = $3
+INSERT INTO user_settings AS s (user_id, prefs, created_at)
+SELECT t.user_id, input.j, t.created_at FROM user_settings_all t, input
+WHERE t.id = $1 AND t.user_id = $3
 ON CONFLICT (user_id) DO UPDATE SET prefs = jsonb_merge_deep(s.prefs, EXCLUDED.prefs),
     updated_at = now()
 RETURNING user_settings_id(user_id)";

@@ -79,7 +79,8 @@ async fn every_user_has_settings_with_linears_defaults(linear: asym::Linear) {
 #[asym::clone("linear", seed = "basic")]
 async fn an_update_merges_over_what_was_written(linear: asym::Linear) {
     let api = client(&linear);
-    let id = settings(&api).await["id"].clone();
+    let before = settings(&api).await;
+    let id = before["id"].clone();
     let first = update(
         &api,
         &id,
@@ -136,6 +137,10 @@ async fn an_update_merges_over_what_was_written(linear: asym::Linear) {
         (&json!(false), &day, &json!({"start": null, "end": null}))
     );
     let read = settings(&api).await;
+    assert_eq!(
+        read["createdAt"], before["createdAt"],
+        "made when the user was"
+    );
     assert_eq!(read["notificationCategoryPreferences"], *categories);
     assert!(
         read["updatedAt"].as_str() > read["createdAt"].as_str(),
