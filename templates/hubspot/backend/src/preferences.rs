@@ -58,7 +58,17 @@ pub(crate) fn routes() -> Router<Kit> {
             "/communication-preferences/v4/statuses/{subscriberIdString}",
             get(statuses_v4).post(change_v4),
         )
+        .route(
+            "/communication-preferences/v4/statuses/batch/read",
+            post(batch_read_v4),
+        )
 }
+
+/// The scope v4's batch status reads need (HubSpot's granular one).
+const BATCH_READ: &str = "communication_preferences.statuses.batch.read";
+
+/// How many addresses one batch read takes (the clone's bound: HubSpot documents none).
+const BATCH_LIMIT: usize = 100;
 
 /// `GET /communication-preferences/v3/definitions` → `{subscriptionDefinitions}`.
 async fn definitions(call: Call) -> ApiResult {
@@ -133,6 +143,37 @@ async fn statuses_v4(call: Call, args: Args) -> ApiResult {
     let email = address(call.param("subscriberIdString"))?;
     let all = every_status(&call.kit.db().await?, STATUS_V4, &email).await?;
     Ok(axum::Json(completed(&started, all)).into_response())
+}
+
+/// `POST /communication-preferences/v4/statuses/batch/read?channel=EMAIL` `{inputs: [address]}`
+/// → `{status, results: [{subscriberIdString, statuses}], startedAt, completedAt}`, each
+/// address's statuses as the single read answers them.
+async fn batch_read_v4(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
+    call.authorize(&[BATCH_READ]).await?;
+    channel(args.get("channel"))?;
+    let started = now_iso();
+    object(&body)?;
+    let inputs = body
+        .get("inputs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ApiError::unbuilt("BatchInputString", &["inputs"]))?;
+    if inputs.len() > BATCH_LIMIT {
+        return Err(ApiError::validation(format!(
+            "A batch read takes at most {BATCH_LIMIT} inputs, got {}",
+            inputs.len()
+        )));
+    }
+    let client = call.kit.db().await?;
+    let mut results = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let given = input.as_str().ok_or_else(|| {
+            ApiError::validation("Invalid input JSON: each input must be an email address")
+        })?;
+        let email = address(given)?;
+        let statuses = every_status(&client, STATUS_V4, &email).await?;
+        results.push(json!({ "subscriberIdString": email, "statuses": statuses }));
+    }
+    Ok(axum::Json(completed(&started, results)).into_response())
 }
 
 /// v4's `channel`, which must be `EMAIL` (its only value).

@@ -214,4 +214,25 @@ async fn the_v4_statuses_api_reads_and_changes_the_same_statuses(hubspot: asym::
         )
         .await
         .expect(403);
+    // A batch read answers each address's statuses, as the single read does; it needs its
+    // granular scope.
+    let batch = "/communication-preferences/v4/statuses/batch/read?channel=EMAIL";
+    let both = post(
+        &api,
+        batch,
+        &json!({"inputs": ["ADA@example.com", "jane.doe@example.com"]}),
+        200,
+    )
+    .await;
+    assert_eq!(
+        strs(&both["results"], "subscriberIdString"),
+        ["ada@example.com", "jane.doe@example.com"]
+    );
+    assert_eq!(both["results"][0]["statuses"][0]["status"], "UNSUBSCRIBED");
+    assert_eq!(both["results"][1]["statuses"][0]["status"], "NOT_SPECIFIED");
+    post(&api, batch, &json!({"inputs": ["not-an-address"]}), 400).await;
+    reader
+        .post(batch, &json!({"inputs": ["ada@example.com"]}))
+        .await
+        .expect(403);
 }
