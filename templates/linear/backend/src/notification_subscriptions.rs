@@ -34,6 +34,7 @@ const SUBSCRIPTION: Spec = Spec {
         ("bool", &["active"]),
     ],
     creator: Some("subscriber_id"),
+    personal: true,
     ..Spec::new(
         "NotificationSubscription",
         "notification_subscriptions",

@@ -78,6 +78,7 @@ const FAVORITE: Spec = Spec {
         ("float8", &["sortOrder"]),
     ],
     required: &[],
+    personal: true,
     creator: Some("owner_id"),
     ..Spec::new("Favorite", "favorites", "favorite")
 };

@@ -35,6 +35,9 @@ pub(crate) struct Spec {
     pub(crate) required: &'static [&'static str],
     /// The column set to the viewer on create.
     pub(crate) creator: Option<&'static str>,
+    /// Whether a row is its creator's alone (a favorite, a notification subscription): to
+    /// anyone else, an update or a delete finds no such row.
+    pub(crate) personal: bool,
     /// The team of row `$1`, for webhook routing.
     pub(crate) team: Option<&'static str>,
     /// An `ON CONFLICT` clause making a create an upsert.
@@ -60,6 +63,7 @@ impl Spec {
             linked: &[],
             required: &[],
             creator: None,
+            personal: false,
             team: None,
             upsert: None,
             unlink: &[],
@@ -312,9 +316,15 @@ pub(crate) async fn update_row(
         }
     }
     let target = binder.param(id.to_owned());
+    let owner = match (spec.personal, spec.creator) {
+        (true, Some(creator)) => {
+            format!(" AND {creator} = {}", binder.param(viewer.user_id.clone()))
+        }
+        _ => String::new(),
+    };
     sets.push("updated_at = now()".to_owned());
     let sql = format!(
-        "UPDATE {} SET {} WHERE id = {target}",
+        "UPDATE {} SET {} WHERE id = {target}{owner}",
         spec.table,
         sets.join(", ")
     );
@@ -466,6 +476,20 @@ pub(crate) async fn delete(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Val
     let (shared, viewer, id) = target(ctx)?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
+    if let (true, Some(creator)) = (spec.personal, spec.creator) {
+        let mine = format!(
+            "SELECT 1 FROM {} WHERE id = $1 AND {creator} = $2",
+            spec.table
+        );
+        if tx
+            .query_opt(&mine, &[&id, &viewer.user_id])
+            .await
+            .map_err(db)?
+            .is_none()
+        {
+            return Err(error::not_found(spec.entity));
+        }
+    }
     let (_, json, sync) = write::render(&tx, shared, viewer, spec.entity, &id).await?;
     let queued = announce(spec, &tx, viewer, &id, ("remove", None), &json).await?;
     for statement in spec.unlink {

@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, ask, client, delete_payload, gql, invalid_input, mutate, oauth_client, with_id,
+    ADA, ENG, ask, client, delete_payload, gql, invalid_input, missing, mutate, oauth_client,
+    with_id,
 };
 
 const ISSUE: &str = "20000000-0000-4000-8000-000000000001";
@@ -74,6 +75,14 @@ async fn favorites_are_the_viewers_own(linear: asym::Linear) {
     .await;
     assert_eq!(renamed["favorite"]["folderName"], "Shipped");
     assert_eq!(renamed["favorite"]["sortOrder"], 5.0);
+    // Ada's favorites are hers alone: to Ben, updating or deleting one finds nothing.
+    let ben = oauth_client(&linear);
+    let update = "mutation($id: String!) {
+        favoriteUpdate(id: $id, input: {folderName: \"Ben's\"}) { success } }";
+    let delete = "mutation($id: String!) { favoriteDelete(id: $id) { success } }";
+    for text in [update, delete] {
+        missing(&ben, text, json!({"id": folder["id"]}), "Favorite").await;
+    }
 
     let one = "Exactly one of folderName or the id of the entity to favorite must be defined.";
     let create =

@@ -85,6 +85,16 @@ async fn subscriptions_are_typed_by_what_they_are_on_and_the_viewers_own(linear:
     let update = "mutation($id: String!, $input: NotificationSubscriptionUpdateInput!) {
         notificationSubscriptionUpdate(id: $id, input: $input) {
             success notificationSubscription { __typename active } } }";
+    let delete = "mutation($id: String!) { notificationSubscriptionDelete(id: $id) { success } }";
+    for (text, variables) in [
+        (
+            update,
+            json!({"id": team["id"], "input": {"active": false}}),
+        ),
+        (delete, json!({"id": team["id"]})),
+    ] {
+        missing(&ben, text, variables, "NotificationSubscription").await;
+    }
     let updated = mutate(
         &api,
         update,
