@@ -1001,9 +1001,13 @@ await check('bolt socket mode app hears events and answers commands', async () =
 
 // Socket Mode's debug_reconnects=true (appended to the WebSocket URL, as Slack's docs suggest
 // while developing): the clone's connection is short-lived (debugConnectionMs here, Slack's
-// 360 s by default) and refreshed; @slack/socket-mode reconnects and keeps hearing events.
+// 360 s by default) and refreshed; @slack/socket-mode reconnects and keeps hearing events. An
+// envelope sent as a connection closes is lost and retried, as Slack retries an unacked one:
+// here within a second (Slack's own retries wait a minute, then five).
 await check('socket mode debug_reconnects reconnects a short-lived connection', async () => {
-  await admin('POST', 'socket-mode', { debugConnectionMs: 1000 });
+  await admin('POST', 'socket-mode', {
+    debugConnectionMs: 1000, retryDelaysMs: [0, 200, 400, 800, 1600], ackTimeoutMs: 1000,
+  });
   const { SocketModeClient } = createRequire(import.meta.url)('@slack/socket-mode');
   const client = new SocketModeClient({
     appToken: process.env.SLACK_APP_TOKEN, clientOptions: { slackApiUrl }, logLevel: LogLevel.ERROR,

@@ -1113,7 +1113,8 @@ def socket_mode_debug_reconnects():
     """Socket Mode's debug_reconnects=true (appended to the WebSocket URL, as Slack's docs
     suggest while developing): the clone's connection is short-lived (debugConnectionMs here,
     Slack's 360 s by default) and refreshed; SocketModeClient reconnects each time and keeps
-    hearing events."""
+    hearing events. An envelope sent as a connection closes is lost and retried, as Slack
+    retries an unacked one: here within a second (Slack's own retries wait a minute, then five)."""
     from slack_sdk.socket_mode import SocketModeClient
     from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -1124,7 +1125,8 @@ def socket_mode_debug_reconnects():
             opened.append(1)
             return super().issue_new_wss_url() + "&debug_reconnects=true"
 
-    admin("POST", "socket-mode", {"debugConnectionMs": 1000})
+    admin("POST", "socket-mode", {"debugConnectionMs": 1000, "retryDelaysMs": [0, 200, 400, 800, 1600],
+                                  "ackTimeoutMs": 1000})
     client = DebugReconnects(app_token=os.environ["SLACK_APP_TOKEN"], web_client=WebClient(base_url=BASE))
     heard = threading.Event()
 
