@@ -468,4 +468,85 @@ async fn size_limits_answer_notion_validation_errors(notion: asym::Notion) {
         .await
         .expect(200);
     assert_eq!(made["results"].as_array().unwrap().len(), 10);
+    // At most 500KB in one request's payload: 2 paragraphs of 100 rich text items of 2,000
+    // characters (about 413KB) are taken; 3 (about 620KB) are refused whole, as Notion's
+    // `validation_error`, before any of it is read.
+    let paragraphs = |n: usize| {
+        let item = json!({ "type": "text", "text": { "content": "x".repeat(2000) } });
+        json!({ "children": vec![json!({ "paragraph": { "rich_text": vec![item; 100] } }); n] })
+    };
+    let (under, over) = (paragraphs(2), paragraphs(3));
+    let size = |body: &Value| serde_json::to_vec(body).unwrap().len();
+    assert!(size(&under) < 500_000 && size(&over) > 500_000);
+    let held = || async {
+        notion
+            .query(&format!(
+                "SELECT count(*) FROM blocks WHERE parent_id = '{PROJECTS}'"
+            ))
+            .await
+            .unwrap()[0]
+            .get::<_, i64>(0)
+    };
+    let before = held().await;
+    for (path, method) in [
+        (children.as_str(), Method::PATCH),
+        ("/v1/pages", Method::POST),
+    ] {
+        let mut body = over.clone();
+        body["parent"] = json!({ "page_id": PROJECTS });
+        let message = invalid(api.send(method, path, Some(&body)).await);
+        assert!(message.contains("at most 500KB"), "{message}");
+    }
+    assert_eq!(held().await, before, "nothing was written");
+    let made = api.patch(&children, &under).await.expect(200);
+    assert_eq!(made["results"].as_array().unwrap().len(), 2);
+}
+
+/// Notion's 409 `conflict_error` ("The transaction could not be completed, potentially due
+/// to a data collision"): a write that collides with another — Postgres's serialization
+/// failure, deadlock or duplicate key, each forced here by a trigger on one page — answers
+/// Notion's envelope and message and changes nothing; the next write goes through.
+#[asym::clone("notion", seed = "basic")]
+async fn a_colliding_write_is_a_conflict_error(notion: asym::Notion) {
+    let api = api(&notion);
+    let body = json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Contended") } } });
+    let page = post(&api, "/v1/pages", &body).await;
+    let id = page["id"].as_str().unwrap();
+    let rename = |title: &str| json!({ "properties": { "title": { "title": text(title) } } });
+    for state in ["40001", "40P01", "23505"] {
+        for sql in [
+            format!(
+                "CREATE FUNCTION asym_test_collide() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'collision' USING ERRCODE = '{state}'; END $$"
+            ),
+            format!(
+                "CREATE TRIGGER asym_test_collide BEFORE UPDATE ON pages FOR EACH ROW WHEN (OLD.id = '{id}') EXECUTE FUNCTION asym_test_collide()"
+            ),
+        ] {
+            notion.query(&sql).await.unwrap();
+        }
+        let reply = api
+            .patch(&format!("/v1/pages/{id}"), &rename("Renamed"))
+            .await;
+        for sql in [
+            "DROP TRIGGER asym_test_collide ON pages",
+            "DROP FUNCTION asym_test_collide()",
+        ] {
+            notion.query(sql).await.unwrap();
+        }
+        let message = error(reply, 409, "conflict_error");
+        assert_eq!(message, "Conflict occurred while saving. Please try again.");
+        let page = read(&api, &format!("/v1/pages/{id}")).await;
+        assert_eq!(
+            page["properties"]["title"]["title"][0]["plain_text"],
+            "Contended"
+        );
+    }
+    let renamed = api
+        .patch(&format!("/v1/pages/{id}"), &rename("Renamed"))
+        .await
+        .expect(200);
+    assert_eq!(
+        renamed["properties"]["title"]["title"][0]["plain_text"],
+        "Renamed"
+    );
 }
