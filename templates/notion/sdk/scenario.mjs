@@ -202,6 +202,20 @@ await scenario("search", async () => {
   assert.ok(!pages.some((p) => p.id === PRIVATE));
 });
 
+await scenario("search: the trash (filter.in_trash) and sort by relevance", async () => {
+  const binned = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Binned search") } } });
+  await notion.pages.update({ page_id: binned.id, in_trash: true });
+  const ids = async (params) => (await notion.search({ query: "Binned search", ...params })).results.map((r) => r.id);
+  assert.deepEqual(await ids({}), []);
+  assert.deepEqual(await ids({ filter: { in_trash: true } }), [binned.id]);
+  assert.deepEqual(await ids({ filter: { property: "object", value: "page", in_trash: true } }), [binned.id]);
+  assert.deepEqual(await ids({ filter: { property: "object", value: "data_source", in_trash: true } }), []);
+  assert.deepEqual(await ids({ filter: { in_trash: false } }), []);
+  assert.deepEqual(await ids({ filter: { in_trash: true }, sort: { property: "relevance" } }), [binned.id]);
+  const wrong = await expectError(APIErrorCode.ValidationError, notion.search({ filter: { in_trash: "yes" } }));
+  assert.match(wrong.message, /body\.filter\.in_trash should be a boolean/);
+});
+
 await scenario("comments", async () => {
   const list = await notion.comments.list({ block_id: TASK1 });
   assert.equal(list.results.length, 2);
@@ -788,7 +802,7 @@ await scenario("error objects: status, code, message, body, request_id", async (
   );
 });
 
-await scenario("size limits: Notion's validation_error for a long link, equation, 101 options, 1010 blocks", async () => {
+await scenario("size limits: Notion's validation_error for a long link, equation, 101 options, 1010 blocks, 500KB", async () => {
   const longLink = [{ text: { content: "x", link: { url: "https://example.com/" + "x".repeat(1981) } } }];
   const link = await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({ block_id: PROJECTS, children: [{ paragraph: { rich_text: longLink } }] }));
   assert.ok(link.message.includes("body.children[0].paragraph.rich_text[0].text.link.url.length should be ≤ `2000`, instead was `2001`"), link.message);
@@ -801,6 +815,17 @@ await scenario("size limits: Notion's validation_error for a long link, equation
   const toggle = { toggle: { rich_text: text("t"), children: Array(100).fill({ paragraph: { rich_text: text("in") } }) } };
   const big = await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({ block_id: PROJECTS, children: Array(10).fill(toggle) }));
   assert.ok(big.message.includes("1010 block elements"), big.message);
+  // 500KB a request's payload: 3 paragraphs of 100 rich text items of 2,000 characters
+  // (about 620KB) are refused whole; 2 (about 413KB) are taken.
+  const paragraphs = (n) => Array(n).fill({ paragraph: { rich_text: Array(100).fill(text("x".repeat(2000))[0]) } });
+  const count = async () => (await collectPaginatedAPI(notion.blocks.children.list, { block_id: PROJECTS })).length;
+  const before = await count();
+  const heavy = await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({ block_id: PROJECTS, children: paragraphs(3) }));
+  assert.equal(heavy.status, 400);
+  assert.ok(heavy.message.includes("at most 500KB"), heavy.message);
+  assert.equal(await count(), before);
+  const taken = await notion.blocks.children.append({ block_id: PROJECTS, children: paragraphs(2) });
+  assert.equal(taken.results.length, 2);
 });
 
 // Subscribes the receiver at `url` (with `choices`: api_version, event_types) and answers

@@ -292,6 +292,21 @@ def search_pages_and_data_sources():
 
 
 @scenario
+def search_the_trash_and_by_relevance():
+    binned = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Binned search")}})
+    notion.pages.update(page_id=binned["id"], in_trash=True)
+    ids = lambda **kw: [r["id"] for r in notion.search(query="Binned search", **kw)["results"]]
+    assert ids() == [], ids()
+    assert ids(filter={"in_trash": True}) == [binned["id"]]
+    assert ids(filter={"property": "object", "value": "page", "in_trash": True}) == [binned["id"]]
+    assert ids(filter={"property": "object", "value": "data_source", "in_trash": True}) == []
+    assert ids(filter={"in_trash": False}) == []
+    assert ids(filter={"in_trash": True}, sort={"property": "relevance"}) == [binned["id"]]
+    wrong = expect_error(APIErrorCode.ValidationError, notion.search, filter={"in_trash": "yes"})
+    assert "body.filter.in_trash should be a boolean" in str(wrong), str(wrong)
+
+
+@scenario
 def databases_and_schema():
     db = notion.databases.create(
         parent={"type": "page_id", "page_id": PROJECTS},
@@ -842,6 +857,16 @@ def size_limits_are_notions_validation_errors():
     toggles = [{"toggle": {"rich_text": text("t"), "children": [{"paragraph": {"rich_text": text("in")}}] * 100}}] * 10
     big = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS, children=toggles)
     assert "1010 block elements" in str(big), str(big)
+    # 500KB a request's payload: 3 paragraphs of 100 rich text items of 2,000 characters
+    # (about 620KB) are refused whole; 2 (about 413KB) are taken.
+    paragraphs = lambda n: [{"paragraph": {"rich_text": text("x" * 2000) * 100}}] * n
+    before = len(collect_paginated_api(notion.blocks.children.list, block_id=PROJECTS))
+    heavy = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS,
+                         children=paragraphs(3))
+    assert heavy.status == 400 and "at most 500KB" in str(heavy), str(heavy)
+    assert len(collect_paginated_api(notion.blocks.children.list, block_id=PROJECTS)) == before
+    taken = notion.blocks.children.append(block_id=PROJECTS, children=paragraphs(2))
+    assert len(taken["results"]) == 2, len(taken["results"])
 
 
 def subscribed(hook, **choices):

@@ -194,10 +194,27 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         Version::V2025 => "data_source",
         Version::V2022 => "database",
     };
-    let (want_pages, want_containers) = match body.get("filter") {
-        None | Some(Value::Null) => (true, true),
+    let filter = body.get("filter").filter(|f| !f.is_null());
+    if let Some(filter) = filter.filter(|f| !f.is_object()) {
+        return Err(invalid("body.filter", "an object", filter));
+    }
+    // `filter.in_trash` (with or without the object filter): `true` finds what is in the
+    // trash instead of what is not.
+    let in_trash = match filter.and_then(|f| f.get("in_trash")) {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(invalid("body.filter.in_trash", "a boolean", other)),
+    };
+    let (want_pages, want_containers) = match filter {
+        None => (true, true),
+        Some(f)
+            if f.get("in_trash").is_some()
+                && f.get("property").is_none()
+                && f.get("value").is_none() =>
+        {
+            (true, true)
+        }
         Some(filter) => match (filter.get("property"), filter.get("value")) {
-            _ if !filter.is_object() => return Err(invalid("body.filter", "an object", filter)),
             (Some(property), _) if property != "object" => {
                 return Err(invalid("body.filter.property", "`\"object\"`", property));
             }
@@ -213,6 +230,15 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     };
     let ascending = match body.get("sort") {
         None | Some(Value::Null) => false,
+        // Relevance: the clone does not rank, so it answers its default order.
+        Some(sort) if sort.get("property").is_some_and(|p| p == "relevance") => false,
+        Some(sort) if sort.get("property").is_some() && sort.get("timestamp").is_none() => {
+            return Err(invalid(
+                "body.sort.property",
+                "`\"relevance\"`",
+                &sort["property"],
+            ));
+        }
         Some(sort) => {
             if sort.get("timestamp").and_then(Value::as_str) != Some("last_edited_time") {
                 return Err(ApiError::validation(
@@ -230,13 +256,15 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             }
         }
     };
+    // Not a parameter: one of two constants, so each has its own cached statement.
+    let not = if in_trash { "" } else { "NOT " };
     let containers = match ctx.version {
-        Version::V2025 => "SELECT 'c', d.id, d.last_edited_time FROM data_sources d JOIN databases db ON db.id = d.database_id
-             WHERE $2 AND db.shared AND NOT d.in_trash
-               AND strpos(lower((SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(d.title) e)), lower($3)) > 0",
-        Version::V2022 => "SELECT 'c', db.id, db.last_edited_time FROM databases db
-             WHERE $2 AND db.shared AND NOT db.in_trash
-               AND strpos(lower((SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(db.title) e)), lower($3)) > 0",
+        Version::V2025 => format!("SELECT 'c', d.id, d.last_edited_time FROM data_sources d JOIN databases db ON db.id = d.database_id
+             WHERE $2 AND db.shared AND {not}d.in_trash
+               AND strpos(lower((SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(d.title) e)), lower($3)) > 0"),
+        Version::V2022 => format!("SELECT 'c', db.id, db.last_edited_time FROM databases db
+             WHERE $2 AND db.shared AND {not}db.in_trash
+               AND strpos(lower((SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(db.title) e)), lower($3)) > 0"),
     };
     // A cursor is any result the integration could find, wherever it sorts now.
     let searchable = match ctx.version {
@@ -251,7 +279,7 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             format!(
                 "SELECT kind, id FROM (
                     SELECT 'p' AS kind, p.id, p.last_edited_time AS t FROM pages p
-                    WHERE $1 AND p.shared AND NOT p.in_trash AND NOT p.is_template AND strpos(lower(p.title), lower($3)) > 0
+                    WHERE $1 AND p.shared AND {not}p.in_trash AND NOT p.is_template AND strpos(lower(p.title), lower($3)) > 0
                     UNION ALL {containers}
                  ) found WHERE {seek} ORDER BY {order} LIMIT $4"
             )

@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::json;
 
-use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, invalid, legacy, post};
+use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, invalid, legacy, patch, post};
 
 #[asym::clone("notion", seed = "basic")]
 async fn search_filters_sorts_and_pages(notion: asym::Notion) {
@@ -82,8 +82,74 @@ async fn a_search_filter_refusal_names_what_is_wrong_with_it(notion: asym::Notio
             json!({ "property": "object" }),
             "body.filter.value should be `\"page\"` or `\"data_source\"`, instead was `undefined`.",
         ),
+        (
+            json!({ "in_trash": "yes" }),
+            "body.filter.in_trash should be a boolean, instead was `\"yes\"`.",
+        ),
+        (
+            json!({ "property": "object", "value": "page", "in_trash": 1 }),
+            "body.filter.in_trash should be a boolean, instead was `1`.",
+        ),
     ] {
         let reply = api.post("/v1/search", &json!({ "filter": filter })).await;
         assert_eq!(invalid(reply), format!("body failed validation: {message}"));
     }
+    let reply = api
+        .post("/v1/search", &json!({ "sort": { "property": "title" } }))
+        .await;
+    assert_eq!(
+        invalid(reply),
+        "body failed validation: body.sort.property should be `\"relevance\"`, instead was `\"title\"`."
+    );
+}
+
+/// `@notionhq/client` 5.26's search filters: `{in_trash: true}` (alone, or beside the object
+/// filter) finds what is in the trash and nothing else; `in_trash: false` is the default;
+/// `sort: {property: "relevance"}` is taken (answered in the default order).
+#[asym::clone("notion", seed = "basic")]
+async fn search_finds_the_trash_with_in_trash(notion: asym::Notion) {
+    let api = api(&notion);
+    let ids = |answer: &serde_json::Value| pluck(&answer["results"], "id");
+    let live = post(&api, "/v1/search", &json!({})).await;
+    assert!(ids(&live).contains(&TASK1.to_owned()));
+    patch(
+        &api,
+        &format!("/v1/pages/{TASK1}"),
+        &json!({ "in_trash": true }),
+    )
+    .await;
+    patch(
+        &api,
+        &format!("/v1/data_sources/{TASKS}"),
+        &json!({ "in_trash": true }),
+    )
+    .await;
+    let trash = |filter: serde_json::Value| {
+        let api = api.clone();
+        async move {
+            let mut found = ids(&post(&api, "/v1/search", &json!({ "filter": filter })).await);
+            found.sort();
+            found
+        }
+    };
+    assert_eq!(trash(json!({ "in_trash": true })).await, [TASKS, TASK1]);
+    let pages = json!({ "property": "object", "value": "page", "in_trash": true });
+    assert_eq!(trash(pages).await, [TASK1]);
+    let sources = json!({ "property": "object", "value": "data_source", "in_trash": true });
+    assert_eq!(trash(sources).await, [TASKS]);
+    for filter in [json!({ "in_trash": false }), json!(null)] {
+        let found = trash(filter).await;
+        assert!(
+            !found.contains(&TASK1.to_owned()) && !found.contains(&TASKS.to_owned()),
+            "{found:?}"
+        );
+        assert_eq!(found.len(), ids(&live).len() - 2, "{found:?}");
+    }
+    let relevance = post(
+        &api,
+        "/v1/search",
+        &json!({ "query": "design", "sort": { "property": "relevance" }, "filter": { "in_trash": true } }),
+    )
+    .await;
+    assert_eq!(ids(&relevance), [TASK1]);
 }
