@@ -966,6 +966,8 @@ if (process.env.ASYM_ADMIN_SECRET) {
       assert.ok(err, "limited within 40 requests");
       assert.equal(err.code, APIErrorCode.RateLimited);
       assert.equal(err.status, 429);
+      // Notion's "Request limits": which limit was exceeded (the per-connection one).
+      assert.equal(err.additional_data?.rate_limit_reason, "public_api_request_rate_limit");
       const wait = Number(err.headers.get("retry-after"));
       assert.ok(wait >= 1 && wait <= 10, String(wait));
       const patient = new Client({ auth, baseUrl, retry: { maxRetries: 2, maxRetryDelayMs: 11_000 }, logger: () => {} });

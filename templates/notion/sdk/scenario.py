@@ -1019,6 +1019,9 @@ def rate_limited_and_retried():
         assert err is not None, "limited within 40 requests"
         assert err.code == APIErrorCode.RateLimited and err.status == 429, err
         assert 1 <= int(err.headers["retry-after"]) <= 10, err.headers
+        # Notion's "Request limits": which limit was exceeded (the per-connection one).
+        reason = json.loads(err.body).get("additional_data", {}).get("rate_limit_reason")
+        assert reason == "public_api_request_rate_limit", err.body
         patient = Client(auth=TOKEN, base_url=BASE, log_level=QUIET,
                          retry=RetryOptions(max_retries=2, max_retry_delay_ms=11_000))
         assert patient.users.me()["type"] == "bot"

@@ -129,6 +129,8 @@ pub(crate) struct ApiError {
     code: &'static str,
     message: Cow<'static, str>,
     retry_after: Option<u64>,
+    /// The envelope's `additional_data` (Notion's "extra context, such as retry guidance").
+    additional_data: Option<Value>,
 }
 
 /// A handler's result.
@@ -141,6 +143,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            additional_data: None,
         }
     }
 
@@ -222,10 +225,13 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, "conflict_error", message)
     }
 
-    /// 429 `rate_limited` with `Retry-After`.
+    /// 429 `rate_limited` with `Retry-After` and, as Notion's "Request limits" document,
+    /// `additional_data.rate_limit_reason` naming the limit exceeded: the clone's is the
+    /// per-connection limit, `public_api_request_rate_limit`.
     pub(crate) fn rate_limited(retry_after: u64) -> Self {
         Self {
             retry_after: Some(retry_after),
+            additional_data: Some(json!({ "rate_limit_reason": "public_api_request_rate_limit" })),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -343,13 +349,16 @@ impl From<BodyError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({
+        let mut body = json!({
             "object": "error",
             "status": self.status.as_u16(),
             "code": self.code,
             "message": self.message,
             "request_id": crate::ids::new_uuid(),
         });
+        if let Some(data) = self.additional_data {
+            body["additional_data"] = data;
+        }
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(RETRY_AFTER, secs.into());

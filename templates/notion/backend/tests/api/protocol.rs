@@ -141,6 +141,11 @@ async fn rate_limit_is_switchable(notion: asym::Notion) {
     }
     let reply = limited.expect("limited within 40 requests");
     assert!(reply.header("retry-after").is_some());
+    // Notion's "Request limits": `additional_data.rate_limit_reason` names the limit exceeded.
+    assert_eq!(
+        reply.body["additional_data"],
+        json!({ "rate_limit_reason": "public_api_request_rate_limit" })
+    );
     error(reply, 429, "rate_limited");
     post(
         &admin,
