@@ -947,4 +947,45 @@ await check("communication preferences: subscription definitions, an address's s
   await rejects(prefs.statusApi.subscribe({ emailAddress: email, subscriptionId: '999' }), 400, 'VALIDATION_ERROR');
 });
 
+await check('communication preferences v4 batches: statuses written (207 for refused inputs), addresses opted out of all email, their portal-wide status read', async () => {
+  // No generated method for v4 in the SDK: the client's own apiRequest.
+  const send = async (path, body) => {
+    const response = await hubspot.apiRequest({ method: 'POST', path: `/communication-preferences/v4/statuses/batch/${path}`, body });
+    return { status: response.status, body: await response.json() };
+  };
+  const email = `node-batch-${run}@example.com`;
+  const other = `node-batch2-${run}@example.com`;
+  const state = (address, statusState, subscriptionId = 7001) => ({ channel: 'EMAIL', statusState, subscriberIdString: address, subscriptionId });
+  const written = await send('write', { inputs: [{ ...state(email, 'SUBSCRIBED'), legalBasis: 'NON_GDPR' }, state(other, 'UNSUBSCRIBED', 7003)] });
+  assert.equal(written.status, 200);
+  assert.equal(written.body.numErrors, undefined);
+  assert.deepEqual(written.body.results.map((r) => [r.subscriberIdString, r.status, r.setStatusSuccessReason]),
+    [[email, 'SUBSCRIBED', 'REQUESTED_CHANGE_OCCURRED'], [other, 'UNSUBSCRIBED', 'REQUESTED_CHANGE_OCCURRED']]);
+  assert.equal(written.body.results[0].legalBasis, 'NON_GDPR');
+  const statuses = (await hubspot.communicationPreferences.statusApi.getEmailStatus(email)).subscriptionStatuses;
+  assert.equal(statuses.find((s) => s.id === '7001').status, 'SUBSCRIBED');
+  const partial = await send('write', { inputs: [state(email, 'SUBSCRIBED'), state(other, 'SUBSCRIBED', 7003), state('not-an-address', 'SUBSCRIBED'), state(email, 'SUBSCRIBED', 999)] });
+  assert.equal(partial.status, 207);
+  assert.equal(partial.body.numErrors, 3);
+  assert.equal(partial.body.results[0].setStatusSuccessReason, 'NO_STATUS_CHANGE');
+  assert.deepEqual(partial.body.errors.map((e) => e.message), ['You cannot subscribe an unsubscribed address.', 'Email address not-an-address is invalid', 'Subscription 999 does not exist']);
+  assert.deepEqual(partial.body.errors[1].context.subscriberIdString, ['not-an-address']);
+  // Opting out of all email: every type unsubscribed, the portal-wide status read back.
+  const before = await send('unsubscribe-all/read?channel=EMAIL', { inputs: [email] });
+  assert.equal(before.status, 200);
+  assert.deepEqual(before.body.results[0].wideStatuses, []);
+  const out = await send('unsubscribe-all?channel=EMAIL&verbose=true', { inputs: [email, 'bad'] });
+  assert.equal(out.status, 207);
+  assert.equal(out.body.numErrors, 1);
+  assert.equal(out.body.results[0].subscriberIdString, email);
+  assert.ok(out.body.results[0].statuses.every((s) => s.status === 'UNSUBSCRIBED'));
+  const wide = await send('unsubscribe-all/read?channel=EMAIL', { inputs: [email.toUpperCase(), other] });
+  assert.equal(wide.status, 200);
+  assert.deepEqual(wide.body.results[0].wideStatuses.map((w) => [w.wideStatusType, w.status]), [['PORTAL_WIDE', 'UNSUBSCRIBED']]);
+  assert.deepEqual(wide.body.results[1].wideStatuses, []);
+  await rejects(hubspot.communicationPreferences.statusApi.subscribe({ emailAddress: email, subscriptionId: '7003' }), 400, 'VALIDATION_ERROR');
+  assert.equal((await send('unsubscribe-all', { inputs: [email] })).status, 400);
+  assert.equal((await send('write', { inputs: 'x' })).status, 400);
+});
+
 finish('node @hubspot/api-client');

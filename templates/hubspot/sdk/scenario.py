@@ -1230,6 +1230,58 @@ def communication_preferences():
             assert err.status == 400 and text in json.loads(err.body)["message"], err.body
 
 
+
+def preference_batches():
+    # v4's batch writes: no generated method in the SDK, so the client's own api_request.
+    def send(path, body, qs=None):
+        return client.api_request({"method": "POST", "base_url": os.environ["HUBSPOT_API_BASE"],
+                                   "path": f"/communication-preferences/v4/statuses/batch/{path}",
+                                   "qs": qs or {}, "body": body})
+    email, other = f"py-batch-{run}@example.com", f"py-batch2-{run}@example.com"
+
+    def state(address, status, subscription=7001):
+        return {"channel": "EMAIL", "statusState": status, "subscriberIdString": address,
+                "subscriptionId": subscription}
+    written = send("write", {"inputs": [dict(state(email, "SUBSCRIBED"), legalBasis="NON_GDPR"),
+                                        state(other, "UNSUBSCRIBED", 7003)]})
+    assert written.status_code == 200, written.text
+    body = written.json()
+    assert body["status"] == "COMPLETE" and "numErrors" not in body, body
+    assert [(r["subscriberIdString"], r["status"], r["setStatusSuccessReason"]) for r in body["results"]] == [
+        (email, "SUBSCRIBED", "REQUESTED_CHANGE_OCCURRED"), (other, "UNSUBSCRIBED", "REQUESTED_CHANGE_OCCURRED")], body
+    statuses = {s.id: s.status for s in client.communication_preferences.status_api.get_email_status(email).subscription_statuses}
+    assert statuses["7001"] == "SUBSCRIBED", statuses
+    partial = send("write", {"inputs": [state(email, "SUBSCRIBED"), state(other, "SUBSCRIBED", 7003),
+                                        state("not-an-address", "SUBSCRIBED"), state(email, "SUBSCRIBED", 999)]})
+    assert partial.status_code == 207, partial.text
+    body = partial.json()
+    assert body["numErrors"] == 3 and body["results"][0]["setStatusSuccessReason"] == "NO_STATUS_CHANGE", body
+    assert [e["message"] for e in body["errors"]] == [
+        "You cannot subscribe an unsubscribed address.", "Email address not-an-address is invalid",
+        "Subscription 999 does not exist"], body
+    assert body["errors"][1]["context"]["subscriberIdString"] == ["not-an-address"], body
+    # Opting out of all email: every type unsubscribed, the portal-wide status read back.
+    wide = send("unsubscribe-all/read", {"inputs": [email]}, {"channel": "EMAIL"})
+    assert wide.status_code == 200 and wide.json()["results"][0]["wideStatuses"] == [], wide.text
+    out = send("unsubscribe-all", {"inputs": [email, "bad"]}, {"channel": "EMAIL", "verbose": "true"})
+    assert out.status_code == 207, out.text
+    body = out.json()
+    assert body["numErrors"] == 1 and body["results"][0]["subscriberIdString"] == email, body
+    assert {s["status"] for s in body["results"][0]["statuses"]} == {"UNSUBSCRIBED"}, body
+    wide = send("unsubscribe-all/read", {"inputs": [email.upper(), other]}, {"channel": "EMAIL"})
+    assert wide.status_code == 200, wide.text
+    first, second = wide.json()["results"]
+    assert [(w["wideStatusType"], w["status"]) for w in first["wideStatuses"]] == [("PORTAL_WIDE", "UNSUBSCRIBED")], first
+    assert second["wideStatuses"] == [], second
+    try:
+        client.communication_preferences.status_api.subscribe(
+            PublicUpdateSubscriptionStatusRequest(email_address=email, subscription_id="7003"))
+        raise AssertionError("expected 400 after unsubscribe-all")
+    except PreferencesApiException as err:
+        assert err.status == 400, err.body
+    assert send("unsubscribe-all", {"inputs": [email]}).status_code == 400  # no channel
+    assert send("write", {"inputs": "x"}).status_code == 400
+
 def leads():
     from hubspot.crm.objects.leads import (
         ApiException as LeadsApiException, AssociationSpec as Spec,
@@ -1344,4 +1396,5 @@ check("leads: created with their primary contact (578), read with it, moved to a
 check("crm users (0-115, through the generic objects API): listed, a user's record updated (job title, availability), read by hs_internal_user_id, searched; a create refused", crm_users)
 check("goals (goal_targets): listed, read, searched; an update refused", goals)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
+check("communication preferences v4 batches: statuses written (207 for refused inputs), addresses opted out of all email, their portal-wide status read", preference_batches)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

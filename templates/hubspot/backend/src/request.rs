@@ -29,7 +29,7 @@ pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
 /// is configured for them all (`/oauth/authorize` grants any of them).
-pub(crate) const SCOPES: [&str; 38] = [
+pub(crate) const SCOPES: [&str; 39] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -68,6 +68,7 @@ pub(crate) const SCOPES: [&str; 38] = [
     "communication_preferences.read",
     "communication_preferences.write",
     "communication_preferences.statuses.batch.read",
+    "communication_preferences.statuses.batch.write",
 ];
 
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).

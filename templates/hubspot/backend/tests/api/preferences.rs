@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{api, by_id, post, read, scoped, strs};
+use crate::{api, by_id, len, post, read, scoped, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn addresses_are_subscribed_and_unsubscribed(hubspot: asym::HubSpot) {
@@ -233,6 +233,231 @@ async fn the_v4_statuses_api_reads_and_changes_the_same_statuses(hubspot: asym::
     post(&api, batch, &json!({"inputs": ["not-an-address"]}), 400).await;
     reader
         .post(batch, &json!({"inputs": ["ada@example.com"]}))
+        .await
+        .expect(403);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn statuses_are_written_in_batches_with_a_207_for_refused_inputs(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let write = "/communication-preferences/v4/statuses/batch/write";
+    let input = |email: &str, state: &str, id: i64| {
+        json!({"channel": "EMAIL", "statusState": state, "subscriberIdString": email,
+               "subscriptionId": id})
+    };
+    let mut with_basis = input("Ada@example.com", "SUBSCRIBED", 7001);
+    with_basis["legalBasis"] = json!("CONSENT_WITH_NOTICE");
+    let written = post(
+        &api,
+        write,
+        &json!({"inputs": [with_basis, input("jane.doe@example.com", "UNSUBSCRIBED", 7003)]}),
+        200,
+    )
+    .await;
+    assert_eq!(written["status"], "COMPLETE");
+    assert!(written.get("numErrors").is_none(), "{written}");
+    let results = &written["results"];
+    assert_eq!(
+        strs(results, "subscriberIdString"),
+        ["ada@example.com", "jane.doe@example.com"]
+    );
+    assert_eq!(results[0]["status"], "SUBSCRIBED");
+    assert_eq!(results[0]["subscriptionId"], 7001);
+    assert_eq!(results[0]["subscriptionName"], "Marketing Information");
+    assert_eq!(results[0]["legalBasis"], "CONSENT_WITH_NOTICE");
+    assert_eq!(
+        results[0]["setStatusSuccessReason"],
+        "REQUESTED_CHANGE_OCCURRED"
+    );
+    assert_eq!(results[1]["status"], "UNSUBSCRIBED");
+    // The single reads see them.
+    let ada = read(
+        &api,
+        "/communication-preferences/v3/status/email/ada@example.com",
+    )
+    .await;
+    assert_eq!(
+        by_id(&ada["subscriptionStatuses"], "7001")["status"],
+        "SUBSCRIBED"
+    );
+
+    // A status already so is no change; the refused inputs are reported, the others written.
+    let partial = post(
+        &api,
+        write,
+        &json!({"inputs": [
+            input("ada@example.com", "SUBSCRIBED", 7001),
+            input("jane.doe@example.com", "SUBSCRIBED", 7003),
+            input("not-an-address", "SUBSCRIBED", 7001),
+            input("ada@example.com", "SUBSCRIBED", 999),
+            {"channel": "EMAIL", "subscriberIdString": "ada@example.com", "subscriptionId": 7003},
+            input("ada@example.com", "UNSUBSCRIBED", 7003),
+        ]}),
+        207,
+    )
+    .await;
+    assert_eq!(partial["numErrors"], 4);
+    assert_eq!(len(&partial["results"]), 2);
+    assert_eq!(
+        partial["results"][0]["setStatusSuccessReason"],
+        "NO_STATUS_CHANGE"
+    );
+    assert_eq!(partial["results"][1]["subscriptionId"], 7003);
+    assert_eq!(partial["results"][1]["status"], "UNSUBSCRIBED");
+    let messages: Vec<&str> = partial["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "You cannot subscribe an unsubscribed address.",
+            "Email address not-an-address is invalid",
+            "Subscription 999 does not exist",
+            "Invalid input JSON: Cannot build PublicStatusRequest, some of required attributes are not set [statusState]",
+        ]
+    );
+    assert_eq!(partial["errors"][0]["category"], "VALIDATION_ERROR");
+    assert_eq!(
+        partial["errors"][1]["context"]["subscriberIdString"],
+        json!(["not-an-address"])
+    );
+
+    // The body as a whole, and the caller, are checked first.
+    post(&api, write, &json!({"inputs": "x"}), 400).await;
+    post(&api, write, &json!({}), 400).await;
+    let reader = scoped(&hubspot, &["communication_preferences.statuses.batch.read"]).await;
+    reader.post(write, &json!({"inputs": []})).await.expect(403);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn addresses_opt_out_of_all_email_in_a_batch(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let all = "/communication-preferences/v4/statuses/batch/unsubscribe-all?channel=EMAIL";
+    let wide = "/communication-preferences/v4/statuses/batch/unsubscribe-all/read?channel=EMAIL";
+    let before = post(
+        &api,
+        wide,
+        &json!({"inputs": ["jane.doe@example.com"]}),
+        200,
+    )
+    .await;
+    assert_eq!(before["results"][0]["wideStatuses"], json!([]));
+    post(
+        &api,
+        "/communication-preferences/v3/unsubscribe",
+        &json!({"emailAddress": "jane.doe@example.com", "subscriptionId": "7003"}),
+        200,
+    )
+    .await;
+
+    // Without verbose, each address alone; with it, each type's status.
+    let quiet = post(&api, all, &json!({"inputs": ["ada@example.com"]}), 200).await;
+    assert_eq!(
+        quiet["results"],
+        json!([{"subscriberIdString": "ada@example.com"}])
+    );
+    let verbose = post(
+        &api,
+        &format!("{all}&verbose=true"),
+        &json!({"inputs": ["Jane.Doe@example.com", "bad address"]}),
+        207,
+    )
+    .await;
+    assert_eq!(verbose["numErrors"], 1);
+    assert_eq!(
+        verbose["errors"][0]["message"],
+        "Email address bad address is invalid"
+    );
+    let statuses = &verbose["results"][0]["statuses"];
+    assert_eq!(
+        verbose["results"][0]["subscriberIdString"],
+        "jane.doe@example.com"
+    );
+    assert_eq!(strs(statuses, "status"), ["UNSUBSCRIBED"; 3]);
+    assert_eq!(
+        strs(statuses, "setStatusSuccessReason"),
+        [
+            "UNSUBSCRIBE_FROM_ALL_OCCURRED",
+            "UNSUBSCRIBE_FROM_ALL_OCCURRED",
+            "NO_STATUS_CHANGE"
+        ]
+    );
+
+    // Opted out: the wide status reads so, the per-type reads agree, a subscribe is refused.
+    let after = post(
+        &api,
+        wide,
+        &json!({"inputs": ["ADA@example.com", "jane.doe@example.com", "john@example.com"]}),
+        200,
+    )
+    .await;
+    let first = &after["results"][0]["wideStatuses"][0];
+    assert_eq!(first["wideStatusType"], "PORTAL_WIDE");
+    assert_eq!(first["status"], "UNSUBSCRIBED");
+    assert_eq!(first["channel"], "EMAIL");
+    assert_eq!(first["subscriberIdString"], "ada@example.com");
+    assert!(first["timestamp"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(len(&after["results"][1]["wideStatuses"]), 1);
+    assert_eq!(after["results"][2]["wideStatuses"], json!([]));
+    let ada = read(
+        &api,
+        "/communication-preferences/v3/status/email/ada@example.com",
+    )
+    .await;
+    assert_eq!(
+        strs(&ada["subscriptionStatuses"], "status"),
+        ["NOT_SUBSCRIBED"; 3]
+    );
+    let refused = post(
+        &api,
+        "/communication-preferences/v3/subscribe",
+        &json!({"emailAddress": "ada@example.com", "subscriptionId": "7001"}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        refused["message"],
+        "You cannot subscribe an unsubscribed address."
+    );
+
+    // A bad address in a read is reported alone; the channel and the scopes are checked.
+    let mixed = post(
+        &api,
+        wide,
+        &json!({"inputs": ["x", "ada@example.com"]}),
+        207,
+    )
+    .await;
+    assert_eq!(mixed["numErrors"], 1);
+    assert_eq!(len(&mixed["results"]), 1);
+    let without = "/communication-preferences/v4/statuses/batch/unsubscribe-all";
+    post(&api, without, &json!({"inputs": ["ada@example.com"]}), 400).await;
+    post(
+        &api,
+        &format!("{all}&verbose=maybe"),
+        &json!({"inputs": []}),
+        400,
+    )
+    .await;
+    let reader = scoped(&hubspot, &["communication_preferences.statuses.batch.read"]).await;
+    reader
+        .post(all, &json!({"inputs": ["ada@example.com"]}))
+        .await
+        .expect(403);
+    reader
+        .post(wide, &json!({"inputs": ["ada@example.com"]}))
+        .await
+        .expect(200);
+    let writer = scoped(
+        &hubspot,
+        &["communication_preferences.statuses.batch.write"],
+    )
+    .await;
+    writer
+        .post(wide, &json!({"inputs": ["ada@example.com"]}))
         .await
         .expect(403);
 }

@@ -1,8 +1,10 @@
 //! Communication preferences v3 (`communicationPreferences` / `communication_preferences` in
 //! both SDKs): the portal's email subscription types, an address's status in each, and
 //! subscribing or unsubscribing it; and v4's single-subscriber statuses and definitions (no
-//! SDK calls them), over the same statuses. An explicit unsubscribe is final through the API,
-//! as HubSpot's is.
+//! SDK calls them), over the same statuses, and v4's batch writes and portal-wide opt-outs
+//! ([`batch`]). An explicit unsubscribe is final through the API, as HubSpot's is.
+
+mod batch;
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
@@ -21,7 +23,7 @@ use crate::values::valid_email;
 /// The scope reading definitions and statuses needs.
 const READ: &str = "communication_preferences.read";
 /// The scope subscribing and unsubscribing needs.
-const WRITE: &str = "communication_preferences.write";
+pub(super) const WRITE: &str = "communication_preferences.write";
 
 /// The legal bases a status change may give (HubSpot's enumeration).
 const LEGAL_BASES: [&str; 7] = [
@@ -62,6 +64,7 @@ pub(crate) fn routes() -> Router<Kit> {
             "/communication-preferences/v4/statuses/batch/read",
             post(batch_read_v4),
         )
+        .merge(batch::routes())
 }
 
 /// The scope v4's batch status reads need (HubSpot's granular one).
@@ -84,13 +87,13 @@ async fn definitions_v4(call: Call) -> ApiResult {
 }
 
 /// v4's `ActionResponseWithResults…`: `results`, done at once.
-fn completed(started: &str, results: Vec<Value>) -> Value {
+pub(super) fn completed(started: &str, results: Vec<Value>) -> Value {
     json!({"status": "COMPLETE", "results": results, "startedAt": started,
            "completedAt": now_iso()})
 }
 
 /// The current instant in HubSpot's form.
-fn now_iso() -> String {
+pub(super) fn now_iso() -> String {
     crate::objects::now()
 }
 
@@ -125,7 +128,7 @@ const STATUS: &str = "json_strip_nulls(json_build_object('id', d.id::text, 'name
 
 /// One column: v4's `PublicStatus` of the definition `d` for the status row `s` of the address
 /// `$1` (none: `NOT_SPECIFIED`; an explicit unsubscribe: `UNSUBSCRIBED`).
-const STATUS_V4: &str = "json_strip_nulls(json_build_object('channel', 'EMAIL',
+pub(super) const STATUS_V4: &str = "json_strip_nulls(json_build_object('channel', 'EMAIL',
         'subscriberIdString', $1::text, 'subscriptionId', d.id, 'subscriptionName', d.name,
         'status', CASE WHEN s.subscribed THEN 'SUBSCRIBED'
                        WHEN NOT s.subscribed THEN 'UNSUBSCRIBED' ELSE 'NOT_SPECIFIED' END,
@@ -152,23 +155,10 @@ async fn batch_read_v4(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiR
     call.authorize(&[BATCH_READ]).await?;
     channel(args.get("channel"))?;
     let started = now_iso();
-    object(&body)?;
-    let inputs = body
-        .get("inputs")
-        .and_then(Value::as_array)
-        .ok_or_else(|| ApiError::unbuilt("BatchInputString", &["inputs"]))?;
-    if inputs.len() > BATCH_LIMIT {
-        return Err(ApiError::validation(format!(
-            "A batch read takes at most {BATCH_LIMIT} inputs, got {}",
-            inputs.len()
-        )));
-    }
+    let inputs = addresses(&body)?;
     let client = call.kit.db().await?;
     let mut results = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let given = input.as_str().ok_or_else(|| {
-            ApiError::validation("Invalid input JSON: each input must be an email address")
-        })?;
+    for given in inputs {
         let email = address(given)?;
         let statuses = every_status(&client, STATUS_V4, &email).await?;
         results.push(json!({ "subscriberIdString": email, "statuses": statuses }));
@@ -176,12 +166,48 @@ async fn batch_read_v4(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiR
     Ok(axum::Json(completed(&started, results)).into_response())
 }
 
+/// The `inputs` of a batch body of `model` (≤ [`BATCH_LIMIT`]).
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR` for a body that is not an object, no `inputs` array, too many.
+pub(super) fn inputs<'a>(body: &'a Value, model: &str) -> Result<&'a [Value], ApiError> {
+    object(body)?;
+    let inputs = body
+        .get("inputs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ApiError::unbuilt(model, &["inputs"]))?;
+    if inputs.len() > BATCH_LIMIT {
+        return Err(ApiError::validation(format!(
+            "A batch takes at most {BATCH_LIMIT} inputs, got {}",
+            inputs.len()
+        )));
+    }
+    Ok(inputs)
+}
+
+/// The addresses of a `BatchInputString` body, as given (checked one by one by the caller).
+///
+/// # Errors
+///
+/// [`inputs`]' 400s; 400 `VALIDATION_ERROR` for an input that is not a string.
+pub(super) fn addresses(body: &Value) -> Result<Vec<&str>, ApiError> {
+    inputs(body, "BatchInputString")?
+        .iter()
+        .map(|input| {
+            input.as_str().ok_or_else(|| {
+                ApiError::validation("Invalid input JSON: each input must be an email address")
+            })
+        })
+        .collect()
+}
+
 /// v4's `channel`, which must be `EMAIL` (its only value).
 ///
 /// # Errors
 ///
 /// 400 `VALIDATION_ERROR` for another or none.
-fn channel(given: Option<&str>) -> Result<(), ApiError> {
+pub(super) fn channel(given: Option<&str>) -> Result<(), ApiError> {
     match given {
         Some("EMAIL") => Ok(()),
         other => Err(ApiError::validation(format!(
@@ -225,7 +251,7 @@ async fn change_v4(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 
 /// The address `email`'s status in each active subscription type, as `projection` ([`STATUS`],
 /// [`STATUS_V4`]) renders it.
-async fn every_status(
+pub(super) async fn every_status(
     client: &impl GenericClient,
     projection: &str,
     email: &str,
@@ -244,7 +270,7 @@ async fn every_status(
 }
 
 /// The status `change` wrote, as `projection` renders it.
-async fn one_status(
+pub(super) async fn one_status(
     client: &impl GenericClient,
     projection: &str,
     change: &Change,
@@ -267,7 +293,7 @@ async fn one_status(
 /// # Errors
 ///
 /// 400 `VALIDATION_ERROR` for one that is not an email address.
-fn address(email: &str) -> Result<String, ApiError> {
+pub(super) fn address(email: &str) -> Result<String, ApiError> {
     if valid_email(email) {
         Ok(email.to_lowercase())
     } else {
@@ -299,9 +325,9 @@ async fn unsubscribe(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 }
 
 /// What a subscribe (`subscribed`) or unsubscribe body asks.
-struct Change {
-    email: String,
-    subscription: i64,
+pub(super) struct Change {
+    pub(super) email: String,
+    pub(super) subscription: i64,
     legal_basis: Option<String>,
     explanation: Option<String>,
 }
@@ -313,7 +339,7 @@ impl Change {
     ///
     /// 400 for a missing address or subscription id, an invalid address, a legal basis
     /// HubSpot does not list, a field of another shape.
-    fn read(body: &Value) -> Result<Self, ApiError> {
+    pub(super) fn read(body: &Value) -> Result<Self, ApiError> {
         object(body)?;
         let email = optional_text(body, "emailAddress")?;
         let subscription = optional_text(body, "subscriptionId")?;
@@ -373,17 +399,58 @@ async fn change(call: Call, body: &Value, subscribed: bool) -> ApiResult {
 async fn apply(call: &Call, change: &Change, subscribed: bool) -> Result<(), ApiError> {
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    names::lock(&tx, &[format!("subscription status {}", change.email)]).await?;
+    lock(&tx, [change.email.as_str()]).await?;
+    known(&tx, change).await?;
+    refuse_unchanged(&tx, change, subscribed).await?;
+    store(&tx, change, subscribed).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes the status lock of each of `emails` (in one order, so batches cannot deadlock).
+///
+/// # Errors
+///
+/// The statement's error.
+pub(super) async fn lock<'a>(
+    tx: &impl GenericClient,
+    emails: impl IntoIterator<Item = &'a str>,
+) -> Result<(), ApiError> {
+    let scopes: Vec<String> = emails
+        .into_iter()
+        .map(|email| format!("subscription status {email}"))
+        .collect();
+    Ok(names::lock(tx, &scopes).await?)
+}
+
+/// Refuses a change naming a subscription type the portal does not have (or not active).
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR`; the statement's error.
+pub(super) async fn known(tx: &impl GenericClient, change: &Change) -> Result<(), ApiError> {
     let known = tx
         .query_opt(
             "SELECT 1 FROM subscription_definitions WHERE id = $1 AND is_active",
             &[&change.subscription],
         )
         .await?;
-    if known.is_none() {
-        return Err(unknown(&change.subscription.to_string()));
+    match known {
+        Some(_) => Ok(()),
+        None => Err(unknown(&change.subscription.to_string())),
     }
-    refuse_unchanged(&tx, change, subscribed).await?;
+}
+
+/// Writes the status `change` names as `subscribed`, with its legal basis.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(super) async fn store(
+    tx: &impl GenericClient,
+    change: &Change,
+    subscribed: bool,
+) -> Result<(), ApiError> {
     tx.execute(
         "INSERT INTO subscription_statuses (email, subscription_id, subscribed,
                                             legal_basis, legal_basis_explanation)
@@ -400,8 +467,32 @@ async fn apply(call: &Call, change: &Change, subscribed: bool) -> Result<(), Api
         ],
     )
     .await?;
-    tx.commit().await?;
     Ok(())
+}
+
+/// The status held for `change`'s address and type: subscribed, unsubscribed, or none.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(super) async fn held(
+    tx: &impl GenericClient,
+    change: &Change,
+) -> Result<Option<bool>, ApiError> {
+    Ok(tx
+        .query_opt(
+            "SELECT subscribed FROM subscription_statuses
+             WHERE email = $1 AND subscription_id = $2",
+            &[&change.email, &change.subscription],
+        )
+        .await?
+        .map(|row| row.get(0)))
+}
+
+/// The refusal of a subscribe of an address that unsubscribed (HubSpot's API cannot undo an
+/// opt-out).
+pub(super) fn resubscribe_refused() -> ApiError {
+    ApiError::validation("You cannot subscribe an unsubscribed address.")
 }
 
 /// Refuses a change that would leave the status as it is, and a subscribe of an address that
@@ -415,14 +506,7 @@ async fn refuse_unchanged(
     change: &Change,
     subscribed: bool,
 ) -> Result<(), ApiError> {
-    let held: Option<bool> = tx
-        .query_opt(
-            "SELECT subscribed FROM subscription_statuses
-             WHERE email = $1 AND subscription_id = $2",
-            &[&change.email, &change.subscription],
-        )
-        .await?
-        .map(|row| row.get(0));
+    let held = held(tx, change).await?;
     let (email, id) = (&change.email, change.subscription);
     match (held, subscribed) {
         (Some(true), true) => Err(ApiError::validation(format!(
@@ -431,9 +515,7 @@ async fn refuse_unchanged(
         (Some(false), false) => Err(ApiError::validation(format!(
             "{email} is already unsubscribed from subscription {id}"
         ))),
-        (Some(false), true) => Err(ApiError::validation(
-            "You cannot subscribe an unsubscribed address.",
-        )),
+        (Some(false), true) => Err(resubscribe_refused()),
         _ => Ok(()),
     }
 }
