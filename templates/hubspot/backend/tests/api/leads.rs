@@ -261,3 +261,94 @@ async fn a_lead_needs_its_name_and_a_contact_or_company(hubspot: asym::HubSpot) 
     let denied = contacts_only.get("/crm/v3/objects/leads").await.expect(403);
     assert_eq!(denied["category"], "MISSING_SCOPES");
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn a_contact_or_company_associates_itself_with_a_lead_from_its_own_side(
+    hubspot: asym::HubSpot,
+) {
+    let api = api(&hubspot);
+    let lead = post(
+        &api,
+        "/crm/v3/objects/leads",
+        &json!({"properties": {"hs_lead_name": "Both ways"}, "associations": [link("201", 608)]}),
+        201,
+    )
+    .await;
+    let lead_id = id(&lead);
+    let from_lead = format!("/crm/v4/objects/leads/{lead_id}/associations/contacts");
+    // Contact 202 links itself to the lead with contact → lead (609), as the primary contact
+    // too (579): the lead sees both, by their inverses.
+    let linked = api
+        .put(
+            &format!("/crm/v4/objects/contacts/202/associations/leads/{lead_id}"),
+            &json!([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 609},
+                    {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 579}]),
+        )
+        .await
+        .expect(201);
+    assert_eq!(linked["fromObjectTypeId"], "0-1");
+    assert_eq!(linked["toObjectTypeId"], "0-136");
+    assert_eq!(type_ids(&api, &from_lead, "202").await, [578, 608]);
+    assert_eq!(type_ids(&api, &from_lead, "201").await, [608]);
+    // Company 302's default association to the lead (611) is the lead's 610 to it.
+    api.put(
+        &format!("/crm/v4/objects/companies/302/associations/default/leads/{lead_id}"),
+        &json!(null),
+    )
+    .await
+    .expect(200);
+    assert_eq!(
+        type_ids(
+            &api,
+            &format!("/crm/v4/objects/leads/{lead_id}/associations/companies"),
+            "302"
+        )
+        .await,
+        [610]
+    );
+    assert_eq!(
+        type_ids(
+            &api,
+            "/crm/v4/objects/companies/302/associations/leads",
+            &lead_id
+        )
+        .await,
+        [611]
+    );
+    // v3 reads of either side agree.
+    let read_v3 = post(
+        &api,
+        "/crm/v3/associations/contacts/leads/batch/read",
+        &json!({"inputs": [{"id": "202"}]}),
+        200,
+    )
+    .await;
+    assert_eq!(read_v3["results"][0]["to"][0]["id"], lead_id.as_str());
+    let got = read(
+        &api,
+        &format!("/crm/v3/objects/leads/{lead_id}?associations=contacts,companies"),
+    )
+    .await;
+    assert_eq!(len(&got["associations"]["companies"]["results"]), 1);
+    // Removed from the contact's side, the link is gone from the lead's too.
+    api.delete(&format!(
+        "/crm/v4/objects/contacts/202/associations/leads/{lead_id}"
+    ))
+    .await
+    .expect(204);
+    let left = read(&api, &from_lead).await;
+    assert_eq!(left["results"].as_array().unwrap().len(), 1, "{left}");
+    assert_eq!(left["results"][0]["toObjectId"].as_i64(), Some(201));
+    // The contact → lead and company → lead types are listed with their labels.
+    let labels = read(&api, "/crm/v4/associations/contacts/leads/labels").await;
+    let mut ids: Vec<i64> = labels["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["typeId"].as_i64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, [579, 609]);
+    let types = read(&api, "/crm/v3/associations/companies/leads/types").await;
+    assert_eq!(types["results"][0]["id"], "611");
+}
