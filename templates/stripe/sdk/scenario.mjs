@@ -747,7 +747,7 @@ await check("add_invoice_items: a set-up fee on a subscription's first invoice",
   }), (err) => err.statusCode === 400 && err.param === 'add_invoice_items[0][price]');
 });
 
-await check('creditNotes: a refund after payment, voidCreditNote, listLineItems', async () => {
+await check('creditNotes: preview and listPreviewLineItems, a refund after payment, voidCreditNote, listLineItems', async () => {
   const customer = await stripe.customers.create({
     email: 'credit-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
   });
@@ -755,10 +755,22 @@ await check('creditNotes: a refund after payment, voidCreditNote, listLineItems'
   let invoice = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
   invoice = await stripe.invoices.pay(invoice.id);
   assert.equal(invoice.status, 'paid');
-  const note = await stripe.creditNotes.create({
+  // A preview is checked as a credit note is and writes nothing; its lines are paged.
+  const asked = {
     invoice: invoice.id, lines: [{ type: 'custom_line_item', unit_amount: 700, quantity: 1, description: 'Refund' }],
     refund_amount: 700,
-  });
+  };
+  const preview = await stripe.creditNotes.preview(asked);
+  assert.deepEqual([preview.object, preview.type, preview.post_payment_amount], ['credit_note', 'post_payment', 700]);
+  const previewLines = await stripe.creditNotes.listPreviewLineItems(asked);
+  assert.deepEqual(previewLines.data.map((l) => [l.type, l.amount]), [['custom_line_item', 700]]);
+  assert.equal((await stripe.creditNotes.list({ invoice: invoice.id })).data.length, 0);
+  assert.equal((await stripe.charges.retrieve(invoice.charge)).amount_refunded, 0);
+  await assert.rejects(stripe.creditNotes.preview({ ...asked, refund_amount: 600 }),
+    (err) => err.statusCode === 400 && err.type === 'StripeInvalidRequestError');
+  await assert.rejects(stripe.creditNotes.listPreviewLineItems({ invoice: 'in_nope', amount: 100 }),
+    (err) => err.statusCode === 404 && err.param === 'invoice');
+  const note = await stripe.creditNotes.create(asked);
   assert.deepEqual([note.type, note.post_payment_amount, note.refunds.length], ['post_payment', 700, 1]);
   assert.equal((await stripe.charges.retrieve(invoice.charge)).amount_refunded, 700);
   const lines = await stripe.creditNotes.listLineItems(note.id);

@@ -851,6 +851,18 @@ def credit_notes():
     stripe.InvoiceItem.create(customer=customer.id, amount=4000, currency="usd")
     invoice = stripe.Invoice.create(customer=customer.id, pending_invoice_items_behavior="include")
     invoice = stripe.Invoice.finalize_invoice(invoice.id)
+    # A preview is checked as a credit note is and writes nothing; its lines are paged.
+    preview = stripe.CreditNote.preview(invoice=invoice.id, lines=[
+        {"type": "custom_line_item", "unit_amount": 300, "quantity": 1, "description": "Goodwill"},
+        {"type": "invoice_line_item", "invoice_line_item": invoice.lines.data[0].id, "amount": 200}])
+    assert (preview.object, preview.amount, preview.type) == ("credit_note", 500, "pre_payment"), preview
+    page = stripe.CreditNote.preview_lines(invoice=invoice.id, amount=500, lines=[
+        {"type": "custom_line_item", "unit_amount": 300, "quantity": 1, "description": "Goodwill"},
+        {"type": "invoice_line_item", "invoice_line_item": invoice.lines.data[0].id, "amount": 200}], limit=1)
+    assert ([l.amount for l in page.data], page.has_more) == ([300], True), page
+    assert stripe.CreditNote.list(invoice=invoice.id).data == [] and stripe.Invoice.retrieve(invoice.id).amount_due == 4000
+    refused("amount", stripe.CreditNote.preview, invoice=invoice.id, amount=4001)
+    refused("invoice", stripe.CreditNote.preview_lines, invoice=stripe.Invoice.create(customer=customer.id).id, amount=1)
     note = stripe.CreditNote.create(invoice=invoice.id, amount=1000, reason="order_change")
     assert (note.object, note.pre_payment_amount, note.type) == ("credit_note", 1000, "pre_payment"), note
     assert stripe.Invoice.retrieve(invoice.id).amount_due == 3000
@@ -1344,7 +1356,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("billing_portal.Configuration: create, retrieve, modify, list; a session names one",
               portal_configurations),
              ("add_invoice_items: a set-up fee on a subscription's first invoice", added_invoice_items),
-             ("CreditNote: before and after payment, list, lines", credit_notes),
+             ("CreditNote: preview and its lines, before and after payment, list, lines", credit_notes),
              ("tiered prices: graduated and volume tiers, expand tiers, billed tier by tier", tiered_prices),
              ("tax ids: Customer.create_tax_id, list/retrieve/delete, TaxId, invoice customer_tax_ids", tax_ids),
              ("an invoice item described by its price's product; a test clock's advance bounds",

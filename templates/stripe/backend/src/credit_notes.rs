@@ -1,5 +1,5 @@
-//! Credit notes (`/v1/credit_notes`: create, retrieve, update, list, void, lines): an
-//! adjustment of a finalized invoice. What it credits first reduces what an open invoice
+//! Credit notes (`/v1/credit_notes`: create, retrieve, update, list, void, lines, and the
+//! preview of one with its lines, nothing written): an adjustment of a finalized invoice. What it credits first reduces what an open invoice
 //! still owes (`pre_payment_amount`; owing nothing, the invoice is paid); the rest
 //! (`post_payment_amount`) is refunded to the card (`refund_amount`), credited to the
 //! customer's balance (`credit_amount`) or recorded as credited outside Stripe
@@ -9,9 +9,10 @@ use axum::Router;
 use serde_json::{Map, Value, json};
 
 use crate::bounds::{amount_at, line_amount};
-use crate::cx::{self, Cx, Filter, allow_with};
+use crate::cx::{self, CURSOR, Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
+use crate::ids;
 use crate::kinds::{CHARGE, CREDIT_NOTE, CUSTOMER, INVOICE};
 use crate::model::customer_balance::{self, Entry};
 use crate::model::invoice::{mark_paid, total};
@@ -24,6 +25,8 @@ use asym_kit::Kit;
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/credit_notes" => post(create_credit_note), get(list_credit_notes);
+        "/v1/credit_notes/preview" => get(preview_credit_note);
+        "/v1/credit_notes/preview/lines" => get(preview_credit_note_lines);
         "/v1/credit_notes/{id}" => get(CREDIT_NOTE.retrieve, 1), post(update_credit_note, 1);
         "/v1/credit_notes/{id}/void" => post(void_credit_note, 1);
         "/v1/credit_notes/{id}/lines" => get(credit_note_lines, 1);
@@ -61,12 +64,8 @@ const REASONS: &[&str] = &[
     "product_unsatisfactory",
 ];
 
-/// The lines `lines` (named `lines`) credit on `invoice`, and their total.
-async fn credited_lines(
-    cx: &Cx<'_>,
-    invoice: &Value,
-    lines: &[Value],
-) -> ApiResult<(Vec<Value>, i64)> {
+/// The lines `lines` (named `lines`) credit on `invoice` (without ids), and their total.
+fn credited_lines(invoice: &Value, lines: &[Value]) -> ApiResult<(Vec<Value>, i64)> {
     let mut out = Vec::new();
     let mut sum = 0_i64;
     for (n, line) in lines.iter().enumerate() {
@@ -85,8 +84,6 @@ async fn credited_lines(
             custom_line(line, &at)?
         };
         sum += built["amount"].as_i64().unwrap_or(0);
-        let mut built = built;
-        built["id"] = json!(cx.new_id("cnli_").await?.0);
         out.push(built);
     }
     Ok((out, sum))
@@ -149,6 +146,11 @@ fn custom_line(line: &Map<String, Value>, at: &str) -> ApiResult<Value> {
     );
     built["unit_amount"] = json!(unit);
     built["unit_amount_decimal"] = json!(unit.to_string());
+    // Stripe leaves `invoice_line_item` out of a line that credits none (its description has
+    // it optional and not nullable).
+    if let Some(map) = built.as_object_mut() {
+        map.shift_remove("invoice_line_item");
+    }
     Ok(built)
 }
 
@@ -163,6 +165,7 @@ fn note_line(kind: &str, amount: i64, quantity: i64, description: Value, of: Val
         "invoice_line_item": of,
         "livemode": false,
         "quantity": quantity,
+        "tax_amounts": [],
         "tax_rates": [],
         "taxes": [],
         "type": kind,
@@ -171,12 +174,16 @@ fn note_line(kind: &str, amount: i64, quantity: i64, description: Value, of: Val
     })
 }
 
-/// `POST /v1/credit_notes`.
-pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.take(&CREATE)?;
-    let params = cx.params.clone();
+/// A credit note of the request's parameters, as `POST /v1/credit_notes` would issue it on
+/// its invoice, checked as issuing it is, nothing stored: the note (its lines without ids,
+/// no refund nor balance credit made yet) and its invoice (locked when `lock`).
+async fn draft(cx: &Cx<'_>, params: &Params, lock: bool) -> ApiResult<(Value, Value)> {
     let invoice_id = params.required("invoice")?.to_owned();
-    let mut invoice = INVOICE.lock_named(cx, &invoice_id, "invoice").await?;
+    let invoice = if lock {
+        INVOICE.lock_named(cx, &invoice_id, "invoice").await?
+    } else {
+        INVOICE.named(cx, &invoice_id, "invoice").await?
+    };
     let status = invoice["status"].as_str().unwrap_or_default().to_owned();
     if !["open", "paid"].contains(&status.as_str()) {
         return Err(ApiError::invalid_param(
@@ -188,7 +195,7 @@ pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
     }
     params.one_of("reason", REASONS)?;
     let (lines, total_amount) = match (params.amount("amount", 1)?, params.array("lines")?) {
-        (_, Some(lines)) => credited_lines(cx, &invoice, lines).await?,
+        (_, Some(lines)) => credited_lines(&invoice, lines)?,
         (Some(amount), None) => (Vec::new(), amount),
         (None, None) => {
             return Err(ApiError::invalid(
@@ -240,39 +247,11 @@ pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
              the credit note's post-payment amount ({post})."
         )));
     }
-    let before = invoice.clone();
-    let currency = invoice["currency"].as_str().unwrap_or("usd").to_owned();
-    let customer_id = invoice["customer"].as_str().unwrap_or_default().to_owned();
-    let (id, seq) = cx.new_id("cn_").await?;
-    // What the refund and the balance credit make.
-    let mut refunds = Vec::new();
     if refund_amount > 0 {
-        let charge_id = invoice["charge"].as_str().unwrap_or_default().to_owned();
-        let charge = CHARGE.lock_named(cx, &charge_id, "refund_amount").await?;
-        let mut asked = Params::default();
-        asked
-            .0
-            .insert("amount".to_owned(), json!(refund_amount.to_string()));
-        let (made, _) = refund(cx, charge, &asked).await?;
-        refunds.push(json!({"amount_refunded": refund_amount, "refund": made["id"]}));
+        // The charge refunded: named by `refund_amount` when the invoice has none.
+        let charge_id = invoice["charge"].as_str().unwrap_or_default();
+        CHARGE.named(cx, charge_id, "refund_amount").await?;
     }
-    let mut balance_transaction = Value::Null;
-    if credit_amount > 0 {
-        let mut customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
-        let customer_before = customer.clone();
-        let entry = Entry {
-            amount: -credit_amount,
-            currency: &currency,
-            kind: "credit_note",
-            invoice: Some(&invoice_id),
-            description: None,
-        };
-        let made = customer_balance::record(cx, &mut customer, &entry).await?;
-        balance_transaction = made["id"].clone();
-        cx.save_changed("customer.updated", &customer_before, &customer)
-            .await?;
-    }
-    // The invoice: what is owed falls by the pre-payment part (owing nothing, it is paid).
     let count = cx
         .all(
             CREDIT_NOTE.object,
@@ -280,45 +259,29 @@ pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
         )
         .await?
         .len();
-    invoice["pre_payment_credit_notes_amount"] = json!(
-        invoice["pre_payment_credit_notes_amount"]
-            .as_i64()
-            .unwrap_or(0)
-            + pre
-    );
-    invoice["post_payment_credit_notes_amount"] = json!(
-        invoice["post_payment_credit_notes_amount"]
-            .as_i64()
-            .unwrap_or(0)
-            + post
-    );
-    total(&mut invoice);
-    let public = cx.kit.config().public_url.clone();
     let mut note = json!({
-        "id": id,
         "object": "credit_note",
         "amount": total_amount,
         "amount_shipping": 0,
         "created": cx.now,
-        "currency": currency,
-        "customer": customer_id,
-        "customer_balance_transaction": balance_transaction,
+        "currency": invoice["currency"].as_str().unwrap_or("usd"),
+        "customer": invoice["customer"].clone(),
+        "customer_balance_transaction": null,
         "discount_amount": 0,
         "discount_amounts": [],
-        "effective_at": cx.now,
+        "effective_at": null,
         "invoice": invoice_id,
-        "lines": cx::list_value(lines, false, &format!("/v1/credit_notes/{id}/lines")),
+        "lines": lines,
         "livemode": false,
         "memo": params.str("memo")?.filter(|s| !s.is_empty()),
         "metadata": {},
         "number": format!("{}-CN-{:02}", invoice["number"].as_str().unwrap_or("CN"), count + 1),
         "out_of_band_amount": out_of_band,
-        "pdf": format!("{public}/credit_notes/{id}/pdf"),
         "post_payment_amount": post,
         "pre_payment_amount": pre,
         "reason": params.str("reason")?.filter(|s| !s.is_empty()),
-        "refund": refunds.first().map(|r| r["refund"].clone()),
-        "refunds": refunds,
+        "refund": null,
+        "refunds": [],
         "shipping_cost": null,
         "status": "issued",
         "subtotal": total_amount,
@@ -334,11 +297,136 @@ pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
         },
         "voided_at": null,
     });
-    apply_metadata(&mut note, &params)?;
+    apply_metadata(&mut note, params)?;
+    Ok((note, invoice))
+}
+
+/// Gives `note` its `id`, `pdf` and its lines' ids (`line_id` of each line's index), its lines
+/// as a list.
+fn identify(cx: &Cx<'_>, note: &mut Value, id: &str, line_ids: &[String]) {
+    let mut lines = note["lines"].as_array().cloned().unwrap_or_default();
+    for (line, line_id) in lines.iter_mut().zip(line_ids) {
+        line["id"] = json!(line_id);
+    }
+    let public = &cx.kit.config().public_url;
+    note["id"] = json!(id);
+    note["pdf"] = json!(format!("{public}/credit_notes/{id}/pdf"));
+    note["lines"] = cx::list_value(lines, false, &format!("/v1/credit_notes/{id}/lines"));
+}
+
+/// `POST /v1/credit_notes`.
+pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.take(&CREATE)?;
+    let params = cx.params.clone();
+    let (mut note, mut invoice) = draft(cx, &params, true).await?;
+    let before = invoice.clone();
+    let invoice_id = note["invoice"].as_str().unwrap_or_default().to_owned();
+    let currency = note["currency"].as_str().unwrap_or("usd").to_owned();
+    let customer_id = note["customer"].as_str().unwrap_or_default().to_owned();
+    let (pre, post) = (
+        note["pre_payment_amount"].as_i64().unwrap_or(0),
+        note["post_payment_amount"].as_i64().unwrap_or(0),
+    );
+    let [refund_amount, credit_amount] =
+        ["refund_amount", "credit_amount"].map(|key| params.amount(key, 0));
+    let (refund_amount, credit_amount) = (refund_amount?.unwrap_or(0), credit_amount?.unwrap_or(0));
+    let (id, seq) = cx.new_id("cn_").await?;
+    let mut line_ids = Vec::new();
+    for _ in note["lines"].as_array().map_or(&[][..], Vec::as_slice) {
+        line_ids.push(cx.new_id("cnli_").await?.0);
+    }
+    identify(cx, &mut note, &id, &line_ids);
+    note["effective_at"] = json!(cx.now);
+    // What the refund and the balance credit make.
+    if refund_amount > 0 {
+        let charge_id = invoice["charge"].as_str().unwrap_or_default().to_owned();
+        let charge = CHARGE.lock_named(cx, &charge_id, "refund_amount").await?;
+        let mut asked = Params::default();
+        asked
+            .0
+            .insert("amount".to_owned(), json!(refund_amount.to_string()));
+        let (made, _) = refund(cx, charge, &asked).await?;
+        note["refund"] = made["id"].clone();
+        note["refunds"] = json!([{"amount_refunded": refund_amount, "refund": made["id"]}]);
+    }
+    if credit_amount > 0 {
+        let mut customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
+        let customer_before = customer.clone();
+        let entry = Entry {
+            amount: -credit_amount,
+            currency: &currency,
+            kind: "credit_note",
+            invoice: Some(&invoice_id),
+            description: None,
+        };
+        let made = customer_balance::record(cx, &mut customer, &entry).await?;
+        note["customer_balance_transaction"] = made["id"].clone();
+        cx.save_changed("customer.updated", &customer_before, &customer)
+            .await?;
+    }
+    // The invoice: what is owed falls by the pre-payment part (owing nothing, it is paid).
+    for (key, part) in [("pre_payment", pre), ("post_payment", post)] {
+        let field = format!("{key}_credit_notes_amount");
+        invoice[&field] = json!(invoice[&field].as_i64().unwrap_or(0) + part);
+    }
+    total(&mut invoice);
     cx.insert(seq, &note)?;
     cx.emit("credit_note.created", &note, None).await?;
     settle_invoice(cx, &mut invoice, &before).await?;
     Ok(note)
+}
+
+/// What `GET /v1/credit_notes/preview` takes: the create's parameters.
+#[rustfmt::skip]
+const PREVIEW: Takes = Takes {
+    route: "credit note previews",
+    serves: CREATE.serves,
+    refuses: CREATE.refuses,
+    nested: CREATE.nested,
+};
+
+/// What `GET /v1/credit_notes/preview/lines` takes: the preview's and a page's.
+#[rustfmt::skip]
+const PREVIEW_LINES: Takes = Takes {
+    route: "credit note previews",
+    serves: &[CREATE.serves[0], CURSOR],
+    refuses: CREATE.refuses,
+    nested: CREATE.nested,
+};
+
+/// The credit note the request previews: checked as `POST /v1/credit_notes` checks it, nothing
+/// written; its ids derive from its invoice and how many notes that has, so the same preview
+/// pages the same lines.
+async fn preview(cx: &Cx<'_>) -> ApiResult {
+    let params = cx.params.clone();
+    let (mut note, _) = draft(cx, &params, false).await?;
+    let seed = format!("credit_note_preview:{}:{}", note["invoice"], note["number"]);
+    let id = format!("cn_{}", ids::base62(&seed, 24));
+    let count = note["lines"].as_array().map_or(0, Vec::len);
+    let line_ids: Vec<String> = (0..count)
+        .map(|n| format!("cnli_{}", ids::base62(&format!("{seed}:{n}"), 24)))
+        .collect();
+    identify(cx, &mut note, &id, &line_ids);
+    Ok(note)
+}
+
+/// `GET /v1/credit_notes/preview` (stripe-python's `CreditNote.preview`, stripe-node's
+/// `creditNotes.preview`).
+pub(crate) async fn preview_credit_note(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.take(&PREVIEW)?;
+    preview(cx).await
+}
+
+/// `GET /v1/credit_notes/preview/lines` (`CreditNote.preview_lines`,
+/// `creditNotes.listPreviewLineItems`): the preview's lines, paged.
+pub(crate) async fn preview_credit_note_lines(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.take(&PREVIEW_LINES)?;
+    let note = preview(cx).await?;
+    let lines = note["lines"]["data"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    cx::page_of(cx, &lines, "/v1/credit_notes/preview/lines")
 }
 
 /// Saves `invoice` after a credit note changed what it owes: an open one owing nothing more

@@ -164,3 +164,111 @@ async fn a_credit_note_on_a_paid_invoice_refunds_and_credits_the_balance(stripe:
     api.refused("/v1/credit_notes", &refused, invalid("shipping_cost"))
         .await;
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_credit_note_preview_is_checked_as_a_credit_note_and_writes_nothing(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let draft = api.invoice_for_item(BOB, "1500").await;
+    let open = api
+        .ok(&format!("/v1/invoices/{}/finalize", id(&draft)), &[])
+        .await;
+    let invoice = id(&open);
+    let line = open["lines"]["data"][0]["id"].as_str().unwrap().to_owned();
+    let query = [
+        ("invoice", invoice),
+        ("lines[0][type]", "invoice_line_item"),
+        ("lines[0][invoice_line_item]", &line),
+        ("lines[0][amount]", "400"),
+        ("lines[1][type]", "custom_line_item"),
+        ("lines[1][unit_amount]", "100"),
+        ("lines[1][quantity]", "2"),
+        ("lines[1][description]", "Goodwill"),
+        ("memo", "Preview"),
+    ];
+    let (status, preview) = api.get("/v1/credit_notes/preview", &query).await;
+    assert_eq!(status, 200, "{preview}");
+    let got = (
+        preview["object"].as_str(),
+        preview["amount"].as_i64(),
+        preview["pre_payment_amount"].as_i64(),
+        preview["type"].as_str(),
+        preview["memo"].as_str(),
+        preview["lines"]["data"].as_array().map(Vec::len),
+    );
+    let want = (
+        Some("credit_note"),
+        Some(600),
+        Some(600),
+        Some("pre_payment"),
+    );
+    assert_eq!(
+        got,
+        (want.0, want.1, want.2, want.3, Some("Preview"), Some(2))
+    );
+    assert!(
+        preview["id"].as_str().unwrap().starts_with("cn_"),
+        "{preview}"
+    );
+    // Its lines, paged; the same preview gives the same line ids.
+    let first_page = [&query[..], &[("limit", "1")]].concat();
+    let (_, page) = api.get("/v1/credit_notes/preview/lines", &first_page).await;
+    assert_eq!(
+        (
+            data(&page).len(),
+            page["has_more"].as_bool(),
+            page["url"].as_str()
+        ),
+        (1, Some(true), Some("/v1/credit_notes/preview/lines")),
+        "{page}"
+    );
+    let after = data(&page)[0]["id"].as_str().unwrap().to_owned();
+    let next = [&query[..], &[("starting_after", after.as_str())]].concat();
+    let (_, rest) = api.get("/v1/credit_notes/preview/lines", &next).await;
+    assert_eq!(data(&rest)[0]["amount"], 200, "{rest}");
+    // Nothing was written: no credit note, the invoice owes what it did.
+    let (_, notes) = api.get("/v1/credit_notes", &[("invoice", invoice)]).await;
+    assert!(data(&notes).is_empty(), "{notes}");
+    assert_eq!(
+        api.current("/v1/invoices", invoice).await["amount_due"],
+        1500
+    );
+    // Refused as a credit note is.
+    let on_draft = api.invoice_for_item(ALICE, "700").await;
+    for (query, refusal) in [
+        (
+            vec![("amount", "100")],
+            ("code", (400, "parameter_missing")),
+        ),
+        (vec![("invoice", "in_nope"), ("amount", "1")], MISSING),
+        (
+            vec![("invoice", id(&on_draft)), ("amount", "1")],
+            invalid("invoice"),
+        ),
+        (
+            vec![("invoice", invoice), ("amount", "1600")],
+            invalid("amount"),
+        ),
+        (
+            vec![("invoice", invoice), ("lines[0][amout]", "1")],
+            UNKNOWN,
+        ),
+        (
+            vec![("invoice", invoice), ("reason", "whim")],
+            invalid("reason"),
+        ),
+        (
+            vec![
+                ("invoice", invoice),
+                ("refund_amount", "1"),
+                ("amount", "1"),
+            ],
+            ("type", (400, "invalid_request_error")),
+        ),
+    ] {
+        for path in ["/v1/credit_notes/preview", "/v1/credit_notes/preview/lines"] {
+            expect_refusal(api.get(path, &query).await, refusal);
+        }
+    }
+}
