@@ -358,7 +358,9 @@ await check('remote files', async () => {
   await fails('bad_image', bot.files.remote.add({
     external_id: 'js-doc-2', external_url: 'https://docs.example.com/js/2', title: 'Gif', preview_image: Buffer.from('GIF89a'),
   }));
-  await fails('invalid_title', bot.files.remote.update({ external_id: 'js-doc-1', title: 't'.repeat(256) }));
+  await fails('bad_title', bot.files.remote.update({ external_id: 'js-doc-1', title: 't'.repeat(256) }));
+  await fails('bad_title', bot.files.remote.add({ external_id: 'js-doc-3', external_url: 'https://docs.example.com/js/3', title: 't'.repeat(256) }));
+  await fails('invalid_external_id', bot.files.remote.add({ external_id: 'e'.repeat(256), external_url: 'https://docs.example.com/js/3', title: 'Long' }));
   assert.deepEqual(
     [added.external_type, added.external_id, added.url_private, added.filetype, added.mode],
     ['app', 'js-doc-1', 'https://docs.example.com/js/1', 'gsheet', 'external'],
@@ -437,6 +439,60 @@ await check('bookmarks', async () => {
   await fails('not_found', bot.bookmarks.remove({ channel_id: GENERAL, bookmark_id: bookmark.id }));
 });
 
+await check('stars (saved items)', async () => {
+  const { ts } = await user.chat.postMessage({ channel: GENERAL, text: 'save me for later' });
+  await user.stars.add({ channel: GENERAL, timestamp: ts });
+  await fails('already_starred', user.stars.add({ channel: GENERAL, timestamp: ts }));
+  const uploaded = await user.filesUploadV2({ channel_id: GENERAL, content: 'notes', filename: 'notes.txt' });
+  const fileId = uploaded.files[0].files[0].id;
+  await user.stars.add({ file: fileId });
+  await user.stars.add({ channel: RANDOM });
+  const listed = await user.stars.list();
+  assert.deepEqual(listed.items.map((i) => i.type), ['channel', 'file', 'message']);
+  assert.equal(listed.items[1].file.id, fileId);
+  assert.equal(listed.items[2].message.ts, ts);
+  assert.equal(listed.paging.total, 3);
+  const first = await user.stars.list({ limit: 2 });
+  assert.equal(first.items.length, 2);
+  const rest = await user.stars.list({ limit: 2, cursor: first.response_metadata.next_cursor });
+  assert.deepEqual(rest.items.map((i) => i.type), ['message']);
+  assert.equal(rest.response_metadata.next_cursor, '');
+  await user.stars.remove({ channel: GENERAL, timestamp: ts });
+  await fails('not_starred', user.stars.remove({ channel: GENERAL, timestamp: ts }));
+  await fails('no_item_specified', user.apiCall('stars.add', {}));
+  await fails('bad_timestamp', user.stars.add({ channel: GENERAL, timestamp: 'soon' }));
+  await fails('message_not_found', user.stars.add({ channel: GENERAL, timestamp: '1.000001' }));
+  await fails('channel_not_found', user.stars.remove({ channel: 'C0000099999' }));
+  await fails('file_not_found', user.stars.add({ file: 'F0000099999' }));
+  await fails('file_comment_not_found', user.stars.add({ file_comment: 'Fc0000000001' }));
+  await fails('not_allowed_token_type', bot.stars.list());
+});
+
+await check('calls API', async () => {
+  const guest = { external_id: 'js-ext', display_name: 'Guest' };
+  const { call } = await bot.calls.add({
+    external_unique_id: 'js-meet', join_url: 'https://meet.example.com/js', created_by: 'U0000000003',
+    title: 'JS sync', date_start: 1700000000, users: [{ slack_id: 'U0000000003' }, guest],
+  });
+  assert.match(call.id, /^R/);
+  assert.deepEqual(call.users, [{ slack_id: 'U0000000003' }, guest]);
+  assert.equal((await bot.calls.update({ id: call.id, join_url: 'https://meet.example.com/js2' })).call.join_url, 'https://meet.example.com/js2');
+  await bot.calls.participants.add({ id: call.id, users: [{ slack_id: 'U0000000004' }] });
+  await fails('bad_users', bot.calls.participants.add({ id: call.id, users: [{ slack_id: 'U0000000004' }] }));
+  await bot.calls.participants.remove({ id: call.id, users: [guest] });
+  await fails('bad_users', bot.calls.participants.remove({ id: call.id, users: [guest] }));
+  const info = await user.calls.info({ id: call.id });
+  assert.deepEqual(info.call.users, [{ slack_id: 'U0000000003' }, { slack_id: 'U0000000004' }]);
+  await bot.calls.end({ id: call.id, duration: 600 });
+  assert.equal((await bot.calls.info({ id: call.id })).call.date_end, 1700000600);
+  await fails('inactive_call', bot.calls.end({ id: call.id }));
+  await fails('invalid_call_id', bot.calls.info({ id: 'R0NOPE' }));
+  await fails('invalid_created_by', bot.calls.add({ external_unique_id: 'js-2', join_url: 'https://meet.example.com/2' }));
+  await fails('invalid_start_time', bot.calls.add({
+    external_unique_id: 'js-2', join_url: 'https://meet.example.com/2', created_by: 'U0000000003', date_start: 'soon',
+  }));
+});
+
 await check('home tab views', async () => {
   const home = { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Welcome*' } }] };
   const { view } = await bot.views.publish({ user_id: 'U0000000003', view: home });
@@ -497,8 +553,8 @@ await check('reminders come due', async () => {
 
 await check('retired and unserved methods', async () => {
   await fails('method_deprecated', bot.apiCall('files.upload', { channels: GENERAL, content: 'hello' }));
-  assert.equal((await fails('unknown_method', bot.stars.list())).req_method, 'stars.list');
-  await fails('unknown_method', bot.calls.info({ id: 'R0NOPE' }));
+  assert.equal((await fails('unknown_method', bot.team.billableInfo())).req_method, 'team.billableInfo');
+  await fails('unknown_method', bot.users.deletePhoto());
 });
 
 await check('assistant threads', async () => {

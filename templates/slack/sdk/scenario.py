@@ -434,6 +434,58 @@ def bookmarks():
 
 
 @scenario
+def stars_saved_items():
+    ts = user.chat_postMessage(channel=GENERAL, text="save me for later")["ts"]
+    user.stars_add(channel=GENERAL, timestamp=ts)
+    fails("already_starred", user.stars_add, channel=GENERAL, timestamp=ts)
+    file_id = user.files_upload_v2(channel=GENERAL, content="notes", filename="notes.txt")["files"][0]["id"]
+    user.stars_add(file=file_id)
+    user.stars_add(channel=RANDOM)
+    listed = user.stars_list()
+    assert [i["type"] for i in listed["items"]] == ["channel", "file", "message"], listed
+    assert listed["items"][0]["channel"] == RANDOM and listed["items"][1]["file"]["id"] == file_id
+    assert listed["items"][2]["message"]["text"] == "save me for later"
+    assert listed["paging"]["total"] == 3 and all(i["date_create"] > 0 for i in listed["items"])
+    first = user.stars_list(limit=2)
+    assert len(first["items"]) == 2 and first["response_metadata"]["next_cursor"]
+    rest = user.stars_list(limit=2, cursor=first["response_metadata"]["next_cursor"])
+    assert [i["type"] for i in rest["items"]] == ["message"] and rest["response_metadata"]["next_cursor"] == ""
+    user.stars_remove(channel=GENERAL, timestamp=ts)
+    fails("not_starred", user.stars_remove, channel=GENERAL, timestamp=ts)
+    fails("no_item_specified", user.stars_add)
+    fails("bad_timestamp", user.stars_add, channel=GENERAL, timestamp="soon")
+    fails("message_not_found", user.stars_add, channel=GENERAL, timestamp="1.000001")
+    fails("channel_not_found", user.stars_add, channel="C0000099999")
+    fails("file_not_found", user.stars_add, file="F0000099999")
+    fails("file_comment_not_found", user.stars_add, file_comment="Fc0000000001")
+    fails("not_allowed_token_type", bot.stars_list)
+
+
+@scenario
+def calls_api():
+    guest = {"external_id": "py-ext", "display_name": "Guest"}
+    call = bot.calls_add(external_unique_id="py-meet", join_url="https://meet.example.com/py", created_by="U0000000003",
+                         title="Py sync", date_start=1700000000, users=[{"slack_id": "U0000000003"}, guest])["call"]
+    assert call["id"].startswith("R") and call["date_start"] == 1700000000 and call["title"] == "Py sync", call
+    assert call["users"] == [{"slack_id": "U0000000003"}, guest], call
+    assert bot.calls_update(id=call["id"], title="Py sync 2")["call"]["title"] == "Py sync 2"
+    bot.calls_participants_add(id=call["id"], users=[{"slack_id": "U0000000004"}])
+    fails("bad_users", bot.calls_participants_add, id=call["id"], users=[{"slack_id": "U0000000004"}])
+    bot.calls_participants_remove(id=call["id"], users=[guest])
+    fails("bad_users", bot.calls_participants_remove, id=call["id"], users=[guest])
+    info = user.calls_info(id=call["id"])["call"]
+    assert info["users"] == [{"slack_id": "U0000000003"}, {"slack_id": "U0000000004"}], info
+    bot.calls_end(id=call["id"], duration=600)
+    assert bot.calls_info(id=call["id"])["call"]["date_end"] == 1700000600
+    fails("inactive_call", bot.calls_end, id=call["id"])
+    fails("invalid_call_id", bot.calls_info, id="R0NOPE")
+    fails("invalid_created_by", bot.calls_add, external_unique_id="py-2", join_url="https://meet.example.com/2")
+    fails("user_not_found", bot.calls_add, external_unique_id="py-2", join_url="https://meet.example.com/2",
+          created_by="U0000000003", users=[{"slack_id": "U0000099999"}])
+    assert user.calls_add(external_unique_id="py-3", join_url="https://meet.example.com/3")["call"]["id"].startswith("R")
+
+
+@scenario
 def home_tab_views():
     home = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*Welcome*"}}]}
     view = bot.views_publish(user_id="U0000000003", view=home)["view"]
@@ -538,6 +590,7 @@ def remote_files():
           title="t" * 256)
     fails("invalid_external_id", bot.files_remote_add, external_id="e" * 256,
           external_url="https://docs.example.com/py/2", title="Long")
+    fails("bad_title", bot.files_remote_update, external_id="py-doc-1", title="t" * 256)
     assert (added["external_id"], added["url_private"]) == ("py-doc-1", "https://docs.example.com/py/1"), added
     assert (added["mimetype"], added["filetype"], added["mode"]) == ("application/vnd.slack-remote", "remote", "external")
     assert bot.files_remote_info(external_id="py-doc-1")["file"]["id"] == added["id"]
@@ -569,8 +622,8 @@ def remote_files():
 @scenario
 def retired_and_unserved_methods():
     fails("method_deprecated", bot.files_upload, channels=GENERAL, content="hello", filename="a.txt")
-    assert fails("unknown_method", bot.stars_list)["req_method"] == "stars.list"
-    fails("unknown_method", bot.calls_info, id="R0NOPE")
+    assert fails("unknown_method", bot.team_billableInfo)["req_method"] == "team.billableInfo"
+    fails("unknown_method", bot.users_deletePhoto)
 
 
 @scenario

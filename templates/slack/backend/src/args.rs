@@ -399,6 +399,64 @@ pub(crate) fn id_page(items: &mut Vec<Value>, limit: i64, kind: &str) -> Value {
     next_cursor(kind, next.as_ref().and_then(|item| item["id"].as_str()))
 }
 
+/// A page of a list read by offset, as `reactions.list` and `stars.list` take it: `count`
+/// (default 100) and `page`, or `limit` and an `offset` `cursor` (either way at most 1,000).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OffsetPage {
+    /// Most items answered.
+    pub(crate) limit: i64,
+    /// How many items come before the page.
+    pub(crate) offset: i64,
+}
+
+impl OffsetPage {
+    /// The page `call` asks for.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_arguments` for a `count`, `page` or `limit` that is not a number;
+    /// `invalid_cursor`.
+    pub(crate) fn parse(call: &Call) -> Result<Self, ApiError> {
+        let count = match call.args.int("count")? {
+            Some(count) if count > 0 => count.min(1000),
+            _ => 100,
+        };
+        let limit = call.args.limit(count, 1000)?;
+        let page = call.args.int("page")?.filter(|p| *p > 0).unwrap_or(1);
+        let offset = match cursor_value(call.args.string("cursor"), "offset")? {
+            Some(offset) => offset
+                .parse::<i64>()
+                .ok()
+                .filter(|offset| *offset >= 0)
+                .ok_or_else(|| ApiError::new("invalid_cursor"))?,
+            None => (page - 1).saturating_mul(limit),
+        };
+        Ok(Self { limit, offset })
+    }
+
+    /// `paging` (`count`, `total`, `page`, `pages`) and `response_metadata` (the cursor of the
+    /// next page, empty on the last) for a page of `shown` items out of `total`.
+    pub(crate) fn answer(self, shown: usize, total: i64) -> [(&'static str, Value); 2] {
+        let limit = self.limit.max(1);
+        let end = self
+            .offset
+            .saturating_add(i64::try_from(shown).unwrap_or(0));
+        let next = (end < total).then(|| end.to_string());
+        [
+            (
+                "paging",
+                json!({
+                    "count": self.limit,
+                    "total": total,
+                    "page": self.offset / limit + 1,
+                    "pages": (total + limit - 1) / limit,
+                }),
+            ),
+            ("response_metadata", next_cursor("offset", next.as_deref())),
+        ]
+    }
+}
+
 /// The `next_ts` cursor of a history or replies call.
 pub(crate) fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
     cursor_value(call.args.string("cursor"), "next_ts")?

@@ -11,8 +11,8 @@ use crate::{AppState, Call, ratelimit};
 /// Scopes granted to the bot token minted at provisioning: what a typical bot installs with.
 #[rustfmt::skip]
 pub(crate) const BOT_SCOPES: &[&str] = &[
-    "bookmarks:read", "bookmarks:write", "canvases:read", "canvases:write", "channels:history",
-    "channels:join", "channels:manage",
+    "bookmarks:read", "bookmarks:write", "calls:read", "calls:write", "canvases:read",
+    "canvases:write", "channels:history", "channels:join", "channels:manage",
     "channels:read", "chat:write", "chat:write.customize", "dnd:read", "emoji:read",
     "files:read", "files:write", "groups:history", "groups:read", "groups:write", "im:history",
     "im:read", "im:write", "links:read", "links:write", "mpim:history", "mpim:read",
@@ -25,13 +25,13 @@ pub(crate) const BOT_SCOPES: &[&str] = &[
 /// Scopes granted to the user token minted at provisioning (the workspace's primary owner).
 #[rustfmt::skip]
 pub(crate) const USER_SCOPES: &[&str] = &[
-    "bookmarks:read", "bookmarks:write", "canvases:read", "canvases:write", "channels:history",
-    "channels:read", "channels:write",
+    "bookmarks:read", "bookmarks:write", "calls:read", "calls:write", "canvases:read",
+    "canvases:write", "channels:history", "channels:read", "channels:write",
     "chat:write", "dnd:read", "dnd:write", "emoji:read", "files:read", "files:write",
     "groups:history", "groups:read", "groups:write", "im:history", "im:read", "im:write",
     "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write", "reactions:read",
     "reactions:write", "reminders:read", "reminders:write", "remote_files:read",
-    "remote_files:share", "search:read", "team:read",
+    "remote_files:share", "search:read", "stars:read", "stars:write", "team:read",
     "usergroups:read", "usergroups:write", "users.profile:read", "users.profile:write",
     "users:read", "users:read.email", "users:write",
 ];

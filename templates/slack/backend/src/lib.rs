@@ -19,6 +19,8 @@
 //! | `users.*` | `users` |
 //! | `usergroups.*` | `usergroups` |
 //! | `reactions.*`, `pins.*` | `reactions` |
+//! | `stars.*` (saved items) | `stars` |
+//! | `calls.*` (the Calls API) | `calls` |
 //! | `search.messages`, `search.files`, `search.all` | `search` |
 //! | `emoji.list` | `emoji` |
 //! | `bookmarks.*` | `bookmarks` |
@@ -47,6 +49,7 @@ mod args;
 mod assistant;
 mod auth;
 mod bookmarks;
+mod calls;
 mod canvases;
 mod chat;
 mod conversations;
@@ -71,6 +74,7 @@ mod revoke;
 mod rotation;
 mod search;
 mod socket;
+mod stars;
 mod team;
 mod ts;
 mod unfurl;
@@ -302,6 +306,15 @@ async fn web_api(
         "pins.add" => reactions::set_pin(state, call, true).await,
         "pins.remove" => reactions::set_pin(state, call, false).await,
         "pins.list" => reactions::pins_list(state, call).await,
+        "calls.add" => calls::add(state, call).await,
+        "calls.info" => calls::info(state, call).await,
+        "calls.update" => calls::update(state, call).await,
+        "calls.end" => calls::end(state, call).await,
+        "calls.participants.add" => calls::set_participants(state, call, true).await,
+        "calls.participants.remove" => calls::set_participants(state, call, false).await,
+        "stars.add" => stars::add(state, call).await,
+        "stars.remove" => stars::remove(state, call).await,
+        "stars.list" => stars::list(state, call).await,
         "search.messages" => search::messages(state, call).await,
         "search.files" => search::files(state, call).await,
         "search.all" => search::all(state, call).await,

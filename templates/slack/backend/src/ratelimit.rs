@@ -73,7 +73,9 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "files.remote.list"
         | "files.remote.update"
         | "files.remote.remove"
-        | "files.remote.share" => Tier::Two,
+        | "files.remote.share"
+        | "stars.add"
+        | "stars.remove" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"

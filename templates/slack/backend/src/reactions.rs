@@ -6,7 +6,7 @@
 use asym_kit::deadpool_postgres::Transaction;
 use serde_json::{Value, json};
 
-use crate::args::{channel_arg, cursor_value, next_cursor};
+use crate::args::{OffsetPage, channel_arg};
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{Conversation, Naming, resolve};
@@ -176,18 +176,7 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
     if user != caller.user_id {
         crate::model::user::find(state, &caller, &user).await?;
     }
-    let count = match call.args.int("count")? {
-        Some(count) if count > 0 => count.min(1000),
-        _ => 100,
-    };
-    let limit = call.args.limit(count, 1000)?;
-    let page = call.args.int("page")?.filter(|p| *p > 0).unwrap_or(1);
-    let offset = match cursor_value(call.args.string("cursor"), "offset")? {
-        Some(offset) => offset
-            .parse::<i64>()
-            .map_err(|_| ApiError::new("invalid_cursor"))?,
-        None => (page - 1).saturating_mul(limit),
-    };
+    let page = OffsetPage::parse(call)?;
     let client = state.kit.db().await?;
     let rows = client
         .query(
@@ -206,7 +195,13 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
                  ORDER BY m.ts DESC, m.channel_id DESC
                  LIMIT $4 OFFSET $5"
             ),
-            &[&caller.team_id, &caller.user_id, &user, &limit, &offset],
+            &[
+                &caller.team_id,
+                &caller.user_id,
+                &user,
+                &page.limit,
+                &page.offset,
+            ],
         )
         .await?;
     let total = message::window_total(&rows);
@@ -222,21 +217,8 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
             json!({ "type": "message", "channel": channel, "message": message })
         })
         .collect();
-    let end = offset.saturating_add(i64::try_from(items.len()).unwrap_or(0));
-    let next = (end < total).then(|| end.to_string());
-    reply([
-        ("items", Value::Array(items)),
-        (
-            "paging",
-            json!({
-                "count": limit,
-                "total": total,
-                "page": offset / limit.max(1) + 1,
-                "pages": (total + limit - 1) / limit.max(1),
-            }),
-        ),
-        ("response_metadata", next_cursor("offset", next.as_deref())),
-    ])
+    let [paging, metadata] = page.answer(items.len(), total);
+    reply([("items", Value::Array(items)), paging, metadata])
 }
 
 /// `pins.add` (`pin`): pins a message to its channel; `pins.remove`: unpins it.

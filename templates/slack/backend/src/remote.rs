@@ -42,7 +42,8 @@ fn named(call: &Call, both_allowed: bool) -> Result<(Option<String>, Option<Stri
 }
 
 /// The longest `title` and `external_id` the clone takes, in characters (Slack documents
-/// `bad_title` and `invalid_external_id` for longer ones, not the bound).
+/// `bad_title`, "The title provided is too long.", and `invalid_external_id`, "The
+/// external_id provided is too long.", not the bound).
 const MAX_LENGTH: usize = 255;
 
 /// `name`'s value (`required` or not), at most [`MAX_LENGTH`] characters.
@@ -209,12 +210,13 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
 ///
 /// # Errors
 ///
-/// As [`named`]; `invalid_title` for a title over [`MAX_LENGTH`]; `bad_image` and
+/// As [`named`]; `bad_title` for a title over [`MAX_LENGTH`] (Slack's code for one on
+/// `files.remote.add`; it documents none for `update`); `bad_image` and
 /// `too_large` for the preview; `file_not_found`.
 pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     let caller = app_bot(state, call).await?;
     let (file, external_id) = named(call, false)?;
-    let title = bounded(call, "title", false, "invalid_title")?;
+    let title = bounded(call, "title", false, "bad_title")?;
     let (image, width, height, kind) = preview(call)?;
     let client = state.kit.db().await?;
     let row = client

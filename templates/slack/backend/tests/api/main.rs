@@ -11,6 +11,7 @@ mod common;
 
 mod assistant;
 mod bookmarks;
+mod calls;
 mod canvases;
 mod chat;
 mod conversations;
@@ -28,6 +29,7 @@ mod reminders;
 mod remote;
 mod search;
 mod socket;
+mod stars;
 mod stream;
 mod system;
 mod unfurl;

@@ -325,8 +325,8 @@ async fn retired_and_unserved_methods_say_so(slack: asym::Slack) {
         .await;
     for method in [
         "admin.users.list",
-        "calls.add",
-        "stars.add",
+        "team.billableInfo",
+        "users.deletePhoto",
         "workflows.stepCompleted",
     ] {
         let body = slack.bot_err(method, json!({}), "unknown_method").await;

@@ -395,7 +395,7 @@ async fn a_preview_image_is_kept_and_answered_with_thumbnails(slack: asym::Slack
         (
             "files.remote.update",
             json!({"external_id": "doc-p", "title": long}),
-            "invalid_title",
+            "bad_title",
         ),
     ] {
         slack.bot_err(method, args, code).await;

@@ -52,6 +52,20 @@ impl Socket {
         wait.await.expect("a message within 20 s")
     }
 
+    /// The next JSON message within `wait`, `None` when none came.
+    async fn within(&mut self, wait: Duration) -> Option<Value> {
+        let next = async {
+            loop {
+                match self.0.next().await {
+                    Some(Ok(Message::Text(text))) => break serde_json::from_str(&text).unwrap(),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    other => panic!("a text message, not {other:?}"),
+                }
+            }
+        };
+        tokio::time::timeout(wait, next).await.ok()
+    }
+
     /// The `hello`, asserted.
     async fn hello(&mut self, connections: u64) {
         let hello = self.next().await;
@@ -201,6 +215,50 @@ async fn events_go_over_the_socket_until_acked(slack: asym::Slack) {
     assert_eq!(envelopes[0]["attempts"], 2);
     assert_eq!(envelopes[1]["attempts"], 1);
     assert_eq!(envelopes[1]["type"], "message.channels");
+}
+
+/// With several connections open, Slack sends each event to one of them (which one is its
+/// choice: bolt-python#448, "each event to only 1 random connection"), never to all.
+#[asym::clone("slack", seed = "basic")]
+async fn each_event_goes_to_one_of_several_connections(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    // No retry within the test: a second sending would be a duplicate.
+    let body = json!({ "ackTimeoutMs": 60_000 });
+    slack
+        .admin_ok(Method::POST, "socket-mode", Some(body))
+        .await;
+    let token = app_token(&slack);
+    let mut sockets = Vec::new();
+    for n in 1..=3 {
+        let mut socket = Socket::open(&slack, &token).await;
+        socket.hello(n).await;
+        sockets.push(socket);
+    }
+    let texts: Vec<String> = (0..9).map(|n| format!("event {n}")).collect();
+    for text in &texts {
+        slack.post(slack.user_token(), "C0000000001", text).await;
+    }
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    // Read every connection until all nine came, then a moment more for any second copy.
+    while tokio::time::Instant::now() < deadline {
+        let mut quiet = true;
+        for socket in &mut sockets {
+            while let Some(envelope) = socket.within(Duration::from_millis(200)).await {
+                assert_eq!(envelope["type"], "events_api", "{envelope}");
+                assert_eq!(envelope["retry_attempt"], 0, "{envelope}");
+                socket.ack(&envelope, None).await;
+                let text = envelope["payload"]["event"]["text"].as_str().unwrap();
+                seen.push(text.to_owned());
+                quiet = false;
+            }
+        }
+        if quiet && seen.len() >= texts.len() {
+            break;
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, texts, "each event once, on one connection");
 }
 
 #[asym::clone("slack", seed = "basic")]
