@@ -75,6 +75,14 @@ async fn account(cx: &Cx<'_>) -> ApiResult {
         "metadata": {},
         "payouts_enabled": true,
         "settings": {
+            "branding": {
+                "icon": null, "logo": null, "primary_color": null, "secondary_color": null,
+            },
+            "card_payments": {
+                "decline_on": {"avs_failure": false, "cvc_failure": false},
+                "statement_descriptor_prefix": null, "statement_descriptor_prefix_kana": null,
+                "statement_descriptor_prefix_kanji": null,
+            },
             "dashboard": {"display_name": "Asym test account", "timezone": "Etc/UTC"},
             "payments": {
                 "statement_descriptor": null, "statement_descriptor_kana": null,

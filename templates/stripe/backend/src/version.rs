@@ -3,7 +3,9 @@
 //! default gets them rewritten on the way out, in one pass over the answer: a product's
 //! `marketing_features` is `features` before [`MARKETING_FEATURES`], every field of [`ADDED`]
 //! is left out before the version it carries, and every field of [`UNDATED`] before the
-//! default. A request at the default version or later is answered as stored (no pass).
+//! default (a dotted path through an array goes into each of its objects); a portal
+//! configuration gets the `features.subscription_pause` older descriptions require. A
+//! request at the default version or later is answered as stored (no pass).
 
 use serde_json::{Map, Value};
 
@@ -29,10 +31,14 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     // `taxes` (the older fields are still answered, see the README).
     ("invoice", "total_taxes", "2025-03-31"),
     ("line_item", "taxes", "2025-03-31"),
+    // The same change for credit notes: `tax_amounts` became `total_taxes` and `taxes`.
+    ("credit_note", "total_taxes", "2025-03-31"),
+    ("credit_note_line_item", "taxes", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-03-31/adds-new-parent-field-to-invoicing-objects>
     ("line_item", "parent", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
     ("subscription", "billing_mode", "2025-06-30"),
+    ("subscription_schedule", "billing_mode", "2025-06-30"),
     ("quote", "subscription_data.billing_mode", "2025-06-30"),
     // 2025-09-30.clover (the SDKs' `promotion[coupon]` and `Discount.source`): a promotion
     // code's `promotion` and a discount's `source` name its coupon.
@@ -72,6 +78,58 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
         ],
     ),
     ("discount", &["subscription_item"]),
+    (
+        "dispute",
+        &[
+            "enhanced_eligibility_types",
+            "evidence.enhanced_evidence",
+            "evidence_details.enhanced_eligibility",
+            "network_reason_code",
+            "payment_method_details.card.case_type",
+        ],
+    ),
+    (
+        "credit_note",
+        &["post_payment_amount", "pre_payment_amount", "refunds"],
+    ),
+    (
+        "account",
+        &[
+            "business_profile.annual_revenue",
+            "business_profile.estimated_worker_count",
+        ],
+    ),
+    ("billing_portal.configuration", &["name"]),
+    (
+        "payment_link",
+        &[
+            "automatic_tax.liability",
+            "created",
+            "custom_text.after_submit",
+            "custom_text.terms_of_service_acceptance",
+            "inactive_message",
+            "optional_items",
+            "restrictions",
+            "tax_id_collection.required",
+        ],
+    ),
+    ("promotion_code", &["customer_account"]),
+    (
+        "subscription_schedule",
+        &[
+            "customer_account",
+            "default_settings.automatic_tax.disabled_reason",
+            "default_settings.automatic_tax.liability",
+            "default_settings.invoice_settings.account_tax_ids",
+            "default_settings.invoice_settings.issuer",
+            "phases.automatic_tax.disabled_reason",
+            "phases.automatic_tax.liability",
+            "phases.discounts",
+            "phases.items.discounts",
+            "phases.items.plan",
+        ],
+    ),
+    ("tax_id", &["owner"]),
     ("invoiceitem", &["created"]),
     ("line_item", &["invoice", "plan", "subtotal"]),
     ("list", &["total_count"]),
@@ -109,7 +167,10 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
     ),
     ("subscription_item", &["discounts", "plan"]),
     ("test_helpers.test_clock", &["status_details"]),
-    ("tax_rate", &["flat_amount", "rate_type"]),
+    (
+        "tax_rate",
+        &["flat_amount", "jurisdiction_level", "rate_type"],
+    ),
     (
         "customer_balance_transaction",
         &["checkout_session", "customer_account"],
@@ -190,6 +251,16 @@ fn reshape(map: &mut Map<String, Value>, kind: &str, version: &str) {
     for (_, fields) in UNDATED.iter().filter(|(of, _)| *of == kind) {
         fields.iter().for_each(|field| remove(map, field));
     }
+    // A portal configuration's `features.subscription_pause` (`{enabled}`, required by the
+    // 2023-08-16 description; the clone's newest shape leaves it out) is never on: the clone
+    // does not serve pausing from the portal.
+    if kind == "billing_portal.configuration"
+        && let Some(Value::Object(features)) = map.get_mut("features")
+    {
+        features
+            .entry("subscription_pause")
+            .or_insert_with(|| serde_json::json!({"enabled": false}));
+    }
     if kind == "product"
         && before(version, MARKETING_FEATURES)
         && map.contains_key("marketing_features")
@@ -204,17 +275,21 @@ fn reshape(map: &mut Map<String, Value>, kind: &str, version: &str) {
     }
 }
 
-/// Removes the field at dotted `path` in `map`, if it is there.
+/// Removes the field at dotted `path` in `map`, if it is there; a step through an array
+/// (`phases.discounts`) goes into each of its objects.
 fn remove(map: &mut Map<String, Value>, path: &str) {
     match path.split_once('.') {
         None => {
             map.shift_remove(path);
         }
-        Some((head, rest)) => {
-            if let Some(Value::Object(inner)) = map.get_mut(head) {
-                remove(inner, rest);
-            }
-        }
+        Some((head, rest)) => match map.get_mut(head) {
+            Some(Value::Object(inner)) => remove(inner, rest),
+            Some(Value::Array(items)) => items
+                .iter_mut()
+                .filter_map(Value::as_object_mut)
+                .for_each(|inner| remove(inner, rest)),
+            _ => {}
+        },
     }
 }
 
@@ -301,6 +376,25 @@ mod tests {
             shape(&mut seen, version);
             assert_eq!(seen, stored, "{why}");
         }
+    }
+
+    #[test]
+    fn older_versions_lose_fields_inside_arrays_and_keep_the_portal_pause_feature() {
+        let stored = json!({"id": "sub_sched_1", "object": "subscription_schedule",
+            "phases": [{"discounts": [], "items": [{"price": "price_1", "plan": "price_1"}]}]});
+        let mut old = stored.clone();
+        shape(&mut old, "2023-08-16");
+        assert_eq!(old["phases"], json!([{"items": [{"price": "price_1"}]}]));
+        let portal = json!({"object": "billing_portal.configuration", "name": null,
+            "features": {"invoice_history": {"enabled": true}}});
+        let mut old = portal.clone();
+        shape(&mut old, "2023-08-16");
+        let want = json!({"object": "billing_portal.configuration", "features": {
+            "invoice_history": {"enabled": true}, "subscription_pause": {"enabled": false}}});
+        assert_eq!(old, want);
+        let mut new = portal.clone();
+        shape(&mut new, DEFAULT_API_VERSION);
+        assert_eq!(new, portal);
     }
 
     #[test]

@@ -531,7 +531,8 @@ pub(crate) async fn after_invoice(
 
 /// `DELETE /v1/customers/{id}/discount` and `/v1/subscriptions/{id}/discount`: ends the
 /// holder's discount and saves the holder with an `event`; the removed discount with
-/// `deleted: true`, or Stripe's 404 when there is none.
+/// `deleted: true` (without `end`, as Stripe's `deleted_discount`), or Stripe's 404 when there
+/// is none.
 pub(crate) async fn delete_from(cx: &Cx<'_>, mut holder: Value, event: &str) -> ApiResult {
     let before = holder.clone();
     let kind = holder["object"].as_str().unwrap_or_default().to_owned();
@@ -543,6 +544,8 @@ pub(crate) async fn delete_from(cx: &Cx<'_>, mut holder: Value, event: &str) -> 
     };
     cx.save_changed(event, &before, &holder).await?;
     let mut shown: Map<String, Value> = discount.as_object().cloned().unwrap_or_default();
+    // Stripe's `deleted_discount` has no `end`.
+    shown.shift_remove("end");
     shown.insert("deleted".into(), json!(true));
     Ok(Value::Object(shown))
 }
