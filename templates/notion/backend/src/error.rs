@@ -130,7 +130,8 @@ pub(crate) struct ApiError {
     message: Cow<'static, str>,
     retry_after: Option<u64>,
     /// The envelope's `additional_data` (Notion's "extra context, such as retry guidance").
-    additional_data: Option<Value>,
+    /// Boxed: most errors carry none, and the error stays small.
+    additional_data: Option<Box<Value>>,
 }
 
 /// A handler's result.
@@ -231,7 +232,9 @@ impl ApiError {
     pub(crate) fn rate_limited(retry_after: u64) -> Self {
         Self {
             retry_after: Some(retry_after),
-            additional_data: Some(json!({ "rate_limit_reason": "public_api_request_rate_limit" })),
+            additional_data: Some(Box::new(
+                json!({ "rate_limit_reason": "public_api_request_rate_limit" }),
+            )),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -357,7 +360,7 @@ impl IntoResponse for ApiError {
             "request_id": crate::ids::new_uuid(),
         });
         if let Some(data) = self.additional_data {
-            body["additional_data"] = data;
+            body["additional_data"] = *data;
         }
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
