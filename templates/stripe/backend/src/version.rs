@@ -44,6 +44,18 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     // code's `promotion` and a discount's `source` name its coupon.
     ("promotion_code", "promotion", "2025-09-30"),
     ("discount", "source", "2025-09-30"),
+    // <https://docs.stripe.com/changelog/acacia/2024-09-30/disputes-case-type-card>
+    (
+        "dispute",
+        "payment_method_details.card.case_type",
+        "2024-09-30",
+    ),
+    // <https://docs.stripe.com/changelog/dahlia/2026-07-29/dispute-payment-method-details-card-network>
+    (
+        "dispute",
+        "payment_method_details.card.network",
+        "2026-07-29",
+    ),
 ];
 
 /// Fields older versions' descriptions do not have and the changelog does not date, per
@@ -85,7 +97,6 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
             "evidence.enhanced_evidence",
             "evidence_details.enhanced_eligibility",
             "network_reason_code",
-            "payment_method_details.card.case_type",
         ],
     ),
     (

@@ -88,6 +88,8 @@ pub(crate) async fn open(cx: &Cx<'_>, charge: &mut Value, method: &Value) -> Api
             "card": {
                 "brand": charge["payment_method_details"]["card"]["brand"].clone(),
                 "case_type": case_type,
+                // The network the charge went through (2026-07-29.dahlia), its brand's.
+                "network": charge["payment_method_details"]["card"]["network"].clone(),
                 "network_reason_code": disputed.network_reason_code,
             },
             "type": "card",

@@ -144,6 +144,13 @@ impl Api {
         self.ok("/v1/invoices", &include).await
     }
 
+    /// [`Api::invoice_for_item`], finalized: an open invoice.
+    pub(crate) async fn open_invoice_for_item(&self, customer: &str, amount: &str) -> Value {
+        let draft = self.invoice_for_item(customer, amount).await;
+        self.ok(&format!("/v1/invoices/{}/finalize", id(&draft)), &[])
+            .await
+    }
+
     /// A payment intent of `amount` cents (usd) confirmed with Visa, with `extra` parameters.
     pub(crate) async fn visa_intent(&self, amount: &str, extra: &[(&str, &str)]) -> Value {
         let mut form = vec![

@@ -9,10 +9,7 @@ async fn a_credit_note_lowers_what_an_open_invoice_owes_and_pays_it_when_nothing
     stripe: asym::Stripe,
 ) {
     let api = Api::new(&stripe);
-    let draft = api.invoice_for_item(BOB, "1500").await;
-    let open = api
-        .ok(&format!("/v1/invoices/{}/finalize", id(&draft)), &[])
-        .await;
+    let open = api.open_invoice_for_item(BOB, "1500").await;
     let invoice = id(&open);
     let note = api
         .ok(
@@ -170,10 +167,7 @@ async fn a_credit_note_preview_is_checked_as_a_credit_note_and_writes_nothing(
     stripe: asym::Stripe,
 ) {
     let api = Api::new(&stripe);
-    let draft = api.invoice_for_item(BOB, "1500").await;
-    let open = api
-        .ok(&format!("/v1/invoices/{}/finalize", id(&draft)), &[])
-        .await;
+    let open = api.open_invoice_for_item(BOB, "1500").await;
     let invoice = id(&open);
     let line = open["lines"]["data"][0]["id"].as_str().unwrap().to_owned();
     let query = [

@@ -146,3 +146,48 @@ async fn a_quote_at_an_older_version_has_only_the_fields_it_had_then(stripe: asy
         assert_eq!(got["automatic_tax"]["enabled"], false);
     }
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn disputes_credit_notes_and_portal_configurations_take_the_2023_08_16_shape(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let pay = [
+        ("amount", "2000"),
+        ("currency", "usd"),
+        ("payment_method", "pm_card_createDispute"),
+        ("confirm", "true"),
+    ];
+    api.ok("/v1/payment_intents", &pay).await;
+    let (_, disputes) = api.get("/v1/disputes", &[]).await;
+    let path = format!("/v1/disputes/{}", id(&data(&disputes)[0]));
+    let open = api.open_invoice_for_item("cus_SEEDbob0000001", "900").await;
+    let preview = format!("/v1/credit_notes/preview?invoice={}&amount=100", id(&open));
+    let portal = "/v1/billing_portal/configurations/bpc_asymDefaultConfig";
+    // (path, the field's pointer): left out at 2023-08-16, answered at the default version.
+    let fields = [
+        (path.as_str(), "/payment_method_details/card/case_type"),
+        (path.as_str(), "/payment_method_details/card/network"),
+        (path.as_str(), "/enhanced_eligibility_types"),
+        (path.as_str(), "/network_reason_code"),
+        (preview.as_str(), "/pre_payment_amount"),
+        (preview.as_str(), "/total_taxes"),
+        (portal, "/name"),
+    ];
+    for (version, kept) in [("2023-08-16", false), ("2026-09-30.endive", true)] {
+        let header = [("Stripe-Version", version)];
+        for (path, field) in fields {
+            let (status, got, _) = api.send(Method::GET, path, &[], &header).await;
+            assert_eq!(status, 200, "{got}");
+            let had = got.pointer(field).is_some();
+            assert_eq!(had, kept, "{path} {field} at {version}: {got}");
+            if field.ends_with("network") && kept {
+                assert_eq!(got.pointer(field), Some(&Value::from("visa")), "{got}");
+            }
+        }
+        // The portal's pause feature, which that description requires, is never on.
+        let (_, got, _) = api.send(Method::GET, portal, &[], &header).await;
+        let pause = got.pointer("/features/subscription_pause/enabled");
+        assert_eq!(pause.is_some(), !kept, "{got}");
+    }
+}
