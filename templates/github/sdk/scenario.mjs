@@ -896,11 +896,65 @@ await scenario("organization_membership_writes", async () => {
   assert.equal(demoted.response.data.message, "You cannot demote yourself. Admins must be demoted by another admin.");
   assert.equal((await owner.rest.orgs.removeMembershipForUser(hubot)).status, 204);
   await fails(404, () => owner.rest.orgs.checkMembershipForUser(hubot));
-  await owner.rest.orgs.setMembershipForUser({ ...hubot, role: "member" });
+  // A user who is not a member is invited: pending until they accept.
+  const invited = await owner.rest.orgs.setMembershipForUser({ ...hubot, role: "member" });
+  assert.deepEqual([invited.data.state, invited.data.role], ["pending", "member"]);
+  await fails(404, () => owner.rest.orgs.checkMembershipForUser(hubot));
+  await reviewer.rest.orgs.updateMembershipForAuthenticatedUser({ org: "acme", state: "active" });
   assert.equal((await owner.rest.orgs.removeMember(hubot)).status, 204);
   assert.deepEqual((await owner.rest.orgs.listMembers({ org: "acme" })).data.map((m) => m.login), ["octocat"]);
   await owner.rest.orgs.setMembershipForUser(hubot);
-  assert.equal((await owner.rest.orgs.getMembershipForUser(hubot)).data.role, "member");
+  await reviewer.rest.orgs.updateMembershipForAuthenticatedUser({ org: "acme", state: "active" });
+  const back = (await owner.rest.orgs.getMembershipForUser(hubot)).data;
+  assert.deepEqual([back.state, back.role], ["active", "member"]);
+});
+
+await scenario("organization_invitations", async () => {
+  const acme = { org: "acme" };
+  const team = (await owner.rest.teams.create({ ...acme, name: "node-invitees" })).data;
+  await owner.rest.orgs.removeMembershipForUser({ ...acme, username: "hubot" });
+  const invitation = (await owner.rest.orgs.createInvitation({ ...acme, invitee_id: 2, role: "direct_member", team_ids: [team.id] })).data;
+  assert.deepEqual(
+    [invitation.login, invitation.email, invitation.role, invitation.team_count, invitation.inviter.login, invitation.failed_at],
+    ["hubot", null, "direct_member", 1, "octocat", null],
+  );
+  const again = await owner.rest.orgs.createInvitation({ ...acme, invitee_id: 2 });
+  assert.deepEqual([again.status, again.data.id], [201, invitation.id]);
+  const pending = await owner.paginate(owner.rest.orgs.listPendingInvitations, acme);
+  assert.deepEqual(pending.map((i) => i.id), [invitation.id]);
+  assert.deepEqual((await owner.rest.orgs.listPendingInvitations({ ...acme, role: "admin" })).data, []);
+  const teams = await owner.rest.orgs.listInvitationTeams({ ...acme, invitation_id: invitation.id });
+  assert.deepEqual(teams.data.map((t) => t.name), ["node-invitees"]);
+  assert.deepEqual((await owner.rest.orgs.listFailedInvitations(acme)).data, []);
+  // Pending, as hubot and the owner see it.
+  const mine = (await reviewer.rest.orgs.getMembershipForAuthenticatedUser(acme)).data;
+  assert.deepEqual([mine.state, mine.role], ["pending", "member"]);
+  const listed = await reviewer.rest.orgs.listMembershipsForAuthenticatedUser({ state: "pending" });
+  assert.deepEqual(listed.data.map((m) => m.organization.login), ["acme"]);
+  await fails(404, () => owner.rest.orgs.checkMembershipForUser({ ...acme, username: "hubot" }));
+  // GitHub's refusals.
+  const member = await fails(422, () => owner.rest.orgs.createInvitation({ ...acme, email: "octocat@acme.test" }));
+  assert.equal(member.response.data.errors[0].message, "A user with this email address is already a part of this organization");
+  const self = await fails(422, () => owner.rest.orgs.createInvitation({ ...acme, invitee_id: 1 }));
+  assert.equal(self.response.data.errors[0].message, "Invitee is already a part of this organization");
+  await fails(422, () => owner.rest.orgs.createInvitation({ ...acme, email: "node@example.test", role: "owner" }));
+  await fails(422, () => reviewer.rest.orgs.updateMembershipForAuthenticatedUser({ ...acme, state: "pending" }));
+  await fails(403, () => reviewer.rest.orgs.createInvitation({ ...acme, email: "node@example.test" }));
+  await fails(404, () => owner.rest.orgs.cancelInvitation({ ...acme, invitation_id: 99999 }));
+  // An address, cancelled (twice: 204 each time, as GitHub answers).
+  const byEmail = (await owner.rest.orgs.createInvitation({ ...acme, email: "node@example.test", role: "admin" })).data;
+  assert.deepEqual([byEmail.login, byEmail.email, byEmail.role], [null, "node@example.test", "admin"]);
+  assert.equal((await owner.rest.orgs.cancelInvitation({ ...acme, invitation_id: byEmail.id })).status, 204);
+  assert.equal((await owner.rest.orgs.cancelInvitation({ ...acme, invitation_id: byEmail.id })).status, 204);
+  // Accepted: a member, in the invitation's team; nothing pending.
+  const joined = (await reviewer.rest.orgs.updateMembershipForAuthenticatedUser({ ...acme, state: "active" })).data;
+  assert.deepEqual([joined.state, joined.role, joined.user.login], ["active", "member", "hubot"]);
+  assert.equal((await owner.rest.orgs.checkMembershipForUser({ ...acme, username: "hubot" })).status, 204);
+  const members = await owner.rest.teams.listMembersInOrg({ ...acme, team_slug: team.slug });
+  assert.ok(members.data.map((m) => m.login).includes("hubot"));
+  assert.deepEqual((await owner.rest.orgs.listPendingInvitations(acme)).data, []);
+  await fails(404, () => owner.rest.orgs.listInvitationTeams({ ...acme, invitation_id: invitation.id }));
+  await owner.rest.teams.deleteInOrg({ ...acme, team_slug: team.slug }); // for the suites that follow
 });
 
 await scenario("fork_merges_upstream", async () => {

@@ -919,6 +919,15 @@ def search_topics():
     assert owner.search_topics("py-topic is:featured").totalCount == 0
 
 
+def accept_acme():
+    """hubot accepts its invitation to acme (PATCH /user/memberships/orgs/acme, which PyGithub
+    has no method for, through its own requester): the membership it answers."""
+    _, membership = reviewer.requester.requestJsonAndCheck(
+        "PATCH", "/user/memberships/orgs/acme", input={"state": "active"}
+    )
+    return membership
+
+
 @scenario
 def organization_membership_writes():
     org = owner.get_organization("acme")
@@ -929,11 +938,57 @@ def organization_membership_writes():
     assert err.data["message"] == "You cannot demote yourself. Admins must be demoted by another admin.", err.data
     org.remove_from_membership(hubot)
     assert not org.has_in_members(hubot)
-    org.add_to_members(hubot, "member")
+    org.add_to_members(hubot, "member")  # an invitation: pending until hubot accepts
+    assert hubot.get_organization_membership("acme").state == "pending"
+    assert not org.has_in_members(hubot)
+    accept_acme()
     org.remove_from_members(hubot)
     assert [m.login for m in org.get_members()] == ["octocat"]
-    org.add_to_members(hubot)  # back as a member, for the suites that follow
-    assert hubot.get_organization_membership("acme").role == "member"
+    org.add_to_members(hubot)
+    accept_acme()  # back as a member, for the suites that follow
+    membership = hubot.get_organization_membership("acme")
+    assert (membership.state, membership.role) == ("active", "member")
+
+
+@scenario
+def organization_invitations():
+    org = owner.get_organization("acme")
+    hubot = owner.get_user("hubot")
+    team = org.create_team("py-invitees")
+    org.remove_from_membership(hubot)
+    org.invite_user(user=hubot, role="direct_member", teams=[team])
+    invitations = list(org.invitations())
+    assert [(i.login, i.role, i.team_count, i.inviter.login, i.invitation_source) for i in invitations] == [
+        ("hubot", "direct_member", 1, "octocat", "member")
+    ], invitations
+    _, teams = owner.requester.requestJsonAndCheck("GET", f"/orgs/acme/invitations/{invitations[0].id}/teams")
+    assert [t["name"] for t in teams] == ["py-invitees"], teams
+    # Pending, as hubot and the owner see it; not a member yet.
+    mine = reviewer.get_user().get_organization_membership("acme")
+    assert (mine.state, mine.role) == ("pending", "member")
+    assert hubot.get_organization_membership("acme").state == "pending"
+    assert not org.has_in_members(hubot)
+    # GitHub's refusals: a member by address or by user, a token without admin:org.
+    err = raises(GithubException, 422, lambda: org.invite_user(email="octocat@acme.test"))
+    assert err.data["errors"][0]["message"] == "A user with this email address is already a part of this organization", err.data
+    err = raises(GithubException, 422, lambda: org.invite_user(user=owner.get_user("octocat")))
+    assert err.data["errors"][0]["message"] == "Invitee is already a part of this organization", err.data
+    raises(GithubException, 403, lambda: reviewer.get_organization("acme").invite_user(email="py@example.test"))
+    # An address: no login; cancelled.
+    org.invite_user(email="py-invitee@example.test", role="admin")
+    by_email = [i for i in org.invitations() if i.email == "py-invitee@example.test"]
+    assert [(i.login, i.role) for i in by_email] == [(None, "admin")]
+    assert org.cancel_invitation(by_email[0])
+    assert [i.login for i in org.invitations()] == ["hubot"]
+    # Accepted: a member, in the invitation's team.
+    joined = accept_acme()
+    assert (joined["state"], joined["role"]) == ("active", "member"), joined
+    assert org.has_in_members(hubot)
+    assert hubot in list(team.get_members())
+    assert list(org.invitations()) == []
+    _, failed = owner.requester.requestJsonAndCheck("GET", "/orgs/acme/failed_invitations")
+    assert failed == []
+    team.delete()  # for the suites that follow
 
 
 @scenario

@@ -85,6 +85,8 @@ pub(crate) enum Serial {
     Milestones = 1,
     /// Forks of a repository.
     Forks = 2,
+    /// Invitations to an organization (and their acceptance).
+    Invitations = 3,
 }
 
 /// Holds, until `tx` ends, the lock that makes `what` of the row `id` wait on each other, so

@@ -5,7 +5,8 @@
 //! | routes | module |
 //! |---|---|
 //! | auth, `X-OAuth-Scopes`, rate-limit headers, ETags | `auth`, `ratelimit` |
-//! | `/user`, `/users` (all), `/users/{u}`, `/orgs/{org}`, members, memberships | `users` |
+//! | `/user`, `/users` (all), `/users/{u}`, `/orgs/{org}`, members, memberships (accepting an invitation) | `users` |
+//! | organization invitations (pending memberships; the model is `invites`) | `invitations`, `invites` |
 //! | repositories: create, get, update, delete, list, topics, languages | `repos`, `linguist` |
 //! | `/repositories/{id}/…`, a renamed repository's redirect | `moved` |
 //! | forks: create, list | `forks` |
@@ -63,6 +64,8 @@ mod gitdata;
 mod hook_tests;
 mod hooks;
 mod installations;
+mod invitations;
+mod invites;
 mod issue_writes;
 mod issues;
 mod labels;
@@ -217,10 +220,26 @@ fn routes(kit: Kit) -> Router {
             "/orgs/{org}/memberships/{user}",
             get(users::membership)
                 .put(users::set_membership)
-                .delete(users::remove_member),
+                .delete(users::remove_membership),
         )
+        .route(
+            "/orgs/{org}/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route(
+            "/orgs/{org}/invitations/{invitation_id}",
+            axum::routing::delete(invitations::cancel),
+        )
+        .route(
+            "/orgs/{org}/invitations/{invitation_id}/teams",
+            get(invitations::invitation_teams),
+        )
+        .route("/orgs/{org}/failed_invitations", get(invitations::failed))
         .route("/user/memberships/orgs", get(users::my_memberships))
-        .route("/user/memberships/orgs/{org}", get(users::my_membership))
+        .route(
+            "/user/memberships/orgs/{org}",
+            get(users::my_membership).patch(users::accept),
+        )
         .route(
             "/orgs/{org}/repos",
             get(repos::list_owner).post(repos::create_for_org),

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::invites;
 use crate::req::{self, Body, Listing, Page, Query};
 use crate::viewer::{Caller, Person, Viewer};
 
@@ -211,21 +212,21 @@ pub(crate) async fn list(State(kit): State<Kit>, query: Query) -> ApiResult {
     Ok(response)
 }
 
-/// An organization membership as GitHub answers it (`m` an `org_members` row, `o` its
-/// organization, `u` its user, `$3` the clone's address): `url`, `state` (always `active`:
-/// the clone has no pending invitations), `role` (`admin` or `member`), `organization_url`,
-/// `organization`, `user`.
+/// An organization membership as GitHub answers it (`m` an `org_memberships` row, `o` its
+/// organization, `u` its user, `$3` the clone's address): `url`, `state` (`active`, or
+/// `pending` for a user with an open invitation), `role` (`admin`, `member` or
+/// `billing_manager`), `organization_url`, `organization`, `user`.
 const MEMBERSHIP_JSON: &str = "json_build_object(
-        'url', $3 || '/orgs/' || o.login || '/memberships/' || u.login, 'state', 'active',
+        'url', $3 || '/orgs/' || o.login || '/memberships/' || u.login, 'state', m.state,
         'role', m.role, 'organization_url', $3 || '/orgs/' || o.login,
         'organization', gh_org(o, $3), 'user', gh_user(u, $3))";
 
-/// Memberships with their organization and user.
+/// Memberships (active and pending) with their organization and user.
 const MEMBERSHIPS: &str =
-    "org_members m JOIN users o ON o.id = m.org_id JOIN users u ON u.id = m.user_id";
+    "org_memberships m JOIN users o ON o.id = m.org_id JOIN users u ON u.id = m.user_id";
 
 /// The membership of user `$2` in the organization with login `$1`.
-fn membership_sql() -> String {
+pub(crate) fn membership_sql() -> String {
     format!(
         "SELECT {MEMBERSHIP_JSON}::text FROM {MEMBERSHIPS}
          WHERE lower(o.login) = lower($1) AND o.type = 'Organization' AND m.user_id = $2"
@@ -233,8 +234,8 @@ fn membership_sql() -> String {
 }
 
 /// `GET /orgs/{org}/memberships/{username}` (Octokit's `orgs.getMembershipForUser`): the
-/// user's membership, seen by the organization's members (404 for anyone else, and for a
-/// user who is not a member).
+/// user's membership (`pending` for an invited user), seen by the organization's members
+/// (404 for anyone else, and for a user who is neither a member nor invited).
 pub(crate) async fn membership(
     State(kit): State<Kit>,
     viewer: Viewer,
@@ -257,8 +258,8 @@ pub(crate) async fn membership(
 }
 
 /// `GET /user/memberships/orgs/{org}` (Octokit's `orgs.getMembershipForAuthenticatedUser`,
-/// PyGithub's `AuthenticatedUser.get_organization_membership`): the caller's membership;
-/// 404 when they are not a member.
+/// PyGithub's `AuthenticatedUser.get_organization_membership`): the caller's membership
+/// (`pending` while invited); 404 when they are neither a member nor invited.
 pub(crate) async fn my_membership(
     State(kit): State<Kit>,
     viewer: Viewer,
@@ -273,36 +274,38 @@ pub(crate) async fn my_membership(
     ))
 }
 
-/// `GET /user/memberships/orgs` (`state` `active` or `pending`; PyGithub's
-/// `get_organization_memberships`): the caller's memberships by organization login, with
-/// `Link` pages; none is pending.
+/// `GET /user/memberships/orgs` (`state` `active` or `pending`, both when absent, as
+/// GitHub's reference says; PyGithub's `get_organization_memberships`): the caller's
+/// memberships by organization login, with `Link` pages.
 pub(crate) async fn my_memberships(
     State(kit): State<Kit>,
     viewer: Viewer,
     query: Query,
 ) -> ApiResult {
-    let pending = match query.get("state") {
-        None | Some("active") => false,
-        Some("pending") => true,
+    let state = match query.get("state") {
+        None => None,
+        Some(s @ ("active" | "pending")) => Some(s),
         Some(_) => return Err(ApiError::validation("Membership", "state", "invalid")),
     };
+    let mine = "m.user_id = $1 AND ($2::text IS NULL OR m.state = $2)";
     let sql = format!(
-        "SELECT (SELECT count(*) FROM org_members m WHERE m.user_id = $1 AND NOT $2),
+        "SELECT (SELECT count(*) FROM org_memberships m WHERE {mine}),
                 (SELECT coalesce(json_agg(x.j ORDER BY x.login), '[]')::text FROM (
                      SELECT {MEMBERSHIP_JSON} AS j, o.login FROM {MEMBERSHIPS}
-                     WHERE m.user_id = $1 AND NOT $2 ORDER BY o.login LIMIT $4 OFFSET $5) x)"
+                     WHERE {mine} ORDER BY o.login LIMIT $4 OFFSET $5) x)"
     );
     let base = &kit.config().public_url;
     let client = kit.db().await?;
     let page = Page::new(base, "/user/memberships/orgs", &query);
-    req::list_sql(&client, &page, &sql, &[&viewer.user_id, &pending, base]).await
+    req::list_sql(&client, &page, &sql, &[&viewer.user_id, &state, base]).await
 }
 
 /// `PUT /orgs/{org}/memberships/{username}` (`role` `member` (default) or `admin`; Octokit's
-/// `orgs.setMembershipForUser`, PyGithub's `Organization.add_to_members`): an owner adds the
-/// user or changes their role, and gets the membership. The user is a member at once (GitHub
-/// invites a new one first: `state: "pending"` until they accept). 403 for anyone but an
-/// owner, and for an owner demoting themselves, with GitHub's words.
+/// `orgs.setMembershipForUser`, PyGithub's `Organization.add_to_members`): an owner changes a
+/// member's role, or invites a user who is not a member (an invitation with the role, or the
+/// open one's role changed), and gets the membership: `pending` until the user accepts
+/// (`PATCH /user/memberships/orgs/{org}`), as GitHub answers. 403 for anyone but an owner,
+/// and for an owner demoting themselves, with GitHub's words.
 pub(crate) async fn set_membership(
     State(kit): State<Kit>,
     viewer: Viewer,
@@ -312,26 +315,37 @@ pub(crate) async fn set_membership(
     let role = body.one_of("role", &["admin", "member"], "Membership")?;
     let role = role.as_deref().unwrap_or("member");
     let refusal = "You must be an admin to add or update an organization membership.";
-    let (client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
+    let (mut client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
     if user == viewer.user_id && role == "member" {
         return Err(ApiError::forbidden(
             "You cannot demote yourself. Admins must be demoted by another admin.",
         ));
     }
-    const SQL: &str = "INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, $3)
-                       ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role";
-    db::execute(&client, SQL, &[&org, &user, &role]).await?;
+    const SQL: &str = "UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2";
+    if db::execute(&client, SQL, &[&org, &user, &role]).await? == 0 {
+        let invite = invites::Invite {
+            org,
+            invitee: Some(user),
+            email: None,
+            role: if role == "admin" {
+                "admin"
+            } else {
+                "direct_member"
+            },
+            inviter: viewer.user_id,
+            teams: &[],
+        };
+        invites::open(&mut client, &invite, true).await?;
+    }
     let base = &kit.config().public_url;
     Ok(req::ok(
         db::value(&client, &membership_sql(), &[&login, &user, base]).await?,
     ))
 }
 
-/// `DELETE /orgs/{org}/memberships/{username}` and `DELETE /orgs/{org}/members/{username}`
-/// (Octokit's `orgs.removeMembershipForUser`, `orgs.removeMember`; PyGithub's
-/// `Organization.remove_from_membership`, `remove_from_members`): an owner removes the user
-/// from the organization (204); 404 for a user who is not a member, 403 for anyone but an
-/// owner.
+/// `DELETE /orgs/{org}/members/{username}` (Octokit's `orgs.removeMember`, PyGithub's
+/// `Organization.remove_from_members`): an owner removes a member from the organization
+/// (204); 404 for a user who is not a member, 403 for anyone but an owner.
 pub(crate) async fn remove_member(
     State(kit): State<Kit>,
     viewer: Viewer,
@@ -339,31 +353,91 @@ pub(crate) async fn remove_member(
 ) -> ApiResult {
     let refusal = "You must be an admin to remove an organization membership.";
     let (client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
-    const SQL: &str = "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2";
-    match db::execute(&client, SQL, &[&org, &user]).await? {
+    match leave(&client, org, user).await? {
         0 => Err(ApiError::not_found()),
         _ => Ok(req::no_content()),
     }
 }
 
+/// `DELETE /orgs/{org}/memberships/{username}` (Octokit's `orgs.removeMembershipForUser`,
+/// PyGithub's `Organization.remove_from_membership`): as `DELETE …/members/{username}`, and
+/// for an invited user their invitation is cancelled, as GitHub's reference says.
+pub(crate) async fn remove_membership(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    Path((login, username)): Path<(String, String)>,
+) -> ApiResult {
+    let refusal = "You must be an admin to remove an organization membership.";
+    let (client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
+    match leave(&client, org, user).await? + invites::cancel_for(&client, org, user).await? {
+        0 => Err(ApiError::not_found()),
+        _ => Ok(req::no_content()),
+    }
+}
+
+/// Removes `user` from `org`'s members: how many rows went (0 or 1).
+async fn leave(client: &impl GenericClient, org: i64, user: i64) -> ApiResult<u64> {
+    const SQL: &str = "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2";
+    Ok(db::execute(client, SQL, &[&org, &user]).await?)
+}
+
+/// `PATCH /user/memberships/orgs/{org}` (`{"state": "active"}`, the only state GitHub takes;
+/// Octokit's `orgs.updateMembershipForAuthenticatedUser`): the caller accepts their pending
+/// invitation and gets their membership, now `active` (they join the invitation's teams); a
+/// member gets their membership unchanged; 404 for a caller neither invited nor a member, or an
+/// unknown organization; 422 for a missing or other `state`.
+pub(crate) async fn accept(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    Path(login): Path<String>,
+    body: Body,
+) -> ApiResult {
+    if body.one_of("state", &["active"], "Membership")?.is_none() {
+        body.required("state", "Membership")?;
+    }
+    let mut client = kit.db().await?;
+    let org = org(&client, &login).await?;
+    if role(&client, org, viewer.user_id).await?.is_none()
+        && !invites::accept(&mut client, org, viewer.user_id).await?
+    {
+        return Err(ApiError::not_found());
+    }
+    let base = &kit.config().public_url;
+    Ok(req::ok(
+        db::value(&client, &membership_sql(), &[&login, &viewer.user_id, base]).await?,
+    ))
+}
+
+/// The organization `login` (its id) with a connection, once the caller is known to own it: a
+/// classic token needs `admin:org` or one of `alternatives` (403 naming it), a member who is
+/// not an owner gets 403 `refusal`, anyone else 404 (as GitHub hides an organization's
+/// memberships).
+pub(crate) async fn owner(
+    kit: &Kit,
+    viewer: &Viewer,
+    (login, alternatives): (&str, &[&str]),
+    refusal: &'static str,
+) -> ApiResult<(Object, i64)> {
+    viewer.require_scope("admin:org", alternatives)?;
+    let client = kit.db().await?;
+    let org = org(&client, login).await?;
+    match role(&client, org, viewer.user_id).await?.as_deref() {
+        Some("admin") => Ok((client, org)),
+        Some(_) => Err(ApiError::forbidden(refusal)),
+        None => Err(ApiError::not_found()),
+    }
+}
+
 /// A connection and the organization `login` and user `username` (ids) of a membership
-/// write, once the caller is known to own the organization: a classic token needs
-/// `admin:org` (403 naming it), a member who is not an owner gets 403 `refusal`, anyone else
-/// 404 (as GitHub hides an organization's memberships); 404 for an unknown user.
+/// write, once the caller is known to own the organization ([`owner`]); 404 for an unknown
+/// user.
 async fn owner_write(
     kit: &Kit,
     viewer: &Viewer,
     (login, username): (&str, &str),
     refusal: &'static str,
 ) -> ApiResult<(Object, i64, i64)> {
-    viewer.require_scope("admin:org", &[])?;
-    let client = kit.db().await?;
-    let org = org(&client, login).await?;
-    match role(&client, org, viewer.user_id).await?.as_deref() {
-        Some("admin") => {}
-        Some(_) => return Err(ApiError::forbidden(refusal)),
-        None => return Err(ApiError::not_found()),
-    }
+    let (client, org) = owner(kit, viewer, (login, &[]), refusal).await?;
     match find(&client, username).await? {
         Some((user, kind)) if kind == "User" => Ok((client, org, user)),
         _ => Err(ApiError::not_found()),

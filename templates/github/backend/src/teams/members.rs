@@ -9,7 +9,7 @@ use super::{Team, TeamScope};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::req::{self, Body, Page, Query};
-use crate::users;
+use crate::{invites, users};
 
 /// Who is in team `$1`: each user once, with their role there (an organization owner's is
 /// `maintainer`, as GitHub answers) and whether they are in through a child team only.
@@ -90,11 +90,11 @@ pub(crate) async fn get(scope: TeamScope<String>) -> ApiResult {
 }
 
 /// Adds `scope.path` to the team with `role`, or changes their role: `active` for a member of
-/// the organization, `pending` for anyone else (GitHub invites them; the clone keeps them
-/// pending). An owner or the team's maintainers. The membership and the team.
+/// the organization, `pending` for anyone else, who is invited to the organization (to this
+/// team) and becomes active on accepting. An owner or the team's maintainers. The membership and the team.
 async fn put(scope: &TeamScope<String>, role: &str) -> ApiResult<(String, Team)> {
     scope.viewer.require_scope("admin:org", &["write:org"])?;
-    let (client, team) = scope.open().await?;
+    let (mut client, team) = scope.open().await?;
     team.require_manager(
         "You must be an organization owner or team maintainer to add a team membership.",
     )?;
@@ -105,6 +105,18 @@ async fn put(scope: &TeamScope<String>, role: &str) -> ApiResult<(String, Team)>
                            THEN 'active' ELSE 'pending' END)
                        ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role";
     db::execute(&client, SQL, &[&team.id, &user, &role, &team.org_id]).await?;
+    if users::role(&client, team.org_id, user).await?.is_none() {
+        // GitHub invites a user outside the organization, to this team.
+        let invite = invites::Invite {
+            org: team.org_id,
+            invitee: Some(user),
+            email: None,
+            role: "direct_member",
+            inviter: scope.viewer.user_id,
+            teams: &[team.id],
+        };
+        invites::open(&mut client, &invite, false).await?;
+    }
     let rendered = membership(&client, &team, scope.base(), (user, &scope.path)).await?;
     Ok((rendered.ok_or_else(ApiError::not_found)?, team))
 }

@@ -19,6 +19,7 @@ mod forks;
 mod git;
 mod hooks;
 mod inprocess;
+mod invitations;
 mod issues;
 mod protection;
 mod protocol;

@@ -718,9 +718,14 @@ async fn an_owner_sets_and_removes_organization_memberships(gh: asym::GitHub) {
     delete(&api, hubot).await.expect(204);
     not_found(&api, &["/orgs/acme/members/hubot", hubot]).await;
     delete(&api, hubot).await.expect(404);
-    api.put(hubot, &json!({ "role": "member" }))
-        .await
-        .expect(200);
+    // A user who is not a member is invited: pending (not a member) until they accept.
+    let invited = api.put(hubot, &json!({ "role": "member" })).await;
+    let invited = invited.expect(200);
+    assert_eq!([&invited["state"], &invited["role"]], ["pending", "member"]);
+    not_found(&api, &["/orgs/acme/members/hubot"]).await;
+    let accept = json!({ "state": "active" });
+    let joined = updated(&reviewer(&gh), "/user/memberships/orgs/acme", &accept).await;
+    assert_eq!([&joined["state"], &joined["role"]], ["active", "member"]);
     delete(&api, "/orgs/acme/members/hubot").await.expect(204);
     assert_eq!(
         names(&fetch(&api, "/orgs/acme/members").await, "login"),
