@@ -4,7 +4,7 @@
 // LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
   AuthenticationLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType,
-  RatelimitedLinearError,
+  RatelimitedLinearError, UserFlagType, UserFlagUpdateOperation,
 } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
 import { admin, withReceiver } from "./check.mjs";
@@ -1302,6 +1302,47 @@ await scenario("userSettings: the viewer's settings (Linear's defaults), updateU
   assert(ben.id !== settings.id && ben.notificationChannelPreferences.email, "Ben's own, untouched");
   const err = await expectError(linear.updateUserSettings(ben.id, { subscribedToChangelog: false }), LinearErrorType.InvalidInput, "another user's settings");
   assert(err.message.includes("Entity not found: UserSettings"), err.message);
+});
+
+await scenario("updateUserFlag counts, locks and clears the viewer's flags; userSettingsFlagsReset puts them back (named ones, or all)", async () => {
+  const flag = async (type, operation) => {
+    const payload = await linear.updateUserFlag(type, operation);
+    assert(payload.success && payload.lastSyncId > 0 && payload.flag === type, `updateUserFlag ${type} ${operation}`);
+    return payload.value;
+  };
+  assert((await flag(UserFlagType.CompletedOnboarding, UserFlagUpdateOperation.Incr)) === 1, "incr from nothing");
+  assert((await flag(UserFlagType.CompletedOnboarding, UserFlagUpdateOperation.Incr)) === 2, "incr");
+  assert((await flag(UserFlagType.CompletedOnboarding, UserFlagUpdateOperation.Decr)) === 1, "decr");
+  assert((await flag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Incr)) === 1, "another flag");
+  assert((await flag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Lock)) === 1, "lock keeps the value");
+  assert((await flag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Incr)) === 1, "a locked flag does not count");
+  assert((await flag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Clear)) === 1, "nor clear");
+  const one = await linear.userSettingsFlagsReset({ flags: [UserFlagType.CompletedOnboarding] });
+  assert(one.success && one.lastSyncId > 0, "userSettingsFlagsReset");
+  assert((await flag(UserFlagType.CompletedOnboarding, UserFlagUpdateOperation.Incr)) === 1, "the reset flag counts from 0");
+  assert((await flag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Incr)) === 1, "the other still locked");
+  const all = await linear.userSettingsFlagsReset();
+  assert(all.success && all.lastSyncId > one.lastSyncId, "every flag reset");
+  assert((await flag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Incr)) === 1, "unlocked, counting from 0");
+  assert((await flag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Clear)) === 0, "clear");
+  assert((await oauth.updateUserFlag(UserFlagType.ListSelectionTip, UserFlagUpdateOperation.Incr)).value === 1, "Ben's flags are his own");
+  await expectError(linear.updateUserFlag(UserFlagType.All, UserFlagUpdateOperation.Incr), LinearErrorType.InvalidInput, "`all` is only reset");
+});
+
+await scenario("project.members (memberIds on createProject and updateProject); project.needs, attachments and history: empty connections", async () => {
+  const [ada, ben] = (await linear.users()).nodes.sort((a, b) => a.email.localeCompare(b.email));
+  const project = await (await linear.createProject({ name: "Crew", teamIds: [ENG], memberIds: [ada.id, ben.id] })).project;
+  const members = await project.members();
+  assert(members.nodes.map((u) => u.id).sort().join() === [ada.id, ben.id].sort().join(), "both members");
+  assert((await project.members({ filter: { displayName: { eq: "ben" } } })).nodes.map((u) => u.id).join() === ben.id, "filtered");
+  await linear.updateProject(project.id, { memberIds: [ben.id] });
+  assert((await project.members()).nodes.map((u) => u.id).join() === ben.id, "memberIds replaces them");
+  await expectError(linear.updateProject(project.id, { memberIds: ["b0000000-0000-4000-8000-0000000000ff"] }), LinearErrorType.InvalidInput, "a member who is no user");
+  const needs = await project.needs({ first: 5 });
+  assert(needs.nodes.length === 0 && !needs.pageInfo.hasNextPage, "no customer needs");
+  const attachments = await project.attachments({ includeArchived: true });
+  assert(attachments.nodes.length === 0 && !attachments.pageInfo.hasPreviousPage, "no attachments");
+  assert((await project.history()).nodes.length === 0, "no recorded history");
 });
 
 await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 20 updates of one issue at once all land", async () => {

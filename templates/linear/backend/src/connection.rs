@@ -114,7 +114,7 @@ impl Page {
 }
 
 /// The page of `entity` rows matching `conditions` that the connection arguments `args`
-/// ask for.
+/// ask for, with the members that are the viewer's own only when `viewed`.
 ///
 /// # Errors
 ///
@@ -125,6 +125,7 @@ pub(crate) async fn fetch(
     args: Args<'_>,
     entity: &str,
     mut conditions: Where,
+    viewed: bool,
 ) -> Result<Page> {
     let entity = entity::by_name(entity).ok_or_else(|| error::internal("unknown entity"))?;
     let first = args.int("first")?;
@@ -168,7 +169,11 @@ pub(crate) async fn fetch(
     let limit = conditions.param(size + 1);
     let sql = format!(
         "{CTX}SELECT {}::text FROM ctx, {} t WHERE {} ORDER BY t.{order} {direction}, t.id {direction} LIMIT {limit}",
-        entity.doc,
+        if viewed {
+            entity.doc
+        } else {
+            entity::unviewed(&entity)
+        },
         entity.table,
         conditions.sql()
     );
@@ -201,7 +206,7 @@ pub(crate) async fn list(
     conditions: Where,
 ) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
-    fetch(shared, viewer, Args::of(ctx), entity, conditions)
+    fetch(shared, viewer, Args::of(ctx), entity, conditions, true)
         .await?
         .value(ctx)
 }

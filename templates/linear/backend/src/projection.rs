@@ -150,6 +150,9 @@ pub(crate) struct Plan {
     connection: Fields<Part>,
     /// How many object fields the plan reads ([`Read::Field`]'s `slot`s).
     slots: usize,
+    /// The rows' members that are the viewer's own (`favorite`) are read: only then does the
+    /// statement look up the viewer's favorites ([`entity::unviewed`]).
+    viewed: bool,
 }
 
 /// Selected fields in the selection's order, each under its JSON key (`"title":`).
@@ -265,6 +268,7 @@ impl Plan {
         let (entity, kind) = queries::root_list(root.name)?;
         let field = types.field("Query", root.name)?;
         let connection = planner.connection(base_name(&field.ty), &root.sets)?;
+        let viewed = reads_viewers_own(&connection);
         Some(Self {
             key: json_key(root.key),
             entity,
@@ -284,6 +288,7 @@ impl Plan {
                 .collect(),
             connection,
             slots: planner.slots,
+            viewed,
         })
     }
 
@@ -334,12 +339,31 @@ impl Plan {
             self.entity,
             self.kind,
             None,
+            self.viewed,
         )
         .await
         .ok()?;
         let documents: Vec<&str> = page.documents().collect();
         self.write(&documents, page.has_next, page.has_previous)
     }
+}
+
+/// Whether the rows' reads under `nodes` or `edges { node }` take a member that is the
+/// viewer's own (`favorite`: [`entity::unviewed`] leaves it out).
+fn reads_viewers_own(connection: &Fields<Part>) -> bool {
+    let own = |reads: &Fields<Read>| {
+        reads
+            .iter()
+            .any(|(_, read)| matches!(read, Read::Field { name, .. } if name == "favorite"))
+    };
+    connection.iter().any(|(_, part)| match part {
+        Part::Nodes(reads) => own(reads),
+        Part::Edges(edge) => edge.iter().any(|(_, part)| match part {
+            EdgePart::Node(reads) => own(reads),
+            _ => false,
+        }),
+        _ => false,
+    })
 }
 
 /// The operation async-graphql executes for `name` (`Unknown operation` and the like are its
@@ -640,7 +664,28 @@ mod tests {
     fn the_sdks_issues_document_is_planned() {
         let document = include_str!("../tests/sdk/issues.graphql");
         assert!(document.contains("favorite {"), "{document}");
-        assert!(plan(document).is_some(), "{document}");
+        assert!(plan(document).is_some_and(|plan| plan.viewed), "{document}");
+    }
+
+    /// Only a selection reading `favorite` (under `nodes` or `edges { node }`) has the
+    /// statement look up the viewer's favorites.
+    #[test]
+    fn only_a_selection_of_favorite_looks_the_favorites_up() {
+        for (query, viewed) in [
+            ("{ issues { nodes { id title } } }", false),
+            ("{ issues { nodes { id favorite { id } } } }", true),
+            ("{ projects { edges { node { favorite { id } } } } }", true),
+            (
+                "{ projects { edges { cursor node { id } } pageInfo { hasNextPage } } }",
+                false,
+            ),
+            (
+                "query { issues { ...F } } fragment F on IssueConnection { nodes { favorite { id } } }",
+                true,
+            ),
+        ] {
+            assert_eq!(plan(query).map(|plan| plan.viewed), Some(viewed), "{query}");
+        }
     }
 
     #[test]

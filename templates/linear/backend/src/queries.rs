@@ -21,14 +21,15 @@ pub(crate) async fn scoped(
     scope: Option<(&str, Vec<String>)>,
 ) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
-    page(shared, viewer, Args::of(ctx), entity, kind, scope)
+    page(shared, viewer, Args::of(ctx), entity, kind, scope, true)
         .await?
         .value(ctx)
 }
 
 /// The page of `entity` that a connection field with arguments `args` answers: filtered by
 /// its `filter` argument (of `kind`) and by `scope`, a condition on rows `t` with one bound
-/// parameter per value.
+/// parameter per value. Its rows carry the members that are the viewer's own (`favorite`)
+/// only when `viewed`.
 ///
 /// # Errors
 ///
@@ -40,6 +41,7 @@ pub(crate) async fn page(
     entity: &str,
     kind: Option<Kind>,
     scope: Option<(&str, Vec<String>)>,
+    viewed: bool,
 ) -> Result<Page> {
     let mut conditions = Where::default();
     if let Some((template, values)) = scope {
@@ -57,7 +59,7 @@ pub(crate) async fn page(
     if entity == "User" && args.boolean("includeDisabled")? != Some(true) {
         conditions.push("t.active");
     }
-    connection::fetch(shared, viewer, args, entity, conditions).await
+    connection::fetch(shared, viewer, args, entity, conditions, viewed).await
 }
 
 /// `viewer`.
@@ -66,9 +68,17 @@ pub(crate) async fn viewer(ctx: &ResolverContext<'_>) -> Result<Value> {
     entity::get(shared, viewer, "User", &viewer.user_id).await
 }
 
-/// `issue.needs` and `issue.formerNeeds`: none. Customer needs come from customer requests,
-/// which the clone does not store, so an issue has none now or before.
-pub(crate) async fn issue_needs(ctx: &ResolverContext<'_>) -> Result<Value> {
+/// `issue.needs`, `issue.formerNeeds` and `project.needs`: none. Customer needs come from
+/// customer requests, which the clone does not store, so an issue or a project has none now
+/// or before.
+pub(crate) async fn customer_needs(ctx: &ResolverContext<'_>) -> Result<Value> {
+    Ok(connection::empty(ctx))
+}
+
+/// `project.attachments` and `project.history`: none. A project's attachments
+/// (`ProjectAttachment`) are made by integrations, which the clone has none of, and the clone
+/// records no project history (an issue's it does: `issue.history`).
+pub(crate) async fn project_unrecorded(ctx: &ResolverContext<'_>) -> Result<Value> {
     Ok(connection::empty(ctx))
 }
 
@@ -286,6 +296,7 @@ child_list!(
     // Attachments moved off an issue to another: the clone moves none (an attachment stays
     // on the issue it was made on), so an issue never has a former one.
     issue_former_attachments => "Attachment", Some(Kind::Attachment), "(FALSE AND t.issue_id = {})";
+    project_members => "User", Some(Kind::User), "t.id IN (SELECT unnest(member_ids) FROM projects WHERE id = {})";
     user_teams => "Team", Some(Kind::Team), "t.id IN (SELECT team_id FROM team_members WHERE user_id = {})";
     state_issues => "Issue", Some(Kind::Issue), "t.state_id = {}";
     label_issues => "Issue", Some(Kind::Issue), "{} = ANY(t.label_ids)";

@@ -49,7 +49,13 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("CustomView", "projects") => adapt!(views::custom_view_projects),
         ("CustomView", "initiatives") => adapt!(views::custom_view_initiatives),
         ("Comment", "createdIssues") => adapt!(queries::comment_created_issues),
-        ("Issue", "needs" | "formerNeeds") => adapt!(queries::issue_needs),
+        ("Issue" | "Project", "needs") | ("Issue", "formerNeeds") => {
+            adapt!(queries::customer_needs)
+        }
+        ("Project", "attachments" | "history") => adapt!(queries::project_unrecorded),
+        ("Project", "members") => adapt!(queries::project_members),
+        ("Mutation", "userFlagUpdate") => adapt!(user_settings::flag_update),
+        ("Mutation", "userSettingsFlagsReset") => adapt!(user_settings::flags_reset),
         ("Issue", "formerAttachments") => adapt!(queries::issue_former_attachments),
         ("Mutation", "teamCreate") => adapt!(teams::create),
         ("Mutation", "teamUpdate") => adapt!(teams::update),

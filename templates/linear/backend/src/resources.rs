@@ -126,7 +126,7 @@ const PROJECT: Spec = Spec {
         ("int", &["priority"]),
         ("date", &["startDate", "targetDate"]),
         ("float8", &["sortOrder"]),
-        ("text[]", &["labelIds"]),
+        ("text[]", &["labelIds", "memberIds"]),
     ],
     linked: &["teamIds"],
     required: &["name", "teamIds"],

@@ -1,11 +1,13 @@
 //! User settings: `userSettings` (the viewer's notification preferences, email subscriptions
 //! and UI preferences; every user has them, Linear's defaults until written) and
-//! `userSettingsUpdate` (the viewer's own, its input merged over what was written before).
+//! `userSettingsUpdate` (the viewer's own, its input merged over what was written before);
+//! the viewer's settings flags, `userFlagUpdate` and `userSettingsFlagsReset`.
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 
-use crate::args::{arg_str, context};
+use crate::args::{Args, arg_str, context};
+use crate::connection::object;
 use crate::entity::{self, CTX};
 use crate::error::{self, Result, db};
 use crate::write;
@@ -53,4 +55,88 @@ pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (object, _, sync) = write::render(&tx, shared, viewer, ENTITY, &id).await?;
     tx.commit().await.map_err(db)?;
     Ok(write::payload("userSettings", object, sync))
+}
+
+/// Applies operation `$3` to the viewer `$1`'s flag `$2`: `incr` adds one, `decr` takes one
+/// off, `clear` sets it to 0 and `lock` fixes it (no operation changes it until it is reset);
+/// a flag never written starts at 0. Answers the value after it and the next `lastSyncId`.
+const FLAG: &str = "INSERT INTO user_flags AS f (user_id, flag, value, locked)
+VALUES ($1, $2, CASE $3::text WHEN 'incr' THEN 1 WHEN 'decr' THEN -1 ELSE 0 END, $3::text = 'lock')
+ON CONFLICT (user_id, flag) DO UPDATE SET
+    value = CASE WHEN f.locked THEN f.value
+        WHEN $3::text = 'incr' THEN f.value + 1 WHEN $3::text = 'decr' THEN f.value - 1
+        WHEN $3::text = 'clear' THEN 0 ELSE f.value END,
+    locked = f.locked OR $3::text = 'lock', updated_at = now()
+RETURNING value, nextval('sync_id_seq')";
+
+/// `userFlagUpdate(flag:, operation:)`: the viewer's flag after the operation,
+/// `{flag, value, success, lastSyncId}`. `all` names every flag, which only a reset takes.
+pub(crate) async fn flag_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let args = Args::of(ctx);
+    let flag = args
+        .enum_name("flag")?
+        .ok_or_else(|| error::invalid("Argument `flag` is required"))?;
+    let operation = args
+        .enum_name("operation")?
+        .ok_or_else(|| error::invalid("Argument `operation` is required"))?;
+    if flag == "all" {
+        return Err(error::validation(
+            "The flag `all` can only be reset (userSettingsFlagsReset), not updated.",
+        ));
+    }
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let row = client
+        .query_one(FLAG, &[&viewer.user_id, &flag, &operation])
+        .await
+        .map_err(db)?;
+    let value: i32 = row.get(0);
+    let sync: i64 = row.get(1);
+    Ok(object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+        ("flag", Value::from(flag)),
+        ("value", Value::from(value)),
+    ]))
+}
+
+/// `userSettingsFlagsReset(flags:)`: the viewer's flags named (every one without `flags`, or
+/// with `all` among them) back to never written: unlocked, counting from 0 again.
+pub(crate) async fn flags_reset(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let flags: Option<Vec<String>> = match Args::of(ctx).get("flags") {
+        None => None,
+        Some(Value::List(items)) => Some(
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::Enum(name) => Ok(name.to_string()),
+                    Value::String(name) => Ok(name.clone()),
+                    _ => Err(error::invalid(
+                        "Argument `flags` must be a list of UserFlagType",
+                    )),
+                })
+                .collect::<Result<_>>()?,
+        ),
+        Some(_) => {
+            return Err(error::invalid(
+                "Argument `flags` must be a list of UserFlagType",
+            ));
+        }
+    };
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let row = client
+        .query_one(
+            "WITH reset AS (DELETE FROM user_flags WHERE user_id = $1
+                 AND ($2::text[] IS NULL OR 'all' = ANY($2) OR flag = ANY($2)))
+             SELECT nextval('sync_id_seq')",
+            &[&viewer.user_id, &flags],
+        )
+        .await
+        .map_err(db)?;
+    let sync: i64 = row.get(0);
+    Ok(object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+    ]))
 }

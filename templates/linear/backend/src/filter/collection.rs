@@ -1,8 +1,8 @@
 //! To-many relations a filter field ranges over with `some`, `every`, `none`, `length` or
 //! the related rows' own fields: an issue's labels, children, comments, attachments,
 //! subscribers and reactions, a comment's or a status update's reactions, a project's teams,
-//! issues, labels, milestones, updates and initiatives, an initiative's labels and updates, a
-//! cycle's issues.
+//! members, issues, labels, milestones, updates and initiatives, an initiative's labels and
+//! updates, a cycle's issues.
 
 use serde_json::{Map, Value};
 
@@ -65,6 +65,15 @@ fn labels(target: Kind) -> Collection {
     }
 }
 
+/// A project's members, by its `member_ids`.
+const MEMBERS: Collection = Collection {
+    target: Kind::User,
+    link: Link::Custom {
+        belongs: |member, alias| format!("{member}.id = ANY({alias}.member_ids)"),
+        count: |alias| format!("cardinality({alias}.member_ids)"),
+    },
+};
+
 /// A project's teams, by `project_teams`.
 const TEAMS: Collection = Collection {
     target: Kind::Team,
@@ -118,6 +127,7 @@ pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
         (Kind::Initiative, "labels") => labels(Kind::InitiativeLabel),
         (Kind::Issue, "subscribers") => SUBSCRIBERS,
         (Kind::Project, "accessibleTeams") => TEAMS,
+        (Kind::Project, "members") => MEMBERS,
         (Kind::Project, "initiatives") => INITIATIVES,
         (kind, field) => {
             let (target, column) = match (kind, field) {

@@ -22,6 +22,7 @@ mod notifications;
 mod project_initiative_labels;
 mod project_relations;
 mod project_updates;
+mod projects;
 mod protocol;
 mod reactions;
 mod reads;

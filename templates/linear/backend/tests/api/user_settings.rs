@@ -167,3 +167,109 @@ async fn only_the_viewers_own_settings_are_written(linear: asym::Linear) {
     refused(&api, UPDATE, json!({"id": id, "input": bad_time})).await;
     assert_eq!(settings(&api).await["subscribedToChangelog"], true);
 }
+
+/// `userFlagUpdate(flag, operation)`: `{flag, value}` after the operation on the viewer's flag.
+async fn flag(api: &asym_kit::testing::Api, flag: &str, operation: &str) -> Value {
+    let text = "mutation($flag: UserFlagType!, $operation: UserFlagUpdateOperation!) {
+        userFlagUpdate(flag: $flag, operation: $operation) { success lastSyncId flag value } }";
+    let got = mutate(api, text, json!({"flag": flag, "operation": operation})).await;
+    json!({"flag": got["flag"], "value": got["value"]})
+}
+
+/// `userSettingsFlagsReset(flags)`: `lastSyncId` of the reset, which must succeed.
+async fn reset(api: &asym_kit::testing::Api, flags: Value) -> Value {
+    let text = "mutation($flags: [UserFlagType!]) {
+        userSettingsFlagsReset(flags: $flags) { success lastSyncId } }";
+    mutate(api, text, json!({ "flags": flags })).await["lastSyncId"].clone()
+}
+
+/// A user's settings flags count (`incr`, `decr`, `clear`), `lock` fixes one, and
+/// `userSettingsFlagsReset` puts the flags it names (all, without `flags` or with `all`)
+/// back to never written: unlocked, counting from 0. Flags are the viewer's own.
+#[asym::clone("linear", seed = "basic")]
+async fn settings_flags_count_lock_and_reset(linear: asym::Linear) {
+    let api = client(&linear);
+    let value = |flag: &str, value: i64| json!({"flag": flag, "value": value});
+    assert_eq!(
+        flag(&api, "completedOnboarding", "incr").await,
+        value("completedOnboarding", 1)
+    );
+    assert_eq!(
+        flag(&api, "completedOnboarding", "incr").await,
+        value("completedOnboarding", 2)
+    );
+    assert_eq!(
+        flag(&api, "completedOnboarding", "decr").await,
+        value("completedOnboarding", 1)
+    );
+    assert_eq!(
+        flag(&api, "listSelectionTip", "incr").await,
+        value("listSelectionTip", 1)
+    );
+    assert_eq!(
+        flag(&api, "listSelectionTip", "clear").await,
+        value("listSelectionTip", 0)
+    );
+    assert_eq!(
+        flag(&api, "tryTriageDismissed", "incr").await,
+        value("tryTriageDismissed", 1)
+    );
+    assert_eq!(
+        flag(&api, "tryTriageDismissed", "lock").await,
+        value("tryTriageDismissed", 1)
+    );
+    for operation in ["incr", "decr", "clear"] {
+        assert_eq!(
+            flag(&api, "tryTriageDismissed", operation).await,
+            value("tryTriageDismissed", 1),
+            "a locked flag keeps its value ({operation})"
+        );
+    }
+    // Ben's flags are his own: Ada's count does not reach them.
+    let ben = oauth_client(&linear);
+    assert_eq!(
+        flag(&ben, "completedOnboarding", "incr").await,
+        value("completedOnboarding", 1)
+    );
+
+    // One flag reset: it counts from 0 again; the others keep theirs.
+    let first = reset(&api, json!(["completedOnboarding"])).await;
+    assert!(first.as_f64().unwrap() > 0.0, "{first}");
+    assert_eq!(
+        flag(&api, "completedOnboarding", "incr").await,
+        value("completedOnboarding", 1)
+    );
+    assert_eq!(
+        flag(&api, "tryTriageDismissed", "incr").await,
+        value("tryTriageDismissed", 1)
+    );
+    // `all` resets every flag (unlocking them); so does a reset without `flags`.
+    let second = reset(&api, json!(["all"])).await;
+    assert!(second.as_f64() > first.as_f64(), "{first} then {second}");
+    assert_eq!(
+        flag(&api, "tryTriageDismissed", "incr").await,
+        value("tryTriageDismissed", 1)
+    );
+    assert_eq!(
+        flag(&api, "completedOnboarding", "incr").await,
+        value("completedOnboarding", 1)
+    );
+    reset(&api, Value::Null).await;
+    assert_eq!(
+        flag(&api, "completedOnboarding", "decr").await,
+        value("completedOnboarding", -1)
+    );
+    // Ben's flag was not Ada's to reset.
+    assert_eq!(
+        flag(&ben, "completedOnboarding", "incr").await,
+        value("completedOnboarding", 2)
+    );
+
+    // `all` is no flag of its own to update; an unknown flag is GraphQL's refusal.
+    let text = "mutation { userFlagUpdate(flag: all, operation: incr) { success } }";
+    let message = refused(&api, text, json!({})).await;
+    assert_eq!(message, "Argument Validation Error");
+    let text = "mutation { userSettingsFlagsReset(flags: [noSuchFlag]) { success } }";
+    let reply = crate::gql(&api, text, json!({})).await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+}
