@@ -13,6 +13,7 @@ mod hardening;
 mod harness;
 mod isolation;
 mod lifecycle;
+mod outages;
 mod recovery;
 mod verify;
 mod webhooks;

@@ -36,6 +36,9 @@ pub const RESET_PATH: &str = "/api/admin/reset";
 /// `GET`: webhook deliveries; `POST …/{id}/redeliver`.
 pub const OUTBOX_PATH: &str = "/api/admin/outbox";
 
+/// `POST` a fault, `GET` them, `DELETE` them all; `DELETE …/{id}` one (see the kit's `faults`).
+pub const FAULTS_PATH: &str = "/api/admin/faults";
+
 /// The Postgres advisory lock (transaction level) every write to a clone's database holds
 /// shared and a reset takes alone (`asym` in ASCII; advisory locks are per database, so one
 /// key serves every clone). The engine's triggers take it; a backend that draws ids from a

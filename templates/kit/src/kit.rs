@@ -8,6 +8,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{Notify, OnceCell};
 
 use crate::config::Config;
+use crate::faults::Faults;
 use crate::gate::Resets;
 
 /// Most Postgres connections one backend holds: tests drive a clone from a handful of tasks,
@@ -129,6 +130,8 @@ struct Inner {
     redis_client: redis::Client,
     redis: OnceCell<ConnectionManager>,
     resets: Resets,
+    /// The faults tests asked for (see the `faults` module).
+    faults: Arc<Faults>,
     /// Set once the kit's own tables (`sql/kit.sql`) exist in the clone's database.
     schema: OnceCell<()>,
     http: std::sync::OnceLock<reqwest::Client>,
@@ -139,6 +142,12 @@ struct Inner {
 
 /// The kit's own tables, created at start-up (see `sql/kit.sql`).
 const SCHEMA: &str = include_str!("../sql/kit.sql");
+
+impl axum::extract::FromRef<Kit> for Arc<Faults> {
+    fn from_ref(kit: &Kit) -> Self {
+        kit.faults().clone()
+    }
+}
 
 impl std::fmt::Debug for Kit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -200,6 +209,7 @@ impl Kit {
                 redis_client,
                 redis: OnceCell::new(),
                 resets: Resets::new(),
+                faults: Arc::default(),
                 schema: OnceCell::new(),
                 http: std::sync::OnceLock::new(),
                 outbox: Notify::new(),
@@ -216,6 +226,11 @@ impl Kit {
     /// Resets in flight and done (see the `reset` module).
     pub(crate) fn resets(&self) -> &Resets {
         &self.inner.resets
+    }
+
+    /// The faults tests asked for.
+    pub(crate) fn faults(&self) -> &Arc<Faults> {
+        &self.inner.faults
     }
 
     /// The Postgres pool (at most four connections, made on demand).

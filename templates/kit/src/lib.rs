@@ -16,6 +16,8 @@
 //! - [`outbox`]: durable, signed webhook delivery (one [`outbox::Signer`] per product
 //!   scheme), retried with back-off and resumed after a restart; listed and redelivered
 //!   under `/api/admin/outbox`;
+//! - faults a test asks for (`/api/admin/faults`): the product's 500, an outage, a 429, or a
+//!   delay, for matching requests, a number of times, cleared by a reset;
 //! - [`body`]: bounded request bodies (size, depth, keys, NUL, UTF-8) for JSON and forms;
 //! - pagination in the three styles the products use: [`cursor`] (opaque base64 cursors),
 //!   [`page`] (`page`/`per_page` with `Link` headers), and Relay connections (async-graphql's
@@ -50,6 +52,7 @@ mod config;
 pub mod credentials;
 pub mod cursor;
 mod errors;
+mod faults;
 pub mod form;
 mod gate;
 pub mod jwt;

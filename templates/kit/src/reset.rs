@@ -29,8 +29,10 @@ const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
 /// Lua deleting every key under a prefix in one round trip (the engine runs the same script).
 const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
 
-/// Restores the baseline and clears the Redis prefix, concurrently.
+/// Forgets the faults tests asked for, then restores the baseline and clears the Redis
+/// prefix, concurrently.
 async fn restore(kit: &Kit) -> Result<(), BackendError> {
+    kit.faults().clear();
     let database = async {
         let client = kit.restorer().await?;
         // One statement, so one transaction: a deadlock with a write in flight rolls all of

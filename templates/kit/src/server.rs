@@ -16,12 +16,13 @@ use crate::config::Config;
 use crate::errors::error_chain;
 use crate::kit::{BackendError, Kit, StartError};
 use crate::token::constant_time_eq;
-use crate::{outbox, reset};
+use crate::{faults, outbox, reset};
 
 pub use asym_contract::wire::{ADMIN_SECRET_HEADER, HEALTH_PATH, OUTBOX_PATH};
 
 /// Wraps a product's router with what every backend serves the same way:
-/// `GET /api/health`, and the admin guard over everything under `/api/admin/`.
+/// `GET /api/health`, the admin guard over everything under `/api/admin/`, resets, the
+/// outbox's admin routes, and the faults a test asks for (the `faults` module).
 ///
 /// [`serve`] calls this; in-process tests call it to drive the full stack with `oneshot`.
 pub fn router(kit: &Kit, app: Router) -> Router {
@@ -33,8 +34,13 @@ pub fn router(kit: &Kit, app: Router) -> Router {
             get(reset::settled),
         )
         .merge(outbox::admin_routes())
+        .merge(faults::admin_routes())
         .with_state(kit.clone());
     app.merge(shared)
+        .layer(middleware::from_fn_with_state(
+            kit.faults().clone(),
+            faults::layer,
+        ))
         .layer(middleware::from_fn_with_state(kit.clone(), reset::gate))
         .layer(middleware::from_fn_with_state(kit.clone(), admin_guard))
 }
@@ -198,7 +204,7 @@ async fn shutdown_signal() {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use axum::body::Body;
     use axum::http::Request as HttpRequest;
@@ -206,7 +212,7 @@ mod tests {
     use tower::ServiceExt;
 
     /// A kit whose Postgres and Redis refuse connections (port 1 on loopback).
-    fn offline_kit() -> Kit {
+    pub(crate) fn offline_kit() -> Kit {
         let vars = [
             ("DATABASE_URL", "postgres://postgres:pw@127.0.0.1:1/clone_x"),
             ("REDIS_URL", "redis://127.0.0.1:1"),
@@ -234,7 +240,7 @@ mod tests {
         router(kit, product)
     }
 
-    async fn send(app: Router, request: HttpRequest<Body>) -> (StatusCode, String) {
+    pub(crate) async fn send(app: Router, request: HttpRequest<Body>) -> (StatusCode, String) {
         let response = app.oneshot(request).await.unwrap();
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)

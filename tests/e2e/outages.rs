@@ -1,0 +1,82 @@
+//! Faults a test asks a real clone for (`asym admin <id> post faults`, a handle's
+//! `admin_post("faults", …)`): the clone answers them in place of its own, their set number
+//! of times, and a reset forgets them, so one test's outage never reaches the next.
+
+use serde_json::{Value, json};
+
+use crate::common::TestHome;
+
+/// `POST {api}/v1/customers`: the status and the JSON answered (`null` for no body).
+async fn create_customer(api: &str, key: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{api}/v1/customers"))
+        .bearer_auth(key)
+        .form(&[("name", "Ada")])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let answer = match text.as_str() {
+        "" => Value::Null,
+        text => serde_json::from_str(text).unwrap_or_else(|e| panic!("{status} {text:?}: {e}")),
+    };
+    (status, answer)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stripe_clone_answers_the_outage_asked_for_then_a_reset_forgets_it() {
+    let home = TestHome::new("4496-4499", json!({}));
+    let spun = home.asym_json(&["spin", "stripe", "--seed", "basic"]);
+    let id = spun[0]["id"].as_str().unwrap().to_owned();
+    let api = spun[0]["endpoints"]["api"].as_str().unwrap().to_owned();
+    let key = spun[0]["tokens"]["secretKey"].as_str().unwrap().to_owned();
+    let stripe_500 =
+        json!({"error": {"type": "api_error", "message": "An unknown error occurred"}});
+    let fault = json!({"method": "POST", "path": "/v1/customers", "status": 500, "times": 2,
+        "body": stripe_500, "headers": {"Stripe-Should-Retry": "true"}});
+    let added = home.asym_json(&["admin", &id, "post", "faults", "--data", &fault.to_string()]);
+    assert_eq!(added["remaining"], 2, "{added}");
+
+    for _ in 0..2 {
+        assert_eq!(create_customer(&api, &key).await, (500, stripe_500.clone()));
+    }
+    let (status, customer) = create_customer(&api, &key).await;
+    assert_eq!((status, &customer["object"]), (200, &json!("customer")));
+    assert_eq!(
+        home.asym_json(&["admin", &id, "get", "faults"]),
+        json!({"faults": []})
+    );
+
+    let outage = json!({"path": "/v1/*", "status": 503, "times": "always"});
+    home.asym_json(&[
+        "admin",
+        &id,
+        "post",
+        "faults",
+        "--data",
+        &outage.to_string(),
+    ]);
+    assert_eq!(create_customer(&api, &key).await, (503, Value::Null));
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert_eq!(
+        create_customer(&api, &key).await.0,
+        200,
+        "the reset forgot the outage"
+    );
+
+    let refused = home.asym(&[
+        "admin",
+        &id,
+        "post",
+        "faults",
+        "--data",
+        r#"{"path": "/v1/x"}"#,
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("needs a status"),
+        "{refused:?}"
+    );
+    assert!(home.asym(&["destroy", &id]).status.success());
+}
