@@ -112,50 +112,40 @@ impl Item {
     }
 }
 
-/// `stars.add`: saves a message, file or conversation for the caller; `already_starred` when
-/// it is saved already.
-pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
+/// Runs `sql` (the caller, then the item's `item`, `channel_id`, `ts`, `file_id`) on the
+/// item the call names; `unchanged` when it touched no row.
+async fn change(state: &AppState, call: &Call, sql: &str, unchanged: &'static str) -> ApiResult {
     let caller = person(state, call, "stars:write").await?;
     let item = item(state, &caller, call).await?;
     let (kind, channel, ts, file) = item.columns();
-    let added = state
+    let changed = state
         .kit
         .db()
         .await?
-        .execute(
-            "INSERT INTO stars (user_id, item, channel_id, ts, file_id, date_create)
-             VALUES ($1, $2, $3, $4::text::numeric, $5, extract(epoch FROM now())::bigint)
-             ON CONFLICT DO NOTHING",
-            &[&caller.user_id, &kind, &channel, &ts, &file],
-        )
+        .execute(sql, &[&caller.user_id, &kind, &channel, &ts, &file])
         .await?;
-    if added == 0 {
-        return Err(ApiError::new("already_starred"));
+    if changed == 0 {
+        return Err(ApiError::new(unchanged));
     }
     Ok(Map::new())
 }
 
+/// `stars.add`: saves a message, file or conversation for the caller; `already_starred` when
+/// it is saved already.
+pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
+    let sql = "INSERT INTO stars (user_id, item, channel_id, ts, file_id, date_create)
+               VALUES ($1, $2, $3, $4::text::numeric, $5, extract(epoch FROM now())::bigint)
+               ON CONFLICT DO NOTHING";
+    change(state, call, sql, "already_starred").await
+}
+
 /// `stars.remove`: unsaves an item; `not_starred` when the caller had not saved it.
 pub(crate) async fn remove(state: &AppState, call: &Call) -> ApiResult {
-    let caller = person(state, call, "stars:write").await?;
-    let item = item(state, &caller, call).await?;
-    let (kind, channel, ts, file) = item.columns();
-    let removed = state
-        .kit
-        .db()
-        .await?
-        .execute(
-            "DELETE FROM stars WHERE user_id = $1 AND item = $2
-               AND channel_id IS NOT DISTINCT FROM $3
-               AND ts IS NOT DISTINCT FROM $4::text::numeric
-               AND file_id IS NOT DISTINCT FROM $5",
-            &[&caller.user_id, &kind, &channel, &ts, &file],
-        )
-        .await?;
-    if removed == 0 {
-        return Err(ApiError::new("not_starred"));
-    }
-    Ok(Map::new())
+    let sql = "DELETE FROM stars WHERE user_id = $1 AND item = $2
+                 AND channel_id IS NOT DISTINCT FROM $3
+                 AND ts IS NOT DISTINCT FROM $4::text::numeric
+                 AND file_id IS NOT DISTINCT FROM $5";
+    change(state, call, sql, "not_starred").await
 }
 
 /// `stars.list`: the caller's saved items, newest saved first, each with its `date_create`;
