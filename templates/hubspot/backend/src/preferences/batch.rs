@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::{
     Change, STATUS_V4, address, addresses, channel, every_status, held, inputs, known, lock,
-    now_iso, one_status, resubscribe_refused, store,
+    now_iso, one_status, resubscribe_refused, status_state, store,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::objects::model::ISO;
@@ -120,22 +120,7 @@ fn request(input: &Value) -> Result<(Change, bool), ApiError> {
         return Err(ApiError::unbuilt("PublicStatusRequest", &unset));
     }
     channel(input["channel"].as_str())?;
-    let subscribed = match input["statusState"].as_str() {
-        Some("SUBSCRIBED") => true,
-        Some("UNSUBSCRIBED") => false,
-        Some("NOT_SPECIFIED") => {
-            return Err(ApiError::validation(
-                "statusState NOT_SPECIFIED (clearing a status) is not served by the clone",
-            )
-            .with("subCategory", json!("NOT_IMPLEMENTED")));
-        }
-        other => {
-            return Err(ApiError::validation(format!(
-                "statusState must be one of SUBSCRIBED, UNSUBSCRIBED, NOT_SPECIFIED, got {}",
-                other.map_or_else(|| input["statusState"].to_string(), str::to_owned)
-            )));
-        }
-    };
+    let subscribed = status_state(input.get("statusState"), "PublicStatusRequest")?;
     let mut given = input.clone();
     given["emailAddress"] = input["subscriberIdString"].clone();
     Ok((Change::read(&given)?, subscribed))

@@ -217,6 +217,29 @@ pub(super) fn channel(given: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+/// Whether a v4 `statusState` (of a body of `model`) subscribes: `SUBSCRIBED` or
+/// `UNSUBSCRIBED`.
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR` for none, another value, or `NOT_SPECIFIED` (clearing a status, not
+/// served: `subCategory: NOT_IMPLEMENTED`).
+pub(super) fn status_state(given: Option<&Value>, model: &str) -> Result<bool, ApiError> {
+    match given.and_then(Value::as_str) {
+        Some("SUBSCRIBED") => Ok(true),
+        Some("UNSUBSCRIBED") => Ok(false),
+        Some("NOT_SPECIFIED") => Err(ApiError::validation(
+            "statusState NOT_SPECIFIED (clearing a status) is not served by the clone",
+        )
+        .with("subCategory", json!("NOT_IMPLEMENTED"))),
+        _ if given.is_none_or(Value::is_null) => Err(ApiError::unbuilt(model, &["statusState"])),
+        _ => Err(ApiError::validation(format!(
+            "statusState must be one of SUBSCRIBED, UNSUBSCRIBED, NOT_SPECIFIED, got {}",
+            given.map(Value::to_string).unwrap_or_default()
+        ))),
+    }
+}
+
 /// `POST /communication-preferences/v4/statuses/{subscriberIdString}` `{channel, statusState:
 /// SUBSCRIBED | UNSUBSCRIBED, subscriptionId, legalBasis?, legalBasisExplanation?}`: the
 /// change v3's subscribe and unsubscribe make, answered in v4's envelope.
@@ -225,22 +248,7 @@ async fn change_v4(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let started = now_iso();
     object(&body)?;
     channel(body.get("channel").and_then(Value::as_str))?;
-    let subscribed = match body.get("statusState").and_then(Value::as_str) {
-        Some("SUBSCRIBED") => true,
-        Some("UNSUBSCRIBED") => false,
-        Some("NOT_SPECIFIED") => {
-            return Err(ApiError::validation(
-                "statusState NOT_SPECIFIED (clearing a status) is not served by the clone",
-            )
-            .with("subCategory", json!("NOT_IMPLEMENTED")));
-        }
-        _ => {
-            return Err(ApiError::unbuilt(
-                "PartialPublicStatusRequest",
-                &["statusState"],
-            ));
-        }
-    };
+    let subscribed = status_state(body.get("statusState"), "PartialPublicStatusRequest")?;
     let mut given = body.clone();
     given["emailAddress"] = json!(call.param("subscriberIdString"));
     let change = Change::read(&given)?;
