@@ -349,14 +349,9 @@ pub(crate) async fn set_membership(
 pub(crate) async fn remove_member(
     State(kit): State<Kit>,
     viewer: Viewer,
-    Path((login, username)): Path<(String, String)>,
+    Path(names): Path<(String, String)>,
 ) -> ApiResult {
-    let refusal = "You must be an admin to remove an organization membership.";
-    let (client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
-    match leave(&client, org, user).await? {
-        0 => Err(ApiError::not_found()),
-        _ => Ok(req::no_content()),
-    }
+    remove(&kit, &viewer, names, false).await
 }
 
 /// `DELETE /orgs/{org}/memberships/{username}` (Octokit's `orgs.removeMembershipForUser`,
@@ -365,11 +360,26 @@ pub(crate) async fn remove_member(
 pub(crate) async fn remove_membership(
     State(kit): State<Kit>,
     viewer: Viewer,
-    Path((login, username)): Path<(String, String)>,
+    Path(names): Path<(String, String)>,
+) -> ApiResult {
+    remove(&kit, &viewer, names, true).await
+}
+
+/// An owner removes user `username` from organization `login` (and, with `invited`, cancels
+/// their invitations): 204, or 404 when there was nothing to remove.
+async fn remove(
+    kit: &Kit,
+    viewer: &Viewer,
+    (login, username): (String, String),
+    invited: bool,
 ) -> ApiResult {
     let refusal = "You must be an admin to remove an organization membership.";
-    let (client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
-    match leave(&client, org, user).await? + invites::cancel_for(&client, org, user).await? {
+    let (client, org, user) = owner_write(kit, viewer, (&login, &username), refusal).await?;
+    let mut removed = leave(&client, org, user).await?;
+    if invited {
+        removed += invites::cancel_for(&client, org, user).await?;
+    }
+    match removed {
         0 => Err(ApiError::not_found()),
         _ => Ok(req::no_content()),
     }
