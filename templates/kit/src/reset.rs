@@ -132,13 +132,14 @@ pub(crate) async fn settled(State(kit): State<Kit>, Path(pending): Path<String>)
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
-/// Holds every request but the reset routes until a reset in flight is done.
+/// Holds every request but the reset routes until a reset in flight is done, then lets the
+/// faults tests asked for take it (one layer for both: every request passes it).
 pub(crate) async fn gate(State(kit): State<Kit>, request: Request, next: Next) -> Response {
     if request.uri().path().starts_with(RESET_PATH) {
         return next.run(request).await;
     }
     let _open = kit.resets().gate.clone().read_owned().await;
-    next.run(request).await
+    kit.faults().serve(request, next).await
 }
 
 /// Takes [`WRITERS_LOCK`](crate::WRITERS_LOCK) shared for the rest of `tx`'s transaction: what

@@ -37,10 +37,6 @@ pub fn router(kit: &Kit, app: Router) -> Router {
         .merge(faults::admin_routes())
         .with_state(kit.clone());
     app.merge(shared)
-        .layer(middleware::from_fn_with_state(
-            kit.faults().clone(),
-            faults::layer,
-        ))
         .layer(middleware::from_fn_with_state(kit.clone(), reset::gate))
         .layer(middleware::from_fn_with_state(kit.clone(), admin_guard))
 }
