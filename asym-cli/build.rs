@@ -4,10 +4,13 @@
 use std::path::Path;
 use std::process::Command;
 
+/// `git args` in this crate's directory, read when the script runs: cargo shares one build of
+/// the script between checkouts that share a target directory (worktrees), so a path compiled
+/// in would name another checkout's commit.
 fn git(args: &[&str]) -> Option<String> {
     let out = Command::new("git")
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(std::env::var_os("CARGO_MANIFEST_DIR")?)
         .output()
         .ok()?;
     out.status

@@ -5,7 +5,10 @@ use std::path::Path;
 use std::{env, fs};
 
 fn main() {
-    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
+    // Read when the script runs, not when it was compiled: cargo shares one build of this
+    // script between checkouts of the workspace that share a target directory (worktrees).
+    let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let templates = Path::new(&manifest_dir).join("../templates");
     println!("cargo:rerun-if-changed={}", templates.display());
     // A copy of the crate without its templates must not build an engine that knows none.
     let mut names: Vec<_> = fs::read_dir(&templates)
