@@ -38,18 +38,18 @@ impl Socket {
         Self(socket)
     }
 
+    /// Opens a connection as [`Socket::open`] does and asserts its `hello`, which counts
+    /// `connections` open.
+    async fn greeted(slack: &Api<'_>, token: &str, connections: u64) -> Self {
+        let mut socket = Self::open(slack, token).await;
+        socket.hello(connections).await;
+        socket
+    }
+
     /// The next JSON message (pings are answered by the library).
     async fn next(&mut self) -> Value {
-        let wait = tokio::time::timeout(Duration::from_secs(20), async {
-            loop {
-                match self.0.next().await {
-                    Some(Ok(Message::Text(text))) => break serde_json::from_str(&text).unwrap(),
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                    other => panic!("a text message, not {other:?}"),
-                }
-            }
-        });
-        wait.await.expect("a message within 20 s")
+        let wait = Duration::from_secs(20);
+        self.within(wait).await.expect("a message within 20 s")
     }
 
     /// The next JSON message within `wait`, `None` when none came.
@@ -165,8 +165,7 @@ async fn events_go_over_the_socket_until_acked(slack: asym::Slack) {
     slack
         .post(slack.user_token(), "C0000000001", "before the socket")
         .await;
-    let mut socket = Socket::open(&slack, &app_token(&slack)).await;
-    socket.hello(1).await;
+    let mut socket = Socket::greeted(&slack, &app_token(&slack), 1).await;
 
     let first = socket.next().await;
     assert_eq!(first["type"], "events_api");
@@ -230,9 +229,7 @@ async fn each_event_goes_to_one_of_several_connections(slack: asym::Slack) {
     let token = app_token(&slack);
     let mut sockets = Vec::new();
     for n in 1..=3 {
-        let mut socket = Socket::open(&slack, &token).await;
-        socket.hello(n).await;
-        sockets.push(socket);
+        sockets.push(Socket::greeted(&slack, &token, n).await);
     }
     let texts: Vec<String> = (0..9).map(|n| format!("event {n}")).collect();
     for text in &texts {
@@ -278,8 +275,7 @@ async fn a_command_is_answered_in_its_ack(slack: asym::Slack) {
         .await;
     assert_eq!(undelivered["error"], "dispatch_failed");
 
-    let mut socket = Socket::open(&slack, &app_token(&slack)).await;
-    socket.hello(1).await;
+    let mut socket = Socket::greeted(&slack, &app_token(&slack), 1).await;
     let app = async {
         let envelope = socket.next().await;
         assert_eq!(envelope["type"], "slash_commands");
@@ -316,8 +312,7 @@ async fn a_click_goes_over_the_socket_as_interactive(slack: asym::Slack) {
         .await);
     // Posted before Socket Mode is on: its event went nowhere.
     socket_mode(&slack).await;
-    let mut socket = Socket::open(&slack, &app_token(&slack)).await;
-    socket.hello(1).await;
+    let mut socket = Socket::greeted(&slack, &app_token(&slack), 1).await;
     let click = json!({"channel": "C0000000001", "ts": posted["ts"], "actionId": "approve",
                        "user": "U0000000003"});
     let app = async {
@@ -340,10 +335,8 @@ async fn connections_are_told_to_disconnect(slack: asym::Slack) {
     let slack = Api::new(&slack);
     socket_mode(&slack).await;
     let token = app_token(&slack);
-    let mut first = Socket::open(&slack, &token).await;
-    first.hello(1).await;
-    let mut second = Socket::open(&slack, &token).await;
-    second.hello(2).await;
+    let mut first = Socket::greeted(&slack, &token, 1).await;
+    let mut second = Socket::greeted(&slack, &token, 2).await;
     let mode = slack.admin_ok(Method::GET, "socket-mode", None).await;
     assert_eq!(mode["connections"], 2);
 
@@ -369,8 +362,7 @@ async fn connections_are_told_to_disconnect(slack: asym::Slack) {
         .await;
     refused(too_long, 400, "invalid_arguments");
 
-    let mut third = Socket::open(&slack, &token).await;
-    third.hello(1).await;
+    let mut third = Socket::greeted(&slack, &token, 1).await;
     let off = slack.admin_ok(Method::DELETE, "socket-mode", None).await;
     assert_eq!(off["socketMode"], Value::Null);
     let disconnect = third.next().await;
@@ -386,9 +378,7 @@ async fn an_app_holds_ten_connections_at_most(slack: asym::Slack) {
     let token = app_token(&slack);
     let mut open = Vec::new();
     for n in 1..=10 {
-        let mut socket = Socket::open(&slack, &token).await;
-        socket.hello(n).await;
-        open.push(socket);
+        open.push(Socket::greeted(&slack, &token, n).await);
     }
     let mut eleventh = Socket::open(&slack, &token).await;
     let refused = eleventh.next().await;
@@ -412,8 +402,7 @@ async fn an_app_holds_ten_connections_at_most(slack: asym::Slack) {
     tokio::time::timeout(Duration::from_secs(10), drop)
         .await
         .expect("the closed connection is forgotten");
-    let mut again = Socket::open(&slack, &token).await;
-    again.hello(10).await;
+    Socket::greeted(&slack, &token, 10).await;
 }
 
 /// A connection opened with `debug_reconnects=true` on its URL (as slack-morphism and other
