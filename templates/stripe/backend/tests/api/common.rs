@@ -121,6 +121,12 @@ impl Api {
         now
     }
 
+    /// The latest invoice of subscription `sub` as it is now.
+    pub(crate) async fn latest_invoice(&self, sub: &Value) -> Value {
+        let invoice = sub["latest_invoice"].as_str().expect("an invoice");
+        self.current("/v1/invoices", invoice).await
+    }
+
     /// The `amount` of `invoice`'s payment intent as it is now: what paying the invoice charges.
     pub(crate) async fn charged_for(&self, invoice: &Value) -> Value {
         let intent = invoice["payment_intent"]

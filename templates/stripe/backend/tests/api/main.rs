@@ -689,9 +689,7 @@ async fn failed_renewals_make_the_subscription_past_due(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(sub["status"], "incomplete");
-    let invoice = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&sub).await;
     assert_eq!(
         (
             invoice["status"].as_str(),

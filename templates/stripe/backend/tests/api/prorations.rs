@@ -172,9 +172,7 @@ async fn an_upgrade_halfway_credits_unused_time_and_charges_the_rest_on_the_next
         [true, true, false]
     );
     // The credit names the line that billed January.
-    let first = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let first = api.latest_invoice(&sub).await;
     assert_eq!(
         lines[0]["proration_details"]["credited_items"],
         json!({"invoice": id(&first), "invoice_line_items": [first["lines"]["data"][0]["id"]]})
@@ -476,9 +474,7 @@ async fn cancelling_with_invoice_now_bills_the_credit_on_a_final_invoice(stripe:
     let canceled = api.ok(&cancel, &form).await;
     assert_eq!(canceled["status"], "canceled");
     assert_ne!(canceled["latest_invoice"], first);
-    let invoice = api
-        .current("/v1/invoices", canceled["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&canceled).await;
     assert_eq!(amounts_of(data(&invoice["lines"])), [-1000], "{invoice}");
     assert_eq!(invoice["billing_reason"], "subscription_update");
     assert_eq!(
@@ -549,9 +545,7 @@ async fn cancelling_a_discounted_subscription_credits_what_its_discount_left_to_
     let credit = pending(&api, &sub).await;
     assert_eq!(amounts_of(&credit), [-750]);
     assert_eq!(credit[0]["discountable"], false);
-    let first = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let first = api.latest_invoice(&sub).await;
     assert_eq!(first["amount_paid"], 1500, "{first}");
 
     // $5.00 off once, then a schedule's cancel (prorating and invoicing by default): the
@@ -577,9 +571,7 @@ async fn cancelling_a_discounted_subscription_credits_what_its_discount_left_to_
     let canceled = api.ok(&path, &[]).await;
     assert_eq!(canceled["status"], "canceled");
     let current = api.current("/v1/subscriptions", id(&sub)).await;
-    let invoice = api
-        .current("/v1/invoices", current["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&current).await;
     assert_eq!(amounts_of(data(&invoice["lines"])), [-750], "{invoice}");
     assert_eq!(balance_of(&api, &sub).await, -750);
 }

@@ -489,9 +489,7 @@ async fn a_quotes_coupon_is_in_its_totals_and_redeemed_by_its_subscription(strip
         .current("/v1/subscriptions", done["subscription"].as_str().unwrap())
         .await;
     assert_eq!(sub["discount"]["coupon"]["id"], "Q25", "{sub}");
-    let invoice = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&sub).await;
     assert_eq!(
         (invoice["subtotal"].as_i64(), invoice["total"].as_i64()),
         (Some(6500), Some(4875)),
@@ -619,9 +617,7 @@ async fn a_future_effective_date_makes_a_subscription_schedule_that_starts_then(
             schedule["subscription"].as_str().unwrap(),
         )
         .await;
-    let invoice = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&sub).await;
     assert_eq!(
         (invoice["total"].as_i64(), invoice["status"].as_str()),
         (Some(4500), Some("paid")),

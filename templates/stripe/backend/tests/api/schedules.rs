@@ -72,8 +72,21 @@ async fn subscription_of(api: &Api, schedule: &Value) -> Value {
 
 /// The `amount_due` of subscription `sub`'s latest invoice.
 async fn latest_due(api: &Api, sub: &Value) -> Value {
-    let invoice = sub["latest_invoice"].as_str().expect("an invoice");
-    api.current("/v1/invoices", invoice).await["amount_due"].clone()
+    api.latest_invoice(sub).await["amount_due"].clone()
+}
+
+/// Creates a subscription schedule of `customer` with `form` (its phases and settings).
+async fn schedule_of(api: &Api, customer: &str, form: &[(&str, &str)]) -> Value {
+    let mut all = vec![("customer", customer)];
+    all.extend_from_slice(form);
+    api.created("/v1/subscription_schedules", &all, "sub_sched_")
+        .await
+}
+
+/// Schedule `schedule` as it is now.
+async fn schedule_now(api: &Api, schedule: &Value) -> Value {
+    api.current("/v1/subscription_schedules", id(schedule))
+        .await
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -82,23 +95,21 @@ async fn phases_start_a_subscription_change_its_items_and_release_it_at_the_end(
 ) {
     let api = Api::new(&stripe);
     let (clock, customer, fifty) = customer_and_price(&api).await;
-    let schedule = api
-        .created(
-            "/v1/subscription_schedules",
-            &[
-                ("customer", &customer),
-                ("start_date", "now"),
-                ("end_behavior", "release"),
-                ("phases[0][items][0][price]", PRO_MONTHLY),
-                ("phases[0][items][0][quantity]", "1"),
-                ("phases[0][iterations]", "1"),
-                ("phases[1][items][0][price]", &fifty),
-                ("phases[1][iterations]", "2"),
-                ("metadata[plan]", "intro"),
-            ],
-            "sub_sched_",
-        )
-        .await;
+    let schedule = schedule_of(
+        &api,
+        &customer,
+        &[
+            ("start_date", "now"),
+            ("end_behavior", "release"),
+            ("phases[0][items][0][price]", PRO_MONTHLY),
+            ("phases[0][items][0][quantity]", "1"),
+            ("phases[0][iterations]", "1"),
+            ("phases[1][items][0][price]", &fifty),
+            ("phases[1][iterations]", "2"),
+            ("metadata[plan]", "intro"),
+        ],
+    )
+    .await;
     assert_eq!(schedule["object"], "subscription_schedule");
     assert_eq!(schedule["status"], "active");
     assert_eq!(schedule["metadata"], json!({"plan": "intro"}));
@@ -127,9 +138,7 @@ async fn phases_start_a_subscription_change_its_items_and_release_it_at_the_end(
     let sub = subscription_of(&api, &schedule).await;
     assert_eq!(items_of(&sub), [(fifty.clone(), 1)]);
     assert_eq!(latest_due(&api, &sub).await, 5000);
-    let moved = api
-        .current("/v1/subscription_schedules", id(&schedule))
-        .await;
+    let moved = schedule_now(&api, &schedule).await;
     assert_eq!(
         moved["current_phase"],
         json!({"start_date": END, "end_date": APRIL})
@@ -138,9 +147,7 @@ async fn phases_start_a_subscription_change_its_items_and_release_it_at_the_end(
     // At the last phase's end the schedule is released; the subscription goes on.
     api.advance(&clock, &MARCH.to_string()).await;
     api.advance(&clock, &APRIL.to_string()).await;
-    let released = api
-        .current("/v1/subscription_schedules", id(&schedule))
-        .await;
+    let released = schedule_now(&api, &schedule).await;
     assert_eq!(
         (
             &released["status"],
@@ -179,24 +186,21 @@ async fn end_behavior_cancel_completes_the_schedule_and_cancels_its_subscription
 ) {
     let api = Api::new(&stripe);
     let (clock, customer, _) = customer_and_price(&api).await;
-    let schedule = api
-        .ok(
-            "/v1/subscription_schedules",
-            &[
-                ("customer", &customer),
-                ("end_behavior", "cancel"),
-                ("phases[0][items][0][price]", PRO_MONTHLY),
-                ("phases[0][items][0][quantity]", "3"),
-                ("phases[0][end_date]", &END.to_string()),
-            ],
-        )
-        .await;
+    let schedule = schedule_of(
+        &api,
+        &customer,
+        &[
+            ("end_behavior", "cancel"),
+            ("phases[0][items][0][price]", PRO_MONTHLY),
+            ("phases[0][items][0][quantity]", "3"),
+            ("phases[0][end_date]", &END.to_string()),
+        ],
+    )
+    .await;
     let sub = subscription_of(&api, &schedule).await;
     assert_eq!(latest_due(&api, &sub).await, 6000);
     api.advance(&clock, &(END + 3600).to_string()).await;
-    let done = api
-        .current("/v1/subscription_schedules", id(&schedule))
-        .await;
+    let done = schedule_now(&api, &schedule).await;
     assert_eq!(done["status"], "completed");
     assert_eq!(done["completed_at"], END);
     assert_eq!(done["subscription"], sub["id"]);
@@ -220,18 +224,17 @@ async fn a_future_start_date_waits_not_started_until_the_clock_reaches_it(stripe
     let api = Api::new(&stripe);
     let (clock, customer, fifty) = customer_and_price(&api).await;
     let start = START + 10 * 86_400;
-    let schedule = api
-        .ok(
-            "/v1/subscription_schedules",
-            &[
-                ("customer", &customer),
-                ("start_date", &start.to_string()),
-                ("phases[0][items][0][price]", &fifty),
-                ("phases[0][duration][interval]", "month"),
-                ("phases[0][duration][interval_count]", "2"),
-            ],
-        )
-        .await;
+    let schedule = schedule_of(
+        &api,
+        &customer,
+        &[
+            ("start_date", &start.to_string()),
+            ("phases[0][items][0][price]", &fifty),
+            ("phases[0][duration][interval]", "month"),
+            ("phases[0][duration][interval_count]", "2"),
+        ],
+    )
+    .await;
     assert_eq!(schedule["status"], "not_started");
     assert_eq!(schedule["subscription"], Value::Null);
     assert_eq!(schedule["current_phase"], Value::Null);
@@ -252,9 +255,7 @@ async fn a_future_start_date_waits_not_started_until_the_clock_reaches_it(stripe
     assert_eq!(data(&started).len(), 0, "{started}");
 
     api.advance(&clock, &(start + 60).to_string()).await;
-    let active = api
-        .current("/v1/subscription_schedules", id(&schedule))
-        .await;
+    let active = schedule_now(&api, &schedule).await;
     assert_eq!(active["status"], "active");
     let sub = subscription_of(&api, &active).await;
     assert_eq!(sub["start_date"], start);
@@ -370,9 +371,7 @@ async fn a_canceled_schedule_invoices_its_proration_now_unless_told_not_to(strip
     let sub = subscription_of(&api, schedule).await;
     assert_eq!(sub["status"], "canceled");
     assert_ne!(&sub["latest_invoice"], first);
-    let invoice = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&sub).await;
     assert_eq!(invoice["subscription"], id(&sub));
     assert_eq!(invoice["total"], -1000, "{invoice}");
     assert_eq!(invoice["amount_due"], 0);
@@ -395,16 +394,15 @@ async fn a_canceled_schedule_invoices_its_proration_now_unless_told_not_to(strip
 async fn releasing_a_schedule_leaves_its_subscription_as_it_is(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let (_, customer, fifty) = customer_and_price(&api).await;
-    let schedule = api
-        .ok(
-            "/v1/subscription_schedules",
-            &[
-                ("customer", &customer),
-                ("phases[0][items][0][price]", &fifty),
-                ("phases[0][iterations]", "3"),
-            ],
-        )
-        .await;
+    let schedule = schedule_of(
+        &api,
+        &customer,
+        &[
+            ("phases[0][items][0][price]", &fifty),
+            ("phases[0][iterations]", "3"),
+        ],
+    )
+    .await;
     let released = api
         .ok(
             &format!("/v1/subscription_schedules/{}/release", id(&schedule)),
@@ -555,22 +553,21 @@ async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
         )
         .await;
     let shirt = "price_SEEDshirt001";
-    let schedule = api
-        .ok(
-            "/v1/subscription_schedules",
-            &[
-                ("customer", &customer),
-                ("phases[0][items][0][price]", PRO_MONTHLY),
-                ("phases[0][iterations]", "1"),
-                ("phases[0][add_invoice_items][0][price]", shirt),
-                ("phases[0][add_invoice_items][0][quantity]", "2"),
-                ("phases[0][discounts][0][coupon]", id(&half)),
-                ("phases[1][items][0][price]", &fifty),
-                ("phases[1][iterations]", "1"),
-                ("phases[1][add_invoice_items][0][price]", shirt),
-            ],
-        )
-        .await;
+    let schedule = schedule_of(
+        &api,
+        &customer,
+        &[
+            ("phases[0][items][0][price]", PRO_MONTHLY),
+            ("phases[0][iterations]", "1"),
+            ("phases[0][add_invoice_items][0][price]", shirt),
+            ("phases[0][add_invoice_items][0][quantity]", "2"),
+            ("phases[0][discounts][0][coupon]", id(&half)),
+            ("phases[1][items][0][price]", &fifty),
+            ("phases[1][iterations]", "1"),
+            ("phases[1][add_invoice_items][0][price]", shirt),
+        ],
+    )
+    .await;
     let first = &schedule["phases"][0];
     assert_eq!(
         (
@@ -585,9 +582,7 @@ async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
     // The first phase's invoice bills its items and its added ones, at half price.
     let sub = subscription_of(&api, &schedule).await;
     assert_eq!(sub["discount"]["coupon"]["id"], id(&half), "{sub}");
-    let invoice = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&sub).await;
     assert_eq!(
         (&invoice["subtotal"], &invoice["amount_paid"]),
         (&json!(7000), &json!(3500)),
@@ -633,9 +628,7 @@ async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
         (&Value::Null, &json!("Second phase")),
         "{sub}"
     );
-    let invoice = api
-        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
-        .await;
+    let invoice = api.latest_invoice(&sub).await;
     assert_eq!(
         (&invoice["subtotal"], &invoice["amount_paid"]),
         (&json!(7500), &json!(7500)),
@@ -648,20 +641,19 @@ async fn a_schedule_is_previewed_by_id_or_by_proposed_phases(stripe: asym::Strip
     let api = Api::new(&stripe);
     let (_, customer, fifty) = customer_and_price(&api).await;
     let shirt = "price_SEEDshirt001";
-    let schedule = api
-        .ok(
-            "/v1/subscription_schedules",
-            &[
-                ("customer", &customer),
-                ("end_behavior", "cancel"),
-                ("phases[0][items][0][price]", PRO_MONTHLY),
-                ("phases[0][iterations]", "1"),
-                ("phases[1][items][0][price]", &fifty),
-                ("phases[1][iterations]", "1"),
-                ("phases[1][add_invoice_items][0][price]", shirt),
-            ],
-        )
-        .await;
+    let schedule = schedule_of(
+        &api,
+        &customer,
+        &[
+            ("end_behavior", "cancel"),
+            ("phases[0][items][0][price]", PRO_MONTHLY),
+            ("phases[0][iterations]", "1"),
+            ("phases[1][items][0][price]", &fifty),
+            ("phases[1][iterations]", "1"),
+            ("phases[1][add_invoice_items][0][price]", shirt),
+        ],
+    )
+    .await;
     let preview = "/v1/invoices/create_preview";
     // The renewal at the first phase's end bills the second phase's items and added item.
     let next = api.ok(preview, &[("schedule", id(&schedule))]).await;
