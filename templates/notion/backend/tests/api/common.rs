@@ -98,6 +98,16 @@ pub(crate) async fn task(api: &Api, title: &str, extra: Value) -> Value {
     .await
 }
 
+/// The body of `POST /v1/pages` for a page titled `title` under page `parent`.
+pub(crate) fn page_under(parent: &str, title: &str) -> Value {
+    json!({ "parent": { "page_id": parent }, "properties": { "title": { "title": text(title) } } })
+}
+
+/// Creates a page titled `title` under page `parent`; answers the page.
+pub(crate) async fn child_page(api: &Api, parent: &str, title: &str) -> Value {
+    post(api, "/v1/pages", &page_under(parent, title)).await
+}
+
 /// Creates a page under `parent` (`{"page_id": …}` or `{"data_source_id": …}`) from `markdown`;
 /// answers the page.
 pub(crate) async fn from_markdown(api: &Api, parent: Value, markdown: &str) -> Value {
@@ -146,6 +156,18 @@ pub(crate) async fn update_page(api: &Api, id: &str, body: &Value) -> Value {
     patch(api, &format!("/v1/pages/{id}"), body).await
 }
 
+/// Moves the page, block or data source at `path` (`/v1/pages/{id}`, …) to the trash
+/// (`PATCH {in_trash: true}`), asserting HTTP 200; answers it.
+pub(crate) async fn move_to_trash(api: &Api, path: &str) -> Value {
+    patch(api, path, &json!({ "in_trash": true })).await
+}
+
+/// Takes the page, block or data source at `path` out of the trash (`PATCH {in_trash:
+/// false}`), asserting HTTP 200; answers it.
+pub(crate) async fn restore(api: &Api, path: &str) -> Value {
+    patch(api, path, &json!({ "in_trash": false })).await
+}
+
 /// Adds (or changes) `properties` in the Tasks data source's schema; answers the data source.
 pub(crate) async fn tasks_schema(api: &Api, properties: Value) -> Value {
     let body = json!({ "properties": properties });
@@ -166,6 +188,14 @@ pub(crate) async fn database_in(api: &Api, page: &str, title: &str, properties: 
         "initial_data_source": { "properties": properties }
     });
     post(api, "/v1/databases", &body).await
+}
+
+/// Creates a data source with only a `Name` title in database `database`
+/// (`POST /v1/data_sources`); answers the data source.
+pub(crate) async fn data_source_in(api: &Api, database: &str) -> Value {
+    let body =
+        json!({ "parent": { "database_id": database }, "properties": { "Name": { "title": {} } } });
+    post(api, "/v1/data_sources", &body).await
 }
 
 /// Comments `words` under `parent` (`{"page_id": …}` or `{"block_id": …}`); answers the comment.

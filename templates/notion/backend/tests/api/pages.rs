@@ -3,8 +3,9 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, MEETING, PROJECTS, TASK1, TASK2, TASKS, api, database, database_in, invalid, legacy, len,
-    next_page, not_found, patch, plain, post, read, set_properties, task, text,
+    ADA, MEETING, PROJECTS, TASK1, TASK2, TASKS, api, child_page, data_source_in, database,
+    database_in, invalid, legacy, len, move_to_trash, next_page, not_found, patch, plain, post,
+    read, set_properties, task, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -73,7 +74,7 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
     assert_eq!(updated["properties"]["Done"]["checkbox"], false);
     assert_eq!(updated["properties"]["Status"]["status"], Value::Null);
 
-    let trashed = patch(&api, &path, &json!({ "in_trash": true })).await;
+    let trashed = move_to_trash(&api, &path).await;
     assert_eq!(trashed["in_trash"], true);
     assert_eq!(trashed["archived"], true);
     invalid(
@@ -133,8 +134,7 @@ async fn property_errors_name_the_property(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn pages_under_pages_are_child_page_blocks(notion: asym::Notion) {
     let api = api(&notion);
-    let child = json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Child") } } });
-    let page = post(&api, "/v1/pages", &child).await;
+    let page = child_page(&api, PROJECTS, "Child").await;
     let id = page["id"].as_str().unwrap();
     assert_eq!(
         page["parent"],
@@ -297,10 +297,9 @@ async fn new_pages_take_a_position_among_their_parents_blocks(notion: asym::Noti
 #[asym::clone("notion", seed = "basic")]
 async fn moves_refuse_to_put_anything_inside_itself(notion: asym::Notion) {
     let api = api(&notion);
-    let page_under = |parent: &str, title: &str| json!({ "parent": { "page_id": parent }, "properties": { "title": { "title": text(title) } } });
-    let outer = post(&api, "/v1/pages", &page_under(MEETING, "Outer")).await;
+    let outer = child_page(&api, MEETING, "Outer").await;
     let outer_id = outer["id"].as_str().unwrap();
-    let inner = post(&api, "/v1/pages", &page_under(outer_id, "Inner")).await;
+    let inner = child_page(&api, outer_id, "Inner").await;
     let inner_id = inner["id"].as_str().unwrap();
     let move_outer = format!("/v1/pages/{outer_id}/move");
     let under = |id: &str| json!({ "parent": { "type": "page_id", "page_id": id } });
@@ -331,12 +330,7 @@ async fn moves_refuse_to_put_anything_inside_itself(notion: asym::Notion) {
         &json!({ "parent": { "data_source_id": source }, "properties": { "Name": { "title": text("Row") } } }),
     )
     .await;
-    let below_row = post(
-        &api,
-        "/v1/pages",
-        &page_under(row["id"].as_str().unwrap(), "Below"),
-    )
-    .await;
+    let below_row = child_page(&api, row["id"].as_str().unwrap(), "Below").await;
     let below = below_row["id"].as_str().unwrap();
     let refused = invalid(
         api.patch(&format!("/v1/databases/{db}"), &under(below))
@@ -349,12 +343,7 @@ async fn moves_refuse_to_put_anything_inside_itself(notion: asym::Notion) {
     );
 
     // A data source cannot go into a database under one of its own rows.
-    let second = post(
-        &api,
-        "/v1/data_sources",
-        &json!({ "parent": { "database_id": db }, "properties": { "Name": { "title": {} } } }),
-    )
-    .await;
+    let second = data_source_in(&api, db).await;
     let second_id = second["id"].as_str().unwrap();
     let second_row = post(
         &api,

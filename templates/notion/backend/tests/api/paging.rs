@@ -7,7 +7,9 @@ use std::time::Instant;
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{MEETING, api, patch, post, read, tasks_query, text};
+use crate::common::{
+    MEETING, api, child_page, move_to_trash, patch, post, read, tasks_query, text,
+};
 
 /// Appends `total` paragraphs under `parent`, a hundred per request (Notion's limit).
 async fn append_paragraphs(api: &asym_kit::testing::Api, parent: &str, total: usize) {
@@ -38,12 +40,7 @@ fn texts(results: &Value) -> Vec<String> {
 #[asym::clone("notion", seed = "basic")]
 async fn block_children_page_through_thousands(notion: asym::Notion) {
     let api = api(&notion);
-    let page = post(
-        &api,
-        "/v1/pages",
-        &json!({ "parent": { "page_id": MEETING }, "properties": { "title": { "title": text("Deep") } } }),
-    )
-    .await;
+    let page = child_page(&api, MEETING, "Deep").await;
     let id = page["id"].as_str().unwrap();
     let total = 3_000;
     append_paragraphs(&api, id, total).await;
@@ -119,8 +116,7 @@ async fn cursors_outlive_their_result(notion: asym::Notion) {
     let oldest = json!({ "sorts": [{ "timestamp": "created_time", "direction": "ascending" }] });
     let all = pluck(&post(&api, &tasks_query(), &oldest).await["results"], "id");
     assert!(all.len() >= 3, "{all:?}");
-    let trash = json!({ "in_trash": true });
-    patch(&api, &format!("/v1/pages/{}", all[1]), &trash).await;
+    move_to_trash(&api, &format!("/v1/pages/{}", all[1])).await;
     let mut from = oldest.clone();
     from["start_cursor"] = json!(all[1]);
     from["page_size"] = json!(1);

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, database, error, invalid, not_found,
-    post, read, tasks_query, text,
+    DATABASE, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, child_page, database, error, invalid,
+    not_found, page_under, post, read, tasks_query, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -181,8 +181,7 @@ async fn values_of_the_wrong_shape_are_refused_where_they_were_ignored(notion: a
     let api = api(&notion);
     let under_projects = json!({ "page_id": PROJECTS });
     let page = |extra: Value| {
-        let mut body =
-            json!({ "parent": under_projects, "properties": { "title": { "title": text("x") } } });
+        let mut body = page_under(PROJECTS, "x");
         body.as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
@@ -460,7 +459,8 @@ async fn size_limits_answer_notion_validation_errors(notion: asym::Notion) {
             10
         ])
     };
-    let page = json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Big") } }, "children": toggles(100) });
+    let mut page = page_under(PROJECTS, "Big");
+    page["children"] = toggles(100);
     let message = invalid(api.post("/v1/pages", &page).await);
     assert!(message.contains("1010 block elements"), "{message}");
     let message = invalid(
@@ -514,8 +514,7 @@ async fn size_limits_answer_notion_validation_errors(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn a_colliding_write_is_a_conflict_error(notion: asym::Notion) {
     let api = api(&notion);
-    let body = json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Contended") } } });
-    let page = post(&api, "/v1/pages", &body).await;
+    let page = child_page(&api, PROJECTS, "Contended").await;
     let id = page["id"].as_str().unwrap();
     let rename = |title: &str| json!({ "properties": { "title": { "title": text(title) } } });
     for state in ["40001", "40P01", "23505"] {

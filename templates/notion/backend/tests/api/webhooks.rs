@@ -4,9 +4,9 @@ use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, PROJECTS, TASK1, TASKS, admin, api, comment, database, heard, legacy, len,
-    patch, post, read, subscribe, task, tasks_schema, text, verified_receiver,
-    verified_receiver_with, verify,
+    DATABASE, MEETING, PROJECTS, TASK1, TASKS, admin, api, comment, data_source_in, database,
+    heard, legacy, len, move_to_trash, patch, post, read, restore, subscribe, task, tasks_schema,
+    text, verified_receiver, verified_receiver_with, verify,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -227,18 +227,9 @@ async fn subscriptions_choose_their_version_and_event_types(notion: asym::Notion
     );
     assert_eq!(schema["data"]["updated_properties"][0]["name"], "Size");
     // A data source trashed: nothing on 2022-06-28; the database moved is heard by both.
-    patch(
-        &api,
-        &format!("/v1/data_sources/{TASKS}"),
-        &json!({ "in_trash": true }),
-    )
-    .await;
-    patch(
-        &api,
-        &format!("/v1/data_sources/{TASKS}"),
-        &json!({ "in_trash": false }),
-    )
-    .await;
+    let tasks = format!("/v1/data_sources/{TASKS}");
+    move_to_trash(&api, &tasks).await;
+    restore(&api, &tasks).await;
     let moved = json!({ "parent": { "type": "page_id", "page_id": MEETING } });
     patch(&api, &format!("/v1/databases/{DATABASE}"), &moved).await;
     for receiver in [&old, &rows] {
@@ -294,12 +285,7 @@ async fn databases_and_data_sources_move(notion: asym::Notion) {
     assert_eq!(reply.expect(404)["code"], "object_not_found");
 
     // A second data source of the new database moves to Tasks' database, with its pages.
-    let source = post(
-        &api,
-        "/v1/data_sources",
-        &json!({ "parent": { "database_id": id }, "properties": { "Name": { "title": {} } } }),
-    )
-    .await;
+    let source = data_source_in(&api, id).await;
     let source_id = source["id"].as_str().unwrap();
     heard(&receiver, "data_source.created").await;
     let source_path = format!("/v1/data_sources/{source_id}");
