@@ -148,182 +148,157 @@ enum Timestamp {
     Stamped,
 }
 
+/// One of HubSpot's types named `[name, singular, type_id]`, read and written with `scopes`
+/// (`[read, write]`), with its `defaults`, `searchable` and `required` properties.
+const fn stock(
+    [name, singular, type_id]: [&'static str; 3],
+    [read_scope, write_scope]: [&'static str; 2],
+    defaults: &'static [&'static str],
+    searchable: &'static [&'static str],
+    required: &'static [&'static str],
+) -> ObjectType {
+    ObjectType {
+        name: Cow::Borrowed(name),
+        singular: Cow::Borrowed(singular),
+        type_id: Cow::Borrowed(type_id),
+        read_scope,
+        write_scope,
+        defaults: Names::Stock(defaults),
+        searchable: Names::Stock(searchable),
+        required: Names::Stock(required),
+        stamped: &[],
+    }
+}
+
 /// An engagement (activity) type named `[name, singular, type_id]`: read and written with the
 /// contacts' scopes, its `hs_timestamp` as `timestamp` says.
 const fn engagement(
-    [name, singular, type_id]: [&'static str; 3],
+    names: [&'static str; 3],
     defaults: &'static [&'static str],
     searchable: &'static [&'static str],
     timestamp: Timestamp,
 ) -> ObjectType {
     const TIMESTAMP: &[&str] = &["hs_timestamp"];
+    const SCOPES: [&str; 2] = ["crm.objects.contacts.read", "crm.objects.contacts.write"];
     let (required, stamped): (&[&str], &[&str]) = match timestamp {
         Timestamp::Required => (TIMESTAMP, &[]),
         Timestamp::Stamped => (&[], TIMESTAMP),
     };
-    ObjectType {
-        name: Cow::Borrowed(name),
-        singular: Cow::Borrowed(singular),
-        type_id: Cow::Borrowed(type_id),
-        read_scope: "crm.objects.contacts.read",
-        write_scope: "crm.objects.contacts.write",
-        defaults: Names::Stock(defaults),
-        searchable: Names::Stock(searchable),
-        required: Names::Stock(required),
-        stamped,
-    }
+    let mut engagement = stock(names, SCOPES, defaults, searchable, required);
+    engagement.stamped = stamped;
+    engagement
 }
 
 /// Every type, in HubSpot's order.
 pub(crate) static TYPES: [ObjectType; 17] = [
-    ObjectType {
-        name: Cow::Borrowed("contacts"),
-        singular: Cow::Borrowed("contact"),
-        type_id: Cow::Borrowed("0-1"),
-        read_scope: "crm.objects.contacts.read",
-        write_scope: "crm.objects.contacts.write",
-        defaults: Names::Stock(&["email", "firstname", "lastname"]),
-        searchable: Names::Stock(&[
+    stock(
+        ["contacts", "contact", "0-1"],
+        ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+        &["email", "firstname", "lastname"],
+        &[
             "firstname",
             "lastname",
             "email",
             "phone",
             "mobilephone",
             "company",
-        ]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("companies"),
-        singular: Cow::Borrowed("company"),
-        type_id: Cow::Borrowed("0-2"),
-        read_scope: "crm.objects.companies.read",
-        write_scope: "crm.objects.companies.write",
-        defaults: Names::Stock(&["domain", "name"]),
-        searchable: Names::Stock(&["name", "domain", "website", "phone"]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("deals"),
-        singular: Cow::Borrowed("deal"),
-        type_id: Cow::Borrowed("0-3"),
-        read_scope: "crm.objects.deals.read",
-        write_scope: "crm.objects.deals.write",
-        defaults: Names::Stock(&["amount", "closedate", "dealname", "dealstage", "pipeline"]),
-        searchable: Names::Stock(&[
+        ],
+        &[],
+    ),
+    stock(
+        ["companies", "company", "0-2"],
+        ["crm.objects.companies.read", "crm.objects.companies.write"],
+        &["domain", "name"],
+        &["name", "domain", "website", "phone"],
+        &[],
+    ),
+    stock(
+        ["deals", "deal", "0-3"],
+        ["crm.objects.deals.read", "crm.objects.deals.write"],
+        &["amount", "closedate", "dealname", "dealstage", "pipeline"],
+        &[
             "dealname",
             "pipeline",
             "dealstage",
             "description",
             "dealtype",
-        ]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("tickets"),
-        singular: Cow::Borrowed("ticket"),
-        type_id: Cow::Borrowed("0-5"),
-        read_scope: "tickets",
-        write_scope: "tickets",
-        defaults: Names::Stock(&[
+        ],
+        &[],
+    ),
+    stock(
+        ["tickets", "ticket", "0-5"],
+        ["tickets", "tickets"],
+        &[
             "content",
             "hs_pipeline",
             "hs_pipeline_stage",
             "hs_ticket_category",
             "hs_ticket_priority",
             "subject",
-        ]),
-        searchable: Names::Stock(&[
+        ],
+        &[
             "subject",
             "content",
             "hs_pipeline_stage",
             "hs_ticket_category",
-        ]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("products"),
-        singular: Cow::Borrowed("product"),
-        type_id: Cow::Borrowed("0-7"),
-        read_scope: "e-commerce",
-        write_scope: "e-commerce",
-        defaults: Names::Stock(&["description", "name", "price"]),
-        searchable: Names::Stock(&["name", "description", "price", "hs_sku"]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("line_items"),
-        singular: Cow::Borrowed("line_item"),
-        type_id: Cow::Borrowed("0-8"),
-        read_scope: "e-commerce",
-        write_scope: "e-commerce",
-        defaults: Names::Stock(&["amount", "hs_product_id", "name", "price", "quantity"]),
-        searchable: Names::Stock(&["name", "description", "price", "quantity", "hs_product_id"]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("quotes"),
-        singular: Cow::Borrowed("quote"),
-        type_id: Cow::Borrowed("0-14"),
-        read_scope: "crm.objects.quotes.read",
-        write_scope: "crm.objects.quotes.write",
-        defaults: Names::Stock(&["hs_expiration_date", "hs_status", "hs_title"]),
-        searchable: Names::Stock(&["hs_title"]),
-        // HubSpot's quotes guide: a create must set the quote's name and expiration date.
-        required: Names::Stock(&["hs_title", "hs_expiration_date"]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("leads"),
-        singular: Cow::Borrowed("lead"),
-        type_id: Cow::Borrowed("0-136"),
-        read_scope: "crm.objects.leads.read",
-        write_scope: "crm.objects.leads.write",
-        defaults: Names::Stock(&["hs_lead_name", "hs_pipeline", "hs_pipeline_stage"]),
-        searchable: Names::Stock(&["hs_lead_name"]),
-        // HubSpot's leads guide: a create must set the lead's name.
-        required: Names::Stock(&["hs_lead_name"]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("users"),
-        singular: Cow::Borrowed("user"),
-        type_id: Cow::Borrowed("0-115"),
-        read_scope: "crm.objects.users.read",
-        write_scope: "crm.objects.users.write",
-        // HubSpot's users guide: a read answers the creation date by its `hs_` name.
-        defaults: Names::Stock(&["hs_createdate"]),
-        searchable: Names::Stock(&[
+        ],
+        &[],
+    ),
+    stock(
+        ["products", "product", "0-7"],
+        ["e-commerce", "e-commerce"],
+        &["description", "name", "price"],
+        &["name", "description", "price", "hs_sku"],
+        &[],
+    ),
+    stock(
+        ["line_items", "line_item", "0-8"],
+        ["e-commerce", "e-commerce"],
+        &["amount", "hs_product_id", "name", "price", "quantity"],
+        &["name", "description", "price", "quantity", "hs_product_id"],
+        &[],
+    ),
+    // HubSpot's quotes guide: a create must set the quote's name and expiration date.
+    stock(
+        ["quotes", "quote", "0-14"],
+        ["crm.objects.quotes.read", "crm.objects.quotes.write"],
+        &["hs_expiration_date", "hs_status", "hs_title"],
+        &["hs_title"],
+        &["hs_title", "hs_expiration_date"],
+    ),
+    // HubSpot's leads guide: a create must set the lead's name.
+    stock(
+        ["leads", "lead", "0-136"],
+        ["crm.objects.leads.read", "crm.objects.leads.write"],
+        &["hs_lead_name", "hs_pipeline", "hs_pipeline_stage"],
+        &["hs_lead_name"],
+        &["hs_lead_name"],
+    ),
+    // HubSpot's users guide: a read answers the creation date by its `hs_` name.
+    stock(
+        ["users", "user", "0-115"],
+        ["crm.objects.users.read", "crm.objects.users.write"],
+        &["hs_createdate"],
+        &[
             "hs_email",
             "hs_given_name",
             "hs_family_name",
             "hs_job_title",
-        ]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
-    ObjectType {
-        name: Cow::Borrowed("goal_targets"),
-        singular: Cow::Borrowed("goal_target"),
-        type_id: Cow::Borrowed("0-74"),
-        read_scope: "crm.objects.goals.read",
-        write_scope: "crm.objects.goals.write",
-        defaults: Names::Stock(&[
+        ],
+        &[],
+    ),
+    stock(
+        ["goal_targets", "goal_target", "0-74"],
+        ["crm.objects.goals.read", "crm.objects.goals.write"],
+        &[
             "hs_goal_name",
             "hs_target_amount",
             "hs_start_datetime",
             "hs_end_datetime",
-        ]),
-        searchable: Names::Stock(&["hs_goal_name"]),
-        required: Names::Stock(&[]),
-        stamped: &[],
-    },
+        ],
+        &["hs_goal_name"],
+        &[],
+    ),
     engagement(
         ["notes", "note", "0-46"],
         &["hs_timestamp", "hs_note_body"],
