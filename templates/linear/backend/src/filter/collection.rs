@@ -22,12 +22,10 @@ pub(super) struct Collection {
 enum Link {
     /// Its column (`parent_id`) holds the filtered row's id; archived rows are left out.
     Owner(&'static str),
-    /// The condition tying a related row (first argument, its alias) to the filtered one
-    /// (second), and what counts the related rows.
-    Custom {
-        belongs: fn(&str, &str) -> String,
-        count: fn(&str) -> String,
-    },
+    /// Its id is in the filtered row's array column (`label_ids`).
+    Array(&'static str),
+    /// Its id is one the query selects (given the filtered row's alias).
+    Select(fn(&str) -> String),
 }
 
 impl Collection {
@@ -37,7 +35,8 @@ impl Collection {
             Link::Owner(column) => {
                 format!("{member}.{column} = {alias}.id AND {member}.archived_at IS NULL")
             }
-            Link::Custom { belongs, .. } => belongs(member, alias),
+            Link::Array(column) => format!("{member}.id = ANY({alias}.{column})"),
+            Link::Select(ids) => format!("{member}.id IN ({})", ids(alias)),
         }
     }
 
@@ -49,7 +48,8 @@ impl Collection {
                 self.target.table(),
                 self.belongs("m", alias)
             ),
-            Link::Custom { count, .. } => count(alias),
+            Link::Array(column) => format!("cardinality({alias}.{column})"),
+            Link::Select(ids) => format!("(SELECT count(*) FROM ({}) ids)", ids(alias)),
         }
     }
 }
@@ -58,65 +58,39 @@ impl Collection {
 fn labels(target: Kind) -> Collection {
     Collection {
         target,
-        link: Link::Custom {
-            belongs: |member, alias| format!("{member}.id = ANY({alias}.label_ids)"),
-            count: |alias| format!("cardinality({alias}.label_ids)"),
-        },
+        link: Link::Array("label_ids"),
     }
 }
 
 /// A project's members, by its `member_ids`.
 const MEMBERS: Collection = Collection {
     target: Kind::User,
-    link: Link::Custom {
-        belongs: |member, alias| format!("{member}.id = ANY({alias}.member_ids)"),
-        count: |alias| format!("cardinality({alias}.member_ids)"),
-    },
+    link: Link::Array("member_ids"),
 };
 
 /// A project's teams, by `project_teams`.
 const TEAMS: Collection = Collection {
     target: Kind::Team,
-    link: Link::Custom {
-        belongs: |member, alias| {
-            format!(
-                "{member}.id IN (SELECT pt.team_id FROM project_teams pt WHERE pt.project_id = {alias}.id)"
-            )
-        },
-        count: |alias| {
-            format!("(SELECT count(*) FROM project_teams pt WHERE pt.project_id = {alias}.id)")
-        },
-    },
+    link: Link::Select(|alias| {
+        format!("SELECT pt.team_id FROM project_teams pt WHERE pt.project_id = {alias}.id")
+    }),
 };
 
 /// An issue's subscribers, as `Issue.subscribers` answers them (`issue_subscriber_ids`).
 const SUBSCRIBERS: Collection = Collection {
     target: Kind::User,
-    link: Link::Custom {
-        belongs: |member, alias| {
-            format!("{member}.id IN (SELECT issue_subscriber_ids({alias}.id))")
-        },
-        count: |alias| format!("(SELECT count(*) FROM issue_subscriber_ids({alias}.id))"),
-    },
+    link: Link::Select(|alias| format!("SELECT issue_subscriber_ids({alias}.id)")),
 };
 
 /// A project's initiatives, by `initiative_to_projects` (links not archived).
 const INITIATIVES: Collection = Collection {
     target: Kind::Initiative,
-    link: Link::Custom {
-        belongs: |member, alias| {
-            format!(
-                "{member}.id IN (SELECT ip.initiative_id FROM initiative_to_projects ip
-                   WHERE ip.project_id = {alias}.id AND ip.archived_at IS NULL)"
-            )
-        },
-        count: |alias| {
-            format!(
-                "(SELECT count(*) FROM initiative_to_projects ip
-                   WHERE ip.project_id = {alias}.id AND ip.archived_at IS NULL)"
-            )
-        },
-    },
+    link: Link::Select(|alias| {
+        format!(
+            "SELECT ip.initiative_id FROM initiative_to_projects ip
+               WHERE ip.project_id = {alias}.id AND ip.archived_at IS NULL"
+        )
+    }),
 };
 
 /// The to-many relation filter field `field` of `kind` ranges over, if it is one.
