@@ -168,12 +168,19 @@ async fn only_the_viewers_own_settings_are_written(linear: asym::Linear) {
     assert_eq!(settings(&api).await["subscribedToChangelog"], true);
 }
 
-/// `userFlagUpdate(flag, operation)`: `{flag, value}` after the operation on the viewer's flag.
-async fn flag(api: &asym_kit::testing::Api, flag: &str, operation: &str) -> Value {
+/// Runs each `(flag, operation, value)` in turn with `userFlagUpdate` on the viewer's flag,
+/// checking that it answers the flag with `value`.
+async fn counts(api: &asym_kit::testing::Api, steps: &[(&str, &str, i64)]) {
     let text = "mutation($flag: UserFlagType!, $operation: UserFlagUpdateOperation!) {
         userFlagUpdate(flag: $flag, operation: $operation) { success lastSyncId flag value } }";
-    let got = mutate(api, text, json!({"flag": flag, "operation": operation})).await;
-    json!({"flag": got["flag"], "value": got["value"]})
+    for &(flag, operation, value) in steps {
+        let got = mutate(api, text, json!({"flag": flag, "operation": operation})).await;
+        assert_eq!(
+            json!({"flag": got["flag"], "value": got["value"]}),
+            json!({"flag": flag, "value": value}),
+            "{flag} after {operation}"
+        );
+    }
 }
 
 /// `userSettingsFlagsReset(flags)`: `lastSyncId` of the reset, which must succeed.
@@ -189,81 +196,53 @@ async fn reset(api: &asym_kit::testing::Api, flags: Value) -> Value {
 #[asym::clone("linear", seed = "basic")]
 async fn settings_flags_count_lock_and_reset(linear: asym::Linear) {
     let api = client(&linear);
-    let value = |flag: &str, value: i64| json!({"flag": flag, "value": value});
-    assert_eq!(
-        flag(&api, "completedOnboarding", "incr").await,
-        value("completedOnboarding", 1)
-    );
-    assert_eq!(
-        flag(&api, "completedOnboarding", "incr").await,
-        value("completedOnboarding", 2)
-    );
-    assert_eq!(
-        flag(&api, "completedOnboarding", "decr").await,
-        value("completedOnboarding", 1)
-    );
-    assert_eq!(
-        flag(&api, "listSelectionTip", "incr").await,
-        value("listSelectionTip", 1)
-    );
-    assert_eq!(
-        flag(&api, "listSelectionTip", "clear").await,
-        value("listSelectionTip", 0)
-    );
-    assert_eq!(
-        flag(&api, "tryTriageDismissed", "incr").await,
-        value("tryTriageDismissed", 1)
-    );
-    assert_eq!(
-        flag(&api, "tryTriageDismissed", "lock").await,
-        value("tryTriageDismissed", 1)
-    );
-    for operation in ["incr", "decr", "clear"] {
-        assert_eq!(
-            flag(&api, "tryTriageDismissed", operation).await,
-            value("tryTriageDismissed", 1),
-            "a locked flag keeps its value ({operation})"
-        );
-    }
+    counts(
+        &api,
+        &[
+            ("completedOnboarding", "incr", 1),
+            ("completedOnboarding", "incr", 2),
+            ("completedOnboarding", "decr", 1),
+            ("listSelectionTip", "incr", 1),
+            ("listSelectionTip", "clear", 0),
+            ("tryTriageDismissed", "incr", 1),
+            ("tryTriageDismissed", "lock", 1),
+            // A locked flag keeps its value.
+            ("tryTriageDismissed", "incr", 1),
+            ("tryTriageDismissed", "decr", 1),
+            ("tryTriageDismissed", "clear", 1),
+        ],
+    )
+    .await;
     // Ben's flags are his own: Ada's count does not reach them.
     let ben = oauth_client(&linear);
-    assert_eq!(
-        flag(&ben, "completedOnboarding", "incr").await,
-        value("completedOnboarding", 1)
-    );
+    counts(&ben, &[("completedOnboarding", "incr", 1)]).await;
 
     // One flag reset: it counts from 0 again; the others keep theirs.
     let first = reset(&api, json!(["completedOnboarding"])).await;
     assert!(first.as_f64().unwrap() > 0.0, "{first}");
-    assert_eq!(
-        flag(&api, "completedOnboarding", "incr").await,
-        value("completedOnboarding", 1)
-    );
-    assert_eq!(
-        flag(&api, "tryTriageDismissed", "incr").await,
-        value("tryTriageDismissed", 1)
-    );
+    counts(
+        &api,
+        &[
+            ("completedOnboarding", "incr", 1),
+            ("tryTriageDismissed", "incr", 1),
+        ],
+    )
+    .await;
     // `all` resets every flag (unlocking them); so does a reset without `flags`.
     let second = reset(&api, json!(["all"])).await;
     assert!(second.as_f64() > first.as_f64(), "{first} then {second}");
-    assert_eq!(
-        flag(&api, "tryTriageDismissed", "incr").await,
-        value("tryTriageDismissed", 1)
-    );
-    assert_eq!(
-        flag(&api, "completedOnboarding", "incr").await,
-        value("completedOnboarding", 1)
-    );
+    counts(
+        &api,
+        &[
+            ("tryTriageDismissed", "incr", 1),
+            ("completedOnboarding", "incr", 1),
+        ],
+    )
+    .await;
     reset(&api, Value::Null).await;
-    assert_eq!(
-        flag(&api, "completedOnboarding", "decr").await,
-        value("completedOnboarding", -1)
-    );
+    counts(&api, &[("completedOnboarding", "decr", -1)]).await;
     // Ben's flag was not Ada's to reset.
-    assert_eq!(
-        flag(&ben, "completedOnboarding", "incr").await,
-        value("completedOnboarding", 2)
-    );
+    counts(&ben, &[("completedOnboarding", "incr", 2)]).await;
 
     // `all` is no flag of its own to update; an unknown flag is GraphQL's refusal.
     let text = "mutation { userFlagUpdate(flag: all, operation: incr) { success } }";
