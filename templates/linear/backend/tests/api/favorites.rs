@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, ask, client, delete_payload, gql, invalid_input, missing, mutate, oauth_client,
-    with_id,
+    ADA, ENG, ask, client, count, delete_payload, gql, invalid_input, missing, mutate,
+    oauth_client, with_id,
 };
 
 const ISSUE: &str = "20000000-0000-4000-8000-000000000001";
@@ -47,12 +47,7 @@ async fn favorites_are_the_viewers_own(linear: asym::Linear) {
     let team = favorite(&api, json!({"teamId": ENG})).await;
     assert_eq!(team["type"], "team");
 
-    let listed = ask(&api, "query { favorites { nodes { id } } }").await;
-    assert_eq!(
-        listed["favorites"]["nodes"].as_array().unwrap().len(),
-        4,
-        "{listed}"
-    );
+    assert_eq!(count(&api, "favorites").await, 4);
     let children = with_id(
         &api,
         "query($id: String!) { favorite(id: $id) { children { nodes { id } } } }",
@@ -93,12 +88,7 @@ async fn favorites_are_the_viewers_own(linear: asym::Linear) {
     }
 
     delete_payload(&api, "favoriteDelete", &project["id"]).await;
-    let listed = ask(&api, "query { favorites { nodes { id } } }").await;
-    assert_eq!(
-        listed["favorites"]["nodes"].as_array().unwrap().len(),
-        3,
-        "{listed}"
-    );
+    assert_eq!(count(&api, "favorites").await, 3);
 }
 
 /// The types a favorite links to that the clone does not store (`Customer`, `Release`, …)

@@ -90,6 +90,14 @@ pub(crate) async fn ask(api: &Api, text: &str) -> Value {
     query(api, text, json!({})).await
 }
 
+/// How many nodes the root `connection` answers (with its arguments, if any:
+/// `issues(includeArchived: true)`).
+pub(crate) async fn count(api: &Api, connection: &str) -> usize {
+    let field = connection.split('(').next().unwrap();
+    let got = ask(api, &format!("{{ {connection} {{ nodes {{ id }} }} }}")).await;
+    got[field]["nodes"].as_array().unwrap().len()
+}
+
 /// Asserts `reply` is one Linear error of `code` with HTTP `status`; answers its message.
 #[track_caller]
 pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {

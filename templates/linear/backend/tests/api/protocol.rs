@@ -10,8 +10,7 @@ use crate::{ENG, ask, client, data, error, gql};
 
 /// The number of issues, to show that refused requests wrote nothing.
 async fn issue_count(api: &asym_kit::testing::Api) -> usize {
-    let got = ask(api, "{ issues(includeArchived: true) { nodes { id } } }").await;
-    got["issues"]["nodes"].as_array().unwrap().len()
+    crate::count(api, "issues(includeArchived: true)").await
 }
 
 #[asym::clone("linear", seed = "basic")]

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, ask, client, delete_payload, missing, mutate, query,
+    ADA, BEN, ENG, archive_payload, ask, client, count, delete_payload, missing, mutate, query,
     refused_as, with_id,
 };
 
@@ -138,9 +138,8 @@ async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linea
     ] {
         missing(&api, CREATE, json!({"input": input}), entity).await;
     }
-    let count = ask(&api, "{ issues { nodes { id } } }").await;
     assert_eq!(
-        count["issues"]["nodes"].as_array().unwrap().len(),
+        count(&api, "issues").await,
         8,
         "failed creates wrote nothing"
     );
