@@ -139,13 +139,9 @@ async fn comments_go_on_projects_and_initiatives(linear: asym::Linear) {
     let text = "mutation($input: CommentCreateInput!) { commentCreate(input: $input) {
         success comment { id url issueId projectId project { id name } initiativeId
         initiative { id name } user { id } } } }";
-    let project = mutate(
-        &api,
-        text,
-        json!({"input": {"projectId": LAUNCH, "body": "Kick-off notes"}}),
-    )
-    .await["comment"]
-        .clone();
+    let comment =
+        async |input: Value| mutate(&api, text, json!({ "input": input })).await["comment"].clone();
+    let project = comment(json!({"projectId": LAUNCH, "body": "Kick-off notes"})).await;
     assert_eq!(
         (&project["projectId"], &project["project"]["name"]),
         (&json!(LAUNCH), &json!("Launch"))
@@ -164,13 +160,7 @@ async fn comments_go_on_projects_and_initiatives(linear: asym::Linear) {
             )),
         "{url}"
     );
-    let initiative = mutate(
-        &api,
-        text,
-        json!({"input": {"initiativeId": SHIP, "body": "Scope agreed"}}),
-    )
-    .await["comment"]
-        .clone();
+    let initiative = comment(json!({"initiativeId": SHIP, "body": "Scope agreed"})).await;
     assert_eq!(initiative["initiative"]["id"], SHIP);
     assert!(
         initiative["url"].as_str().unwrap().contains("/initiative/"),

@@ -226,33 +226,30 @@ async fn violated_dependencies_and_a_projects_collections_filter_projects(linear
     let early = made(json!({"name": "Early", "teamIds": [ENG], "targetDate": "2030-03-01"})).await;
     let late = made(json!({"name": "Late", "teamIds": [ENG], "startDate": "2030-02-01"})).await;
     let apart = made(json!({"name": "Apart", "teamIds": [ENG], "startDate": "2030-01-01"})).await;
-    let relate = "mutation($i: ProjectRelationCreateInput!) { projectRelationCreate(input: $i) { success } }";
+    let relations = Writes::new(&api, "ProjectRelation", "projectRelation", "id");
     // Late waits for Early's end, but starts before it: both ends are violated.
-    mutate(
-        &api,
-        relate,
-        json!({"i": {"projectId": early, "relatedProjectId": late, "type": "dependency",
-                     "anchorType": "end", "relatedAnchorType": "start"}}),
-    )
-    .await;
+    relations
+        .create(
+            json!({"projectId": early, "relatedProjectId": late, "type": "dependency",
+                       "anchorType": "end", "relatedAnchorType": "start"}),
+        )
+        .await;
     // Launch's GA milestone has no date: its dependency cannot be violated.
-    mutate(
-        &api,
-        relate,
-        json!({"i": {"projectId": LAUNCH, "relatedProjectId": late, "type": "dependency",
-                     "anchorType": "milestone", "projectMilestoneId": GA,
-                     "relatedAnchorType": "start"}}),
-    )
-    .await;
+    relations
+        .create(
+            json!({"projectId": LAUNCH, "relatedProjectId": late, "type": "dependency",
+                       "anchorType": "milestone", "projectMilestoneId": GA,
+                       "relatedAnchorType": "start"}),
+        )
+        .await;
     // Apart, anchored at its start in the `project` slot, waits for Launch's end (as a live
     // Linear reads the anchors), which comes long before: not violated.
-    mutate(
-        &api,
-        relate,
-        json!({"i": {"projectId": apart, "relatedProjectId": LAUNCH, "type": "dependency",
-                     "anchorType": "start", "relatedAnchorType": "end"}}),
-    )
-    .await;
+    relations
+        .create(
+            json!({"projectId": apart, "relatedProjectId": LAUNCH, "type": "dependency",
+                       "anchorType": "start", "relatedAnchorType": "end"}),
+        )
+        .await;
     let violated = json!({"hasViolatedRelations": {"eq": true}});
     let kept = json!({"hasViolatedRelations": {"eq": false}});
     assert_filtered(
