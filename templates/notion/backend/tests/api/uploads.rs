@@ -48,9 +48,28 @@ async fn send_file(api: &Api, id: &str, filename: &str, kind: &str, bytes: &[u8]
     send(api, id, &[("file", Some(filename), Some(kind), bytes)]).await
 }
 
+/// `POST /v1/file_uploads` with `body`, asserting HTTP 200; the upload.
+async fn create_upload(api: &Api, body: Value) -> Value {
+    post(api, "/v1/file_uploads", &body).await
+}
+
+/// Creates a multi-part upload of `filename` in `parts` parts; the upload.
+async fn multi_part_upload(api: &Api, filename: &str, parts: u32) -> Value {
+    let body = json!({ "mode": "multi_part", "number_of_parts": parts, "filename": filename });
+    create_upload(api, body).await
+}
+
+/// Creates an upload importing `https://example.com/{filename}` (`mode: external_url`); the
+/// upload (which the clone records as failed: it downloads nothing).
+async fn external_upload(api: &Api, filename: &str) -> Value {
+    let url = format!("https://example.com/{filename}");
+    let body = json!({ "mode": "external_url", "filename": filename, "external_url": url });
+    create_upload(api, body).await
+}
+
 /// Creates a single-part upload and sends `bytes` as `filename` (`kind`); the upload.
 async fn uploaded(api: &Api, filename: &str, kind: &str, bytes: &[u8]) -> String {
-    let created = post(api, "/v1/file_uploads", &json!({})).await;
+    let created = create_upload(api, json!({})).await;
     let id = created["id"].as_str().unwrap().to_owned();
     send_file(api, &id, filename, kind, bytes).await.expect(200);
     id
@@ -80,7 +99,7 @@ fn reference(id: &str) -> Value {
 #[asym::clone("notion", seed = "basic")]
 async fn single_part_upload_attached_to_a_block_and_downloaded(notion: asym::Notion) {
     let api = api(&notion);
-    let created = post(&api, "/v1/file_uploads", &json!({})).await;
+    let created = create_upload(&api, json!({})).await;
     assert_eq!(created["object"], "file_upload");
     assert_eq!(created["status"], "pending");
     assert_eq!(created["filename"], Value::Null);
@@ -140,10 +159,9 @@ async fn single_part_upload_attached_to_a_block_and_downloaded(notion: asym::Not
     assert_eq!(attached["expiry_time"], Value::Null);
 
     // An uploaded file may be attached again, and a block switched from an external URL.
-    let image = post(
+    let image = create_upload(
         &api,
-        "/v1/file_uploads",
-        &json!({ "filename": "pixel", "content_type": "image/png" }),
+        json!({ "filename": "pixel", "content_type": "image/png" }),
     )
     .await;
     assert_eq!(image["filename"], "pixel.png");
@@ -242,12 +260,7 @@ async fn uploads_become_icons_covers_and_files_values(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn multi_part_upload_is_completed_once_every_part_is_sent(notion: asym::Notion) {
     let api = api(&notion);
-    let created = post(
-        &api,
-        "/v1/file_uploads",
-        &json!({ "mode": "multi_part", "number_of_parts": 2, "filename": "big.txt" }),
-    )
-    .await;
+    let created = multi_part_upload(&api, "big.txt", 2).await;
     assert_eq!(created["content_type"], "text/plain");
     assert_eq!(created["number_of_parts"], json!({ "total": 2, "sent": 0 }));
     let id = created["id"].as_str().unwrap();
@@ -338,7 +351,7 @@ async fn multi_part_upload_is_completed_once_every_part_is_sent(notion: asym::No
 async fn list_by_status_and_page(notion: asym::Notion) {
     let api = api(&notion);
     let done = uploaded(&api, "a.txt", "text/plain", b"a").await;
-    let pending = post(&api, "/v1/file_uploads", &json!({})).await;
+    let pending = create_upload(&api, json!({})).await;
     let pending = pending["id"].as_str().unwrap();
     let all = read(&api, "/v1/file_uploads").await;
     assert_eq!(all["type"], "file_upload");
@@ -422,12 +435,7 @@ async fn refusals(notion: asym::Notion) {
     }
 
     // The clone downloads nothing: an external import is recorded as failed, saying why.
-    let external = post(
-        &api,
-        "/v1/file_uploads",
-        &json!({ "mode": "external_url", "filename": "a.png", "external_url": "https://example.com/a.png" }),
-    )
-    .await;
+    let external = external_upload(&api, "a.png").await;
     assert_eq!(external["status"], "failed");
     assert_eq!(external["file_import_result"]["type"], "error");
     assert_eq!(
@@ -445,7 +453,7 @@ async fn refusals(notion: asym::Notion) {
     not_found(send(&api, unknown, &[("file", Some("a.txt"), None, b"x")]).await);
     assert!(invalid(api.get("/v1/file_uploads/nope").await).contains("path.file_upload_id"));
 
-    let pending = post(&api, "/v1/file_uploads", &json!({})).await;
+    let pending = create_upload(&api, json!({})).await;
     let pending = pending["id"].as_str().unwrap();
     assert!(
         invalid(
@@ -462,12 +470,7 @@ async fn refusals(notion: asym::Notion) {
         invalid(send(&api, pending, &[("file", Some("a.exe"), None, b"x")]).await)
             .contains("not supported")
     );
-    let typed = post(
-        &api,
-        "/v1/file_uploads",
-        &json!({ "content_type": "image/png" }),
-    )
-    .await;
+    let typed = create_upload(&api, json!({ "content_type": "image/png" })).await;
     let typed = typed["id"].as_str().unwrap();
     assert!(
         invalid(send_file(&api, typed, "a.txt", "text/plain", b"x").await)
@@ -575,12 +578,7 @@ async fn uploads_send_file_upload_events(notion: asym::Notion) {
         assert_eq!(event["api_version"], "2025-09-03");
     }
     // Multi part: completed when completed, not when a part is sent.
-    let multi = post(
-        &api,
-        "/v1/file_uploads",
-        &json!({ "mode": "multi_part", "number_of_parts": 1, "filename": "b.txt" }),
-    )
-    .await;
+    let multi = multi_part_upload(&api, "b.txt", 1).await;
     let multi_id = multi["id"].as_str().unwrap();
     assert_eq!(
         receiver.delivery().await.json()["type"],
@@ -606,12 +604,7 @@ async fn uploads_send_file_upload_events(notion: asym::Notion) {
         (&json!("file_upload.completed"), &json!(multi_id))
     );
     // An import that fails says why, as Notion's upload_failed does.
-    let external = post(
-        &api,
-        "/v1/file_uploads",
-        &json!({ "mode": "external_url", "filename": "c.png", "external_url": "https://example.com/c.png" }),
-    )
-    .await;
+    let external = external_upload(&api, "c.png").await;
     assert_eq!(
         receiver.delivery().await.json()["type"],
         "file_upload.created"
@@ -629,12 +622,7 @@ async fn uploads_send_file_upload_events(notion: asym::Notion) {
     );
     // Expiry (the admin surface's hour is up now): `file_upload.expired` once, then the
     // upload answers `expired`; a failed import does not expire.
-    let pending = post(
-        &api,
-        "/v1/file_uploads",
-        &json!({ "mode": "single_part", "filename": "d.txt" }),
-    )
-    .await;
+    let pending = create_upload(&api, json!({ "mode": "single_part", "filename": "d.txt" })).await;
     let pending_id = pending["id"].as_str().unwrap();
     heard(&receiver, "file_upload.created").await;
     let admin = admin(&notion);
@@ -658,7 +646,7 @@ async fn uploads_send_file_upload_events(notion: asym::Notion) {
         .expect(404);
     // Announced once: the next event is the next upload's.
     read(&api, "/v1/file_uploads").await;
-    let last = post(&api, "/v1/file_uploads", &json!({ "filename": "e.txt" })).await;
+    let last = create_upload(&api, json!({ "filename": "e.txt" })).await;
     let created = heard(&receiver, "file_upload.created").await;
     assert_eq!(created["entity"]["id"], last["id"]);
 }
