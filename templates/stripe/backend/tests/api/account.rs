@@ -1,21 +1,18 @@
 //! The account the keys belong to: what apps read to check their keys.
 
-use crate::common::{Api, data, expect_refusal, id};
+use serde_json::json;
+
+use crate::common::{Api, assert_fields, data, expect_refusal, id};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn the_account_is_retrieved_by_its_keys(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let (status, account) = api.get("/v1/account", &[]).await;
     assert_eq!(status, 200, "{account}");
-    let got = (
-        account["object"].as_str(),
-        account["charges_enabled"].as_bool(),
-        account["default_currency"].as_str(),
-        account["type"].as_str(),
-    );
-    assert_eq!(
-        got,
-        (Some("account"), Some(true), Some("usd"), Some("standard"))
+    assert_fields(
+        &account,
+        json!({"object": "account", "charges_enabled": true, "default_currency": "usd",
+               "type": "standard"}),
     );
     let own = id(&account);
     assert!(own.starts_with("acct_") && own.len() == 21, "{own}");

@@ -256,6 +256,20 @@ pub(crate) fn pick<const N: usize>(object: &Value, keys: [&str; N]) -> Value {
     Value::Object(fields.into_iter().collect())
 }
 
+/// Asserts the fields of `object` that `expected` (a JSON object) names have its values
+/// (`null` for a missing one): several fields checked in one assertion, each named once.
+#[track_caller]
+pub(crate) fn assert_fields(object: &Value, expected: Value) {
+    let expected = expected
+        .as_object()
+        .expect("the fields expected, as a JSON object");
+    let got: serde_json::Map<String, Value> = expected
+        .keys()
+        .map(|key| (key.clone(), object[key].clone()))
+        .collect();
+    assert_eq!(&got, expected, "{object}");
+}
+
 /// The integer fields `keys` of `object` (`None` where one is missing or not an integer).
 pub(crate) fn amounts<const N: usize>(object: &Value, keys: [&str; N]) -> [Option<i64>; N] {
     keys.map(|key| object[key].as_i64())

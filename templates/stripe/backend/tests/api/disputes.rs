@@ -2,9 +2,11 @@
 //! withdraws the amount and the dispute fee; an inquiry withdraws nothing); evidence is staged
 //! or submitted, Stripe's test evidence deciding the outcome; closing concedes.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::common::{Api, MISSING, UNKNOWN, assert_events, data, expect_refusal, id, invalid};
+use crate::common::{
+    Api, MISSING, UNKNOWN, assert_events, assert_fields, data, expect_refusal, id, invalid,
+};
 
 /// A $50 payment intent confirmed with test card `card`, and the dispute of its charge.
 async fn disputed(api: &Api, card: &str) -> (Value, Value) {
@@ -42,23 +44,11 @@ async fn a_dispute_card_charge_succeeds_then_is_disputed_as_fraudulent(stripe: a
     let (intent, dispute) = disputed(&api, "pm_card_createDispute").await;
     let charge = intent["latest_charge"].as_str().unwrap();
     assert!(id(&dispute).starts_with("dp_"), "{dispute}");
-    let shown = (
-        dispute["status"].as_str(),
-        dispute["reason"].as_str(),
-        dispute["amount"].as_i64(),
-        dispute["charge"].as_str(),
-        dispute["payment_intent"].as_str(),
-        dispute["is_charge_refundable"].as_bool(),
+    assert_fields(
+        &dispute,
+        json!({"status": "needs_response", "reason": "fraudulent", "amount": 5000,
+               "charge": charge, "payment_intent": intent["id"], "is_charge_refundable": false}),
     );
-    let expected = (
-        Some("needs_response"),
-        Some("fraudulent"),
-        Some(5000),
-        Some(charge),
-        intent["id"].as_str(),
-        Some(false),
-    );
-    assert_eq!(shown, expected, "{dispute}");
     let details = &dispute["evidence_details"];
     assert!(
         details["due_by"].as_i64() > dispute["created"].as_i64(),

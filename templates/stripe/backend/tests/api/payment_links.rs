@@ -6,7 +6,8 @@ use asym_kit::testing::{assert_contains, assert_prefix};
 use serde_json::json;
 
 use crate::common::{
-    Api, MISSING, PRO_MONTHLY, UNKNOWN, assert_events, data, expect_refusal, id, invalid, pick,
+    Api, MISSING, PRO_MONTHLY, UNKNOWN, assert_events, assert_fields, data, expect_refusal, id,
+    invalid,
 };
 
 const SHIRT: &str = "price_SEEDshirt001";
@@ -27,21 +28,12 @@ async fn a_payment_link_sells_its_lines_at_a_buy_address_and_is_updated(stripe: 
         ("metadata[campaign]", "spring"),
     ];
     let link = api.created("/v1/payment_links", &form, "plink_").await;
-    assert_eq!(
-        pick(
-            &link,
-            [
-                "object",
-                "active",
-                "currency",
-                "metadata",
-                "after_completion"
-            ]
-        ),
+    assert_fields(
+        &link,
         json!({"object": "payment_link", "active": true, "currency": "usd",
                "metadata": {"campaign": "spring"},
                "after_completion": {"redirect": {"url": "https://example.com/thanks"},
-                                    "type": "redirect"}})
+                                    "type": "redirect"}}),
     );
     assert_prefix(&link["url"], "https://buy.stripe.com/test_");
     assert!(link.get("line_items").is_none(), "includable only: {link}");
@@ -93,11 +85,11 @@ async fn a_payment_link_sells_its_lines_at_a_buy_address_and_is_updated(stripe: 
     let updated = api
         .ok(&format!("/v1/payment_links/{}", id(&link)), &update)
         .await;
-    assert_eq!(
-        pick(&updated, ["active", "metadata", "after_completion", "url"]),
+    assert_fields(
+        &updated,
         json!({"active": false, "metadata": {}, "url": link["url"],
                "after_completion": {"hosted_confirmation": {"custom_message": "Thanks!"},
-                                    "type": "hosted_confirmation"}})
+                                    "type": "hosted_confirmation"}}),
     );
     let (_, lines) = api.get(&path, &[]).await;
     assert_eq!(

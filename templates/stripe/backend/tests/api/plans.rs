@@ -1,7 +1,11 @@
 //! Plans: recurring prices seen as the legacy `plan`, created, read, listed, updated,
 //! subscribed to and deleted through `/v1/plans`.
 
-use crate::common::{ALICE, Api, MISSING, PRO_MONTHLY, data, expect_refusal, id, invalid};
+use serde_json::json;
+
+use crate::common::{
+    ALICE, Api, MISSING, PRO_MONTHLY, assert_fields, data, expect_refusal, id, invalid,
+};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn a_plan_is_a_recurring_price_under_its_legacy_name(stripe: asym::Stripe) {
@@ -16,23 +20,11 @@ async fn a_plan_is_a_recurring_price_under_its_legacy_name(stripe: asym::Stripe)
         ("trial_period_days", "7"),
     ];
     let plan = api.ok("/v1/plans", &form).await;
-    let got = (
-        plan["id"].as_str(),
-        plan["object"].as_str(),
-        plan["amount"].as_i64(),
-        plan["interval"].as_str(),
-        plan["interval_count"].as_i64(),
-        plan["trial_period_days"].as_i64(),
+    assert_fields(
+        &plan,
+        json!({"id": "gold", "object": "plan", "amount": 1500, "interval": "month",
+               "interval_count": 1, "trial_period_days": 7}),
     );
-    let want = (
-        Some("gold"),
-        Some("plan"),
-        Some(1500),
-        Some("month"),
-        Some(1),
-        Some(7),
-    );
-    assert_eq!(got, want, "{plan}");
     assert!(plan["product"].as_str().unwrap().starts_with("prod_"));
     assert_eq!(api.current("/v1/plans", "gold").await, plan);
     let price = api.current("/v1/prices", "gold").await;

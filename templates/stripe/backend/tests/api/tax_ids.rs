@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ALICE, Api, BOB, MISSING, data, id, invalid, pick};
+use crate::common::{ALICE, Api, BOB, MISSING, assert_fields, data, id, invalid};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn a_customer_keeps_tax_ids_checked_as_stripe_checks_them(stripe: asym::Stripe) {
@@ -12,23 +12,13 @@ async fn a_customer_keeps_tax_ids_checked_as_stripe_checks_them(stripe: asym::St
     let vat = api
         .ok(&path, &[("type", "eu_vat"), ("value", "DE123456789")])
         .await;
-    assert_eq!(
-        pick(
-            &vat,
-            [
-                "object",
-                "country",
-                "customer",
-                "type",
-                "value",
-                "verification"
-            ]
-        ),
+    assert_fields(
+        &vat,
         json!({
             "object": "tax_id", "country": "DE", "customer": ALICE, "type": "eu_vat",
             "value": "DE123456789",
             "verification": {"status": "pending", "verified_address": null, "verified_name": null},
-        })
+        }),
     );
     assert!(id(&vat).starts_with("txi_"), "{vat}");
     assert_eq!(vat["owner"]["type"], "customer");
