@@ -1,9 +1,37 @@
 //! Communication preferences v3: subscription types, an address's statuses, subscribe and
 //! unsubscribe (final through the API); v4's statuses of one subscriber, over the same rows.
 
-use serde_json::json;
+use asym_kit::testing::Api;
+use serde_json::{Value, json};
 
 use crate::{api, by_id, len, post, read, scoped, strs};
+
+/// `GET /communication-preferences/v3/status/email/{email}` with `api`: the address's
+/// statuses, one a subscription type.
+async fn v3_statuses(api: &Api, email: &str) -> Value {
+    read(
+        api,
+        &format!("/communication-preferences/v3/status/email/{email}"),
+    )
+    .await
+}
+
+/// `POST /communication-preferences/v3/unsubscribe` of `email` from subscription `id` with
+/// `api`, asserting HTTP 200.
+async fn unsubscribe(api: &Api, email: &str, id: &str) {
+    post(
+        api,
+        "/communication-preferences/v3/unsubscribe",
+        &json!({ "emailAddress": email, "subscriptionId": id }),
+        200,
+    )
+    .await;
+}
+
+/// The entry of subscription `id` in the v3 `statuses` of an address.
+fn v3_status<'a>(statuses: &'a Value, id: &str) -> &'a Value {
+    by_id(&statuses["subscriptionStatuses"], id)
+}
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn addresses_are_subscribed_and_unsubscribed(hubspot: asym::HubSpot) {
@@ -15,15 +43,12 @@ async fn addresses_are_subscribed_and_unsubscribed(hubspot: asym::HubSpot) {
     assert_eq!(all[0]["isDefault"], true);
     assert_eq!(all[1]["isInternal"], true);
 
-    let path = "/communication-preferences/v3/status/email/Jane.Doe@example.com";
-    let before = read(&api, path).await;
+    let jane = "Jane.Doe@example.com";
+    let before = v3_statuses(&api, jane).await;
     assert_eq!(before["recipient"], "Jane.Doe@example.com");
+    assert_eq!(v3_status(&before, "7001")["status"], "NOT_SUBSCRIBED");
     assert_eq!(
-        by_id(&before["subscriptionStatuses"], "7001")["status"],
-        "NOT_SUBSCRIBED"
-    );
-    assert_eq!(
-        by_id(&before["subscriptionStatuses"], "7001")["sourceOfStatus"],
+        v3_status(&before, "7001")["sourceOfStatus"],
         "SUBSCRIPTION_STATUS"
     );
 
@@ -38,19 +63,13 @@ async fn addresses_are_subscribed_and_unsubscribed(hubspot: asym::HubSpot) {
     assert_eq!(subscribed["id"], "7001");
     assert_eq!(subscribed["status"], "SUBSCRIBED");
     assert_eq!(subscribed["legalBasis"], "CONSENT_WITH_NOTICE");
-    let after = read(&api, path).await;
+    let after = v3_statuses(&api, jane).await;
+    assert_eq!(v3_status(&after, "7001")["status"], "SUBSCRIBED");
     assert_eq!(
-        by_id(&after["subscriptionStatuses"], "7001")["status"],
-        "SUBSCRIBED"
-    );
-    assert_eq!(
-        by_id(&after["subscriptionStatuses"], "7001")["legalBasisExplanation"],
+        v3_status(&after, "7001")["legalBasisExplanation"],
         "Signed up"
     );
-    assert_eq!(
-        by_id(&after["subscriptionStatuses"], "7003")["status"],
-        "NOT_SUBSCRIBED"
-    );
+    assert_eq!(v3_status(&after, "7003")["status"], "NOT_SUBSCRIBED");
 
     let unsubscribed = post(
         &api,
@@ -61,17 +80,11 @@ async fn addresses_are_subscribed_and_unsubscribed(hubspot: asym::HubSpot) {
     .await;
     assert_eq!(unsubscribed["status"], "NOT_SUBSCRIBED");
     assert_eq!(
-        by_id(&read(&api, path).await["subscriptionStatuses"], "7001")["status"],
+        v3_status(&v3_statuses(&api, jane).await, "7001")["status"],
         "NOT_SUBSCRIBED"
     );
     // An address that never opted in may be unsubscribed too.
-    post(
-        &api,
-        "/communication-preferences/v3/unsubscribe",
-        &json!({"emailAddress": "someone@example.com", "subscriptionId": "7003"}),
-        200,
-    )
-    .await;
+    unsubscribe(&api, "someone@example.com", "7003").await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -166,15 +179,8 @@ async fn the_v4_statuses_api_reads_and_changes_the_same_statuses(hubspot: asym::
         "CONSENT_WITH_NOTICE"
     );
     // v3 reads what v4 wrote; an unsubscribe through v4 is final for both.
-    let v3 = read(
-        &api,
-        "/communication-preferences/v3/status/email/ada@example.com",
-    )
-    .await;
-    assert_eq!(
-        by_id(&v3["subscriptionStatuses"], "7001")["status"],
-        "SUBSCRIBED"
-    );
+    let v3 = v3_statuses(&api, "ada@example.com").await;
+    assert_eq!(v3_status(&v3, "7001")["status"], "SUBSCRIBED");
     let unsubscribed = post(
         &api,
         path,
@@ -271,15 +277,8 @@ async fn statuses_are_written_in_batches_with_a_207_for_refused_inputs(hubspot: 
     );
     assert_eq!(results[1]["status"], "UNSUBSCRIBED");
     // The single reads see them.
-    let ada = read(
-        &api,
-        "/communication-preferences/v3/status/email/ada@example.com",
-    )
-    .await;
-    assert_eq!(
-        by_id(&ada["subscriptionStatuses"], "7001")["status"],
-        "SUBSCRIBED"
-    );
+    let ada = v3_statuses(&api, "ada@example.com").await;
+    assert_eq!(v3_status(&ada, "7001")["status"], "SUBSCRIBED");
 
     // A status already so is no change; the refused inputs are reported, the others written.
     let partial = post(
@@ -304,14 +303,8 @@ async fn statuses_are_written_in_batches_with_a_207_for_refused_inputs(hubspot: 
     );
     assert_eq!(partial["results"][1]["subscriptionId"], 7003);
     assert_eq!(partial["results"][1]["status"], "UNSUBSCRIBED");
-    let messages: Vec<&str> = partial["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["message"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        messages,
+        strs(&partial["errors"], "message"),
         [
             "You cannot subscribe an unsubscribed address.",
             "Email address not-an-address is invalid",
@@ -345,13 +338,7 @@ async fn addresses_opt_out_of_all_email_in_a_batch(hubspot: asym::HubSpot) {
     )
     .await;
     assert_eq!(before["results"][0]["wideStatuses"], json!([]));
-    post(
-        &api,
-        "/communication-preferences/v3/unsubscribe",
-        &json!({"emailAddress": "jane.doe@example.com", "subscriptionId": "7003"}),
-        200,
-    )
-    .await;
+    unsubscribe(&api, "jane.doe@example.com", "7003").await;
 
     // Without verbose, each address alone; with it, each type's status.
     let quiet = post(&api, all, &json!({"inputs": ["ada@example.com"]}), 200).await;
@@ -402,11 +389,7 @@ async fn addresses_opt_out_of_all_email_in_a_batch(hubspot: asym::HubSpot) {
     assert!(first["timestamp"].as_str().unwrap().ends_with('Z'));
     assert_eq!(len(&after["results"][1]["wideStatuses"]), 1);
     assert_eq!(after["results"][2]["wideStatuses"], json!([]));
-    let ada = read(
-        &api,
-        "/communication-preferences/v3/status/email/ada@example.com",
-    )
-    .await;
+    let ada = v3_statuses(&api, "ada@example.com").await;
     assert_eq!(
         strs(&ada["subscriptionStatuses"], "status"),
         ["NOT_SUBSCRIBED"; 3]
