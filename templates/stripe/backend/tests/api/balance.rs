@@ -17,19 +17,14 @@ async fn usd(api: &Api) -> (i64, i64) {
     (amount("available"), amount("pending"))
 }
 
+/// A payment intent of `amount` cents confirmed with test card `method`, captured as `capture`
+/// says, its charge's balance transaction expanded.
 async fn pay(api: &Api, amount: &str, method: &str, capture: &str) -> Value {
-    api.ok(
-        "/v1/payment_intents",
-        &[
-            ("amount", amount),
-            ("currency", "usd"),
-            ("payment_method", method),
-            ("capture_method", capture),
-            ("confirm", "true"),
-            ("expand[]", "latest_charge.balance_transaction"),
-        ],
-    )
-    .await
+    let extra = [
+        ("capture_method", capture),
+        ("expand[]", "latest_charge.balance_transaction"),
+    ];
+    api.card_intent(amount, method, &extra).await
 }
 
 #[asym::clone("stripe", seed = "basic")]

@@ -159,10 +159,21 @@ impl Api {
 
     /// A payment intent of `amount` cents (usd) confirmed with Visa, with `extra` parameters.
     pub(crate) async fn visa_intent(&self, amount: &str, extra: &[(&str, &str)]) -> Value {
+        self.card_intent(amount, "pm_card_visa", extra).await
+    }
+
+    /// A payment intent of `amount` cents (usd) confirmed with test card `card`, with `extra`
+    /// parameters.
+    pub(crate) async fn card_intent(
+        &self,
+        amount: &str,
+        card: &str,
+        extra: &[(&str, &str)],
+    ) -> Value {
         let mut form = vec![
             ("amount", amount),
             ("currency", "usd"),
-            ("payment_method", "pm_card_visa"),
+            ("payment_method", card),
             ("confirm", "true"),
         ];
         form.extend_from_slice(extra);

@@ -10,13 +10,7 @@ use crate::common::{
 
 /// A $50 payment intent confirmed with test card `card`, and the dispute of its charge.
 async fn disputed(api: &Api, card: &str) -> (Value, Value) {
-    let form = [
-        ("amount", "5000"),
-        ("currency", "usd"),
-        ("payment_method", card),
-        ("confirm", "true"),
-    ];
-    let intent = api.ok("/v1/payment_intents", &form).await;
+    let intent = api.card_intent("5000", card, &[]).await;
     assert_eq!(intent["status"], "succeeded", "{intent}");
     let charge = intent["latest_charge"].as_str().unwrap();
     let (status, list) = api.get("/v1/disputes", &[("charge", charge)]).await;

@@ -455,18 +455,8 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
 #[asym::clone("stripe", seed = "basic")]
 async fn manual_capture_and_cancel(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let held = api
-        .ok(
-            "/v1/payment_intents",
-            &[
-                ("amount", "3000"),
-                ("currency", "usd"),
-                ("capture_method", "manual"),
-                ("payment_method", "pm_card_mastercard"),
-                ("confirm", "true"),
-            ],
-        )
-        .await;
+    let manual = [("capture_method", "manual")];
+    let held = api.card_intent("3000", "pm_card_mastercard", &manual).await;
     assert_eq!(
         (held["status"].as_str(), held["amount_capturable"].as_i64()),
         (Some("requires_capture"), Some(3000))

@@ -152,13 +152,7 @@ async fn disputes_credit_notes_and_portal_configurations_take_the_2023_08_16_sha
     stripe: asym::Stripe,
 ) {
     let api = Api::new(&stripe);
-    let pay = [
-        ("amount", "2000"),
-        ("currency", "usd"),
-        ("payment_method", "pm_card_createDispute"),
-        ("confirm", "true"),
-    ];
-    api.ok("/v1/payment_intents", &pay).await;
+    api.card_intent("2000", "pm_card_createDispute", &[]).await;
     let (_, disputes) = api.get("/v1/disputes", &[]).await;
     let path = format!("/v1/disputes/{}", id(&data(&disputes)[0]));
     let open = api.open_invoice_for_item("cus_SEEDbob0000001", "900").await;
