@@ -1,5 +1,7 @@
 //! Who is calling: token resolution, scope checks, and `auth.test`.
 
+use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::Row;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use serde_json::{Map, Value, json};
@@ -83,6 +85,26 @@ impl Caller {
         Err(ApiError::new("missing_scope")
             .with("needed", any_of.first().copied().unwrap_or_default())
             .with("provided", self.scopes.join(",")))
+    }
+
+    /// The row `sql` selects with `$1` the trimmed `id` and `$2` the caller's workspace: an
+    /// object looked up by id, seen only from its own workspace.
+    ///
+    /// # Errors
+    ///
+    /// `missing` (the method's own code, e.g. `user_not_found`) when there is none;
+    /// `internal_error` when Postgres fails.
+    pub(crate) async fn find_row(
+        &self,
+        client: &impl GenericClient,
+        sql: &str,
+        id: &str,
+        missing: &'static str,
+    ) -> Result<Row, ApiError> {
+        client
+            .query_opt(sql, &[&id.trim(), &self.team_id])
+            .await?
+            .ok_or_else(|| ApiError::new(missing))
     }
 
     /// Succeeds when the token holds `bot` (bot tokens) or `user` (user tokens): the scope

@@ -124,13 +124,10 @@ pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
     let client = state.kit.db().await?;
     let created_by = match call.args.non_empty("created_by") {
         Some(id) => {
-            let known = client
-                .query_opt(
-                    "SELECT 1 FROM users WHERE id = $1 AND team_id = $2",
-                    &[&id.trim(), &caller.team_id],
-                )
+            let sql = "SELECT 1 FROM users WHERE id = $1 AND team_id = $2";
+            caller
+                .find_row(&client, sql, &id, "invalid_created_by")
                 .await?;
-            known.ok_or_else(|| ApiError::new("invalid_created_by"))?;
             id.trim().to_owned()
         }
         None if caller.is_bot() => return Err(ApiError::new("invalid_created_by")),
@@ -175,13 +172,8 @@ pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
 ///
 /// `invalid_call_id` when there is none.
 async fn find(client: &impl GenericClient, caller: &Caller, id: &str) -> Result<Row, ApiError> {
-    client
-        .query_opt(
-            &format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = $1 AND team_id = $2"),
-            &[&id.trim(), &caller.team_id],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("invalid_call_id"))
+    let sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = $1 AND team_id = $2");
+    caller.find_row(client, &sql, id, "invalid_call_id").await
 }
 
 /// `calls.info`: one call.

@@ -74,13 +74,8 @@ fn usergroup_json(row: &Row, detail: Detail) -> Value {
 
 /// Reads group `id` of the caller's workspace.
 async fn find(client: &impl GenericClient, caller: &Caller, id: &str) -> Result<Row, ApiError> {
-    client
-        .query_opt(
-            &format!("SELECT {COLUMNS} FROM usergroups g WHERE g.id = $1 AND g.team_id = $2"),
-            &[&id.trim(), &caller.team_id],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("no_such_subteam"))
+    let sql = format!("SELECT {COLUMNS} FROM usergroups g WHERE g.id = $1 AND g.team_id = $2");
+    caller.find_row(client, &sql, id, "no_such_subteam").await
 }
 
 /// The caller, holding `usergroups:write`, and the group the call's `usergroup` names.

@@ -51,13 +51,8 @@ pub(crate) async fn find_with(
     caller: &Caller,
     id: &str,
 ) -> Result<Row, ApiError> {
-    client
-        .query_opt(
-            &format!("SELECT {USER_COLUMNS} FROM {USER_FROM} WHERE u.id = $1 AND u.team_id = $2"),
-            &[&id.trim(), &caller.team_id],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("user_not_found"))
+    let sql = format!("SELECT {USER_COLUMNS} FROM {USER_FROM} WHERE u.id = $1 AND u.team_id = $2");
+    caller.find_row(client, &sql, id, "user_not_found").await
 }
 
 /// Whether the caller may delete anyone's messages and files: a user token of a workspace
