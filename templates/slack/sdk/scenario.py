@@ -7,6 +7,7 @@ HTTP mode on loopback. Runs each scenario through the shared runner (scripts/sdk
 line each, the count at the end, non-zero when any fails.
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -40,6 +41,30 @@ def fails(code, call, *args, **kwargs):
         assert e.response["error"] == code, f"expected {code}, got {e.response['error']}"
         return e.response
     raise AssertionError(f"expected {code}, the call succeeded")
+
+
+def as_user(user_id):
+    """A WebClient with a user token minted for `user_id` through the admin surface."""
+    return WebClient(token=admin("POST", "tokens", {"kind": "user", "user": user_id})["token"], base_url=BASE)
+
+
+@contextlib.contextmanager
+def socket_mode(settings, listener, client_class=None):
+    """Socket Mode on with `settings` and a SocketModeClient (or `client_class`, a subclass)
+    connected with the app-level token, calling `listener` for each request; yields the client,
+    then closes it and turns Socket Mode off."""
+    from slack_sdk.socket_mode import SocketModeClient
+
+    admin("POST", "socket-mode", settings)
+    client = (client_class or SocketModeClient)(app_token=os.environ["SLACK_APP_TOKEN"],
+                                                web_client=WebClient(base_url=BASE))
+    client.socket_mode_request_listeners.append(listener)
+    try:
+        client.connect()
+        yield client
+    finally:
+        client.close()
+        admin("DELETE", "socket-mode")
 
 
 @scenario
@@ -814,7 +839,7 @@ def canvases():
     assert (file["filetype"], file["mimetype"], file["title"]) == ("quip", "application/vnd.slack-docs", "Plan"), file
     assert [f["id"] for f in bot.files_list(types="canvas")["files"]] == [canvas]
     # Grants decide who edits: bob has none, then write through #random (he is in it).
-    bob = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000004"})["token"], base_url=BASE)
+    bob = as_user("U0000000004")
     more = [{"operation": "insert_at_end", "document_content": md("Bob was here.")}]
     fails("canvas_not_found", bob.canvases_edit, canvas_id=canvas, changes=more)
     bot.canvases_access_set(canvas_id=canvas, access_level="read", user_ids=["U0000000004"])
@@ -866,7 +891,7 @@ def bolt_app_unfurls_shared_links():
     admin("POST", "unfurl-domains", {"domains": ["example.com"]})
     admin("POST", "events", {"url": serve(app), "events": ["link_shared"]})
     try:
-        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"], base_url=BASE)
+        alice = as_user("U0000000003")
         posted = alice.chat_postMessage(channel=GENERAL, text="look: https://docs.example.com/a and https://example.org/b")
         for _ in range(100):
             message = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
@@ -1083,8 +1108,7 @@ def bolt_app_hears_messages_and_mentions():
     admin("POST", "events", {"url": serve(app),
                              "events": ["message.channels", "app_mention", "reaction_added"]})
     try:
-        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"],
-                          base_url=BASE)
+        alice = as_user("U0000000003")
         asked = alice.chat_postMessage(channel=GENERAL, text="hello <@U0000000002>")["ts"]
         alice.reactions_add(channel=GENERAL, timestamp=asked, name="wave")
         for _ in range(100):
@@ -1108,13 +1132,9 @@ def socket_mode_client_receives_and_acks():
     """Socket Mode: slack_sdk's SocketModeClient (its builtin WebSocket client) opens a
     connection with the app-level token, receives an events_api envelope and acks it, and
     answers a slash command in its ack."""
-    from slack_sdk.socket_mode import SocketModeClient
     from slack_sdk.socket_mode.response import SocketModeResponse
 
     fails("not_allowed_token_type", bot.apps_connections_open, app_token=os.environ["SLACK_BOT_TOKEN"])
-    admin("POST", "socket-mode", {})
-    admin("POST", "commands", {"command": "/deploy"})
-    client = SocketModeClient(app_token=os.environ["SLACK_APP_TOKEN"], web_client=WebClient(base_url=BASE))
     heard = {}
     seen, refreshed = threading.Event(), threading.Event()
 
@@ -1131,11 +1151,10 @@ def socket_mode_client_receives_and_acks():
         if req.type == "events_api" and req.payload["event"].get("text") == "after the refresh":
             refreshed.set()
 
-    client.socket_mode_request_listeners.append(listener)
-    try:
-        client.connect()
-        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"],
-                          base_url=BASE)
+    with socket_mode({}, listener):
+        # A command without a URL: Socket Mode is on, so it goes over the socket.
+        admin("POST", "commands", {"command": "/deploy"})
+        alice = as_user("U0000000003")
         alice.chat_postMessage(channel=GENERAL, text="over the socket")
         assert seen.wait(10), "the event came over the socket"
         assert heard["event"]["type"] == "event_callback" and heard["event"]["api_app_id"] == "A0000000001"
@@ -1156,9 +1175,6 @@ def socket_mode_client_receives_and_acks():
         assert admin("POST", "socket-mode/refresh", {"warningMs": 200})["disconnected"] == 1
         alice.chat_postMessage(channel=GENERAL, text="after the refresh")
         assert refreshed.wait(15), "an event came over the new connection"
-    finally:
-        client.close()
-        admin("DELETE", "socket-mode")
 
 
 @scenario
@@ -1178,9 +1194,6 @@ def socket_mode_debug_reconnects():
             opened.append(1)
             return super().issue_new_wss_url() + "&debug_reconnects=true"
 
-    admin("POST", "socket-mode", {"debugConnectionMs": 1000, "retryDelaysMs": [0, 200, 400, 800, 1600],
-                                  "ackTimeoutMs": 1000})
-    client = DebugReconnects(app_token=os.environ["SLACK_APP_TOKEN"], web_client=WebClient(base_url=BASE))
     heard = threading.Event()
 
     def listener(client, req):
@@ -1188,21 +1201,15 @@ def socket_mode_debug_reconnects():
         if req.type == "events_api" and req.payload["event"].get("text") == "after debug reconnects":
             heard.set()
 
-    client.socket_mode_request_listeners.append(listener)
-    try:
-        client.connect()
+    settings = {"debugConnectionMs": 1000, "retryDelaysMs": [0, 200, 400, 800, 1600], "ackTimeoutMs": 1000}
+    with socket_mode(settings, listener, DebugReconnects):
         for _ in range(200):
             if len(opened) >= 3:
                 break
             time.sleep(0.05)
         assert len(opened) >= 3, f"reconnected {len(opened) - 1} times"
-        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"],
-                          base_url=BASE)
-        alice.chat_postMessage(channel=GENERAL, text="after debug reconnects")
+        as_user("U0000000003").chat_postMessage(channel=GENERAL, text="after debug reconnects")
         assert heard.wait(15), "an event came over a later connection"
-    finally:
-        client.close()
-        admin("DELETE", "socket-mode")
 
 
 @scenario
