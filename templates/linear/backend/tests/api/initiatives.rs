@@ -6,9 +6,9 @@ use asym_kit::testing::{Api, assert_suffix, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, ask, assert_fields, assert_filtered, client, delete_payload,
-    delivered, mutate, not_found, query, refused_filter, refused_for, refused_inputs, subscribed,
-    with_id,
+    ADA, BEN, ENG, Writes, archive_payload, ask, assert_fields, assert_filtered, client,
+    delete_payload, delivered, mutate, not_found, query, refused_filter, refused_for,
+    refused_inputs, subscribed, with_id,
 };
 
 /// @linear/sdk's `Initiative` fragment (`documentContent` by its id only).
@@ -165,15 +165,15 @@ async fn projects_join_and_leave_initiatives(linear: asym::Linear) {
     let api = client(&linear);
     let initiative = create(&api, json!({"name": "Platform"})).await;
     let id = initiative["id"].as_str().unwrap();
-    let link = mutate(
+    let links = Writes::new(
         &api,
-        "mutation($input: InitiativeToProjectCreateInput!) {
-            initiativeToProjectCreate(input: $input) { success lastSyncId
-                initiativeToProject { id sortOrder initiative { name } project { name } } } }",
-        json!({"input": {"initiativeId": id, "projectId": LAUNCH, "sortOrder": 2.5}}),
-    )
-    .await["initiativeToProject"]
-        .clone();
+        "InitiativeToProject",
+        "initiativeToProject",
+        "id sortOrder initiative { name } project { name }",
+    );
+    let link = links
+        .create(json!({"initiativeId": id, "projectId": LAUNCH, "sortOrder": 2.5}))
+        .await;
     assert_eq!(link["sortOrder"], "2.5");
     assert_eq!(link["initiative"]["name"], "Platform");
     let link_id = link["id"].as_str().unwrap();
@@ -189,22 +189,13 @@ async fn projects_join_and_leave_initiatives(linear: asym::Linear) {
     // A project joins once.
     refused_for(
         &api,
-        "mutation($input: InitiativeToProjectCreateInput!) { initiativeToProjectCreate(input: $input) { success } }",
+        &links.create_doc,
         json!({"input": {"initiativeId": id, "projectId": LAUNCH}}),
         "already exists",
     )
     .await;
-    let moved = with_id(
-        &api,
-        "mutation($id: String!) { initiativeToProjectUpdate(id: $id, input: { sortOrder: 1 }) {
-            initiativeToProject { sortOrder } } }",
-        link_id,
-    )
-    .await;
-    assert_eq!(
-        moved["initiativeToProjectUpdate"]["initiativeToProject"]["sortOrder"],
-        "1"
-    );
+    let moved = links.update(link_id, json!({"sortOrder": 1})).await;
+    assert_eq!(moved["sortOrder"], "1");
     delete_payload(&api, "initiativeToProjectDelete", link_id).await;
     let after = with_id(
         &api,
@@ -354,14 +345,15 @@ async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
     let api = client(&linear);
     let child = create(&api, json!({"name": "Ship the API"})).await;
     let child_id = child["id"].as_str().unwrap();
-    let relation = mutate(
+    let relations = Writes::new(
         &api,
-        "mutation($input: InitiativeRelationCreateInput!) { initiativeRelationCreate(input: $input) {
-            success initiativeRelation { id sortOrder initiative { id } relatedInitiative { name } user { id } } } }",
-        json!({"input": {"initiativeId": SHIP_V1, "relatedInitiativeId": child_id, "sortOrder": 1}}),
-    )
-    .await["initiativeRelation"]
-        .clone();
+        "InitiativeRelation",
+        "initiativeRelation",
+        "id sortOrder initiative { id } relatedInitiative { name } user { id }",
+    );
+    let relation = relations
+        .create(json!({"initiativeId": SHIP_V1, "relatedInitiativeId": child_id, "sortOrder": 1}))
+        .await;
     assert_eq!(relation["initiative"]["id"], SHIP_V1);
     assert_eq!(relation["relatedInitiative"]["name"], "Ship the API");
     assert_eq!(relation["user"]["id"], ADA);
@@ -420,7 +412,7 @@ async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
     );
     refused_inputs(
         &api,
-        "mutation($input: InitiativeRelationCreateInput!) { initiativeRelationCreate(input: $input) { success } }",
+        &relations.create_doc,
         [
             (
                 json!({"initiativeId": SHIP_V1, "relatedInitiativeId": SHIP_V1}),
