@@ -184,13 +184,11 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
     );
 
     // A project in it keeps it, archived.
-    let project = mutate(
+    let project = crate::create_project(
         &api,
-        "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id } } }",
-        json!({"i": {"name": "Reviewed", "teamIds": [crate::ENG], "statusId": id}}),
+        json!({"name": "Reviewed", "teamIds": [crate::ENG], "statusId": id}),
     )
-    .await["project"]["id"]
-        .clone();
+    .await;
     let archived = crate::archive_payload(&api, "projectStatusArchive", &id, "archivedAt").await;
     assert!(archived["archivedAt"].is_string());
     assert!(!names(&ask(&api, listed).await).contains(&"In review".to_owned()));

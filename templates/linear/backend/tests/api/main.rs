@@ -281,6 +281,14 @@ pub(crate) async fn mutate(api: &Api, mutation: &str, variables: Value) -> Value
     payload.clone()
 }
 
+/// Runs `projectCreate(input:)` with `input`, which must succeed: the new project's id.
+pub(crate) async fn create_project(api: &Api, input: Value) -> String {
+    let text =
+        "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id } } }";
+    let got = mutate(api, text, json!({ "i": input })).await;
+    got["project"]["id"].as_str().unwrap().to_owned()
+}
+
 /// Runs `query`, whose one variable is `$id`, with `id`; answers its `data`.
 pub(crate) async fn with_id(api: &Api, text: &str, id: impl Serialize) -> Value {
     query(api, text, json!({ "id": id })).await

@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, ENG, Writes, ask, assert_filtered, client, delete_payload, missing, mutate, not_found,
-    refused_inputs_as, with_id,
+    ADA, ENG, Writes, ask, assert_filtered, client, create_project, delete_payload, missing,
+    mutate, not_found, refused_inputs_as, with_id,
 };
 
 /// Launch, the seeded project, and its milestone GA.
@@ -20,15 +20,7 @@ const FIELDS: &str = "id type anchorType relatedAnchorType project { id } relate
 #[asym::clone("linear", seed = "basic")]
 async fn a_project_depends_on_another_once(linear: asym::Linear) {
     let api = client(&linear);
-    let docs = mutate(
-        &api,
-        "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id } } }",
-        json!({"i": {"name": "Docs site", "teamIds": [ENG]}}),
-    )
-    .await["project"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let docs = create_project(&api, json!({"name": "Docs site", "teamIds": [ENG]})).await;
     let writes = Writes::new(&api, "ProjectRelation", "projectRelation", FIELDS);
     // Launch's GA milestone ends before the docs site starts: Launch blocks it.
     let input = json!({"projectId": LAUNCH, "relatedProjectId": docs, "type": "dependency",
@@ -215,14 +207,7 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
 #[asym::clone("linear", seed = "basic")]
 async fn violated_dependencies_and_a_projects_collections_filter_projects(linear: asym::Linear) {
     let api = client(&linear);
-    let create =
-        "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id } } }";
-    let made = async |input: serde_json::Value| {
-        mutate(&api, create, json!({ "i": input })).await["project"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let made = async |input: serde_json::Value| create_project(&api, input).await;
     let early = made(json!({"name": "Early", "teamIds": [ENG], "targetDate": "2030-03-01"})).await;
     let late = made(json!({"name": "Late", "teamIds": [ENG], "startDate": "2030-02-01"})).await;
     let apart = made(json!({"name": "Apart", "teamIds": [ENG], "startDate": "2030-01-01"})).await;

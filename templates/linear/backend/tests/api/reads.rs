@@ -5,7 +5,8 @@ use asym_kit::testing::{assert_suffix, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ENG, ask, assert_filtered, client, error, gql, identifiers, mutate, not_found, query, refused,
+    ENG, ask, assert_filtered, client, create_project, error, gql, identifiers, mutate, not_found,
+    query, refused,
 };
 
 #[asym::clone("linear", seed = "basic")]
@@ -426,13 +427,7 @@ async fn cycles_filter_on_being_active_next_previous_future_or_past(linear: asym
 #[asym::clone("linear", seed = "basic")]
 async fn projects_filter_on_their_status(linear: asym::Linear) {
     let api = client(&linear);
-    let create = "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success } }";
-    mutate(
-        &api,
-        create,
-        json!({"i": {"name": "Mobile", "teamIds": [ENG]}}),
-    )
-    .await;
+    create_project(&api, json!({"name": "Mobile", "teamIds": [ENG]})).await;
     let cases: [(Value, &[&str]); 4] = [
         (json!({"status": {"type": {"eq": "started"}}}), &["Launch"]),
         (json!({"status": {"name": {"eq": "Planned"}}}), &["Mobile"]),
@@ -457,19 +452,8 @@ async fn projects_filter_on_their_teams(linear: asym::Linear) {
     )
     .await;
     let design = team["team"]["id"].clone();
-    let create = "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success } }";
-    mutate(
-        &api,
-        create,
-        json!({"i": {"name": "Both", "teamIds": [ENG, design]}}),
-    )
-    .await;
-    mutate(
-        &api,
-        create,
-        json!({"i": {"name": "Design only", "teamIds": [design]}}),
-    )
-    .await;
+    create_project(&api, json!({"name": "Both", "teamIds": [ENG, design]})).await;
+    create_project(&api, json!({"name": "Design only", "teamIds": [design]})).await;
     let cases: [(Value, &[&str]); 5] = [
         (
             json!({"accessibleTeams": {"id": {"eq": ENG}}}),

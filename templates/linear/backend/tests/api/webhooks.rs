@@ -309,13 +309,7 @@ async fn project_labels_are_announced_and_initiative_labels_and_dependencies_are
     delivered(&labels, "ProjectLabel", "remove").await;
 
     let launch = "f0000000-0000-4000-8000-000000000001";
-    let beta = mutate(
-        &api,
-        "mutation { projectCreate(input: { name: \"Beta\", teamIds: [\"c0000000-0000-4000-8000-000000000001\"] }) { success project { id } } }",
-        json!({}),
-    )
-    .await["project"]["id"]
-        .clone();
+    let beta = crate::create_project(&api, json!({"name": "Beta", "teamIds": [ENG]})).await;
     for (write, variables) in [
         (
             "mutation { initiativeLabelCreate(input: { name: \"Growth\" }) { success } }",
