@@ -337,41 +337,28 @@ async fn bad_view_requests_are_notions_errors(notion: asym::Notion) {
         )
         .await,
     );
-    invalid(api.get("/v1/views").await);
-    invalid(api.get("/v1/views?database_id=nope").await);
-    not_found(
-        api.get(&format!("/v1/views?data_source_id={unknown}"))
-            .await,
-    );
-    not_found(api.get(&format!("/v1/views/{unknown}")).await);
-    invalid(api.get("/v1/views/nope").await);
+    for path in ["/v1/views", "/v1/views?database_id=nope", "/v1/views/nope"] {
+        invalid(api.get(path).await);
+    }
+    for path in [
+        format!("/v1/views?data_source_id={unknown}"),
+        format!("/v1/views/{unknown}"),
+        format!("/v1/views/{default}/queries/{unknown}"),
+    ] {
+        not_found(api.get(&path).await);
+    }
+    let view = format!("/v1/views/{default}");
+    let by_timestamp =
+        json!({ "sorts": [{ "timestamp": "created_time", "direction": "ascending" }] });
+    for body in [
+        json!({ "name": 3 }),
+        by_timestamp,
+        json!({ "configuration": { "type": "list" } }),
+    ] {
+        invalid(api.patch(&view, &body).await);
+    }
     invalid(
-        api.patch(&format!("/v1/views/{default}"), &json!({ "name": 3 }))
-            .await,
-    );
-    invalid(
-        api.patch(
-            &format!("/v1/views/{default}"),
-            &json!({ "sorts": [{ "timestamp": "created_time", "direction": "ascending" }] }),
-        )
-        .await,
-    );
-    invalid(
-        api.patch(
-            &format!("/v1/views/{default}"),
-            &json!({ "configuration": { "type": "list" } }),
-        )
-        .await,
-    );
-    invalid(
-        api.post(
-            &format!("/v1/views/{default}/queries"),
-            &json!({ "page_size": 0 }),
-        )
-        .await,
-    );
-    not_found(
-        api.get(&format!("/v1/views/{default}/queries/{unknown}"))
+        api.post(&format!("{view}/queries"), &json!({ "page_size": 0 }))
             .await,
     );
     // Views are of the data sources era.
@@ -385,13 +372,10 @@ async fn bad_view_requests_are_notions_errors(notion: asym::Notion) {
     // Capabilities: reading needs read content, deleting update content.
     let admin = admin(&notion);
     set_capabilities(&admin, json!({ "update_content": false })).await;
-    restricted(api.delete(&format!("/v1/views/{default}")).await);
+    restricted(api.delete(&view).await);
     set_capabilities(&admin, json!({ "read_content": false })).await;
-    restricted(api.get(&format!("/v1/views/{default}")).await);
-    restricted(
-        api.post(&format!("/v1/views/{default}/queries"), &json!({}))
-            .await,
-    );
+    restricted(api.get(&view).await);
+    restricted(api.post(&format!("{view}/queries"), &json!({})).await);
 }
 
 #[asym::clone("notion", seed = "basic")]
