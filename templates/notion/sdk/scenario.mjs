@@ -977,6 +977,28 @@ if (process.env.ASYM_ADMIN_SECRET) {
     }
   });
 
+  await scenario("service_unavailable: a 503 is ServiceUnavailable, retried for a read, not a write", async () => {
+    // Notion's 503, asked of the clone as a fault (its body as the README gives it).
+    const unavailable = {
+      object: "error", status: 503, code: "service_unavailable", message: "Notion is unavailable. Try again later.",
+    };
+    const retrying = new Client({ auth, baseUrl, retry: { maxRetries: 1, initialRetryDelayMs: 50 }, logger: () => {} });
+    try {
+      await admin("POST", "faults", { path: "/v1/users/me", method: "GET", status: 503, body: unavailable });
+      assert.equal((await retrying.users.me({})).type, "bot");
+      await admin("POST", "faults", { path: "/v1/pages", method: "POST", status: 503, body: unavailable });
+      const err = await expectError(
+        APIErrorCode.ServiceUnavailable,
+        retrying.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Unavailable") } } }),
+      );
+      assert.equal(err.status, 503);
+      assert.equal(err.message, unavailable.message);
+      assert.equal((await notion.users.me({})).type, "bot");
+    } finally {
+      await admin("DELETE", "faults");
+    }
+  });
+
   await scenario("oauth: token (authorization_code, refresh_token), introspect, revoke", async () => {
     // The client secret and a code come from the admin surface (what Notion's integration
     // settings and consent redirect give); oauth.* authenticate the client with HTTP Basic.

@@ -1030,6 +1030,29 @@ def rate_limited_and_retried():
 
 
 @scenario
+def service_unavailable_is_retried_for_reads_only():
+    # Notion's 503 `service_unavailable`, asked of the clone as a fault (its body as the README
+    # gives it): the SDK raises it as ServiceUnavailable, and its retry repeats a read (GET)
+    # but never a write (POST), which may have been done.
+    if not ADMIN_SECRET:
+        return
+    unavailable = {"object": "error", "status": 503, "code": "service_unavailable",
+                   "message": "Notion is unavailable. Try again later."}
+    retrying = Client(auth=TOKEN, base_url=BASE, log_level=QUIET,
+                      retry=RetryOptions(max_retries=1, initial_retry_delay_ms=50))
+    try:
+        admin("POST", "faults", {"path": "/v1/users/me", "method": "GET", "status": 503, "body": unavailable})
+        assert retrying.users.me()["type"] == "bot"
+        admin("POST", "faults", {"path": "/v1/pages", "method": "POST", "status": 503, "body": unavailable})
+        err = expect_error(APIErrorCode.ServiceUnavailable, retrying.pages.create,
+                           parent={"page_id": PROJECTS}, properties={"title": {"title": text("Unavailable")}})
+        assert err.status == 503 and str(err) == unavailable["message"], err
+        assert notion.users.me()["type"] == "bot"
+    finally:
+        admin("DELETE", "faults")
+
+
+@scenario
 def oauth_token_refresh_introspect_revoke():
     # A public integration's OAuth: the client secret and a code from the admin surface (what
     # Notion's integration settings and consent redirect give), then oauth.token / introspect /
