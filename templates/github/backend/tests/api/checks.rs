@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, app, code, created, error, fetch, names, reviewer, updated,
+    MAIN_SHA, REPO, api, app, code, created, error, fetch, names_at, reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -39,10 +39,12 @@ async fn statuses_and_combined_state(gh: asym::GitHub) {
     );
     assert_eq!(combined["sha"], MAIN_SHA);
     assert_eq!(
-        names(
-            &fetch(&api, &format!("{REPO}/commits/{MAIN_SHA}/statuses")).await,
+        names_at(
+            &api,
+            &format!("{REPO}/commits/{MAIN_SHA}/statuses"),
             "state"
-        ),
+        )
+        .await,
         ["failure", "success", "pending"]
     );
     created(

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::common::{
     MAIN_SHA, REPO, api, code, comment_at, count, created, delete, delivered, edit_comment, error,
-    fetch, fields, listen, names, not_found, rels, reviewer,
+    fetch, fields, listen, names, names_at, not_found, rels, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -58,10 +58,7 @@ async fn commit_comments(gh: asym::GitHub) {
     assert_eq!(fetch(&api, &commit).await["commit"]["comment_count"], 2);
     let listed = fetch(&api, &format!("{REPO}/commits")).await;
     assert_eq!(listed[0]["commit"]["comment_count"], 2);
-    assert_eq!(
-        names(&fetch(&api, &on_main).await, "body"),
-        ["Nice", "Agreed"]
-    );
+    assert_eq!(names_at(&api, &on_main, "body").await, ["Nice", "Agreed"]);
     let page = api.get(&format!("{REPO}/comments?per_page=1")).await;
     assert_eq!(rels(&page), ["next", "last"]);
     assert_eq!(names(&page.expect(200), "body"), ["Nice"]);
@@ -120,15 +117,9 @@ async fn reactions_on_a_commit_comment(gh: asym::GitHub) {
     let again = api.post(&reactions, &heart).await.expect(200);
     assert_eq!(again["id"], first["id"]);
     created(&reviewer(&gh), &reactions, &json!({ "content": "+1" })).await;
+    assert_eq!(names_at(&api, &reactions, "content").await, ["heart", "+1"]);
     assert_eq!(
-        names(&fetch(&api, &reactions).await, "content"),
-        ["heart", "+1"]
-    );
-    assert_eq!(
-        names(
-            &fetch(&api, &format!("{reactions}?content=%2B1")).await,
-            "content"
-        ),
+        names_at(&api, &format!("{reactions}?content=%2B1"), "content").await,
         ["+1"]
     );
     let comment = fetch(&api, &format!("{REPO}/comments/{}", made["id"])).await;

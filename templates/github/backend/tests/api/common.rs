@@ -225,6 +225,11 @@ pub(crate) fn each(list: &Value, key: &str) -> Value {
         .collect()
 }
 
+/// [`names`] of the list `GET path` answers (a 200 expected).
+pub(crate) async fn names_at(api: &Api, path: &str, key: &str) -> Vec<String> {
+    names(&fetch(api, path).await, key)
+}
+
 /// Logins of a list of users or of `key` inside each item.
 pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
     list.as_array()

@@ -6,7 +6,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, created, delete, error, fetch, listen, names, next, reviewer,
+    MAIN_SHA, REPO, api, code, created, delete, error, fetch, listen, names, names_at, next,
+    reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -129,21 +130,25 @@ async fn deployments_check_contexts_take_statuses_and_announce_them(gh: asym::Gi
     .await;
 
     assert_eq!(
-        names(&fetch(&owner, &deployments).await, "task"),
+        names_at(&owner, &deployments, "task").await,
         ["deploy:migrations", "deploy"]
     );
     assert_eq!(
-        names(
-            &fetch(&owner, &format!("{deployments}?environment=staging")).await,
+        names_at(
+            &owner,
+            &format!("{deployments}?environment=staging"),
             "task"
-        ),
+        )
+        .await,
         ["deploy"]
     );
     assert_eq!(
-        names(
-            &fetch(&owner, &format!("{deployments}?task=deploy:migrations")).await,
+        names_at(
+            &owner,
+            &format!("{deployments}?task=deploy:migrations"),
             "environment"
-        ),
+        )
+        .await,
         ["production"]
     );
     assert_eq!(
@@ -215,7 +220,7 @@ async fn deployments_check_contexts_take_statuses_and_announce_them(gh: asym::Gi
     )
     .await;
     assert_eq!(
-        names(&fetch(&owner, &statuses).await, "state"),
+        names_at(&owner, &statuses, "state").await,
         ["inactive", "success"]
     );
     delete(&owner, &format!("{deployments}/{id}"))

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     MAIN_SHA, REPO, api, app, count, create_pull, create_ref, created, delivered, error, fetch,
-    listen, names, new_repo, reviewer, updated,
+    listen, names, names_at, new_repo, reviewer, updated,
 };
 
 /// `POST …/forks` of the fixture repository with `body`, as the caller of `api`.
@@ -41,7 +41,7 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
         MAIN_SHA
     );
     assert_eq!(
-        names(&fetch(&hubot, &format!("{forked}/branches")).await, "name"),
+        names_at(&hubot, &format!("{forked}/branches"), "name").await,
         ["main"]
     );
     fetch(&hubot, &format!("{forked}/contents/README.md")).await;
@@ -77,14 +77,11 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
         .expect(202);
     let forks = format!("{REPO}/forks");
     assert_eq!(
-        names(&fetch(&owner, &forks).await, "full_name"),
+        names_at(&owner, &forks, "full_name").await,
         ["octocat/mine", "hubot/hello-world"]
     );
     assert_eq!(
-        names(
-            &fetch(&owner, &format!("{forks}?sort=oldest")).await,
-            "full_name"
-        ),
+        names_at(&owner, &format!("{forks}?sort=oldest"), "full_name").await,
         ["hubot/hello-world", "octocat/mine"]
     );
     hubot
@@ -92,10 +89,7 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
         .await
         .expect(204);
     assert_eq!(
-        names(
-            &fetch(&owner, &format!("{forks}?sort=stargazers")).await,
-            "full_name"
-        ),
+        names_at(&owner, &format!("{forks}?sort=stargazers"), "full_name").await,
         ["hubot/hello-world", "octocat/mine"]
     );
     let page = owner.get(&format!("{forks}?per_page=1&page=2")).await;
@@ -108,15 +102,13 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
     assert_eq!(names(&page.expect(200), "full_name"), ["hubot/hello-world"]);
     crate::common::code(owner.get(&format!("{forks}?sort=best")).await);
     assert_eq!(
-        names(&fetch(&hubot, "/user/repos?type=forks").await, "full_name"),
+        names_at(&hubot, "/user/repos?type=forks", "full_name").await,
         ["hubot/hello-world"]
     );
     assert!(
-        !names(
-            &fetch(&hubot, "/user/repos?type=sources").await,
-            "full_name"
-        )
-        .contains(&"hubot/hello-world".to_owned())
+        !names_at(&hubot, "/user/repos?type=sources", "full_name")
+            .await
+            .contains(&"hubot/hello-world".to_owned())
     );
     // Repository search leaves forks out unless `fork:true` or `fork:only` asks for them.
     let search = |q: &str| {
@@ -217,10 +209,7 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
     let suffixed = create_fork(&owner, json!({})).await.expect(202);
     assert_eq!(suffixed["full_name"], "octocat/hello-world-1");
     assert_eq!(
-        names(
-            &fetch(&owner, "/repos/octocat/hello-world-1/branches").await,
-            "name"
-        ),
+        names_at(&owner, "/repos/octocat/hello-world-1/branches", "name").await,
         ["main", "topic"]
     );
     let only = create_fork(&hubot, json!({ "default_branch_only": true }))
@@ -231,10 +220,7 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
         (&json!("hubot/hello-world"), &json!("main"))
     );
     assert_eq!(
-        names(
-            &fetch(&hubot, "/repos/hubot/hello-world/branches").await,
-            "name"
-        ),
+        names_at(&hubot, "/repos/hubot/hello-world/branches", "name").await,
         ["main"]
     );
 }
@@ -304,7 +290,7 @@ async fn a_pull_request_whose_fork_is_deleted_keeps_its_head_without_a_repositor
         ])
     );
     assert_eq!(
-        names(&fetch(&owner, &format!("{path}/files")).await, "filename"),
+        names_at(&owner, &format!("{path}/files"), "filename").await,
         ["fix.txt"]
     );
     // The base repository's own branch of that name is not the pull request's head.
@@ -365,7 +351,7 @@ async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commi
     let number = pull["number"].as_i64().unwrap();
     let path = format!("{REPO}/pulls/{number}");
     assert_eq!(
-        names(&fetch(&owner, &format!("{path}/files")).await, "filename"),
+        names_at(&owner, &format!("{path}/files"), "filename").await,
         ["fix.txt"]
     );
     // The same branch again is refused with the fork owner's label.

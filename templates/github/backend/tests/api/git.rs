@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::common::{
     MAIN_SHA, README_SHA, REPO, api, b64, code, count, create_ref, created, delete, each, error,
-    fetch, fields, names, reviewer, updated,
+    fetch, fields, names, names_at, reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -243,10 +243,7 @@ async fn git_data_and_refs(gh: asym::GitHub) {
     .await;
     assert_eq!(count(&api, &format!("{REPO}/git/refs/heads")).await, 2);
     assert_eq!(
-        names(
-            &fetch(&api, &format!("{REPO}/git/matching-refs/heads/to")).await,
-            "ref"
-        ),
+        names_at(&api, &format!("{REPO}/git/matching-refs/heads/to"), "ref").await,
         ["refs/heads/topic"]
     );
     assert_eq!(

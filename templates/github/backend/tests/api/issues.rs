@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     MAIN_SHA, REPO, api, branch, code, count, created, delete, edit_comment, error, fetch, fields,
-    names, not_found, open_pull, reviewer, updated,
+    names, names_at, not_found, open_pull, reviewer, updated,
 };
 
 fn numbers(list: &Value) -> Vec<i64> {
@@ -158,10 +158,7 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         fetch(&api, &format!("{REPO}/issues/1")).await["comments"],
         2
     );
-    assert_eq!(
-        names(&fetch(&api, &path).await, "body"),
-        ["Looking", "Thanks"]
-    );
+    assert_eq!(names_at(&api, &path, "body").await, ["Looking", "Thanks"]);
     let id = first["id"].as_i64().unwrap();
     let one = format!("{REPO}/issues/comments/{id}");
     edit_comment(&api, &one, &first, "Fixed").await;
@@ -239,7 +236,7 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
     let api = api(&gh);
     let labels = format!("{REPO}/labels");
     assert_eq!(
-        names(&fetch(&api, &labels).await, "name"),
+        names_at(&api, &labels, "name").await,
         ["bug", "enhancement"]
     );
     let made = created(
@@ -379,7 +376,7 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
     assert!(fetch(&api, &format!("{REPO}/issues/1")).await["milestone"].is_null());
     // Assignees.
     assert_eq!(
-        names(&fetch(&api, &format!("{REPO}/assignees")).await, "login"),
+        names_at(&api, &format!("{REPO}/assignees"), "login").await,
         ["hubot", "octocat"]
     );
     api.get(&format!("{REPO}/assignees/hubot"))

@@ -6,8 +6,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, approve, b64, branch, created, delete, error, fetch, names, new_repo,
-    open_pull, reviewer, updated,
+    MAIN_SHA, REPO, api, approve, b64, branch, created, delete, error, fetch, names, names_at,
+    new_repo, open_pull, reviewer, updated,
 };
 
 const MAIN: &str = "/repos/acme/hello-world/branches/main/protection";
@@ -104,10 +104,7 @@ async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
     let listed = fetch(&hubot, &format!("{REPO}/branches")).await;
     assert_eq!(listed[0]["protected"], true);
     assert_eq!(
-        names(
-            &fetch(&hubot, &format!("{REPO}/branches?protected=true")).await,
-            "name"
-        ),
+        names_at(&hubot, &format!("{REPO}/branches?protected=true"), "name").await,
         ["main"]
     );
 
@@ -189,10 +186,7 @@ async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
     let replaced = owner.put(&users, &body).await.expect(200);
     assert_eq!(names(&replaced, "login"), ["hubot"]);
     assert_eq!(
-        names(
-            &fetch(&owner, &format!("{restrictions}/apps")).await,
-            "slug"
-        ),
+        names_at(&owner, &format!("{restrictions}/apps"), "slug").await,
         ["acme-bot"]
     );
     delete(&owner, &restrictions).await.expect(204);

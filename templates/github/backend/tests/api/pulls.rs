@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     REPO, api, branch, code, comment_at, count, create_pull, created, delete, edit_comment, error,
-    fetch, fields, merge_pull, names, not_found, open_pull, reviewer, updated,
+    fetch, fields, merge_pull, names, names_at, not_found, open_pull, reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -52,7 +52,7 @@ async fn open_review_and_merge(gh: asym::GitHub) {
         assert_eq!(code(made), expected, "{head}");
     }
     // Lists.
-    assert_eq!(names(&fetch(&api, &path).await, "title"), ["Add feature"]);
+    assert_eq!(names_at(&api, &path, "title").await, ["Add feature"]);
     // A list shows the simple shape; the full pull request adds its merge state and counts.
     let listed = fetch(&api, &path).await;
     assert_eq!(
@@ -70,7 +70,7 @@ async fn open_review_and_merge(gh: asym::GitHub) {
         json!([])
     );
     assert_eq!(
-        names(&fetch(&api, &format!("{path}/2/files")).await, "filename"),
+        names_at(&api, &format!("{path}/2/files"), "filename").await,
         ["feature.txt"]
     );
     assert_eq!(
@@ -140,7 +140,7 @@ async fn open_review_and_merge(gh: asym::GitHub) {
         .expect(200);
     assert_eq!(approved["state"], "APPROVED");
     assert_eq!(
-        names(&fetch(&api, &format!("{path}/2/reviews")).await, "state"),
+        names_at(&api, &format!("{path}/2/reviews"), "state").await,
         ["DISMISSED", "APPROVED"]
     );
     let comments = fetch(&api, &format!("{path}/2/comments")).await;
@@ -310,12 +310,9 @@ async fn review_comments_by_id(gh: asym::GitHub) {
     let theirs = created(&hubot, &on_pull, &line("typo")).await;
     let mine = created(&api, &on_pull, &line("agreed")).await;
     let all = format!("{REPO}/pulls/comments");
-    assert_eq!(names(&fetch(&api, &all).await, "body"), ["typo", "agreed"]);
+    assert_eq!(names_at(&api, &all, "body").await, ["typo", "agreed"]);
     assert_eq!(
-        names(
-            &fetch(&api, &format!("{all}?sort=created&direction=desc")).await,
-            "body"
-        ),
+        names_at(&api, &format!("{all}?sort=created&direction=desc"), "body").await,
         ["agreed", "typo"]
     );
     assert_eq!(
@@ -353,7 +350,7 @@ async fn review_comments_by_id(gh: asym::GitHub) {
     delete(&api, &one).await.expect(204);
     api.get(&one).await.expect(404);
     delete(&api, &one).await.expect(404);
-    assert_eq!(names(&fetch(&api, &all).await, "body"), ["agreed"]);
+    assert_eq!(names_at(&api, &all, "body").await, ["agreed"]);
     assert_eq!(mine["user"]["login"], "octocat");
 }
 

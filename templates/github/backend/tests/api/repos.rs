@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use crate::common::{
-    REPO, api, app, code, created, delete, error, fetch, fields, names, not_found, rels, reviewer,
-    updated,
+    REPO, api, app, code, created, delete, error, fetch, fields, names, names_at, not_found, rels,
+    reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -20,18 +20,18 @@ async fn users_and_orgs(gh: asym::GitHub) {
     let hubot = fetch(&api, "/users/HUBOT").await;
     assert_eq!(hubot["login"], "hubot");
     assert!(hubot.get("plan").is_none());
-    assert_eq!(names(&fetch(&api, "/user/orgs").await, "login"), ["acme"]);
+    assert_eq!(names_at(&api, "/user/orgs", "login").await, ["acme"]);
     let org = fetch(&api, "/orgs/acme").await;
     assert_eq!(
         (org["type"].as_str(), org["public_repos"].as_i64()),
         (Some("Organization"), Some(1))
     );
     assert_eq!(
-        names(&fetch(&api, "/orgs/acme/members").await, "login"),
+        names_at(&api, "/orgs/acme/members", "login").await,
         ["octocat", "hubot"]
     );
     assert_eq!(
-        names(&fetch(&api, "/orgs/acme/members?role=admin").await, "login"),
+        names_at(&api, "/orgs/acme/members?role=admin", "login").await,
         ["octocat"]
     );
     api.get("/orgs/acme/members/hubot").await.expect(204);
@@ -131,27 +131,21 @@ async fn repository_lifecycle(gh: asym::GitHub) {
         .await
         .expect(403);
     // Lists.
-    let mine = names(&fetch(&api, "/user/repos").await, "full_name");
+    let mine = names_at(&api, "/user/repos", "full_name").await;
     assert!(
         mine.contains(&"acme/hello-world".to_owned())
             && mine.contains(&"octocat/renamed".to_owned()),
         "{mine:?}"
     );
-    let hubots = names(&fetch(&reviewer(&gh), "/user/repos").await, "full_name");
+    let hubots = names_at(&reviewer(&gh), "/user/repos", "full_name").await;
     assert!(
         !hubots.contains(&"octocat/private-notes".to_owned()),
         "{hubots:?}"
     );
-    let org = names(
-        &fetch(&api, "/orgs/acme/repos?sort=full_name").await,
-        "name",
-    );
+    let org = names_at(&api, "/orgs/acme/repos?sort=full_name", "name").await;
     assert_eq!(org, ["bot-made", "hello-world", "tools"]);
     assert_eq!(
-        names(
-            &fetch(&api, "/users/octocat/repos?type=public").await,
-            "name"
-        ),
+        names_at(&api, "/users/octocat/repos?type=public", "name").await,
         Vec::<String>::new()
     );
     assert_eq!(code(api.get("/user/repos?sort=stars").await), "invalid");
@@ -728,7 +722,7 @@ async fn an_owner_sets_and_removes_organization_memberships(gh: asym::GitHub) {
     assert_eq!([&joined["state"], &joined["role"]], ["active", "member"]);
     delete(&api, "/orgs/acme/members/hubot").await.expect(204);
     assert_eq!(
-        names(&fetch(&api, "/orgs/acme/members").await, "login"),
+        names_at(&api, "/orgs/acme/members", "login").await,
         ["octocat"]
     );
 }

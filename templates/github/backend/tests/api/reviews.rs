@@ -6,8 +6,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, code, count, created, delete, error, fetch, fields, listen, merge_pull, names, next,
-    reviewer, updated,
+    REPO, api, code, count, created, delete, error, fetch, fields, listen, merge_pull, names,
+    names_at, next, reviewer, updated,
 };
 
 /// Pull request #3 of the `acme-corp` seed (hubot's, approved by octocat).
@@ -293,20 +293,12 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
     let lists = [format!("{PULL}/comments"), format!("{REPO}/pulls/comments")];
     for list in &lists {
         assert_eq!(
-            names(&fetch(&api, list).await, "body"),
+            names_at(&api, list, "body").await,
             ["nit", "seen"],
             "{list}"
         );
-        assert_eq!(
-            names(&fetch(&hubot, list).await, "body"),
-            ["seen"],
-            "{list}"
-        );
-        assert_eq!(
-            names(&fetch(&anonymous, list).await, "body"),
-            ["seen"],
-            "{list}"
-        );
+        assert_eq!(names_at(&hubot, list, "body").await, ["seen"], "{list}");
+        assert_eq!(names_at(&anonymous, list, "body").await, ["seen"], "{list}");
     }
     // Nor in the pull request's count, for anyone.
     for caller in [&api, &hubot] {
@@ -338,7 +330,7 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
     assert_eq!(fetch(&hubot, &url).await["body"], "nit");
     assert_eq!(fetch(&hubot, PULL).await["review_comments"], 2);
     assert_eq!(
-        names(&fetch(&anonymous, &lists[1]).await, "body"),
+        names_at(&anonymous, &lists[1], "body").await,
         ["nit", "seen"]
     );
 }

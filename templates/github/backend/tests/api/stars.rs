@@ -4,7 +4,9 @@
 
 use serde_json::json;
 
-use crate::common::{REPO, anonymous, api, app, delivered, error, fetch, listen, names, reviewer};
+use crate::common::{
+    REPO, anonymous, api, app, delivered, error, fetch, listen, names, names_at, reviewer,
+};
 
 /// `application/vnd.github.star+json`, as PyGithub's `get_stargazers_with_dates` asks.
 const STAR_JSON: &str = "application/vnd.github.v3.star+json";
@@ -108,10 +110,7 @@ async fn starring_needs_a_user_and_a_repository_they_can_see(gh: asym::GitHub) {
         .await
         .expect(204);
     assert_eq!(
-        names(
-            &fetch(&api(&gh), "/users/octocat/starred").await,
-            "full_name"
-        ),
+        names_at(&api(&gh), "/users/octocat/starred", "full_name").await,
         ["octocat/private-notes"]
     );
     assert_eq!(

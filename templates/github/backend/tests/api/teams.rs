@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    api, app, code, created, database, delete, error, fetch, names, reviewer, updated,
+    api, app, code, created, database, delete, error, fetch, names, names_at, reviewer, updated,
 };
 
 /// hubot's permission on `repo` (`acme/…`), as `…/collaborators/hubot/permission` says it.
@@ -60,7 +60,7 @@ async fn teams_are_created_read_listed_updated_and_deleted(gh: asym::GitHub) {
         assert_eq!(fetch(&owner, read).await["id"], id, "{read}");
     }
     assert_eq!(
-        names(&fetch(&hubot, "/orgs/acme/teams").await, "slug"),
+        names_at(&hubot, "/orgs/acme/teams", "slug").await,
         ["justice-league"]
     );
 
@@ -72,11 +72,11 @@ async fn teams_are_created_read_listed_updated_and_deleted(gh: asym::GitHub) {
     );
     error(hubot.get("/orgs/acme/teams/cabal").await, 404);
     assert_eq!(
-        names(&fetch(&owner, "/orgs/acme/teams").await, "slug"),
+        names_at(&owner, "/orgs/acme/teams", "slug").await,
         ["cabal", "justice-league"]
     );
     assert_eq!(
-        names(&fetch(&hubot, "/orgs/acme/teams").await, "slug"),
+        names_at(&hubot, "/orgs/acme/teams", "slug").await,
         ["justice-league"]
     );
 
@@ -177,7 +177,7 @@ async fn teams_are_created_read_listed_updated_and_deleted(gh: asym::GitHub) {
     delete(&owner, path).await.expect(204);
     error(owner.get(path).await, 404);
     assert_eq!(
-        names(&fetch(&owner, "/orgs/acme/teams").await, "slug"),
+        names_at(&owner, "/orgs/acme/teams", "slug").await,
         ["cabal"]
     );
 }
@@ -213,10 +213,7 @@ async fn memberships_have_roles_and_states_and_child_teams_count(gh: asym::GitHu
         "privacy"
     );
     assert_eq!(
-        names(
-            &fetch(&owner, "/orgs/acme/teams/platform/teams").await,
-            "slug"
-        ),
+        names_at(&owner, "/orgs/acme/teams/platform/teams", "slug").await,
         ["storage"]
     );
     // A team cannot be made its own descendant's child.
@@ -296,10 +293,7 @@ async fn memberships_have_roles_and_states_and_child_teams_count(gh: asym::GitHu
     assert_eq!(pending["state"], "pending");
     error(owner.get(&format!("{platform}/members/mona")).await, 404);
     assert_eq!(
-        names(
-            &fetch(&owner, "/orgs/acme/teams/platform/members").await,
-            "login"
-        ),
+        names_at(&owner, "/orgs/acme/teams/platform/members", "login").await,
         ["octocat", "hubot"]
     );
     error(
@@ -319,10 +313,7 @@ async fn memberships_have_roles_and_states_and_child_teams_count(gh: asym::GitHu
     );
 
     // The caller's teams.
-    assert_eq!(
-        names(&fetch(&hubot, "/user/teams").await, "slug"),
-        ["storage"]
-    );
+    assert_eq!(names_at(&hubot, "/user/teams", "slug").await, ["storage"]);
     assert_eq!(
         fetch(&hubot, "/user/teams").await[0]["organization"]["login"],
         "acme"
@@ -448,10 +439,7 @@ async fn a_teams_repository_permission_counts_for_its_members(gh: asym::GitHub) 
         .await
         .expect(204);
     assert_eq!(
-        names(
-            &fetch(&owner, "/orgs/acme/teams/oncall/repos").await,
-            "full_name"
-        ),
+        names_at(&owner, "/orgs/acme/teams/oncall/repos", "full_name").await,
         ["acme/vault"]
     );
 
