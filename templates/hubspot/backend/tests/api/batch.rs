@@ -5,7 +5,7 @@
 use asym_kit::testing::{Api, assert_contains, assert_prefix};
 use serde_json::{Value, json};
 
-use crate::{api, contact_count, len, post, post_at_once, prop, strs};
+use crate::{api, contact_count, len, post_at_once, prop, search, strs};
 
 fn contacts(n: usize, domain: &str) -> Value {
     let inputs: Vec<Value> = (0..n)
@@ -55,8 +55,8 @@ async fn batches_create_read_update_and_archive(hubspot: asym::HubSpot) {
 
     let archive: Vec<Value> = ids[..50].iter().map(|id| json!({ "id": id })).collect();
     batch(&api, "archive", &json!({ "inputs": archive }), 204).await;
-    let search = post(&api, "/crm/v3/objects/contacts/search", &json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "CONTAINS_TOKEN", "value": "*@batch.example"}]}]}), 200).await;
-    assert_eq!(search["total"], 50);
+    let found = search(&api, "contacts", &json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "CONTAINS_TOKEN", "value": "*@batch.example"}]}]})).await;
+    assert_eq!(found["total"], 50);
 }
 
 #[asym::clone("hubspot", seed = "basic")]

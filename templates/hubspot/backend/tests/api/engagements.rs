@@ -6,7 +6,7 @@
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{api, assert_props, create, id, len, post, prop, read};
+use crate::{api, assert_props, create, id, len, post, prop, read, search};
 
 /// The activity time the tests' engagements are created at.
 const AT: &str = "2025-03-01T10:00:00Z";
@@ -79,13 +79,12 @@ async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot:
             type_id - 1,
             "{kind}"
         );
-        let found = post(
+        let found = search(
             &api,
-            &format!("/crm/v3/objects/{kind}/search"),
+            kind,
             &json!({"filterGroups": [{"filters": [
                 {"propertyName": "associations.contact", "operator": "EQ", "value": "201"}
             ]}]}),
-            200,
         )
         .await;
         assert_eq!(found["total"], 1, "{singular}");
@@ -265,12 +264,11 @@ async fn communications_and_postal_mail_are_logged_on_records(hubspot: asym::Hub
             "{path}"
         );
     }
-    let found = post(
+    let found = search(
         &api,
-        "/crm/v3/objects/communications/search",
+        "communications",
         &json!({"query": "linda", "filterGroups": [{"filters": [
             {"propertyName": "associations.contact", "operator": "EQ", "value": "201"}]}]}),
-        200,
     )
     .await;
     assert_eq!(found["total"], 1);

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{api, post, prop, read, scoped, strs};
+use crate::{api, post, prop, read, scoped, search, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn goals_are_read_and_searched_never_written(hubspot: asym::HubSpot) {
@@ -26,12 +26,11 @@ async fn goals_are_read_and_searched_never_written(hubspot: asym::HubSpot) {
             "{path}"
         );
     }
-    let found = post(
+    let found = search(
         &api,
-        "/crm/v3/objects/goal_targets/search",
+        "goal_targets",
         &json!({"query": "revenue", "filterGroups": [{"filters": [
             {"propertyName": "hs_target_amount", "operator": "GT", "value": "11000"}]}]}),
-        200,
     )
     .await;
     assert_eq!(strs(&found["results"], "id"), ["602"]);

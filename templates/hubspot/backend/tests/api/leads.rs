@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, archive, assert_props, id, len, patch, post, prop, read, scoped, strs};
+use crate::{api, archive, assert_props, id, len, patch, post, prop, read, scoped, search, strs};
 
 /// A `HUBSPOT_DEFINED` association of a create input to `to` of type `type_id`.
 fn link(to: &str, type_id: i64) -> Value {
@@ -108,13 +108,8 @@ async fn leads_are_created_with_their_contact_and_worked_through_the_lead_pipeli
         .await
         .expect(400);
     assert_eq!(refused["errors"][0]["code"], "INVALID_OPTION");
-    let found = post(
-        &api,
-        "/crm/v3/objects/leads/search",
-        &json!({"query": "jane", "filterGroups": [{"filters": [
-            {"propertyName": "hs_pipeline_stage", "operator": "EQ", "value": "connected-stage-id"}]}]}),
-        200,
-    )
+    let found = search(&api, "leads", &json!({"query": "jane", "filterGroups": [{"filters": [
+            {"propertyName": "hs_pipeline_stage", "operator": "EQ", "value": "connected-stage-id"}]}]}))
     .await;
     assert_eq!(found["total"], 1);
     let listed = read(&api, "/crm/v3/objects/leads?properties=hs_lead_label").await;

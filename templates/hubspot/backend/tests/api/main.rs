@@ -74,6 +74,11 @@ pub(crate) async fn post(api: &Api, path: &str, body: &Value, status: u16) -> Va
     api.post(path, body).await.expect(status)
 }
 
+/// `POST /crm/v3/objects/{kind}/search` with `body` with `api`, asserting HTTP 200; the body.
+pub(crate) async fn search(api: &Api, kind: &str, body: &Value) -> Value {
+    post(api, &format!("/crm/v3/objects/{kind}/search"), body, 200).await
+}
+
 /// `POST path` with `body` with `api`, `times` requests at once; their statuses, sorted.
 pub(crate) async fn post_at_once(api: &Api, path: &str, body: &Value, times: usize) -> Vec<u16> {
     let mut calls = tokio::task::JoinSet::new();

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::{
     api, archive, assert_props, contact_count, create, id, len, missing, patch, post, post_at_once,
-    prop, read,
+    prop, read, search,
 };
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -506,13 +506,7 @@ async fn quotes_need_a_title_and_expiry_and_associate_to_deals_and_line_items(
     .await;
     assert_eq!(item["results"][0]["associationTypes"][0]["typeId"], 68);
     // Searched by title; an unknown status refused.
-    let found = post(
-        &api,
-        "/crm/v3/objects/quotes/search",
-        &json!({"query": "audit"}),
-        200,
-    )
-    .await;
+    let found = search(&api, "quotes", &json!({"query": "audit"})).await;
     assert_eq!(found["total"], 1);
     let refused = api
         .patch(

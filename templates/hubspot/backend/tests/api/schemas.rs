@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::{
     api, archive, create, delete, id, len, link_default, missing, patch, post, prop, read, scoped,
-    strs,
+    search, strs,
 };
 
 /// A `car` schema: two properties (`vin` required and searchable), associated with contacts.
@@ -85,13 +85,7 @@ async fn a_custom_schema_serves_records_associations_and_is_archived(hubspot: as
     )
     .await;
     assert_eq!(prop(&got, "vin"), "V1");
-    let found = post(
-        &api,
-        &format!("/crm/v3/objects/{type_id}/search"),
-        &json!({"query": "model t"}),
-        200,
-    )
-    .await;
+    let found = search(&api, &type_id, &json!({"query": "model t"})).await;
     assert_eq!(found["total"], 1);
     let properties = read(&api, &format!("/crm/v3/properties/{type_id}/year")).await;
     assert_eq!(properties["type"], "number");
@@ -363,13 +357,8 @@ async fn custom_records_take_the_read_parameters_hubspots_types_take(hubspot: as
     assert_read_view(&batch["results"][0], false);
     // A search answers the properties asked for (no history or associations: HubSpot's
     // search takes neither).
-    let found = post(
-        &api,
-        &format!("/crm/v3/objects/{type_id}/search"),
-        &json!({"properties": ["model"], "sorts": ["-model"],
-                "filterGroups": [{"filters": [{"propertyName": "vin", "operator": "EQ", "value": "V1"}]}]}),
-        200,
-    )
+    let found = search(&api, &type_id, &json!({"properties": ["model"], "sorts": ["-model"],
+                "filterGroups": [{"filters": [{"propertyName": "vin", "operator": "EQ", "value": "V1"}]}]}))
     .await;
     assert_eq!(strs(&found["results"], "id"), [car_id.as_str()]);
     assert_eq!(prop(&found["results"][0], "model"), "A");

@@ -4,7 +4,7 @@
 use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
-use crate::{api, id, len, post};
+use crate::{api, id, len, post, search};
 
 fn filter(name: &str, operator: &str, value: Value) -> Value {
     let mut f = json!({"propertyName": name, "operator": operator});
@@ -23,7 +23,7 @@ fn only(condition: Value) -> Value {
 
 /// The ids a search of `kind` with `body` finds, after checking that `total` counts them all.
 async fn ids(api: &Api, kind: &str, body: Value) -> Vec<String> {
-    let found = post(api, &format!("/crm/v3/objects/{kind}/search"), &body, 200).await;
+    let found = search(api, kind, &body).await;
     assert_eq!(
         found["total"].as_u64().unwrap() as usize,
         len(&found["results"]),
@@ -152,11 +152,10 @@ async fn groups_are_ored_sorts_and_query_apply(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let first = post(
+    let first = search(
         &api,
-        "/crm/v3/objects/contacts/search",
+        "contacts",
         &json!({"limit": 2, "properties": ["email"]}),
-        200,
     )
     .await;
     assert_eq!(first["total"], 3);
@@ -169,13 +168,7 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
         first["results"][0]["properties"]["email"],
         "jane.doe@example.com"
     );
-    let rest = post(
-        &api,
-        "/crm/v3/objects/contacts/search",
-        &json!({"limit": 2, "after": "2"}),
-        200,
-    )
-    .await;
+    let rest = search(&api, "contacts", &json!({"limit": 2, "after": "2"})).await;
     assert_eq!(rest["results"][0]["id"], "203");
     assert!(rest.get("paging").is_none());
 
@@ -199,7 +192,7 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
     }
     // Three full groups are the 18 filters allowed in all.
     let eighteen = json!({"filterGroups": vec![group(6); 3]});
-    let all = post(&api, "/crm/v3/objects/contacts/search", &eighteen, 200).await;
+    let all = search(&api, "contacts", &eighteen).await;
     assert_eq!(all["total"], 3);
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{api, archive, by_id, delete, id, missing, patch, post, read, scoped, strs};
+use crate::{api, archive, by_id, delete, id, missing, patch, post, read, scoped, search, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn users_are_listed_created_assigned_and_removed(hubspot: asym::HubSpot) {
@@ -197,13 +197,12 @@ async fn the_crm_users_object_follows_the_accounts_users(hubspot: asym::HubSpot)
             .expect(400);
         assert_eq!(refused["errors"][0]["code"], code, "{name}");
     }
-    let found = post(
+    let found = search(
         &api,
-        "/crm/v3/objects/users/search",
+        "users",
         &json!({"filterGroups": [{"filters": [
             {"propertyName": "hs_availability_status", "operator": "EQ", "value": "away"}]}],
             "properties": ["hs_job_title"]}),
-        200,
     )
     .await;
     assert_eq!(found["total"], 1);
