@@ -4,8 +4,8 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, DATABASE, MEETING, PRIVATE, TASK1, api, invalid, len, move_to_trash, not_found,
-    page_under, patch, read, restore, set_properties, text,
+    ADA, DATABASE, MEETING, PRIVATE, TASK1, api, invalid, len, not_found, page_under, patch, read,
+    set_properties, set_trash, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -207,7 +207,7 @@ async fn a_row_or_top_level_page_is_deleted_and_renamed_as_a_block(notion: asym:
     );
     let open = crate::common::query_tasks(&api, &json!({})).await;
     assert!(!pluck(&open["results"], "id").contains(&id.to_owned()));
-    let restored = restore(&api, &block).await;
+    let restored = set_trash(&api, &block, false).await;
     assert_eq!(restored["in_trash"], false);
     assert_eq!(
         read(&api, &format!("/v1/pages/{id}")).await["in_trash"],
@@ -254,7 +254,7 @@ async fn nothing_is_written_under_what_is_in_the_trash(notion: asym::Notion) {
     let archived =
         "Can't edit block that is archived. You must unarchive the block before editing.";
     let page = format!("/v1/pages/{MEETING}");
-    move_to_trash(&api, &page).await;
+    set_trash(&api, &page, true).await;
     let paragraph = json!({ "children": [{ "paragraph": { "rich_text": text("late") } }] });
     let children = format!("/v1/blocks/{MEETING}/children");
     let under = page_under(MEETING, "Under");
@@ -270,14 +270,14 @@ async fn nothing_is_written_under_what_is_in_the_trash(notion: asym::Notion) {
         assert_eq!(invalid(reply), archived);
     }
     // A block of a trashed page, and a trashed block of a live page.
-    restore(&api, &page).await;
+    set_trash(&api, &page, false).await;
     let toggle = json!({ "children": [{ "toggle": { "rich_text": text("t") } }] });
     let made = patch(&api, &children, &toggle).await;
     let toggle = format!("/v1/blocks/{}", made["results"][0]["id"].as_str().unwrap());
     api.delete(&toggle).await.expect(200);
     let message = invalid(api.patch(&format!("{toggle}/children"), &paragraph).await);
     assert_eq!(message, archived);
-    restore(&api, &toggle).await;
+    set_trash(&api, &toggle, false).await;
     patch(&api, &format!("{toggle}/children"), &paragraph).await;
     patch(&api, &children, &paragraph).await;
     api.post("/v1/pages", &under).await.expect(200);

@@ -156,16 +156,10 @@ pub(crate) async fn update_page(api: &Api, id: &str, body: &Value) -> Value {
     patch(api, &format!("/v1/pages/{id}"), body).await
 }
 
-/// Moves the page, block or data source at `path` (`/v1/pages/{id}`, …) to the trash
-/// (`PATCH {in_trash: true}`), asserting HTTP 200; answers it.
-pub(crate) async fn move_to_trash(api: &Api, path: &str) -> Value {
-    patch(api, path, &json!({ "in_trash": true })).await
-}
-
-/// Takes the page, block or data source at `path` out of the trash (`PATCH {in_trash:
-/// false}`), asserting HTTP 200; answers it.
-pub(crate) async fn restore(api: &Api, path: &str) -> Value {
-    patch(api, path, &json!({ "in_trash": false })).await
+/// Moves the page, block, database or data source at `path` (`/v1/pages/{id}`, …) to the
+/// trash (`in_trash` true) or out of it (`PATCH {in_trash}`), asserting HTTP 200; answers it.
+pub(crate) async fn set_trash(api: &Api, path: &str, in_trash: bool) -> Value {
+    patch(api, path, &json!({ "in_trash": in_trash })).await
 }
 
 /// Adds (or changes) `properties` in the Tasks data source's schema; answers the data source.

@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use crate::common::{
     ADA, MEETING, PROJECTS, TASK1, TASK2, TASKS, api, child_page, data_source_in, database,
-    database_in, invalid, legacy, len, move_to_trash, next_page, not_found, patch, plain, post,
-    read, set_properties, task, text,
+    database_in, invalid, legacy, len, next_page, not_found, patch, plain, post, read,
+    set_properties, set_trash, task, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -74,7 +74,7 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
     assert_eq!(updated["properties"]["Done"]["checkbox"], false);
     assert_eq!(updated["properties"]["Status"]["status"], Value::Null);
 
-    let trashed = move_to_trash(&api, &path).await;
+    let trashed = set_trash(&api, &path, true).await;
     assert_eq!(trashed["in_trash"], true);
     assert_eq!(trashed["archived"], true);
     invalid(

@@ -7,9 +7,7 @@ use std::time::Instant;
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{
-    MEETING, api, child_page, move_to_trash, patch, post, read, tasks_query, text,
-};
+use crate::common::{MEETING, api, child_page, patch, post, read, set_trash, tasks_query, text};
 
 /// Appends `total` paragraphs under `parent`, a hundred per request (Notion's limit).
 async fn append_paragraphs(api: &asym_kit::testing::Api, parent: &str, total: usize) {
@@ -116,7 +114,7 @@ async fn cursors_outlive_their_result(notion: asym::Notion) {
     let oldest = json!({ "sorts": [{ "timestamp": "created_time", "direction": "ascending" }] });
     let all = pluck(&post(&api, &tasks_query(), &oldest).await["results"], "id");
     assert!(all.len() >= 3, "{all:?}");
-    move_to_trash(&api, &format!("/v1/pages/{}", all[1])).await;
+    set_trash(&api, &format!("/v1/pages/{}", all[1]), true).await;
     let mut from = oldest.clone();
     from["start_cursor"] = json!(all[1]);
     from["page_size"] = json!(1);

@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::json;
 
-use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, invalid, legacy, move_to_trash, post};
+use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, invalid, legacy, post, set_trash};
 
 #[asym::clone("notion", seed = "basic")]
 async fn search_filters_sorts_and_pages(notion: asym::Notion) {
@@ -112,8 +112,8 @@ async fn search_finds_the_trash_with_in_trash(notion: asym::Notion) {
     let ids = |answer: &serde_json::Value| pluck(&answer["results"], "id");
     let live = post(&api, "/v1/search", &json!({})).await;
     assert!(ids(&live).contains(&TASK1.to_owned()));
-    move_to_trash(&api, &format!("/v1/pages/{TASK1}")).await;
-    move_to_trash(&api, &format!("/v1/data_sources/{TASKS}")).await;
+    set_trash(&api, &format!("/v1/pages/{TASK1}"), true).await;
+    set_trash(&api, &format!("/v1/data_sources/{TASKS}"), true).await;
     let trash = |filter: serde_json::Value| {
         let api = api.clone();
         async move {

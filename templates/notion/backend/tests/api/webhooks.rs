@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::common::{
     DATABASE, MEETING, PROJECTS, TASK1, TASKS, admin, api, comment, data_source_in, database,
-    heard, legacy, len, move_to_trash, patch, post, read, restore, subscribe, task, tasks_schema,
-    text, verified_receiver, verified_receiver_with, verify,
+    heard, legacy, len, patch, post, read, set_trash, subscribe, task, tasks_schema, text,
+    verified_receiver, verified_receiver_with, verify,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -101,11 +101,6 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         .delete(&format!("/api/admin/webhooks/{id}"))
         .await
         .expect(200);
-}
-
-/// `PATCH path` `{in_trash: trash}`.
-async fn set_trash(api: &asym_kit::testing::Api, path: &str, trash: bool) {
-    patch(api, path, &json!({ "in_trash": trash })).await;
 }
 
 #[asym::clone("notion", seed = "basic")]
@@ -228,8 +223,8 @@ async fn subscriptions_choose_their_version_and_event_types(notion: asym::Notion
     assert_eq!(schema["data"]["updated_properties"][0]["name"], "Size");
     // A data source trashed: nothing on 2022-06-28; the database moved is heard by both.
     let tasks = format!("/v1/data_sources/{TASKS}");
-    move_to_trash(&api, &tasks).await;
-    restore(&api, &tasks).await;
+    set_trash(&api, &tasks, true).await;
+    set_trash(&api, &tasks, false).await;
     let moved = json!({ "parent": { "type": "page_id", "page_id": MEETING } });
     patch(&api, &format!("/v1/databases/{DATABASE}"), &moved).await;
     for receiver in [&old, &rows] {
