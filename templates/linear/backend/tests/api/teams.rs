@@ -5,7 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, ask, client, eng_nodes, missing, mutate, refused_as, refused_inputs_as, with_id,
+    ADA, ENG, ask, assert_filtered, client, eng_nodes, missing, mutate, refused_as,
+    refused_inputs_as, with_id,
 };
 
 /// As @linear/sdk's `createTeam` sends it, with what a new team holds.
@@ -220,15 +221,16 @@ async fn triage_switched_on_gives_a_team_its_triage_state(linear: asym::Linear) 
     let input = json!({"teamId": ENG, "title": "From support", "stateId": state["id"]});
     let issue = mutate(&api, create, json!({ "input": input })).await;
     assert_eq!(issue["issue"]["state"]["type"], "triage");
-    let inbox = ask(
+    let identifier = issue["issue"]["identifier"].as_str().unwrap();
+    let in_triage = json!({"state": {"type": {"eq": "triage"}}});
+    assert_filtered(
         &api,
-        "{ issues(filter: { state: { type: { eq: \"triage\" } } }) { nodes { identifier } } }",
+        "issues",
+        "IssueFilter",
+        "identifier",
+        [(in_triage, &[identifier][..])],
     )
     .await;
-    assert_eq!(
-        pluck(&inbox["issues"]["nodes"], "identifier"),
-        [issue["issue"]["identifier"].clone()]
-    );
     // Moved out of triage, it is triaged: `triagedAt` is set, and filters find it.
     let todo = "d0000000-0000-4000-8000-000000000002";
     let moved = mutate(
