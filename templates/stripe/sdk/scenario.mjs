@@ -766,8 +766,15 @@ await check('creditNotes: preview and listPreviewLineItems, a refund after payme
   assert.deepEqual(previewLines.data.map((l) => [l.type, l.amount]), [['custom_line_item', 700]]);
   assert.equal((await stripe.creditNotes.list({ invoice: invoice.id })).data.length, 0);
   assert.equal((await stripe.charges.retrieve(invoice.charge)).amount_refunded, 0);
-  await assert.rejects(stripe.creditNotes.preview({ ...asked, refund_amount: 600 }),
-    (err) => err.statusCode === 400 && err.type === 'StripeInvalidRequestError');
+  // Refunds, balance credits and credits outside Stripe must add up to what a note credits after
+  // payment, on a preview as on a create (Stripe's documented rule, in its words).
+  const unsettled = { ...asked, refund_amount: 600 };
+  const said = 'The sum of refunds, customer balance credits, and outside of Stripe credits (600) must equal '
+    + 'the post_payment_amount (700).';
+  for (const call of [(p) => stripe.creditNotes.preview(p), (p) => stripe.creditNotes.create(p)]) {
+    await assert.rejects(call(unsettled),
+      (err) => err.statusCode === 400 && err.type === 'StripeInvalidRequestError' && err.raw.message === said);
+  }
   await assert.rejects(stripe.creditNotes.listPreviewLineItems({ invoice: 'in_nope', amount: 100 }),
     (err) => err.statusCode === 404 && err.param === 'invoice');
   const note = await stripe.creditNotes.create(asked);

@@ -875,6 +875,15 @@ def credit_notes():
     assert stripe.Customer.retrieve(customer.id).balance == -500
     assert [n.id for n in stripe.CreditNote.list(invoice=invoice.id).data] == [post.id, note.id]
     assert [l.amount for l in stripe.CreditNote.list_lines(post.id).data] == [500]
+    # Refunds, balance credits and credits outside Stripe must add up to what a note credits after
+    # payment, on a preview as on a create (Stripe's documented rule, in its words).
+    said = ("The sum of refunds, customer balance credits, and outside of Stripe credits (300) must equal "
+            "the post_payment_amount (500).")
+    for call in (stripe.CreditNote.preview, stripe.CreditNote.create):
+        err = refused(None, call, invoice=invoice.id, amount=500, credit_amount=300)
+        assert err.user_message == said, err
+    outside = stripe.CreditNote.create(invoice=invoice.id, amount=500, credit_amount=300, out_of_band_amount=200)
+    assert (outside.out_of_band_amount, outside.post_payment_amount) == (200, 500), outside
     refused("invoice", stripe.CreditNote.create, invoice=stripe.Invoice.create(customer=customer.id).id, amount=100)
 
 

@@ -174,10 +174,48 @@ fn note_line(kind: &str, amount: i64, quantity: i64, description: Value, of: Val
     })
 }
 
+/// How a note's post-payment amount is settled: refunded to the invoice's charge, credited to
+/// the customer's balance, or credited outside Stripe.
+struct Settlement {
+    /// `refund_amount`.
+    refund: i64,
+    /// `credit_amount`.
+    credit: i64,
+    /// `out_of_band_amount`, `null` when not sent.
+    out_of_band: Option<i64>,
+}
+
+impl Settlement {
+    /// The request's `refund_amount`, `credit_amount` and `out_of_band_amount`, which must add
+    /// up to the note's post-payment amount `post` (a note that only lowers what an open
+    /// invoice owes takes none of them).
+    fn of(params: &Params, post: i64) -> ApiResult<Self> {
+        let [refund, credit, out_of_band] =
+            ["refund_amount", "credit_amount", "out_of_band_amount"]
+                .map(|key| params.amount(key, 0));
+        let settlement = Self {
+            refund: refund?.unwrap_or(0),
+            credit: credit?.unwrap_or(0),
+            out_of_band: out_of_band?,
+        };
+        let settled = settlement.refund + settlement.credit + settlement.out_of_band.unwrap_or(0);
+        if settled != post {
+            // Stripe's rule in its own words (the API reference's credit note create), with
+            // the figures.
+            return Err(ApiError::invalid(format!(
+                "The sum of refunds, customer balance credits, and outside of Stripe credits \
+                 ({settled}) must equal the post_payment_amount ({post})."
+            )));
+        }
+        Ok(settlement)
+    }
+}
+
 /// A credit note of the request's parameters, as `POST /v1/credit_notes` would issue it on
 /// its invoice, checked as issuing it is, nothing stored: the note (its lines without ids,
-/// no refund nor balance credit made yet) and its invoice (locked when `lock`).
-async fn draft(cx: &Cx<'_>, params: &Params, lock: bool) -> ApiResult<(Value, Value)> {
+/// no refund nor balance credit made yet), its invoice (locked when `lock`) and how its
+/// post-payment amount is settled.
+async fn draft(cx: &Cx<'_>, params: &Params, lock: bool) -> ApiResult<(Value, Value, Settlement)> {
     let invoice_id = params.required("invoice")?.to_owned();
     let invoice = if lock {
         INVOICE.lock_named(cx, &invoice_id, "invoice").await?
@@ -233,21 +271,8 @@ async fn draft(cx: &Cx<'_>, params: &Params, lock: bool) -> ApiResult<(Value, Va
         0
     };
     let post = total_amount - pre;
-    let [refund_amount, credit_amount, out_of_band] =
-        ["refund_amount", "credit_amount", "out_of_band_amount"].map(|key| params.amount(key, 0));
-    let (refund_amount, credit_amount, out_of_band) = (
-        refund_amount?.unwrap_or(0),
-        credit_amount?.unwrap_or(0),
-        out_of_band?,
-    );
-    let settled = refund_amount + credit_amount + out_of_band.unwrap_or(0);
-    if settled != post {
-        return Err(ApiError::invalid(format!(
-            "The sum of credit_amount, refund_amount and out_of_band_amount ({settled}) must equal \
-             the credit note's post-payment amount ({post})."
-        )));
-    }
-    if refund_amount > 0 {
+    let settlement = Settlement::of(params, post)?;
+    if settlement.refund > 0 {
         // The charge refunded: named by `refund_amount` when the invoice has none.
         let charge_id = invoice["charge"].as_str().unwrap_or_default();
         CHARGE.named(cx, charge_id, "refund_amount").await?;
@@ -276,7 +301,7 @@ async fn draft(cx: &Cx<'_>, params: &Params, lock: bool) -> ApiResult<(Value, Va
         "memo": params.str("memo")?.filter(|s| !s.is_empty()),
         "metadata": {},
         "number": format!("{}-CN-{:02}", invoice["number"].as_str().unwrap_or("CN"), count + 1),
-        "out_of_band_amount": out_of_band,
+        "out_of_band_amount": settlement.out_of_band,
         "post_payment_amount": post,
         "pre_payment_amount": pre,
         "reason": params.str("reason")?.filter(|s| !s.is_empty()),
@@ -298,7 +323,7 @@ async fn draft(cx: &Cx<'_>, params: &Params, lock: bool) -> ApiResult<(Value, Va
         "voided_at": null,
     });
     apply_metadata(&mut note, params)?;
-    Ok((note, invoice))
+    Ok((note, invoice, settlement))
 }
 
 /// Gives `note` its `id`, `pdf` and its lines' ids (`line_id` of each line's index), its lines
@@ -318,7 +343,7 @@ fn identify(cx: &Cx<'_>, note: &mut Value, id: &str, line_ids: &[String]) {
 pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&CREATE)?;
     let params = cx.params.clone();
-    let (mut note, mut invoice) = draft(cx, &params, true).await?;
+    let (mut note, mut invoice, settlement) = draft(cx, &params, true).await?;
     let before = invoice.clone();
     let invoice_id = note["invoice"].as_str().unwrap_or_default().to_owned();
     let currency = note["currency"].as_str().unwrap_or("usd").to_owned();
@@ -327,9 +352,6 @@ pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
         note["pre_payment_amount"].as_i64().unwrap_or(0),
         note["post_payment_amount"].as_i64().unwrap_or(0),
     );
-    let [refund_amount, credit_amount] =
-        ["refund_amount", "credit_amount"].map(|key| params.amount(key, 0));
-    let (refund_amount, credit_amount) = (refund_amount?.unwrap_or(0), credit_amount?.unwrap_or(0));
     let (id, seq) = cx.new_id("cn_").await?;
     let mut line_ids = Vec::new();
     for _ in note["lines"].as_array().map_or(&[][..], Vec::as_slice) {
@@ -338,22 +360,22 @@ pub(crate) async fn create_credit_note(cx: &mut Cx<'_>) -> ApiResult {
     identify(cx, &mut note, &id, &line_ids);
     note["effective_at"] = json!(cx.now);
     // What the refund and the balance credit make.
-    if refund_amount > 0 {
+    if settlement.refund > 0 {
         let charge_id = invoice["charge"].as_str().unwrap_or_default().to_owned();
         let charge = CHARGE.lock_named(cx, &charge_id, "refund_amount").await?;
         let mut asked = Params::default();
         asked
             .0
-            .insert("amount".to_owned(), json!(refund_amount.to_string()));
+            .insert("amount".to_owned(), json!(settlement.refund.to_string()));
         let (made, _) = refund(cx, charge, &asked).await?;
         note["refund"] = made["id"].clone();
-        note["refunds"] = json!([{"amount_refunded": refund_amount, "refund": made["id"]}]);
+        note["refunds"] = json!([{"amount_refunded": settlement.refund, "refund": made["id"]}]);
     }
-    if credit_amount > 0 {
+    if settlement.credit > 0 {
         let mut customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
         let customer_before = customer.clone();
         let entry = Entry {
-            amount: -credit_amount,
+            amount: -settlement.credit,
             currency: &currency,
             kind: "credit_note",
             invoice: Some(&invoice_id),
@@ -399,7 +421,7 @@ const PREVIEW_LINES: Takes = Takes {
 /// pages the same lines.
 async fn preview(cx: &Cx<'_>) -> ApiResult {
     let params = cx.params.clone();
-    let (mut note, _) = draft(cx, &params, false).await?;
+    let (mut note, _, _) = draft(cx, &params, false).await?;
     let seed = format!("credit_note_preview:{}:{}", note["invoice"], note["number"]);
     let id = format!("cn_{}", ids::base62(&seed, 24));
     let count = note["lines"].as_array().map_or(0, Vec::len);

@@ -115,15 +115,50 @@ async fn a_credit_note_on_a_paid_invoice_refunds_and_credits_the_balance(stripe:
         .await;
     assert_eq!(updated["memo"], "Sorry");
 
-    // Refusals: the post-payment part must be settled exactly, a draft cannot be credited, an
-    // unknown invoice is named.
-    let unsettled = [("invoice", invoice), ("amount", "100")];
-    api.refused(
-        "/v1/credit_notes",
-        &unsettled,
-        ("type", (400, "invalid_request_error")),
-    )
-    .await;
+    // Refusals: the post-payment part must be settled exactly (Stripe's documented rule, in its
+    // words; a preview is refused as a create is), a draft cannot be credited, an unknown
+    // invoice is named.
+    for (settlement, settled) in [
+        (vec![], 0),
+        (vec![("refund_amount", "40")], 40),
+        (
+            vec![("credit_amount", "60"), ("out_of_band_amount", "60")],
+            120,
+        ),
+        (
+            vec![
+                ("refund_amount", "30"),
+                ("credit_amount", "30"),
+                ("out_of_band_amount", "30"),
+            ],
+            90,
+        ),
+    ] {
+        let form = [&[("invoice", invoice), ("amount", "100")][..], &settlement].concat();
+        let said = format!(
+            "The sum of refunds, customer balance credits, and outside of Stripe credits \
+             ({settled}) must equal the post_payment_amount (100)."
+        );
+        let answers = [
+            api.post("/v1/credit_notes", &form).await,
+            api.get("/v1/credit_notes/preview", &form).await,
+        ];
+        for answer in answers {
+            let body = expect_refusal(answer, ("type", (400, "invalid_request_error")));
+            assert_eq!(body["error"]["message"], said.as_str(), "{settlement:?}");
+        }
+    }
+    let outside = [
+        ("invoice", invoice),
+        ("amount", "100"),
+        ("credit_amount", "40"),
+        ("out_of_band_amount", "60"),
+    ];
+    let settled = api.ok("/v1/credit_notes", &outside).await;
+    assert_fields(
+        &settled,
+        json!({"post_payment_amount": 100, "out_of_band_amount": 60}),
+    );
     let draft = api.invoice_for_item(BOB, "700").await;
     let on_draft = [("invoice", id(&draft)), ("amount", "100")];
     api.refused("/v1/credit_notes", &on_draft, invalid("invoice"))
