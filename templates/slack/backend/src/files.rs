@@ -759,11 +759,7 @@ pub(crate) async fn download(
         }))
     }
     .await;
-    match result {
-        Ok(Some((content, mimetype))) => ([(CONTENT_TYPE, mimetype)], content).into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
-    }
+    served(result)
 }
 
 /// `GET /files-tmb/<team>-<file>-<key>/<name>_<n>.<kind>`: a remote file's preview image,
@@ -785,30 +781,35 @@ pub(crate) async fn thumbnail(
     let hash = asym_kit::token::hash(bearer(&headers));
     let found = async {
         let client = state.kit.db().await?;
-        Ok::<_, ApiError>(
-            client
-                .query_opt(
-                    "SELECT f.preview, f.preview_type FROM files f
-                     WHERE f.id = $1 AND f.team_id = $2 AND NOT f.deleted
-                       AND f.preview IS NOT NULL
-                       AND EXISTS (SELECT 1 FROM tokens t
-                                   WHERE t.token_hash = $3 AND t.team_id = $2)",
-                    &[&file, &team, &hash],
-                )
-                .await?,
-        )
-    }
-    .await;
-    match found {
-        Ok(Some(row)) => {
+        let row = client
+            .query_opt(
+                "SELECT f.preview, f.preview_type FROM files f
+                 WHERE f.id = $1 AND f.team_id = $2 AND NOT f.deleted
+                   AND f.preview IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM tokens t
+                               WHERE t.token_hash = $3 AND t.team_id = $2)",
+                &[&file, &team, &hash],
+            )
+            .await?;
+        Ok(row.map(|row| {
             let kind: &str = row.get(1);
             let mimetype = if kind == "png" {
                 "image/png"
             } else {
                 "image/jpeg"
             };
-            ([(CONTENT_TYPE, mimetype)], row.get::<_, Vec<u8>>(0)).into_response()
-        }
+            (row.get::<_, Vec<u8>>(0), mimetype)
+        }))
+    }
+    .await;
+    served(found)
+}
+
+/// A file's bytes under their type; 404 when there are none to serve, 503 when Postgres
+/// failed.
+fn served(found: Result<Option<(Vec<u8>, &'static str)>, ApiError>) -> Response {
+    match found {
+        Ok(Some((content, mimetype))) => ([(CONTENT_TYPE, mimetype)], content).into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
