@@ -2,10 +2,10 @@
 // Only `baseUrl` (and, for the 2022 scenarios, `notionVersion`) differ from production use.
 // Reads NOTION_BASE_URL, NOTION_TOKEN, NOTION_FIXTURE (the clone's seed, `basic` unless set:
 // the scenarios for `restricted` run only against that fixture) and ASYM_ADMIN_URL /
-// ASYM_ADMIN_SECRET (the clone's admin surface, exported by scripts/sdk-lib.sh: the webhook and
-// rate-limit scenarios drive it, and are skipped without the secret). Runs each scenario
-// through the shared runner (scripts/sdk/check.mjs): one line each, the count at the end,
-// non-zero on any failure.
+// ASYM_ADMIN_SECRET (the clone's admin surface, exported by scripts/sdk-lib.sh: the webhook,
+// OAuth, fault and rate-limit scenarios drive it, and are skipped without the secret). Runs
+// each scenario through the shared runner (scripts/sdk/check.mjs): one line each, the count at
+// the end, non-zero on any failure.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import {
