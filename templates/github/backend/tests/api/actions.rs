@@ -16,6 +16,19 @@ async fn workflow(api: &asym_kit::testing::Api, file: &str, text: &str) {
         .expect(201);
 }
 
+/// Commits a Deploy workflow that runs only when dispatched and dispatches it `times` on
+/// main: the runs, newest first.
+async fn dispatched(api: &asym_kit::testing::Api, times: usize) -> Value {
+    workflow(api, "deploy.yml", "name: Deploy\non: workflow_dispatch\n").await;
+    let dispatches = format!("{REPO}/actions/workflows/deploy.yml/dispatches");
+    for _ in 0..times {
+        api.post(&dispatches, &json!({ "ref": "main" }))
+            .await
+            .expect(204);
+    }
+    fetch(api, &format!("{REPO}/actions/runs")).await["workflow_runs"].clone()
+}
+
 /// The `(status, conclusion, run_attempt)` of run `id`.
 async fn state(api: &asym_kit::testing::Api, id: &Value) -> Value {
     let run = fetch(api, &format!("{REPO}/actions/runs/{id}")).await;
@@ -287,12 +300,7 @@ async fn advance(gh: &asym::GitHub, id: &Value, body: Value) {
 #[asym::clone("github", seed = "basic")]
 async fn a_run_has_one_job_per_attempt_that_follows_it(gh: asym::GitHub) {
     let api = api(&gh);
-    workflow(&api, "deploy.yml", "name: Deploy\non: workflow_dispatch\n").await;
-    let dispatches = format!("{REPO}/actions/workflows/deploy.yml/dispatches");
-    api.post(&dispatches, &json!({ "ref": "main" }))
-        .await
-        .expect(204);
-    let run = fetch(&api, &format!("{REPO}/actions/runs")).await["workflow_runs"][0].clone();
+    let run = dispatched(&api, 1).await[0].clone();
     let id = run["id"].clone();
     let run_path = format!("{REPO}/actions/runs/{id}");
     let queued = fetch(&api, &format!("{run_path}/jobs")).await;
@@ -374,18 +382,8 @@ async fn upload(gh: &asym::GitHub, run: &Value, name: &str, size: i64) -> Value 
 #[asym::clone("github", seed = "basic")]
 async fn artifacts_a_run_uploaded_are_listed_read_and_deleted(gh: asym::GitHub) {
     let api = api(&gh);
-    workflow(&api, "deploy.yml", "name: Deploy\non: workflow_dispatch\n").await;
-    let dispatches = format!("{REPO}/actions/workflows/deploy.yml/dispatches");
-    for _ in 0..2 {
-        api.post(&dispatches, &json!({ "ref": "main" }))
-            .await
-            .expect(204);
-    }
-    let runs = fetch(&api, &format!("{REPO}/actions/runs")).await;
-    let (newer, older) = (
-        &runs["workflow_runs"][0]["id"],
-        &runs["workflow_runs"][1]["id"],
-    );
+    let runs = dispatched(&api, 2).await;
+    let (newer, older) = (&runs[0]["id"], &runs[1]["id"]);
     let report = upload(&gh, older, "report", 1024).await;
     upload(&gh, newer, "report", 2048).await;
     let dist = upload(&gh, newer, "dist", 10).await;

@@ -278,31 +278,23 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
     );
     // On an issue.
     let on = format!("{REPO}/issues/1/labels");
-    assert_eq!(
-        names(
-            &api.post(&on, &json!({ "labels": ["easy"] }))
-                .await
-                .expect(200),
-            "name"
+    // Added (as an object or a bare list), then replaced.
+    for (method, body, after) in [
+        (
+            Method::POST,
+            json!({ "labels": ["easy"] }),
+            &["bug", "easy"][..],
         ),
-        ["bug", "easy"]
-    );
-    assert_eq!(
-        names(
-            &api.post(&on, &json!(["enhancement"])).await.expect(200),
-            "name"
+        (
+            Method::POST,
+            json!(["enhancement"]),
+            &["bug", "easy", "enhancement"],
         ),
-        ["bug", "easy", "enhancement"]
-    );
-    assert_eq!(
-        names(
-            &api.put(&on, &json!({ "labels": ["easy"] }))
-                .await
-                .expect(200),
-            "name"
-        ),
-        ["easy"]
-    );
+        (Method::PUT, json!({ "labels": ["easy"] }), &["easy"]),
+    ] {
+        let reply = api.send(method.clone(), &on, Some(&body)).await;
+        assert_eq!(names(&reply.expect(200), "name"), after, "{method} {body}");
+    }
     assert_eq!(
         names(
             &delete(&api, &format!("{on}/easy")).await.expect(200),

@@ -7,7 +7,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    api, app, code, created, database, delete, error, fetch, names, names_at, reviewer, updated,
+    api, app, code, count, created, database, delete, error, fetch, names, names_at, reviewer,
+    updated,
 };
 
 /// hubot's permission on `repo` (`acme/…`), as `…/collaborators/hubot/permission` says it.
@@ -296,21 +297,11 @@ async fn memberships_have_roles_and_states_and_child_teams_count(gh: asym::GitHu
         names_at(&owner, "/orgs/acme/teams/platform/members", "login").await,
         ["octocat", "hubot"]
     );
-    error(
-        owner
-            .put(
-                "/orgs/acme/teams/platform/memberships/nobody-here",
-                &json!({}),
-            )
-            .await,
-        404,
-    );
-    error(
-        owner
-            .put("/orgs/acme/teams/platform/memberships/acme", &json!({}))
-            .await,
-        404,
-    );
+    // No user of that login: an unknown one, an organization.
+    for login in ["nobody-here", "acme"] {
+        let path = format!("/orgs/acme/teams/platform/memberships/{login}");
+        error(owner.put(&path, &json!({})).await, 404);
+    }
 
     // The caller's teams.
     assert_eq!(names_at(&hubot, "/user/teams", "slug").await, ["storage"]);
@@ -336,13 +327,7 @@ async fn memberships_have_roles_and_states_and_child_teams_count(gh: asym::GitHu
     delete(&owner, &format!("{platform}/members/hubot"))
         .await
         .expect(204);
-    assert!(
-        fetch(&hubot, "/user/teams")
-            .await
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(count(&hubot, "/user/teams").await, 0);
 
     // Leaving the organization leaves its teams; deleting a parent deletes its children.
     owner
@@ -463,20 +448,15 @@ async fn a_teams_repository_permission_counts_for_its_members(gh: asym::GitHub) 
     let direct = fetch(&owner, "/repos/acme/vault/collaborators?affiliation=direct").await;
     assert!(direct.as_array().unwrap().is_empty());
     // A collaborator's own permission and the team's: the higher counts.
-    owner
-        .put(
-            "/repos/acme/vault/collaborators/hubot",
-            &json!({"permission": "triage"}),
-        )
-        .await;
-    assert_eq!(hubot_role(&owner, "vault").await, "maintain");
-    owner
-        .put(
-            "/repos/acme/vault/collaborators/hubot",
-            &json!({"permission": "admin"}),
-        )
-        .await;
-    assert_eq!(hubot_role(&owner, "vault").await, "admin");
+    for (own, counted) in [("triage", "maintain"), ("admin", "admin")] {
+        owner
+            .put(
+                "/repos/acme/vault/collaborators/hubot",
+                &json!({"permission": own}),
+            )
+            .await;
+        assert_eq!(hubot_role(&owner, "vault").await, counted, "{own}");
+    }
     delete(&owner, "/repos/acme/vault/collaborators/hubot")
         .await
         .expect(204);
@@ -485,13 +465,7 @@ async fn a_teams_repository_permission_counts_for_its_members(gh: asym::GitHub) 
     delete(&owner, on_repo).await.expect(204);
     error(owner.get(on_repo).await, 404);
     assert_eq!(hubot_role(&owner, "vault").await, "read");
-    assert!(
-        fetch(&owner, "/repos/acme/vault/teams")
-            .await
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(count(&owner, "/repos/acme/vault/teams").await, 0);
     // Without a permission, the team's own (`permission`, `push` here) is given.
     updated(
         &owner,
