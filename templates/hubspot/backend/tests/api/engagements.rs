@@ -6,7 +6,7 @@
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{api, assert_props, create, id, len, post, prop, read, search};
+use crate::{api, assert_props, create, id, len, link, post, prop, read, search};
 
 /// The activity time the tests' engagements are created at.
 const AT: &str = "2025-03-01T10:00:00Z";
@@ -49,8 +49,7 @@ fn engagements() -> [(&'static str, Value, i64); 3] {
 async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     for (kind, properties, type_id) in engagements() {
-        let body = json!({"properties": properties, "associations": [{"to": {"id": "201"},
-            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]}]});
+        let body = json!({"properties": properties, "associations": [link("201", type_id)]});
         let created = post(&api, &format!("/crm/v3/objects/{kind}"), &body, 201).await;
         assert_eq!(
             prop(&created, "hs_timestamp"),
@@ -94,8 +93,8 @@ async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot:
     let missing = post(
         &api,
         "/crm/v3/objects/calls",
-        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z"}, "associations": [
-            {"to": {"id": "999999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 194}]}]}),
+        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z"},
+                "associations": [link("999999", 194)]}),
         400,
     )
     .await;
@@ -196,7 +195,6 @@ async fn email_headers_fill_the_read_only_sender_and_recipient(hubspot: asym::Hu
 #[asym::clone("hubspot", seed = "basic")]
 async fn communications_and_postal_mail_are_logged_on_records(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let link = |to: &str, type_id: i64| json!({"to": {"id": to}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]});
     // An SMS logged on contact 201 and deal 401 (HubSpot's communications guide's body); a
     // postal mail on company 301, its time a date, as the postal mail guide writes it.
     let sms = post(

@@ -4,12 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, archive, assert_props, id, len, patch, post, prop, read, scoped, search, strs};
-
-/// A `HUBSPOT_DEFINED` association of a create input to `to` of type `type_id`.
-fn link(to: &str, type_id: i64) -> Value {
-    json!({"to": {"id": to}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]})
-}
+use crate::{
+    api, archive, assert_props, id, len, link, patch, post, prop, read, scoped, search, strs,
+};
 
 /// The type ids of `path`'s v4 associations to `to`.
 async fn type_ids(api: &asym_kit::testing::Api, path: &str, to: &str) -> Vec<i64> {

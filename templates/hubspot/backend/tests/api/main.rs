@@ -96,6 +96,12 @@ pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
     api.patch(path, body).await.expect(200)
 }
 
+/// A create input's `HUBSPOT_DEFINED` association to object `to` with association type
+/// `type_id`.
+pub(crate) fn link(to: &str, type_id: i64) -> Value {
+    json!({"to": {"id": to}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]})
+}
+
 /// `PUT /crm/v4/objects/{from}/associations/default/{to}` (each `type/id`) with `api`,
 /// asserting HTTP 200; the body.
 pub(crate) async fn link_default(api: &Api, from: &str, to: &str) -> Value {

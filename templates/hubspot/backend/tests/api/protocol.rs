@@ -6,7 +6,7 @@ use axum::http::Method;
 use serde_json::json;
 
 use crate::lists::manual;
-use crate::{admin, api, contact_count, id, read, scoped};
+use crate::{admin, api, contact_count, id, link, read, scoped};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
@@ -276,8 +276,7 @@ async fn writes_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::H
     // transaction) and a batch: each draws its ids from `object_ids` in its own SQL.
     for body in [
         json!({"properties": {"firstname": "Alone"}}),
-        json!({"properties": {"firstname": "Linked"}, "associations": [{"to": {"id": "301"},
-            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}]}]}),
+        json!({"properties": {"firstname": "Linked"}, "associations": [link("301", 279)]}),
         json!({"inputs": [{"properties": {"firstname": "Batched"}}]}),
     ] {
         let path = if body.get("inputs").is_some() {
