@@ -35,11 +35,7 @@ const LABEL: Spec = Spec {
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
     creator: Some("creator_id"),
     team: Some("SELECT team_id FROM project_labels WHERE id = $1"),
-    // Its projects lose it; its children stay, at the top level.
-    unlink: &[
-        "UPDATE projects SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)",
-        "UPDATE project_labels SET parent_id = NULL WHERE parent_id = $1",
-    ],
+    unlink: simple::label_unlink!("projects", "project_labels"),
     ..Spec::new("ProjectLabel", "project_labels", "projectLabel")
 };
 
@@ -55,11 +51,7 @@ const INITIATIVE_LABEL: Spec = Spec {
     team: None,
     table: "initiative_labels",
     key: "initiativeLabel",
-    // Its initiatives lose it; its children stay, at the top level.
-    unlink: &[
-        "UPDATE initiatives SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)",
-        "UPDATE initiative_labels SET parent_id = NULL WHERE parent_id = $1",
-    ],
+    unlink: simple::label_unlink!("initiatives", "initiative_labels"),
     ..LABEL
 };
 

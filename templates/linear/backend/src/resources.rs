@@ -96,11 +96,7 @@ const LABEL: Spec = Spec {
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
     creator: Some("creator_id"),
     team: Some("SELECT team_id FROM issue_labels WHERE id = $1"),
-    // Taken off every issue; the labels of a group leave it.
-    unlink: &[
-        "UPDATE issues SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)",
-        "UPDATE issue_labels SET parent_id = NULL WHERE parent_id = $1",
-    ],
+    unlink: simple::label_unlink!("issues", "issue_labels"),
     ..Spec::new("IssueLabel", "issue_labels", "issueLabel")
 };
 

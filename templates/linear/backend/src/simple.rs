@@ -111,6 +111,26 @@ macro_rules! delegate {
 }
 pub(crate) use delegate;
 
+/// The [`Spec::unlink`] of a label in table `labels` that the rows of table `owners` carry in
+/// their `label_ids`: its owners lose it; its children stay, at the top level.
+macro_rules! label_unlink {
+    ($owners:literal, $labels:literal) => {
+        &[
+            concat!(
+                "UPDATE ",
+                $owners,
+                " SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)"
+            ),
+            concat!(
+                "UPDATE ",
+                $labels,
+                " SET parent_id = NULL WHERE parent_id = $1"
+            ),
+        ]
+    };
+}
+pub(crate) use label_unlink;
+
 /// Binds `value` as SQL of type `ty`.
 fn bind(binder: &mut Where, field: &str, ty: &str, value: &serde_json::Value) -> Result<String> {
     let wrong = || error::invalid(format!("`{field}` has the wrong type"));
