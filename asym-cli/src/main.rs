@@ -42,6 +42,7 @@ enum Command {
     Seed(cmd::seed::Args),
     Tokens(cmd::tokens::Args),
     Admin(cmd::admin::Args),
+    Fault(cmd::fault::Args),
     Query(cmd::query::Args),
     Db(cmd::db::Args),
     /// Save a clone's current database state under a name.
@@ -102,6 +103,7 @@ async fn run_on(p: &impl Provider, cli: Cli) -> Result<ExitCode, Error> {
         Command::Seed(args) => cmd::seed::run(p, args).await,
         Command::Tokens(args) => ok(cmd::tokens::run(p, args).await),
         Command::Admin(args) => ok(cmd::admin::run(p, args).await),
+        Command::Fault(args) => ok(cmd::fault::run(p, args).await),
         Command::Query(args) => cmd::query::run(p, args).await,
         Command::Db(args) => ok(cmd::db::run(p, args).await),
         Command::Snapshot(s) => {

@@ -1,10 +1,12 @@
 //! Template manifests and the catalog of templates this engine knows.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
 
@@ -13,6 +15,12 @@ include!(concat!(env!("OUT_DIR"), "/builtin_templates.rs"));
 /// A JSON object whose key order matters (`modes`: the first is the default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V> Default for Ordered<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
 
 impl<V> Ordered<V> {
     /// The value under `key`.
@@ -117,6 +125,48 @@ pub struct ProvisionManifest {
     pub path: String,
 }
 
+/// A failure of the product's own that a test asks its clone for by name (the manifest's
+/// `faults`): the fault the kit's `POST /api/admin/faults` takes, less the `times` and
+/// `delayMs` a test chooses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultPreset {
+    /// What it is and what the product's SDKs do with it, for people.
+    pub description: String,
+    /// The request paths it takes unless a test narrows it (`/v1/*`: a prefix).
+    pub path: String,
+    /// The method it takes (any when absent).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The status answered.
+    pub status: u16,
+    /// The body answered, as the product sends it.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// Headers answered (`Retry-After`, `Stripe-Should-Retry`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+impl FaultPreset {
+    /// The preset as `POST /api/admin/faults` takes it (once, on its own path).
+    pub fn request(&self) -> Map<String, Value> {
+        let mut ask = Map::new();
+        ask.insert("path".into(), json!(self.path));
+        if let Some(method) = &self.method {
+            ask.insert("method".into(), json!(method));
+        }
+        ask.insert("status".into(), json!(self.status));
+        if let Some(body) = &self.body {
+            ask.insert("body".into(), body.clone());
+        }
+        if !self.headers.is_empty() {
+            ask.insert("headers".into(), json!(self.headers));
+        }
+        ask
+    }
+}
+
 /// `clone.manifest.json`: what a template is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -144,6 +194,10 @@ pub struct TemplateManifest {
     /// Names of the credentials provisioning returns.
     #[serde(default)]
     pub tokens: Vec<String>,
+    /// The product's own failures, by name (`server_error`, `rate_limited`), that a test asks
+    /// the clone for (`AnyClone::fail`, `asym fault`).
+    #[serde(default)]
+    pub faults: Ordered<FaultPreset>,
 }
 
 impl TemplateManifest {
@@ -177,6 +231,20 @@ impl TemplateManifest {
     /// The service serving the API endpoint.
     pub fn api_service(&self) -> &str {
         &self.endpoints.api.service
+    }
+
+    /// The fault preset `name`.
+    ///
+    /// # Errors
+    /// `FAULT_PRESET_NOT_FOUND`, listing the template's presets.
+    pub fn fault(&self, name: &str) -> Result<&FaultPreset> {
+        self.faults
+            .get(name)
+            .ok_or_else(|| Error::FaultPresetNotFound {
+                template: self.name.clone(),
+                name: name.to_owned(),
+                presets: self.faults.keys().map(str::to_owned).collect(),
+            })
     }
 }
 
@@ -323,6 +391,33 @@ mod tests {
         assert_eq!(
             catalog.get("myspace").unwrap_err().code(),
             "TEMPLATE_NOT_FOUND"
+        );
+    }
+
+    #[test]
+    fn every_product_names_its_own_server_error_and_rate_limit() {
+        let catalog = Catalog::load(&[]).unwrap();
+        for template in catalog.templates().unwrap() {
+            let manifest = &template.manifest;
+            if manifest.name == "skeleton" {
+                continue;
+            }
+            for name in ["server_error", "rate_limited"] {
+                let preset = manifest.fault(name).unwrap();
+                let request = preset.request();
+                assert!(request["path"].as_str().unwrap().starts_with('/'));
+                assert!((200..=599).contains(&preset.status), "{}", manifest.name);
+                assert!(preset.body.is_some(), "{} {name}", manifest.name);
+            }
+        }
+        let stripe = &catalog.get("stripe").unwrap().manifest;
+        let err = stripe.fault("server_eror").unwrap_err();
+        assert_eq!(err.code(), "FAULT_PRESET_NOT_FOUND");
+        assert!(
+            err.to_string().contains(
+                r#"(did you mean "server_error"?); its presets: server_error, rate_limited"#
+            ),
+            "{err}"
         );
     }
 }

@@ -48,6 +48,20 @@ pub enum Error {
         /// The fixtures the template ships.
         fixtures: Vec<String>,
     },
+    /// A fault preset the template does not have.
+    #[error(
+        "template \"{template}\" has no fault preset \"{name}\"{}; its presets: {}",
+        suggest(name, presets),
+        listed(presets)
+    )]
+    FaultPresetNotFound {
+        /// The template.
+        template: String,
+        /// The name asked for.
+        name: String,
+        /// The presets its manifest names.
+        presets: Vec<String>,
+    },
     /// An image is neither local nor pullable.
     #[error(
         "image {image} is not available locally and could not be pulled; build it with `{build}`"
@@ -129,7 +143,10 @@ pub enum Error {
         problem: String,
     },
     /// No environment of that name.
-    #[error("no environment named \"{name}\" (environments: {}); `asym env ls` lists them", if available.is_empty() { "none".to_owned() } else { available.join(", ") })]
+    #[error(
+        "no environment named \"{name}\" (environments: {}); `asym env ls` lists them",
+        listed(available)
+    )]
     EnvNotFound {
         /// The requested name.
         name: String,
@@ -137,7 +154,10 @@ pub enum Error {
         available: Vec<String>,
     },
     /// Restore of a snapshot that does not exist.
-    #[error("clone {id} has no snapshot \"{name}\"; snapshots: {}", if snapshots.is_empty() { "none".to_owned() } else { snapshots.join(", ") })]
+    #[error(
+        "clone {id} has no snapshot \"{name}\"; snapshots: {}",
+        listed(snapshots)
+    )]
     SnapshotNotFound {
         /// The clone.
         id: String,
@@ -231,6 +251,22 @@ pub enum Error {
     },
 }
 
+/// ` (did you mean "x"?)` for the candidate closest to `word`, if one is close enough.
+fn suggest(word: &str, candidates: &[String]) -> String {
+    asym_contract::closest(word, candidates.iter().map(String::as_str))
+        .map(|c| format!(" (did you mean \"{c}\"?)"))
+        .unwrap_or_default()
+}
+
+/// `a, b, c`, or `none`.
+fn listed(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
 impl Error {
     /// Checks a clone or environment name given as `what` (`--name`, `--group`).
     ///
@@ -263,6 +299,7 @@ impl Error {
             Self::TemplateNotFound { .. } => "TEMPLATE_NOT_FOUND",
             Self::ModeNotFound { .. } => "MODE_NOT_FOUND",
             Self::FixtureNotFound { .. } => "FIXTURE_NOT_FOUND",
+            Self::FaultPresetNotFound { .. } => "FAULT_PRESET_NOT_FOUND",
             Self::ImageUnavailable { .. } => "IMAGE_UNAVAILABLE",
             Self::NoFreePorts { .. } => "NO_FREE_PORTS",
             Self::PortRangeInvalid { .. } => "PORT_RANGE_INVALID",

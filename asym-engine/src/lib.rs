@@ -23,6 +23,7 @@ mod catalog;
 mod docker;
 mod env;
 mod error;
+mod fault;
 mod home;
 mod ids;
 mod images;
@@ -39,11 +40,13 @@ mod time;
 
 pub use admin::admin_call;
 pub use catalog::{
-    Catalog, DatabaseManifest, EndpointManifest, EndpointsManifest, Ordered, ProvisionManifest,
-    RedisManifest, SeedManifest, ServiceManifest, Template, TemplateManifest, source_root,
+    Catalog, DatabaseManifest, EndpointManifest, EndpointsManifest, FaultPreset, Ordered,
+    ProvisionManifest, RedisManifest, SeedManifest, ServiceManifest, Template, TemplateManifest,
+    source_root,
 };
 pub use env::{EnvClone, EnvSpec};
 pub use error::{BoxError, Error, Result};
+pub use fault::{Fault, add_fault};
 pub use home::{Config, Home};
 pub use images::{BuiltImage, build_images, say};
 pub use infra::{Infra, NetworkMode};

@@ -3,7 +3,7 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use asym_engine::{CloneInstance, Error, PoolProvider as _};
+use asym_engine::{CloneInstance, CloneProvider as _, Error, Fault, PoolProvider as _};
 use serde_json::Value;
 use tokio_postgres::Row;
 
@@ -130,6 +130,45 @@ impl AnyClone {
     /// As [`AnyClone::admin_get`].
     pub async fn admin_delete(&self, path: &str) -> Result<Value, Error> {
         self.admin("DELETE", path, None).await
+    }
+
+    /// Asks the clone for `fault` (the product's own failure by name, or one of the test's
+    /// making): the requests it matches get its answer in place of the clone's, or the
+    /// clone's late. Answers the fault as the clone keeps it (`id`, `remaining`, `hits`).
+    /// A reset forgets every fault, so none outlives its test; [`AnyClone::clear_faults`]
+    /// ends them sooner.
+    ///
+    /// ```no_run
+    /// # async fn f(stripe: asym::Stripe) -> Result<(), asym::Error> {
+    /// use asym::Fault;
+    /// // Stripe's own 500 (its body and `Stripe-Should-Retry`), twice, on customer creates.
+    /// stripe.fail(Fault::preset("server_error").on("POST", "/v1/customers").times(2)).await?;
+    /// // A 503 with a body of the test's choosing on every path under /v1/, until a reset.
+    /// stripe.fail(Fault::status(503).path("/v1/*").always()).await?;
+    /// // The clone's own answer, three seconds late.
+    /// stripe.fail(Fault::slow(std::time::Duration::from_secs(3)).path("/v1/charges")).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// `FAULT_PRESET_NOT_FOUND` for a preset the template lacks (naming those it has);
+    /// `ADMIN_REFUSED` for a fault the clone cannot serve (its answer says why: a path
+    /// without `/`, a status outside 200-599, a delay over five minutes, …).
+    pub async fn fail(&self, fault: Fault) -> Result<Value, Error> {
+        let (instance, secret) = (Arc::clone(&self.instance), self.admin_secret.clone());
+        pool::on_engine(async move |provider| {
+            asym_engine::add_fault(provider.catalog(), &instance, &secret, &fault).await
+        })
+        .await
+    }
+
+    /// Forgets every fault asked of the clone; answers how many there were.
+    ///
+    /// # Errors
+    /// As [`AnyClone::admin_get`].
+    pub async fn clear_faults(&self) -> Result<u64, Error> {
+        let cleared = self.admin_delete("faults").await?;
+        Ok(cleared["cleared"].as_u64().unwrap_or_default())
     }
 
     async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Error> {

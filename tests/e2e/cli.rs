@@ -271,7 +271,10 @@ fn prune_doctor_ls_pin_help_and_completions() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|t| t["name"] == "slack" && t["modes"] == json!(["api"]))
+            .any(|t| t["name"] == "slack"
+                && t["modes"] == json!(["api"])
+                && t["faults"]["rate_limited"].is_string()),
+        "{templates}"
     );
 
     // Parsed whatever the exit code: other templates' images may not be built here.

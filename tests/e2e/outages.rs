@@ -48,15 +48,10 @@ async fn a_stripe_clone_answers_the_outage_asked_for_then_a_reset_forgets_it() {
         json!({"faults": []})
     );
 
-    let outage = json!({"path": "/v1/*", "status": 503, "times": "always"});
-    home.asym_json(&[
-        "admin",
-        &id,
-        "post",
-        "faults",
-        "--data",
-        &outage.to_string(),
-    ]);
+    let outage = home.asym_json(&["fault", &id, "503", "--path", "/v1/*", "--times", "always"]);
+    assert_eq!(outage["remaining"], Value::Null, "{outage}");
+    let kept = home.asym_json(&["fault", &id]);
+    assert_eq!(kept["faults"][0]["status"], 503, "{kept}");
     assert_eq!(create_customer(&api, &key).await, (503, Value::Null));
     assert!(home.asym(&["reset", &id]).status.success());
     assert_eq!(
@@ -65,6 +60,15 @@ async fn a_stripe_clone_answers_the_outage_asked_for_then_a_reset_forgets_it() {
         "the reset forgot the outage"
     );
 
+    let rate_limited = home.asym_json(&["fault", &id, "rate_limited", "--method", "POST"]);
+    assert_eq!(create_customer(&api, &key).await.0, 429, "{rate_limited}");
+    let missing = home.asym(&["fault", &id, "rate_limted"]);
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("FAULT_PRESET_NOT_FOUND"),
+        "{missing:?}"
+    );
+    home.asym_json(&["fault", &id, "--delay-ms", "10", "--path", "/v1/x"]);
+    assert_eq!(home.asym_json(&["fault", &id, "--clear"])["cleared"], 1);
     let refused = home.asym(&[
         "admin",
         &id,
@@ -79,4 +83,60 @@ async fn a_stripe_clone_answers_the_outage_asked_for_then_a_reset_forgets_it() {
         "{refused:?}"
     );
     assert!(home.asym(&["destroy", &id]).status.success());
+}
+
+/// The product's own failures by name, from a test: the template's presets, narrowed and
+/// counted as the test asks, and faults of the test's own making.
+#[asym::clone("stripe", seed = "basic")]
+async fn a_test_asks_its_clone_for_the_products_own_failures_by_name(stripe: asym::Stripe) {
+    use asym::Fault;
+
+    let api = stripe.api_url().to_owned();
+    let key = stripe.secret_key().to_owned();
+    let kept = stripe
+        .fail(
+            Fault::preset("server_error")
+                .on("POST", "/v1/customers")
+                .times(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (&kept["path"], &kept["status"], &kept["remaining"]),
+        (&json!("/v1/customers"), &json!(500), &json!(2)),
+        "{kept}"
+    );
+    assert_eq!(kept["headers"]["Stripe-Should-Retry"], "true", "{kept}");
+    for _ in 0..2 {
+        let (status, answer) = create_customer(&api, &key).await;
+        assert_eq!(
+            (status, &answer["error"]["type"]),
+            (500, &json!("api_error"))
+        );
+    }
+    assert_eq!(create_customer(&api, &key).await.0, 200);
+
+    let typo = stripe.fail(Fault::preset("rate_limted")).await.unwrap_err();
+    assert!(
+        matches!(&typo, asym::Error::FaultPresetNotFound { presets, .. } if presets.len() >= 2)
+            && typo.render().contains(r#"did you mean "rate_limited""#),
+        "{}",
+        typo.render()
+    );
+
+    stripe
+        .fail(Fault::status(503).path("/v1/*").always())
+        .await
+        .unwrap();
+    assert_eq!(create_customer(&api, &key).await, (503, Value::Null));
+    assert_eq!(create_customer(&api, &key).await.0, 503);
+    assert_eq!(stripe.clear_faults().await.unwrap(), 1);
+    assert_eq!(create_customer(&api, &key).await.0, 200);
+
+    let refused = stripe.fail(Fault::status(99)).await.unwrap_err();
+    assert!(
+        matches!(&refused, asym::Error::AdminRefused { status: 400, body, .. } if body.contains("status 99")),
+        "{}",
+        refused.render()
+    );
 }

@@ -57,7 +57,7 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
 }
 
 /// `--data`: JSON, or `@FILE` holding it.
-fn body(data: &str) -> Result<Value, String> {
+pub(crate) fn body(data: &str) -> Result<Value, String> {
     let text = match data.strip_prefix('@') {
         Some(path) => {
             std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?

@@ -1,5 +1,7 @@
 //! `asym ls`: clones from the registry, or the templates.
 
+use std::collections::BTreeMap;
+
 use asym_engine::{Error, Provider};
 use serde::Serialize;
 
@@ -24,6 +26,8 @@ struct TemplateRow {
     display_name: String,
     modes: Vec<String>,
     images: Vec<String>,
+    /// Fault presets (`asym fault <id> <preset>`), each with what it is.
+    faults: BTreeMap<String, String>,
 }
 
 pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
@@ -43,18 +47,26 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
                     .iter()
                     .map(|(_, s)| s.image.clone())
                     .collect(),
+                faults: t
+                    .manifest
+                    .faults
+                    .0
+                    .iter()
+                    .map(|(name, preset)| (name.clone(), preset.description.clone()))
+                    .collect(),
             })
             .collect();
         return output::listing(
             args.json,
             &rows,
-            &["TEMPLATE", "PRODUCT", "MODES", "IMAGES"],
+            &["TEMPLATE", "PRODUCT", "MODES", "IMAGES", "FAULTS"],
             |r| {
                 vec![
                     r.name.clone(),
                     r.display_name.clone(),
                     r.modes.join(","),
                     r.images.join(","),
+                    r.faults.keys().cloned().collect::<Vec<_>>().join(","),
                 ]
             },
         );

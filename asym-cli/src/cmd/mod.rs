@@ -7,6 +7,7 @@ pub(crate) mod db;
 pub(crate) mod destroy;
 pub(crate) mod doctor;
 pub(crate) mod env;
+pub(crate) mod fault;
 pub(crate) mod images;
 pub(crate) mod logs;
 pub(crate) mod ls;
