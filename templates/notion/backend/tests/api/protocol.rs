@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     DATABASE, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, child_page, database, error, invalid,
-    not_found, page_under, post, read, tasks_query, text,
+    len, not_found, page_under, post, read, tasks_query, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -154,6 +154,34 @@ async fn rate_limit_is_switchable(notion: asym::Notion) {
     )
     .await;
     read(&api, "/v1/users/me").await;
+}
+
+/// Notion's 503 `service_unavailable`, asked as a fault with the body the README gives: the
+/// create answers it in the clone's place and writes nothing; the next create is the clone's.
+#[asym::clone("notion", seed = "basic")]
+async fn a_service_unavailable_fault_writes_nothing(notion: asym::Notion) {
+    let api = api(&notion);
+    let unavailable = json!({ "object": "error", "status": 503, "code": "service_unavailable",
+                              "message": "Notion is unavailable. Try again later.",
+                              "request_id": "00000000-0000-4000-8000-000000000503" });
+    let fault =
+        json!({ "path": "/v1/pages", "method": "POST", "status": 503, "body": unavailable });
+    let asked = admin(&notion).post("/api/admin/faults", &fault).await;
+    asked.expect(201);
+    let search = json!({ "query": "Unavailable" });
+    let message = error(
+        api.post("/v1/pages", &page_under(PROJECTS, "Unavailable"))
+            .await,
+        503,
+        "service_unavailable",
+    );
+    assert_eq!(message, "Notion is unavailable. Try again later.");
+    assert_eq!(
+        post(&api, "/v1/search", &search).await["results"],
+        json!([])
+    );
+    child_page(&api, PROJECTS, "Unavailable").await;
+    assert_eq!(len(&post(&api, "/v1/search", &search).await["results"]), 1);
 }
 
 #[asym::clone("notion", seed = "basic")]
