@@ -156,26 +156,24 @@ async fn rate_limit_is_switchable(notion: asym::Notion) {
     read(&api, "/v1/users/me").await;
 }
 
-/// Notion's 503 `service_unavailable`, asked as a fault with the body the README gives: the
-/// create answers it in the clone's place and writes nothing; the next create is the clone's.
+/// Notion's 503 `service_unavailable`, asked by its name in the manifest (`unavailable`) on
+/// page creates: the create answers Notion's envelope in the clone's place and writes
+/// nothing; the next create is the clone's.
 #[asym::clone("notion", seed = "basic")]
-async fn a_service_unavailable_fault_writes_nothing(notion: asym::Notion) {
+async fn an_unavailable_fault_writes_nothing(notion: asym::Notion) {
     let api = api(&notion);
-    let unavailable = json!({ "object": "error", "status": 503, "code": "service_unavailable",
-                              "message": "Notion is unavailable. Try again later.",
-                              "request_id": "00000000-0000-4000-8000-000000000503" });
-    let fault =
-        json!({ "path": "/v1/pages", "method": "POST", "status": 503, "body": unavailable });
-    let asked = admin(&notion).post("/api/admin/faults", &fault).await;
-    asked.expect(201);
-    let search = json!({ "query": "Unavailable" });
-    let message = error(
-        api.post("/v1/pages", &page_under(PROJECTS, "Unavailable"))
-            .await,
-        503,
-        "service_unavailable",
+    let unavailable = asym::Fault::preset("unavailable").on("POST", "/v1/pages");
+    notion.fail(unavailable).await.unwrap();
+    let refused = api
+        .post("/v1/pages", &page_under(PROJECTS, "Unavailable"))
+        .await
+        .expect(503);
+    assert_eq!(
+        refused,
+        json!({ "object": "error", "status": 503, "code": "service_unavailable",
+                "message": "Notion is unavailable. Try again later." })
     );
-    assert_eq!(message, "Notion is unavailable. Try again later.");
+    let search = json!({ "query": "Unavailable" });
     assert_eq!(
         post(&api, "/v1/search", &search).await["results"],
         json!([])
