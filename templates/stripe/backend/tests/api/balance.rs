@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{Api, MISSING, data, expect_refusal, id};
+use crate::common::{Api, MISSING, assert_fields, data, expect_refusal, id};
 
 /// `(available, pending)` in USD.
 async fn usd(api: &Api) -> (i64, i64) {
@@ -35,23 +35,12 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
     let intent = pay(&api, "2000", "pm_card_visa", "automatic").await;
     let charge = &intent["latest_charge"];
     let txn = &charge["balance_transaction"];
-    assert_eq!(
-        (&txn["object"], &txn["type"], &txn["status"], &txn["source"]),
-        (
-            &json!("balance_transaction"),
-            &json!("charge"),
-            &json!("pending"),
-            &charge["id"]
-        )
+    assert_fields(
+        txn,
+        json!({"object": "balance_transaction", "type": "charge", "status": "pending",
+               "source": charge["id"]}),
     );
-    assert_eq!(
-        (
-            txn["amount"].as_i64(),
-            txn["fee"].as_i64(),
-            txn["net"].as_i64()
-        ),
-        (Some(2000), Some(88), Some(1912))
-    );
+    assert_fields(txn, json!({"amount": 2000, "fee": 88, "net": 1912}));
     assert_eq!(txn["fee_details"][0]["type"], "stripe_fee");
     assert!(txn["available_on"].as_i64().unwrap() > txn["created"].as_i64().unwrap());
     assert_eq!(
@@ -62,10 +51,7 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
 
     let bypass = pay(&api, "1000", "pm_card_bypassPending", "automatic").await;
     let txn = &bypass["latest_charge"]["balance_transaction"];
-    assert_eq!(
-        (txn["status"].as_str(), txn["net"].as_i64()),
-        (Some("available"), Some(941))
-    );
+    assert_fields(txn, json!({"status": "available", "net": 941}));
     assert_eq!(usd(&api).await, (941, 1912));
 
     let refund = api
@@ -79,18 +65,8 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
         )
         .await;
     let txn = &refund["balance_transaction"];
-    assert_eq!(
-        (
-            txn["type"].as_str(),
-            txn["amount"].as_i64(),
-            txn["fee"].as_i64()
-        ),
-        (Some("refund"), Some(-300), Some(0))
-    );
-    assert_eq!(
-        (txn["status"].as_str(), &txn["source"]),
-        (Some("available"), &refund["id"])
-    );
+    assert_fields(txn, json!({"type": "refund", "amount": -300, "fee": 0}));
+    assert_fields(txn, json!({"status": "available", "source": refund["id"]}));
     assert_eq!(usd(&api).await, (641, 1912));
 
     let held = pay(&api, "3000", "pm_card_visa", "manual").await;

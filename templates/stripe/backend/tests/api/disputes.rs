@@ -55,10 +55,7 @@ async fn a_dispute_card_charge_succeeds_then_is_disputed_as_fraudulent(stripe: a
         "{dispute}"
     );
     let card = &dispute["payment_method_details"]["card"];
-    assert_eq!(
-        (card["brand"].as_str(), card["case_type"].as_str()),
-        (Some("visa"), Some("chargeback"))
-    );
+    assert_fields(card, json!({"brand": "visa", "case_type": "chargeback"}));
     assert_eq!(
         movements(&dispute),
         [(-5000, 1500, -6500, "dispute".to_owned())],

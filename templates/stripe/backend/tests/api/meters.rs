@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ALICE, Api, BOB, MISSING, Refusal, data, expect_refusal, id, invalid};
+use crate::common::{
+    ALICE, Api, BOB, MISSING, Refusal, assert_fields, data, expect_refusal, id, invalid,
+};
 use crate::prorations::{END, START};
 
 /// 2026-03-01 00:00 UTC.
@@ -70,19 +72,11 @@ async fn meters_are_created_updated_listed_deactivated_and_reactivated(stripe: a
     let api = Api::new(&stripe);
     let created = meter(&api, "api_calls", "sum").await;
     assert!(id(&created).starts_with("mtr_"), "{created}");
-    assert_eq!(
-        (
-            &created["object"],
-            &created["status"],
-            &created["customer_mapping"],
-            &created["value_settings"]
-        ),
-        (
-            &json!("billing.meter"),
-            &json!("active"),
-            &json!({"event_payload_key": "stripe_customer_id", "type": "by_id"}),
-            &json!({"event_payload_key": "value"})
-        )
+    assert_fields(
+        &created,
+        json!({"object": "billing.meter", "status": "active",
+               "customer_mapping": {"event_payload_key": "stripe_customer_id", "type": "by_id"},
+               "value_settings": {"event_payload_key": "value"}}),
     );
     let path = format!("/v1/billing/meters/{}", id(&created));
     let renamed = api.ok(&path, &[("display_name", "Calls")]).await;
@@ -162,14 +156,9 @@ async fn a_metered_price_bills_the_usage_of_the_period_just_ended(stripe: asym::
         .await;
     let invoice = &now["latest_invoice"];
     let line = &data(&invoice["lines"])[0];
-    assert_eq!(
-        (&line["quantity"], &line["amount"], &line["period"]),
-        (
-            &json!(150),
-            &json!(750),
-            &json!({"start": START, "end": END})
-        ),
-        "{invoice}"
+    assert_fields(
+        line,
+        json!({"quantity": 150, "amount": 750, "period": {"start": START, "end": END}}),
     );
     assert_eq!(invoice["amount_paid"], 750);
     // The renewal's event names what changed, never the clone's internal fields.
@@ -190,9 +179,9 @@ async fn a_metered_price_bills_the_usage_of_the_period_just_ended(stripe: asym::
         .expanded("/v1/subscriptions", id(&sub), "latest_invoice")
         .await;
     let line = &data(&now["latest_invoice"]["lines"])[0];
-    assert_eq!(
-        (&line["quantity"], &line["period"]),
-        (&json!(7), &json!({"start": END, "end": MARCH}))
+    assert_fields(
+        line,
+        json!({"quantity": 7, "period": {"start": END, "end": MARCH}}),
     );
 }
 

@@ -58,10 +58,7 @@ async fn a_payment_link_sells_its_lines_at_a_buy_address_and_is_updated(stripe: 
             (json!(SHIRT), json!(1), json!(2500)),
         ]
     );
-    assert_eq!(
-        (&lines["object"], &lines["url"]),
-        (&json!("list"), &json!(path))
-    );
+    assert_fields(&lines, json!({"object": "list", "url": path}));
     let expanded = api
         .ok(
             &format!("/v1/payment_links/{}", id(&link)),

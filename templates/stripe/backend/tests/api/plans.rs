@@ -28,10 +28,7 @@ async fn a_plan_is_a_recurring_price_under_its_legacy_name(stripe: asym::Stripe)
     assert!(plan["product"].as_str().unwrap().starts_with("prod_"));
     assert_eq!(api.current("/v1/plans", "gold").await, plan);
     let price = api.current("/v1/prices", "gold").await;
-    assert_eq!(
-        (price["object"].as_str(), price["unit_amount"].as_i64()),
-        (Some("price"), Some(1500))
-    );
+    assert_fields(&price, json!({"object": "price", "unit_amount": 1500}));
     // Every recurring price reads as a plan; a one-time price does not.
     assert_eq!(api.current("/v1/plans", PRO_MONTHLY).await["amount"], 2000);
     let body = expect_refusal(api.get("/v1/plans/price_SEEDshirt001", &[]).await, MISSING);

@@ -21,24 +21,11 @@ async fn a_partially_captured_charge_refunds_all_it_captured(stripe: asym::Strip
     let first = api.ok("/v1/refunds", &[intent[0], ("amount", "500")]).await;
     let charge = first["charge"].as_str().unwrap().to_owned();
     let partly = api.current("/v1/charges", &charge).await;
-    assert_eq!(
-        (
-            partly["amount_refunded"].as_i64(),
-            partly["refunded"].as_bool()
-        ),
-        (Some(1500), Some(false)),
-        "{partly}"
-    );
+    assert_fields(&partly, json!({"amount_refunded": 1500, "refunded": false}));
     let rest = api.ok("/v1/refunds", &intent).await;
     assert_eq!(rest["amount"], 1500, "{rest}");
     let whole = api.current("/v1/charges", &charge).await;
-    assert_eq!(
-        (
-            whole["amount_refunded"].as_i64(),
-            whole["refunded"].as_bool()
-        ),
-        (Some(3000), Some(true))
-    );
+    assert_fields(&whole, json!({"amount_refunded": 3000, "refunded": true}));
     let (_, refunds) = api.get("/v1/refunds", &intent).await;
     assert_eq!(data(&refunds).len(), 2, "{refunds}");
     api.refused("/v1/refunds", &intent, invalid("charge")).await;

@@ -629,12 +629,10 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
     // Several are named together, in the request's order, the first as `param`.
     let form = [("shipping[foo]", "1"), ("nmae", "Al")];
     let body = api.refused("/v1/customers", &form, UNKNOWN).await;
-    assert_eq!(
-        (&body["error"]["param"], &body["error"]["message"]),
-        (
-            &json!("shipping[foo]"),
-            &json!("Received unknown parameters: shipping[foo], nmae")
-        )
+    assert_fields(
+        &body["error"],
+        json!({"param": "shipping[foo]",
+               "message": "Received unknown parameters: shipping[foo], nmae"}),
     );
     // A key Stripe takes there that the clone does not serve is refused by that name.
     let refused: Vec<Case<'_>> = vec![

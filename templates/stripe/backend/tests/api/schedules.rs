@@ -9,7 +9,8 @@ use asym_kit::testing::assert_contains;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Api, MISSING, PRO_MONTHLY, Refusal, UNKNOWN, assert_events, data, expect_refusal, id, invalid,
+    Api, MISSING, PRO_MONTHLY, Refusal, UNKNOWN, assert_events, assert_fields, data,
+    expect_refusal, id, invalid,
 };
 use crate::prorations::{END, HALF, START, amounts_of, fifty_monthly, pending};
 
@@ -148,21 +149,10 @@ async fn phases_start_a_subscription_change_its_items_and_release_it_at_the_end(
     api.advance(&clock, &MARCH.to_string()).await;
     api.advance(&clock, &APRIL.to_string()).await;
     let released = schedule_now(&api, &schedule).await;
-    assert_eq!(
-        (
-            &released["status"],
-            &released["subscription"],
-            &released["released_subscription"],
-            &released["released_at"],
-            &released["current_phase"]
-        ),
-        (
-            &json!("released"),
-            &Value::Null,
-            &sub["id"],
-            &json!(APRIL),
-            &Value::Null
-        )
+    assert_fields(
+        &released,
+        json!({"status": "released", "subscription": null, "released_subscription": sub["id"],
+               "released_at": APRIL, "current_phase": null}),
     );
     let sub = subscription_of(&api, &released).await;
     assert_eq!(sub["schedule"], Value::Null);
@@ -205,10 +195,7 @@ async fn end_behavior_cancel_completes_the_schedule_and_cancels_its_subscription
     assert_eq!(done["completed_at"], END);
     assert_eq!(done["subscription"], sub["id"]);
     let sub = subscription_of(&api, &done).await;
-    assert_eq!(
-        (&sub["status"], &sub["ended_at"]),
-        (&json!("canceled"), &json!(END))
-    );
+    assert_fields(&sub, json!({"status": "canceled", "ended_at": END}));
     assert_events(
         &stripe,
         &[
@@ -413,10 +400,7 @@ async fn releasing_a_schedule_leaves_its_subscription_as_it_is(stripe: asym::Str
     assert_eq!(released["released_at"], START);
     assert_eq!(released["released_subscription"], schedule["subscription"]);
     let sub = subscription_of(&api, &released).await;
-    assert_eq!(
-        (&sub["status"], &sub["schedule"]),
-        (&json!("active"), &Value::Null)
-    );
+    assert_fields(&sub, json!({"status": "active", "schedule": null}));
     let (_, list) = api
         .get("/v1/subscription_schedules", &[("customer", &customer)])
         .await;
@@ -569,12 +553,9 @@ async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
     )
     .await;
     let first = &schedule["phases"][0];
-    assert_eq!(
-        (
-            &first["add_invoice_items"][0]["price"],
-            &first["add_invoice_items"][0]["quantity"]
-        ),
-        (&json!(shirt), &json!(2))
+    assert_fields(
+        &first["add_invoice_items"][0],
+        json!({"price": shirt, "quantity": 2}),
     );
     assert_eq!(first["discounts"][0]["coupon"], id(&half));
     assert_eq!(schedule["phases"][1]["discounts"], json!([]));
@@ -583,19 +564,12 @@ async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
     let sub = subscription_of(&api, &schedule).await;
     assert_eq!(sub["discount"]["coupon"]["id"], id(&half), "{sub}");
     let invoice = api.latest_invoice(&sub).await;
-    assert_eq!(
-        (&invoice["subtotal"], &invoice["amount_paid"]),
-        (&json!(7000), &json!(3500)),
-        "{invoice}"
-    );
+    assert_fields(&invoice, json!({"subtotal": 7000, "amount_paid": 3500}));
 
     // Previews see the discount end with the phase, and a proposed phase's coupon.
     let preview = "/v1/invoices/create_preview";
     let next = api.ok(preview, &[("schedule", id(&schedule))]).await;
-    assert_eq!(
-        (&next["subtotal"], &next["total"]),
-        (&json!(7500), &json!(7500))
-    );
+    assert_fields(&next, json!({"subtotal": 7500, "total": 7500}));
     let new = api
         .ok(
             preview,
@@ -609,10 +583,7 @@ async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
             ],
         )
         .await;
-    assert_eq!(
-        (&new["subtotal"], &new["total"]),
-        (&json!(2000), &json!(1000))
-    );
+    assert_fields(&new, json!({"subtotal": 2000, "total": 1000}));
 
     // Default settings changed meanwhile apply from the next phase, which ends the discount
     // and bills its own added item on its first invoice.
@@ -623,17 +594,12 @@ async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
     .await;
     api.advance(&clock, &END.to_string()).await;
     let sub = subscription_of(&api, &schedule).await;
-    assert_eq!(
-        (&sub["discount"], &sub["description"]),
-        (&Value::Null, &json!("Second phase")),
-        "{sub}"
+    assert_fields(
+        &sub,
+        json!({"discount": null, "description": "Second phase"}),
     );
     let invoice = api.latest_invoice(&sub).await;
-    assert_eq!(
-        (&invoice["subtotal"], &invoice["amount_paid"]),
-        (&json!(7500), &json!(7500)),
-        "{invoice}"
-    );
+    assert_fields(&invoice, json!({"subtotal": 7500, "amount_paid": 7500}));
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -657,14 +623,9 @@ async fn a_schedule_is_previewed_by_id_or_by_proposed_phases(stripe: asym::Strip
     let preview = "/v1/invoices/create_preview";
     // The renewal at the first phase's end bills the second phase's items and added item.
     let next = api.ok(preview, &[("schedule", id(&schedule))]).await;
-    assert_eq!(
-        (
-            &next["subtotal"],
-            &next["billing_reason"],
-            &next["period_end"]
-        ),
-        (&json!(7500), &json!("subscription_cycle"), &json!(END)),
-        "{next}"
+    assert_fields(
+        &next,
+        json!({"subtotal": 7500, "billing_reason": "subscription_cycle", "period_end": END}),
     );
     let described: Vec<&str> = data(&next["lines"])
         .iter()
@@ -711,9 +672,9 @@ async fn a_schedule_is_previewed_by_id_or_by_proposed_phases(stripe: asym::Strip
             ],
         )
         .await;
-    assert_eq!(
-        (&new["subtotal"], &new["billing_reason"]),
-        (&json!(4000), &json!("subscription_create"))
+    assert_fields(
+        &new,
+        json!({"subtotal": 4000, "billing_reason": "subscription_create"}),
     );
     let ending = api
         .refused(

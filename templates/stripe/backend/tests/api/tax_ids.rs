@@ -82,12 +82,9 @@ async fn bad_tax_ids_are_refused_by_name(stripe: asym::Stripe) {
             invalid("value"),
         )
         .await;
-    assert_eq!(
-        (&body["error"]["code"], &body["error"]["message"]),
-        (
-            &json!("tax_id_invalid"),
-            &json!("Invalid value for eu_vat.")
-        )
+    assert_fields(
+        &body["error"],
+        json!({"code": "tax_id_invalid", "message": "Invalid value for eu_vat."}),
     );
     let body = api
         .refused(

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ALICE, Api, UNKNOWN, data, id, invalid};
+use crate::common::{ALICE, Api, UNKNOWN, assert_fields, data, id, invalid};
 
 /// Three tiers: up to 5 at $10.00 plus $5.00 flat, up to 10 at $8.00, then $0.036 with a
 /// $0.00 flat amount.
@@ -76,13 +76,9 @@ async fn a_tiered_price_shows_its_tiers_only_when_expanded(stripe: asym::Stripe)
     let listed = data(&page).iter().find(|p| p["id"] == price["id"]).unwrap();
     assert_eq!(listed["tiers"], expanded["tiers"]);
     let plan = api.current("/v1/plans", id(&price)).await;
-    assert_eq!(
-        (
-            &plan["amount"],
-            &plan["billing_scheme"],
-            &plan["tiers_mode"]
-        ),
-        (&Value::Null, &json!("tiered"), &json!("graduated"))
+    assert_fields(
+        &plan,
+        json!({"amount": null, "billing_scheme": "tiered", "tiers_mode": "graduated"}),
     );
 }
 
@@ -258,13 +254,9 @@ async fn volume_tiers_bill_every_unit_at_the_tier_reached(stripe: asym::Stripe) 
         ]
     };
     let seven = api.ok("/v1/invoiceitems", &item("7")).await;
-    assert_eq!(
-        (
-            &seven["amount"],
-            &seven["unit_amount"],
-            &seven["unit_amount_decimal"]
-        ),
-        (&json!(5600), &Value::Null, &json!("800"))
+    assert_fields(
+        &seven,
+        json!({"amount": 5600, "unit_amount": null, "unit_amount_decimal": "800"}),
     );
     let five = api.ok("/v1/invoiceitems", &item("5")).await;
     assert_eq!(five["amount"], 5500, "the first tier's flat amount too");
@@ -274,9 +266,9 @@ async fn volume_tiers_bill_every_unit_at_the_tier_reached(stripe: asym::Stripe) 
             &[("quantity", "100")],
         )
         .await;
-    assert_eq!(
-        (&updated["amount"], &updated["unit_amount_decimal"]),
-        (&json!(360), &json!("3.6"))
+    assert_fields(
+        &updated,
+        json!({"amount": 360, "unit_amount_decimal": "3.6"}),
     );
     let body = api
         .refused("/v1/invoiceitems", &item("30000000"), invalid("quantity"))
