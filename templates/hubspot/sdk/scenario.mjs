@@ -947,7 +947,7 @@ await check("communication preferences: subscription definitions, an address's s
   await rejects(prefs.statusApi.subscribe({ emailAddress: email, subscriptionId: '999' }), 400, 'VALIDATION_ERROR');
 });
 
-await check('communication preferences v4 batches: statuses written (207 for refused inputs), addresses opted out of all email, their portal-wide status read', async () => {
+await check('communication preferences v4 batches: statuses read and written (207 for refused inputs), addresses opted out of all email, their portal-wide status read', async () => {
   // No generated method for v4 in the SDK: the client's own apiRequest.
   const send = async (path, body) => {
     const response = await hubspot.apiRequest({ method: 'POST', path: `/communication-preferences/v4/statuses/batch/${path}`, body });
@@ -970,6 +970,13 @@ await check('communication preferences v4 batches: statuses written (207 for ref
   assert.equal(partial.body.results[0].setStatusSuccessReason, 'NO_STATUS_CHANGE');
   assert.deepEqual(partial.body.errors.map((e) => e.message), ['You cannot subscribe an unsubscribed address.', 'Email address not-an-address is invalid', 'Subscription 999 does not exist']);
   assert.deepEqual(partial.body.errors[1].context.subscriberIdString, ['not-an-address']);
+  // A batch read reports an invalid address in a 207 too, the others read.
+  const read = await send('read?channel=EMAIL', { inputs: [email, 'not-an-address'] });
+  assert.equal(read.status, 207);
+  assert.equal(read.body.numErrors, 1);
+  assert.equal(read.body.errors[0].message, 'Email address not-an-address is invalid');
+  assert.deepEqual(read.body.results.map((r) => r.subscriberIdString), [email]);
+  assert.equal(read.body.results[0].statuses.find((s) => s.subscriptionId === 7001).status, 'SUBSCRIBED');
   // Opting out of all email: every type unsubscribed, the portal-wide status read back.
   const before = await send('unsubscribe-all/read?channel=EMAIL', { inputs: [email] });
   assert.equal(before.status, 200);

@@ -1260,6 +1260,14 @@ def preference_batches():
         "You cannot subscribe an unsubscribed address.", "Email address not-an-address is invalid",
         "Subscription 999 does not exist"], body
     assert body["errors"][1]["context"]["subscriberIdString"] == ["not-an-address"], body
+    # A batch read reports an invalid address in a 207 too, the others read.
+    read = send("read", {"inputs": [email, "not-an-address"]}, {"channel": "EMAIL"})
+    assert read.status_code == 207, read.text
+    body = read.json()
+    assert body["numErrors"] == 1 and body["errors"][0]["message"] == "Email address not-an-address is invalid", body
+    [result] = body["results"]
+    assert result["subscriberIdString"] == email, body
+    assert [s["status"] for s in result["statuses"] if s["subscriptionId"] == 7001] == ["SUBSCRIBED"], body
     # Opting out of all email: every type unsubscribed, the portal-wide status read back.
     wide = send("unsubscribe-all/read", {"inputs": [email]}, {"channel": "EMAIL"})
     assert wide.status_code == 200 and wide.json()["results"][0]["wideStatuses"] == [], wide.text
@@ -1396,5 +1404,5 @@ check("leads: created with their primary contact (578), read with it, moved to a
 check("crm users (0-115, through the generic objects API): listed, a user's record updated (job title, availability), read by hs_internal_user_id, searched; a create refused", crm_users)
 check("goals (goal_targets): listed, read, searched; an update refused", goals)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
-check("communication preferences v4 batches: statuses written (207 for refused inputs), addresses opted out of all email, their portal-wide status read", preference_batches)
+check("communication preferences v4 batches: statuses read and written (207 for refused inputs), addresses opted out of all email, their portal-wide status read", preference_batches)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

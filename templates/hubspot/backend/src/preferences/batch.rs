@@ -1,8 +1,8 @@
-//! Communication preferences v4's batch writes (no SDK the suites run has a method for them;
-//! both reach them through their clients' raw request): statuses of several subscribers
+//! Communication preferences v4's batches (no SDK the suites run has a method for them; both
+//! reach them through their clients' raw request): statuses of several subscribers read or
 //! written at once, the portal-wide opt-out (`unsubscribe-all`) of several addresses, and its
 //! read. Each answers HubSpot's batch envelope, 207 with an error per refused input while the
-//! others are written.
+//! others are read or written.
 
 use std::collections::HashMap;
 
@@ -27,9 +27,13 @@ const BATCH_WRITE: &str = "communication_preferences.statuses.batch.write";
 /// The scope v4's batch status reads need.
 const BATCH_READ: &str = "communication_preferences.statuses.batch.read";
 
-/// The batch write routes.
+/// The batch routes.
 pub(super) fn routes() -> Router<Kit> {
     Router::new()
+        .route(
+            "/communication-preferences/v4/statuses/batch/read",
+            post(read),
+        )
         .route(
             "/communication-preferences/v4/statuses/batch/write",
             post(write),
@@ -68,6 +72,28 @@ fn for_subscriber(err: ApiError, subscriber: &str) -> ApiError {
         return err;
     }
     err.with("context", json!({ "subscriberIdString": [subscriber] }))
+}
+
+/// `POST /communication-preferences/v4/statuses/batch/read?channel=EMAIL` `{inputs: [address]}`
+/// → `{status, results: [{subscriberIdString, statuses}], startedAt, completedAt}`, each
+/// address's statuses as the single read answers them; 207 with the invalid addresses.
+async fn read(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
+    call.authorize(&[BATCH_READ]).await?;
+    channel(args.get("channel"))?;
+    let started = now_iso();
+    let given = addresses(&body)?;
+    let client = call.kit.db().await?;
+    let mut outcomes = Vec::with_capacity(given.len());
+    for subscriber in given {
+        outcomes.push(match address(subscriber) {
+            Ok(email) => {
+                let statuses = every_status(&client, STATUS_V4, &email).await?;
+                Ok(json!({ "subscriberIdString": email, "statuses": statuses }))
+            }
+            Err(err) => Err(for_subscriber(err, subscriber)),
+        });
+    }
+    answer(&started, outcomes)
 }
 
 /// `POST /communication-preferences/v4/statuses/batch/write` `{inputs: [{channel, statusState,

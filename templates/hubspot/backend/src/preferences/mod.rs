@@ -60,15 +60,8 @@ pub(crate) fn routes() -> Router<Kit> {
             "/communication-preferences/v4/statuses/{subscriberIdString}",
             get(statuses_v4).post(change_v4),
         )
-        .route(
-            "/communication-preferences/v4/statuses/batch/read",
-            post(batch_read_v4),
-        )
         .merge(batch::routes())
 }
-
-/// The scope v4's batch status reads need (HubSpot's granular one).
-const BATCH_READ: &str = "communication_preferences.statuses.batch.read";
 
 /// How many addresses one batch read takes (the clone's bound: HubSpot documents none).
 const BATCH_LIMIT: usize = 100;
@@ -146,24 +139,6 @@ async fn statuses_v4(call: Call, args: Args) -> ApiResult {
     let email = address(call.param("subscriberIdString"))?;
     let all = every_status(&call.kit.db().await?, STATUS_V4, &email).await?;
     Ok(axum::Json(completed(&started, all)).into_response())
-}
-
-/// `POST /communication-preferences/v4/statuses/batch/read?channel=EMAIL` `{inputs: [address]}`
-/// → `{status, results: [{subscriberIdString, statuses}], startedAt, completedAt}`, each
-/// address's statuses as the single read answers them.
-async fn batch_read_v4(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
-    call.authorize(&[BATCH_READ]).await?;
-    channel(args.get("channel"))?;
-    let started = now_iso();
-    let inputs = addresses(&body)?;
-    let client = call.kit.db().await?;
-    let mut results = Vec::with_capacity(inputs.len());
-    for given in inputs {
-        let email = address(given)?;
-        let statuses = every_status(&client, STATUS_V4, &email).await?;
-        results.push(json!({ "subscriberIdString": email, "statuses": statuses }));
-    }
-    Ok(axum::Json(completed(&started, results)).into_response())
 }
 
 /// The `inputs` of a batch body of `model` (≤ [`BATCH_LIMIT`]).
