@@ -160,17 +160,15 @@ async fn initiatives_are_written_and_move_through_statuses(linear: asym::Linear)
     refused_inputs(&api, CREATE, cases).await;
 }
 
+/// What the tests select of a project's place in an initiative.
+const LINK: &str = "id sortOrder initiative { name } project { name }";
+
 #[asym::clone("linear", seed = "basic")]
 async fn projects_join_and_leave_initiatives(linear: asym::Linear) {
     let api = client(&linear);
     let initiative = create(&api, json!({"name": "Platform"})).await;
     let id = initiative["id"].as_str().unwrap();
-    let links = Writes::new(
-        &api,
-        "InitiativeToProject",
-        "initiativeToProject",
-        "id sortOrder initiative { name } project { name }",
-    );
+    let links = Writes::new(&api, "InitiativeToProject", "initiativeToProject", LINK);
     let link = links
         .create(json!({"initiativeId": id, "projectId": LAUNCH, "sortOrder": 2.5}))
         .await;
@@ -340,17 +338,15 @@ async fn initiative_updates_are_posted_and_set_the_health(linear: asym::Linear) 
     );
 }
 
+/// What the tests select of a sub-initiative's place under its parent.
+const RELATION: &str = "id sortOrder initiative { id } relatedInitiative { name } user { id }";
+
 #[asym::clone("linear", seed = "basic")]
 async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
     let api = client(&linear);
     let child = create(&api, json!({"name": "Ship the API"})).await;
     let child_id = child["id"].as_str().unwrap();
-    let relations = Writes::new(
-        &api,
-        "InitiativeRelation",
-        "initiativeRelation",
-        "id sortOrder initiative { id } relatedInitiative { name } user { id }",
-    );
+    let relations = Writes::new(&api, "InitiativeRelation", "initiativeRelation", RELATION);
     let relation = relations
         .create(json!({"initiativeId": SHIP_V1, "relatedInitiativeId": child_id, "sortOrder": 1}))
         .await;
