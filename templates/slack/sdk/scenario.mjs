@@ -568,6 +568,25 @@ await check('assistant threads', async () => {
   await fails('channel_not_found', bot.assistant.threads.setTitle({ channel_id: 'D0NOPE', thread_ts: ts, title: 'x' }));
 });
 
+// Executions are started through the admin surface (Slack starts them from a workflow step).
+await check('custom function completion', async () => {
+  const start = async (requiredOutputs) =>
+    (await admin('POST', 'functions/executions', { callbackId: 'triage', requiredOutputs })).execution.id;
+  const done = await start(['assignee']);
+  await fails('parameter_validation_failed',
+    bot.functions.completeSuccess({ function_execution_id: done, outputs: { note: 'no assignee' } }));
+  await bot.functions.completeSuccess({ function_execution_id: done, outputs: { assignee: 'U0000000003' } });
+  const execution = (await admin('GET', `functions/executions/${done}`)).execution;
+  assert.deepEqual([execution.state, execution.outputs], ['completed', { assignee: 'U0000000003' }]);
+  await fails('execution_not_in_running_state',
+    bot.functions.completeError({ function_execution_id: done, error: 'late' }));
+  const failed = await start([]);
+  await bot.functions.completeError({ function_execution_id: failed, error: 'no one is on call' });
+  assert.equal((await admin('GET', `functions/executions/${failed}`)).execution.error, 'no one is on call');
+  await fails('function_execution_not_found',
+    bot.functions.completeSuccess({ function_execution_id: 'Fx0000000999', outputs: {} }));
+});
+
 await check('markdown_text messages', async () => {
   const posted = await bot.chat.postMessage({ channel: GENERAL, markdown_text: '## Done\n**3** checks passed' });
   const block = posted.message.blocks[0];

@@ -663,6 +663,28 @@ def assistant_threads():
 
 
 @scenario
+def custom_function_completion():
+    """functions.completeSuccess / completeError on executions started through the admin
+    surface (Slack starts them from a workflow step), each completed once."""
+    def start(required):
+        body = {"callbackId": "triage", "requiredOutputs": required}
+        return admin("POST", "functions/executions", body)["execution"]["id"]
+
+    done = start(["assignee"])
+    fails("parameter_validation_failed", bot.functions_completeSuccess,
+          function_execution_id=done, outputs={"note": "no assignee"})
+    assert bot.functions_completeSuccess(function_execution_id=done, outputs={"assignee": "U0000000003"})["ok"]
+    execution = admin("GET", f"functions/executions/{done}")["execution"]
+    assert (execution["state"], execution["outputs"]) == ("completed", {"assignee": "U0000000003"}), execution
+    fails("execution_not_in_running_state", bot.functions_completeError, function_execution_id=done, error="late")
+    failed = start([])
+    assert bot.functions_completeError(function_execution_id=failed, error="no one is on call")["ok"]
+    assert admin("GET", f"functions/executions/{failed}")["execution"]["error"] == "no one is on call"
+    fails("function_execution_not_found", bot.functions_completeSuccess,
+          function_execution_id="Fx0000000999", outputs={})
+
+
+@scenario
 def markdown_text_messages():
     posted = bot.chat_postMessage(channel=GENERAL, markdown_text="## Done\n**3** checks passed")
     block = posted["message"]["blocks"][0]

@@ -32,6 +32,7 @@
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | `files.remote.*` (remote files) | `remote` |
+//! | `functions.completeSuccess`, `functions.completeError` and the admin surface's executions | `functions` |
 //! | Events API subscription, queue and delivery worker | `events` |
 //! | Interactivity: app configuration, slash commands, block actions, modals, `response_url` | `interactivity` |
 //! | rate-limit tiers | `ratelimit` |
@@ -58,6 +59,7 @@ mod emoji;
 mod error;
 mod events;
 mod files;
+mod functions;
 mod history;
 mod hub;
 mod interactivity;
@@ -153,6 +155,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(events::admin_routes())
         .merge(files::routes())
+        .merge(functions::admin_routes())
         .merge(interactivity::routes())
         .merge(oauth::admin_routes())
         .merge(rotation::admin_routes())
@@ -354,6 +357,8 @@ async fn web_api(
         "files.remote.update" => remote::update(state, call).await,
         "files.remote.remove" => remote::remove(state, call).await,
         "files.remote.share" => remote::share(state, call).await,
+        "functions.completeSuccess" => functions::complete_success(state, call).await,
+        "functions.completeError" => functions::complete_error(state, call).await,
         // Retired by Slack on 2025-11-12: it answers every app this way since.
         "files.upload" => Err(ApiError::new("method_deprecated")),
         _ => Err(ApiError::new("unknown_method").with("req_method", call.method.as_str())),

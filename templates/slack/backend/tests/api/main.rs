@@ -18,6 +18,7 @@ mod conversations;
 mod dnd;
 mod events;
 mod files;
+mod functions;
 mod inprocess;
 mod interactivity;
 mod meta;
