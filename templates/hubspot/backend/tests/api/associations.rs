@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, create_linked, id, len, link, link_default, post, post_at_once, read, strs};
+use crate::{api, id, len, link, link_default, post, post_at_once, read, strs};
 
 /// The type id of the association label `label` among a labels answer's `results`.
 fn labelled(labels: &Value, label: &str) -> Option<i64> {
@@ -79,11 +79,11 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
 #[asym::clone("hubspot", seed = "basic")]
 async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let deal = create_linked(
+    let deal = post(
         &api,
-        "deals",
-        &json!({"dealname": "Bundle"}),
-        &[link("301", 341)],
+        "/crm/v3/objects/deals",
+        &json!({"properties": {"dealname": "Bundle"},
+                    "associations": [link("301", 341)]}),
         201,
     )
     .await;

@@ -6,7 +6,7 @@
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{api, assert_props, create, create_linked, id, len, link, post, prop, read, search};
+use crate::{api, assert_props, create, id, len, link, post, prop, read, search};
 
 /// The activity time the tests' engagements are created at.
 const AT: &str = "2025-03-01T10:00:00Z";
@@ -49,7 +49,8 @@ fn engagements() -> [(&'static str, Value, i64); 3] {
 async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     for (kind, properties, type_id) in engagements() {
-        let created = create_linked(&api, kind, &properties, &[link("201", type_id)], 201).await;
+        let body = json!({"properties": properties, "associations": [link("201", type_id)]});
+        let created = post(&api, &format!("/crm/v3/objects/{kind}"), &body, 201).await;
         assert_eq!(
             prop(&created, "hs_timestamp"),
             "2025-03-01T10:00:00.000Z",
@@ -89,11 +90,11 @@ async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot:
         assert_eq!(id(&found["results"][0]), engagement);
     }
     // A link to an object that does not exist is refused, naming the type its type id means.
-    let missing = create_linked(
+    let missing = post(
         &api,
-        "calls",
-        &json!({"hs_timestamp": "2025-03-01T10:00:00Z"}),
-        &[link("999999", 194)],
+        "/crm/v3/objects/calls",
+        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z"},
+                "associations": [link("999999", 194)]}),
         400,
     )
     .await;
@@ -196,22 +197,22 @@ async fn communications_and_postal_mail_are_logged_on_records(hubspot: asym::Hub
     let api = api(&hubspot);
     // An SMS logged on contact 201 and deal 401 (HubSpot's communications guide's body); a
     // postal mail on company 301, its time a date, as the postal mail guide writes it.
-    let sms = create_linked(
+    let sms = post(
         &api,
-        "communications",
-        &json!({"hs_communication_channel_type": "SMS", "hs_communication_logged_from": "CRM",
-                "hs_communication_body": "Texted Linda", "hs_timestamp": AT,
-                "hubspot_owner_id": "101"}),
-        &[link("201", 81), link("401", 85)],
+        "/crm/v3/objects/communications",
+        &json!({"properties": {"hs_communication_channel_type": "SMS",
+                "hs_communication_logged_from": "CRM", "hs_communication_body": "Texted Linda",
+                "hs_timestamp": AT, "hubspot_owner_id": "101"},
+               "associations": [link("201", 81), link("401", 85)]}),
         201,
     )
     .await;
     let sms_id = id(&sms);
-    let mail = create_linked(
+    let mail = post(
         &api,
-        "postal_mail",
-        &json!({"hs_postal_mail_body": "Sent the contract", "hs_timestamp": "2025-03-01"}),
-        &[link("301", 459)],
+        "/crm/v3/objects/postal_mail",
+        &json!({"properties": {"hs_postal_mail_body": "Sent the contract", "hs_timestamp": "2025-03-01"},
+               "associations": [link("301", 459)]}),
         201,
     )
     .await;

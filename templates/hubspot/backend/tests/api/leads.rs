@@ -5,8 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, assert_props, create_linked, id, len, link, patch, post, prop, read, scoped,
-    search, strs,
+    api, archive, assert_props, id, len, link, patch, post, prop, read, scoped, search, strs,
 };
 
 /// The type ids of `path`'s v4 associations to `to`.
@@ -35,12 +34,12 @@ async fn leads_are_created_with_their_contact_and_worked_through_the_lead_pipeli
     let api = api(&hubspot);
     // The guide's body: a warm new-business lead with its primary contact (578), here also
     // its company (610), in a stage of the lead pipeline, which a create need not name.
-    let lead = create_linked(
+    let lead = post(
         &api,
-        "leads",
-        &json!({"hs_lead_name": "Jane Doe", "hs_lead_type": "NEW BUSINESS", "hs_lead_label": "WARM",
-                "hs_pipeline_stage": "attempting-stage-id"}),
-        &[link("201", 578), link("301", 610)],
+        "/crm/v3/objects/leads",
+        &json!({"properties": {"hs_lead_name": "Jane Doe", "hs_lead_type": "NEW BUSINESS",
+                "hs_lead_label": "WARM", "hs_pipeline_stage": "attempting-stage-id"},
+               "associations": [link("201", 578), link("301", 610)]}),
         201,
     )
     .await;
@@ -167,16 +166,21 @@ async fn a_lead_needs_its_name_and_a_contact_or_company(hubspot: asym::HubSpot) 
         0
     );
     // A contact that does not exist is HubSpot's refusal of any such link.
-    let ghost = create_linked(&api, "leads", &name, &[link("999", 578)], 400).await;
+    let ghost = post(
+        &api,
+        "/crm/v3/objects/leads",
+        &json!({"properties": name, "associations": [link("999", 578)]}),
+        400,
+    )
+    .await;
     assert_eq!(
         ghost["context"]["INVALID_OBJECT_IDS"][0],
         "CONTACT=999 is not valid"
     );
-    let unnamed = create_linked(
+    let unnamed = post(
         &api,
-        "leads",
-        &json!({"hs_lead_label": "HOT"}),
-        &[link("201", 578)],
+        "/crm/v3/objects/leads",
+        &json!({"properties": {"hs_lead_label": "HOT"}, "associations": [link("201", 578)]}),
         400,
     )
     .await;
@@ -255,11 +259,10 @@ async fn a_contact_or_company_associates_itself_with_a_lead_from_its_own_side(
     hubspot: asym::HubSpot,
 ) {
     let api = api(&hubspot);
-    let lead = create_linked(
+    let lead = post(
         &api,
-        "leads",
-        &json!({"hs_lead_name": "Both ways"}),
-        &[link("201", 608)],
+        "/crm/v3/objects/leads",
+        &json!({"properties": {"hs_lead_name": "Both ways"}, "associations": [link("201", 608)]}),
         201,
     )
     .await;

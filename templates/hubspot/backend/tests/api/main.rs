@@ -139,23 +139,6 @@ pub(crate) async fn create(api: &Api, kind: &str, properties: &Value, status: u1
     .expect(status)
 }
 
-/// `POST /crm/v3/objects/{kind}` with `properties` and `associations` (each a [`link`]),
-/// expecting `status`; the reply's body.
-pub(crate) async fn create_linked(
-    api: &Api,
-    kind: &str,
-    properties: &Value,
-    associations: &[Value],
-    status: u16,
-) -> Value {
-    api.post(
-        &format!("/crm/v3/objects/{kind}"),
-        &json!({ "properties": properties, "associations": associations }),
-    )
-    .await
-    .expect(status)
-}
-
 /// The string `field` of each item of the array `list`.
 pub(crate) fn strs<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
     list.as_array()

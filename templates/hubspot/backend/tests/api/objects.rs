@@ -5,8 +5,8 @@ use asym_kit::testing::{assert_contains, assert_prefix, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, assert_props, contact_count, create, create_linked, id, len, link, missing,
-    patch, post, post_at_once, prop, read, search,
+    api, archive, assert_props, contact_count, create, id, len, link, missing, patch, post,
+    post_at_once, prop, read, search,
 };
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -469,11 +469,13 @@ async fn quotes_need_a_title_and_expiry_and_associate_to_deals_and_line_items(
         201,
     )
     .await);
-    let quote = create_linked(
+    let quote = post(
         &api,
-        "quotes",
-        &json!({"hs_title": "SEO audit", "hs_expiration_date": "2026-12-31", "hs_status": "DRAFT"}),
-        &[link("401", 64), link(&line_item, 67)],
+        "/crm/v3/objects/quotes",
+        &json!({
+            "properties": {"hs_title": "SEO audit", "hs_expiration_date": "2026-12-31", "hs_status": "DRAFT"},
+            "associations": [link("401", 64), link(&line_item, 67)],
+        }),
         201,
     )
     .await;
