@@ -2,11 +2,33 @@
 //! is left), after payment they refund, credit the customer's balance or record a credit made
 //! outside Stripe; refusals and voiding.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::{
     ALICE, Api, BOB, MISSING, UNKNOWN, assert_fields, data, expect_refusal, id, invalid,
 };
+
+/// The lines of a credit note on `invoice`: `amount` of its first line, and a custom line of
+/// two goodwill credits of `unit_amount` each.
+fn two_lines<'a>(
+    invoice: &'a Value,
+    amount: &'a str,
+    unit_amount: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("invoice", id(invoice)),
+        ("lines[0][type]", "invoice_line_item"),
+        (
+            "lines[0][invoice_line_item]",
+            id(&data(&invoice["lines"])[0]),
+        ),
+        ("lines[0][amount]", amount),
+        ("lines[1][type]", "custom_line_item"),
+        ("lines[1][unit_amount]", unit_amount),
+        ("lines[1][quantity]", "2"),
+        ("lines[1][description]", "Goodwill"),
+    ]
+}
 
 #[asym::clone("stripe", seed = "basic")]
 async fn a_credit_note_lowers_what_an_open_invoice_owes_and_pays_it_when_nothing_is_left(
@@ -70,19 +92,8 @@ async fn a_credit_note_on_a_paid_invoice_refunds_and_credits_the_balance(stripe:
         .await;
     assert_eq!(paid["status"], "paid", "{paid}");
     let invoice = id(&paid);
-    let line = paid["lines"]["data"][0]["id"].as_str().unwrap().to_owned();
-    let form = [
-        ("invoice", invoice),
-        ("lines[0][type]", "invoice_line_item"),
-        ("lines[0][invoice_line_item]", &line),
-        ("lines[0][amount]", "1000"),
-        ("lines[1][type]", "custom_line_item"),
-        ("lines[1][unit_amount]", "250"),
-        ("lines[1][quantity]", "2"),
-        ("lines[1][description]", "Goodwill"),
-        ("refund_amount", "1000"),
-        ("credit_amount", "500"),
-    ];
+    let settled = [("refund_amount", "1000"), ("credit_amount", "500")];
+    let form = [two_lines(&paid, "1000", "250"), settled.to_vec()].concat();
     let note = api.ok("/v1/credit_notes", &form).await;
     assert_fields(
         &note,
@@ -185,18 +196,7 @@ async fn a_credit_note_preview_is_checked_as_a_credit_note_and_writes_nothing(
     let api = Api::new(&stripe);
     let open = api.open_invoice_for_item(BOB, "1500").await;
     let invoice = id(&open);
-    let line = open["lines"]["data"][0]["id"].as_str().unwrap().to_owned();
-    let query = [
-        ("invoice", invoice),
-        ("lines[0][type]", "invoice_line_item"),
-        ("lines[0][invoice_line_item]", &line),
-        ("lines[0][amount]", "400"),
-        ("lines[1][type]", "custom_line_item"),
-        ("lines[1][unit_amount]", "100"),
-        ("lines[1][quantity]", "2"),
-        ("lines[1][description]", "Goodwill"),
-        ("memo", "Preview"),
-    ];
+    let query = [two_lines(&open, "400", "100"), vec![("memo", "Preview")]].concat();
     let (status, preview) = api.get("/v1/credit_notes/preview", &query).await;
     assert_eq!(status, 200, "{preview}");
     assert_fields(
