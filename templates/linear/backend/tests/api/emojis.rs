@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, ask, assert_filtered, client, create_text, delete_payload, mutate, not_found, refused_for,
-    refused_inputs_as, with_id,
+    ADA, argument_error, ask, assert_filtered, client, create_text, delete_payload, mutate,
+    not_found, refused_for, refused_inputs_as, with_id,
 };
 
 /// An emoji as @linear/sdk's fragment selects it.
@@ -67,14 +67,12 @@ async fn a_custom_emoji_is_found_by_id_or_name(linear: asym::Linear) {
                 "An emoji with this name already exists.",
                 "An emoji with this name already exists.",
             ),
-            (
+            argument_error(
                 json!({"name": " ", "url": "https://example.com/blank.png"}),
-                "Argument Validation Error",
                 "name should not be empty",
             ),
-            (
+            argument_error(
                 json!({"name": "nourl", "url": "shipit.png"}),
-                "Argument Validation Error",
                 "url must be a URL address",
             ),
         ],

@@ -6,8 +6,8 @@ use asym_kit::testing::{Api, assert_suffix, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, Writes, archive_payload, ask, assert_fields, assert_filtered, client,
-    delete_payload, delivered, mutate, not_found, query, refused_filter, refused_for,
+    ADA, BEN, ENG, Writes, archive_payload, argument_error, ask, assert_fields, assert_filtered,
+    client, delete_payload, delivered, mutate, not_found, query, refused_filter, refused_for,
     refused_inputs, subscribed, with_id,
 };
 
@@ -484,20 +484,17 @@ async fn projects_and_initiatives_have_external_links(linear: asym::Linear) {
         &api,
         &writes.create_doc,
         [
-            (
+            argument_error(
                 json!({"url": "https://example.com", "label": "Both", "projectId": launch,
                        "initiativeId": ship}),
-                "Argument Validation Error",
                 one_parent,
             ),
-            (
+            argument_error(
                 json!({"url": "https://example.com", "label": "None"}),
-                "Argument Validation Error",
                 one_parent,
             ),
-            (
+            argument_error(
                 json!({"url": "example", "label": "Bad", "projectId": launch}),
-                "Argument Validation Error",
                 "url must be a URL address",
             ),
             (

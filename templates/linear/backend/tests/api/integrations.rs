@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::{ask, client, gql, mutate, refused_for};
+use crate::{argument_error, ask, client, gql, mutate, refused_for};
 
 #[asym::clone("linear", seed = "basic")]
 async fn project_statuses_are_a_connection_and_rate_limits_read_as_the_headers(
@@ -208,14 +208,12 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
         &api,
         &writes.create_doc,
         [
-            (
+            argument_error(
                 json!({"name": " ", "type": "started", "color": "#aa00ff", "position": 1}),
-                "Argument Validation Error",
                 "name should not be empty",
             ),
-            (
+            argument_error(
                 json!({"name": "Tinted", "type": "started", "color": "purple", "position": 1}),
-                "Argument Validation Error",
                 "color must be a hexadecimal color",
             ),
         ],

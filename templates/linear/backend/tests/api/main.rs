@@ -160,6 +160,12 @@ pub(crate) async fn validation_errors(api: &Api, query: &str, variables: Value) 
     reply.body["errors"][0]["extensions"]["validationErrors"].clone()
 }
 
+/// A case of [`refused_inputs_as`]: `input` refused as an `Argument Validation Error`,
+/// `presentable` to the user.
+pub(crate) fn argument_error(input: Value, presentable: &str) -> (Value, &str, &str) {
+    (input, "Argument Validation Error", presentable)
+}
+
 /// Runs `query` with `variables`, asserting Linear refuses it as [`invalid_input`] saying
 /// `message`, `presentable` to the user.
 pub(crate) async fn refused_as(

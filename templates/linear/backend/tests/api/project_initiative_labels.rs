@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, Writes, ask, assert_filtered, client, create_text, delete_payload, mutate, not_found,
-    refused_inputs_as, with_id,
+    ADA, Writes, argument_error, ask, assert_filtered, client, create_text, delete_payload, mutate,
+    not_found, refused_inputs_as, with_id,
 };
 
 /// Launch, the seeded project.
@@ -176,14 +176,9 @@ async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
         &api,
         &writes.create_doc,
         [
-            (
-                json!({"name": " "}),
-                "Argument Validation Error",
-                "name should not be empty",
-            ),
-            (
+            argument_error(json!({"name": " "}), "name should not be empty"),
+            argument_error(
                 json!({"name": "Tinted", "color": "red"}),
-                "Argument Validation Error",
                 "color must be a hexadecimal color",
             ),
             (

@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, ENG, Writes, ask, assert_filtered, client, create_project, delete_payload, missing,
-    mutate, not_found, refused_inputs_as, with_id,
+    ADA, ENG, Writes, argument_error, ask, assert_filtered, client, create_project, delete_payload,
+    missing, mutate, not_found, refused_inputs_as, with_id,
 };
 
 /// Launch, the seeded project, and its milestone GA.
@@ -119,24 +119,20 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
                 "A dependency of the same type already exists between the two projects",
                 "A dependency of the same type already exists between the two projects",
             ),
-            (
+            argument_error(
                 from(json!({"type": "blocks"})),
-                "Argument Validation Error",
                 "type must be one of the following values: dependency",
             ),
-            (
+            argument_error(
                 from(json!({"anchorType": "project"})),
-                "Argument Validation Error",
                 "anchorType must be one of the following values: start, end, milestone",
             ),
-            (
+            argument_error(
                 from(json!({"relatedAnchorType": "project"})),
-                "Argument Validation Error",
                 "relatedAnchorType must be one of the following values: start, end, milestone",
             ),
-            (
+            argument_error(
                 from(json!({"relatedProjectId": docs})),
-                "Argument Validation Error",
                 "A project cannot depend on itself.",
             ),
             (

@@ -6,8 +6,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, BEN, ENG, Writes, ask, client, delete_payload, missing, not_found, refused_inputs_as,
-    with_id,
+    ADA, BEN, ENG, Writes, argument_error, ask, client, delete_payload, missing, not_found,
+    refused_inputs_as, with_id,
 };
 
 /// A triage responsibility as @linear/sdk's fragment selects it, with its current user.
@@ -73,9 +73,8 @@ async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: a
                 "The team already has a triage responsibility.",
                 "The team already has a triage responsibility.",
             ),
-            (
+            argument_error(
                 json!({"teamId": ENG, "action": "escalate"}),
-                "Argument Validation Error",
                 "action must be one of the following values: assign, notify",
             ),
             (

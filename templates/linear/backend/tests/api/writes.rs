@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, ask, client, count, delete_payload, missing, mutate, query,
-    refused_as, with_id,
+    ADA, BEN, ENG, archive_payload, argument_error, ask, client, count, delete_payload, missing,
+    mutate, query, refused_as, with_id,
 };
 
 const CREATE: &str = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) {
@@ -93,14 +93,12 @@ async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linea
             "Argument Validation Error: priority must be between 0 and 4",
             "",
         ),
-        (
+        argument_error(
             json!({"teamId": ENG, "title": " "}),
-            "Argument Validation Error",
             "title should not be empty",
         ),
-        (
+        argument_error(
             json!({"teamId": ENG, "title": "x", "dueDate": "soon"}),
-            "Argument Validation Error",
             "A date or time in the input is not valid.",
         ),
         (
