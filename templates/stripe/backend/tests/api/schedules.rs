@@ -296,17 +296,12 @@ async fn a_schedule_from_a_subscription_is_updated_canceled_and_refuses_a_second
     assert_eq!(updated["phases"][1]["end_date"], MARCH);
     let now = api.current("/v1/subscriptions", id(&sub)).await;
     assert_eq!(items_of(&now), [(PRO_MONTHLY.to_owned(), 2)]);
-    let (_, pending) = api
-        .get(
-            "/v1/invoiceitems",
-            &[("customer", &customer), ("pending", "true")],
-        )
-        .await;
-    let prorated: i64 = data(&pending)
-        .iter()
-        .map(|i| i["amount"].as_i64().unwrap())
-        .sum();
-    assert_eq!(prorated, 1000, "half a month of a second seat: {pending}");
+    let prorated = amounts_of(&pending(&api, &now).await);
+    assert_eq!(
+        prorated.iter().sum::<i64>(),
+        1000,
+        "half a month of a second seat: {prorated:?}"
+    );
     api.refused(
         &path,
         &[
