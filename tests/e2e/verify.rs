@@ -1,5 +1,6 @@
 //! `asym verify` against the skeleton clone: a description that matches scores 1.0; one
-//! changed in five ways fails with each way named. Against a Linear clone: a few of Linear's
+//! changed in five ways fails with each way named; `--fuzz` finds no 5xx, then every one a
+//! fault makes. Against a Linear clone: a few of Linear's
 //! types score what the clone serves of them, each deviation named. The named refusals need
 //! no clone.
 
@@ -42,6 +43,30 @@ fn a_matching_description_scores_one_and_the_clone_is_destroyed() {
     let report = home.asym_json(&["verify", id, "--spec", spec.to_str().unwrap()]);
     assert_eq!(report["score"], 1.0, "{report:#}");
     assert_eq!(home.registry()["clones"][0]["id"], id);
+
+    // --fuzz: each request gone wrong first, and the clone names every one as an error.
+    let fuzzed = home.asym_json(&["verify", id, "--fuzz"]);
+    assert_eq!(fuzzed["failures"], json!([]), "{fuzzed:#}");
+    assert!(fuzzed["requests"].as_u64().unwrap() > 50, "{fuzzed:#}");
+    // A clone that fails them is caught, each failure named by its request.
+    let always = ["--path", "/v1/notes/*", "--times", "always"];
+    home.asym_json(&[&["fault", id, "500", "--method", "DELETE"], &always[..]].concat());
+    let failed = home.asym(&["verify", id, "--fuzz", "--json"]);
+    assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+    assert!(
+        text(&failed.stderr).contains("VERIFY_FUZZ_FAILED"),
+        "{failed:?}"
+    );
+    let report: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    let failures = report["failures"].as_array().unwrap();
+    assert!(
+        !failures.is_empty()
+            && failures.iter().all(|f| f["method"] == "DELETE"
+                && f["path"] == "/v1/notes/{note}"
+                && f["mutation"].as_str().unwrap().starts_with("{note} ")
+                && f["answer"].as_str().unwrap().starts_with("500")),
+        "{report:#}"
+    );
     assert!(home.asym(&["destroy", id]).status.success());
 }
 
@@ -170,6 +195,16 @@ fn refusals_are_named_and_spin_nothing() {
             vec!["verify", "nosuch", "--spec", "x.json"],
             "TEMPLATE_NOT_FOUND",
             "nosuch",
+        ),
+        (
+            vec!["verify", "linear", "--fuzz"],
+            "NOT_IMPLEMENTED",
+            "--fuzz for linear",
+        ),
+        (
+            vec!["verify", "notion", "--fuzz"],
+            "NOT_IMPLEMENTED",
+            "--fuzz for notion",
         ),
     ] {
         let out = home.asym(&args);

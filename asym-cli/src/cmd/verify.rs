@@ -24,7 +24,7 @@ use crate::verify::{Support, errata, product};
 /// document against the clone's schema.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is (the scenario writes to it, and it stays; a schema comparison only reads it).\n\nLinear: --spec takes Linear's schema, packages/sdk/src/schema.graphql in github.com/linear/linear; --documents the documents @linear/sdk sends, packages/sdk/src/_generated_documents.graphql beside it (take both from the release of the SDK version you use).\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95\n  asym verify linear --spec schema.graphql --documents _generated_documents.graphql"
+    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is (the scenario writes to it, and it stays; a schema comparison only reads it).\n\nLinear: --spec takes Linear's schema, packages/sdk/src/schema.graphql in github.com/linear/linear; --documents the documents @linear/sdk sends, packages/sdk/src/_generated_documents.graphql beside it (take both from the release of the SDK version you use).\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95\n  asym verify linear --spec schema.graphql --documents _generated_documents.graphql\n  asym verify github --fuzz"
 )]
 pub(crate) struct Args {
     /// Template to spin, or the id of a running clone.
@@ -50,6 +50,11 @@ pub(crate) struct Args {
     /// the report lists those it applied).
     #[arg(long)]
     no_errata: bool,
+    /// Instead of a score: drive the scenario with each request gone wrong first (fields of
+    /// the wrong type, too long or holding a NUL, bodies that are not JSON, odd ids in the
+    /// path) and list every answer that is a 5xx or none; needs no --spec.
+    #[arg(long, conflicts_with_all = ["spec", "documents", "no_errata"])]
+    fuzz: bool,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -65,7 +70,18 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         },
     };
     let (scenario, source) = match product(&template) {
+        Support::Scenario { scenario, .. } if args.fuzz => {
+            return fuzz(provider, &args, &template, existing, scenario).await;
+        }
         Support::Scenario { scenario, source } => (scenario, source),
+        _ if args.fuzz => {
+            return Err(Error::NotImplemented {
+                what: format!(
+                    "--fuzz for {template} (it drives a built-in OpenAPI scenario; a GraphQL \
+                     clone's schema checks each argument's type before any resolver runs)"
+                ),
+            });
+        }
         Support::Schema { sdl, source } => {
             return schema(provider, &args, &template, existing, (sdl, source)).await;
         }
@@ -134,6 +150,53 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
     let mut report = Answers::report(&template, &description, &version, args.min, answers, probes);
     report.detail.errata = errata;
     finish(&report, args.json)
+}
+
+/// `verify --fuzz`: the built-in `scenario` with each request gone wrong first; exit 1
+/// (`VERIFY_FUZZ_FAILED`) when any answer is a 5xx or none.
+async fn fuzz(
+    provider: &impl Provider,
+    args: &Args,
+    template: &str,
+    existing: Option<CloneRecord>,
+    scenario: &str,
+) -> Result<ExitCode, Error> {
+    let scenario = Scenario::parse(scenario).map_err(|why| Error::Internal {
+        context: format!("the built-in {template} scenario"),
+        source: why.into(),
+    })?;
+    let version = args.api_version.clone().unwrap_or_default();
+    let spun = existing.is_none();
+    let instance = acquire(provider, template, existing, args.json).await?;
+    let (api, tokens) = (&instance.endpoints.api, &instance.record.tokens);
+    let run = tokio::select! {
+        run = scenario.fuzz(template, api, tokens, &version) => run,
+        _ = tokio::signal::ctrl_c() => Err("interrupted (Ctrl-C)".to_owned()),
+    };
+    if spun {
+        provider.destroy(&instance.record.id).await?;
+    }
+    let fuzzed = run.map_err(|why| Error::Internal {
+        context: format!("fuzzing the {template} scenario"),
+        source: why.into(),
+    })?;
+    if args.json {
+        output::json(&fuzzed)?;
+    } else {
+        fuzzed.print();
+    }
+    Ok(if fuzzed.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        named(
+            "VERIFY_FUZZ_FAILED",
+            &format!(
+                "{} of {} requests were answered with a 5xx or not at all",
+                fuzzed.failures.len(),
+                fuzzed.requests
+            ),
+        )
+    })
 }
 
 /// `verify` for a GraphQL product: the schema its clone serves at `sdl` (under the API

@@ -2,10 +2,13 @@
 //! checker ([`schema`]), the built-in scenarios ([`scenario`]) and their report ([`report`]);
 //! for GraphQL products, the schema comparison ([`graphql`]). Both reports are a [`score`].
 //!
+//! [`fuzz`] drives the same scenarios with each request gone wrong first.
+//!
 //! Which products have a scenario or a schema, and where their descriptions come from, is
 //! [`product`].
 
 pub(crate) mod errata;
+pub(crate) mod fuzz;
 pub(crate) mod graphql;
 pub(crate) mod report;
 pub(crate) mod scenario;

@@ -72,17 +72,21 @@ struct Auth {
     scheme: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// One request of a scenario.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Step {
-    method: String,
-    path: String,
+pub(super) struct Step {
+    pub(super) method: String,
+    pub(super) path: String,
     #[serde(default)]
-    json: Option<Value>,
+    pub(super) json: Option<Value>,
+    /// A body sent as it is, as JSON (only `--fuzz` makes one: a body that is not JSON).
+    #[serde(skip)]
+    pub(super) raw: Option<String>,
     #[serde(default)]
-    form: Option<Vec<(String, String)>>,
+    pub(super) form: Option<Vec<(String, String)>>,
     #[serde(default)]
-    save: BTreeMap<String, String>,
+    pub(super) save: BTreeMap<String, String>,
     #[serde(default)]
     multipart: Option<Vec<Part>>,
     #[serde(default)]
@@ -92,7 +96,7 @@ struct Step {
 }
 
 /// One part of a `multipart/form-data` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Part {
     name: String,
@@ -230,6 +234,7 @@ impl Scenario {
                     .collect::<Vec<_>>()
                     .join("/"),
                 json: None,
+                raw: None,
                 form: None,
                 multipart: None,
                 save: BTreeMap::new(),
@@ -249,8 +254,13 @@ impl Scenario {
         Ok(outcomes)
     }
 
+    /// Its steps, in order.
+    pub(super) fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
     /// The request for `step`, or the name of a value it needs that is not saved.
-    fn request(
+    pub(super) fn request(
         &self,
         client: &reqwest::Client,
         base: &str,
@@ -273,10 +283,19 @@ impl Scenario {
                 .header("Authorization", format!("{} {token}", self.auth.scheme)),
         };
         for (name, value) in &self.headers {
-            request = request.header(name, fill(value, vars)?);
+            // `{version}` is empty when fuzzing without `--api-version`: the clone's default.
+            let value = fill(value, vars)?;
+            if !value.is_empty() {
+                request = request.header(name, value);
+            }
         }
         if let Some(json) = &step.json {
             request = request.json(&fill_json(json, vars)?);
+        }
+        if let Some(raw) = &step.raw {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(raw.clone());
         }
         if let Some(form) = &step.form {
             let pairs: Vec<(String, String)> = form
@@ -305,17 +324,28 @@ fn url_path(base: &str) -> &str {
         .map_or("", |i| rest[i..].trim_end_matches('/'))
 }
 
-async fn send(request: reqwest::RequestBuilder) -> Result<(u16, String), String> {
+pub(super) async fn send(request: reqwest::RequestBuilder) -> Result<(u16, String), String> {
     let response = request
         .send()
         .await
-        .map_err(|e| format!("the clone did not answer: {e}"))?;
+        .map_err(|e| format!("the clone did not answer: {}", causes(&e.without_url())))?;
     let status = response.status().as_u16();
     let body = response
         .text()
         .await
         .map_err(|e| format!("reading an answer: {e}"))?;
     Ok((status, body))
+}
+
+/// `error` and its causes, innermost last (reqwest's own says only which URL failed).
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    text
 }
 
 /// Checks one answer against what the description says of its operation and status (its
@@ -378,7 +408,7 @@ fn judge(
 
 /// The values every scenario may use: `{version}`, the API version requested, and
 /// `{tomorrow}`, a day from now in Unix seconds (for a message scheduled in the future).
-fn builtins(version: &str) -> HashMap<String, Value> {
+pub(super) fn builtins(version: &str) -> HashMap<String, Value> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -392,7 +422,11 @@ fn builtins(version: &str) -> HashMap<String, Value> {
 }
 
 /// Keeps the values `save` points at (strings and numbers) for later steps.
-fn save(save: &BTreeMap<String, String>, answer: &Value, vars: &mut HashMap<String, Value>) {
+pub(super) fn save(
+    save: &BTreeMap<String, String>,
+    answer: &Value,
+    vars: &mut HashMap<String, Value>,
+) {
     for (name, pointer) in save {
         if let Some(value @ (Value::String(_) | Value::Number(_))) = answer.pointer(pointer) {
             vars.insert(name.clone(), value.clone());
@@ -402,7 +436,7 @@ fn save(save: &BTreeMap<String, String>, answer: &Value, vars: &mut HashMap<Stri
 
 /// `text` with each `{name}` (letters, digits, `_`) replaced by its saved value, or the
 /// first name not saved; other braces (a JSON text in a form field) stay as they are.
-fn fill(text: &str, vars: &HashMap<String, Value>) -> Result<String, String> {
+pub(super) fn fill(text: &str, vars: &HashMap<String, Value>) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
