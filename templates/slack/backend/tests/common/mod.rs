@@ -79,9 +79,13 @@ impl<'a> Api<'a> {
         self.call(self.user_token(), method, args).await
     }
 
-    /// [`Api::call`], asserting `ok: false` with `error`; the body.
+    /// [`Api::call`], asserting `ok: false` with `error` (a failure names the method and its
+    /// arguments, so a case in a table of them names itself); the body.
     pub(crate) async fn err(&self, token: &str, method: &str, args: Value, error: &str) -> Value {
-        err(self.call(token, method, args).await, error)
+        let case = format!("{method} {args}");
+        let body = self.call(token, method, args).await;
+        assert_eq!(body["error"], error, "{case}: {body}");
+        err(body, error)
     }
 
     /// [`Api::err`] with the seed's bot token.
