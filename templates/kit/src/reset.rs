@@ -8,16 +8,18 @@
 //! through), and `GET /api/admin/reset/{pending}` answers once it is, saying whether it
 //! succeeded, so the next holder knows the clone is clean without resetting it again.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::errors::error_chain;
+use crate::errors::{admin_error, error_chain};
 use crate::kit::{BackendError, Kit};
 
 pub(crate) use asym_contract::wire::RESET_PATH;
@@ -133,13 +135,25 @@ pub(crate) async fn settled(State(kit): State<Kit>, Path(pending): Path<String>)
 }
 
 /// Holds every request but the reset routes until a reset in flight is done, then lets the
-/// faults tests asked for take it (one layer for both: every request passes it).
+/// faults tests asked for take it (one layer for both: every request passes it). A handler
+/// that panics (a bug of the clone's) answers 500 `clone_panicked` and the clone goes on
+/// serving every other request: its other tests' requests are not dropped with it.
 pub(crate) async fn gate(State(kit): State<Kit>, request: Request, next: Next) -> Response {
     if request.uri().path().starts_with(RESET_PATH) {
         return next.run(request).await;
     }
     let _open = kit.resets().gate.clone().read_owned().await;
-    kit.faults().serve(request, next).await
+    AssertUnwindSafe(kit.faults().serve(request, next))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| {
+            admin_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "clone_panicked",
+                "the clone failed on this request, a bug of asym's: its log (`asym logs <id>`) \
+                 has the panic",
+            )
+        })
 }
 
 /// Takes [`WRITERS_LOCK`](crate::WRITERS_LOCK) shared for the rest of `tx`'s transaction: what

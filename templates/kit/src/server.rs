@@ -229,10 +229,16 @@ pub(crate) mod tests {
         Kit::new(config).unwrap()
     }
 
+    /// A handler with a bug.
+    async fn panics() -> &'static str {
+        panic!("a bug")
+    }
+
     fn app(kit: &Kit) -> Router {
         let product = Router::new()
             .route("/api/admin/provision", post(|| async { "provisioned" }))
-            .route("/api/ping", get(|| async { "pong" }));
+            .route("/api/ping", get(|| async { "pong" }))
+            .route("/api/panic", get(panics));
         router(kit, product)
     }
 
@@ -291,5 +297,18 @@ pub(crate) mod tests {
         assert_eq!(body["ok"], false);
         assert_eq!(body["failed"], json!(["postgres", "redis"]));
         assert_ne!(body["postgres"], "ok");
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_panics_answers_500_and_the_clone_serves_on() {
+        let kit = offline_kit();
+        let request = HttpRequest::get("/api/panic").body(Body::empty()).unwrap();
+        let (status, body) = send(app(&kit), request).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("\"error\":\"clone_panicked\""), "{body}");
+
+        let request = HttpRequest::get("/api/ping").body(Body::empty()).unwrap();
+        let (status, body) = send(app(&kit), request).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "pong"));
     }
 }
