@@ -363,6 +363,11 @@ pub(super) async fn update_token(call: Call, args: Args, JsonBody(body): JsonBod
     let (template, index) = own_token(&call, &args, &client).await?;
     let mut tokens = template.tokens.clone();
     let old = &tokens[index];
+    if !body.is_object() {
+        return Err(ApiError::validation(
+            "Invalid input JSON: a TimelineEventTemplateTokenUpdateRequest is a JSON object",
+        ));
+    }
     let mut input = body.clone();
     input["name"] = old["name"].clone();
     input["type"] = old["type"].clone();

@@ -168,6 +168,11 @@ async fn templates_and_their_tokens_are_written_with_the_developer_api_key(hubsp
         .expect(200);
     assert_eq!(relabelled["label"], "Meeting room");
     assert_eq!(relabelled["type"], "string");
+    // A body that is not an object is refused (it took the backend down once).
+    developer
+        .put(&one("/tokens/room"), &json!(["label"]))
+        .await
+        .expect(400);
     developer.delete(&one("/tokens/room")).await.expect(204);
     developer.delete(&one("/tokens/room")).await.expect(404);
 
