@@ -995,4 +995,20 @@ await check('communication preferences v4 batches: statuses read and written (20
   assert.equal((await send('write', { inputs: 'x' })).status, 400);
 });
 
+await check('communication preferences v4: one address opted out of all email (verbose: each type\'s status), its portal-wide status read', async () => {
+  // No generated method for v4 in the SDK: the client's own apiRequest.
+  const email = `node-optout-${run}@example.com`;
+  const path = `/communication-preferences/v4/statuses/${email}/unsubscribe-all?channel=EMAIL`;
+  const before = await hubspot.apiRequest({ method: 'GET', path });
+  assert.equal(before.status, 200);
+  assert.deepEqual((await before.json()).results, []);
+  const out = await hubspot.apiRequest({ method: 'POST', path: `${path}&verbose=true` });
+  assert.equal(out.status, 200);
+  assert.ok((await out.json()).results.every((s) => s.setStatusSuccessReason === 'UNSUBSCRIBE_FROM_ALL_OCCURRED'));
+  const after = await (await hubspot.apiRequest({ method: 'GET', path })).json();
+  assert.deepEqual(after.results.map((w) => [w.wideStatusType, w.status, w.subscriberIdString]), [['PORTAL_WIDE', 'UNSUBSCRIBED', email]]);
+  const statuses = (await hubspot.communicationPreferences.statusApi.getEmailStatus(email)).subscriptionStatuses;
+  assert.ok(statuses.every((s) => s.status === 'NOT_SUBSCRIBED'));
+});
+
 finish('node @hubspot/api-client');

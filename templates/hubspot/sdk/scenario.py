@@ -1290,6 +1290,25 @@ def preference_batches():
     assert send("unsubscribe-all", {"inputs": [email]}).status_code == 400  # no channel
     assert send("write", {"inputs": "x"}).status_code == 400
 
+def preference_opt_out():
+    # v4's single-subscriber opt-out: no generated method in the SDK, so the client's own api_request.
+    email = f"py-optout-{run}@example.com"
+
+    def send(method, qs=None):
+        return client.api_request({"method": method, "base_url": os.environ["HUBSPOT_API_BASE"],
+                                   "path": f"/communication-preferences/v4/statuses/{email}/unsubscribe-all",
+                                   "qs": {"channel": "EMAIL", **(qs or {})}})
+    before = send("GET")
+    assert before.status_code == 200 and before.json()["results"] == [], before.text
+    out = send("POST", {"verbose": "true"})
+    assert out.status_code == 200, out.text
+    assert {s["setStatusSuccessReason"] for s in out.json()["results"]} == {"UNSUBSCRIBE_FROM_ALL_OCCURRED"}, out.text
+    after = send("GET")
+    assert [(w["wideStatusType"], w["status"], w["subscriberIdString"]) for w in after.json()["results"]] == [
+        ("PORTAL_WIDE", "UNSUBSCRIBED", email)], after.text
+    statuses = client.communication_preferences.status_api.get_email_status(email).subscription_statuses
+    assert {s.status for s in statuses} == {"NOT_SUBSCRIBED"}, statuses
+
 def leads():
     from hubspot.crm.objects.leads import (
         ApiException as LeadsApiException, AssociationSpec as Spec,
@@ -1405,4 +1424,5 @@ check("crm users (0-115, through the generic objects API): listed, a user's reco
 check("goals (goal_targets): listed, read, searched; an update refused", goals)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
 check("communication preferences v4 batches: statuses read and written (207 for refused inputs), addresses opted out of all email, their portal-wide status read", preference_batches)
+check("communication preferences v4: one address opted out of all email (verbose: each type's status), its portal-wide status read", preference_opt_out)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -2,7 +2,7 @@
 //! reach them through their clients' raw request): statuses of several subscribers read or
 //! written at once, the portal-wide opt-out (`unsubscribe-all`) of several addresses, and its
 //! read. Each answers HubSpot's batch envelope, 207 with an error per refused input while the
-//! others are read or written.
+//! others are read or written. The opt-out and its read of one subscriber are here too.
 
 use std::collections::HashMap;
 
@@ -10,12 +10,13 @@ use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::{
-    Change, STATUS_V4, address, addresses, channel, every_status, held, inputs, known, lock,
-    now_iso, one_status, resubscribe_refused, status_state, store,
+    Change, READ, STATUS_V4, WRITE, address, addresses, channel, completed, every_status, held,
+    inputs, known, lock, now_iso, one_status, resubscribe_refused, status_state, store,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::objects::model::ISO;
@@ -45,6 +46,10 @@ pub(super) fn routes() -> Router<Kit> {
         .route(
             "/communication-preferences/v4/statuses/batch/unsubscribe-all/read",
             post(read_opt_outs),
+        )
+        .route(
+            "/communication-preferences/v4/statuses/{subscriberIdString}/unsubscribe-all",
+            get(read_opt_out).post(unsubscribe_one),
         )
 }
 
@@ -220,6 +225,27 @@ async fn unsubscribe_all(call: Call, args: Args, JsonBody(body): JsonBody) -> Ap
     Ok(answer)
 }
 
+/// `POST /communication-preferences/v4/statuses/{subscriberIdString}/unsubscribe-all?channel=EMAIL&verbose=`
+/// → `{status, results, startedAt, completedAt}`: the address opts out of all email as in
+/// [`unsubscribe_all`]; `results` holds its statuses when `verbose=true`, else nothing.
+async fn unsubscribe_one(call: Call, args: Args) -> ApiResult {
+    call.authorize(&[WRITE]).await?;
+    channel(args.get("channel"))?;
+    let verbose = verbose(&args)?;
+    let started = now_iso();
+    let email = address(call.param("subscriberIdString"))?;
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    lock(&tx, [email.as_str()]).await?;
+    let mut result = opt_out(&tx, &email, verbose).await?;
+    tx.commit().await?;
+    let statuses = match result["statuses"].take() {
+        Value::Array(statuses) => statuses,
+        _ => Vec::new(),
+    };
+    Ok(axum::Json(completed(&started, statuses)).into_response())
+}
+
 /// Opts `email` out of all email (its address locked): the portal-wide opt-out and an
 /// unsubscribe from every active type; its result (with its statuses when `verbose`).
 ///
@@ -279,37 +305,60 @@ async fn read_opt_outs(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiR
     let given = addresses(&body)?;
     let emails: Vec<Result<String, ApiError>> = given.iter().map(|g| address(g)).collect();
     let valid: Vec<&str> = emails.iter().flatten().map(String::as_str).collect();
-    let opted: HashMap<String, String> = call
-        .kit
-        .db()
-        .await?
-        .query(
-            &format!(
-                "SELECT email, to_char(created_at AT TIME ZONE 'UTC', {ISO})
-                 FROM subscription_opt_outs WHERE email = ANY($1)"
-            ),
-            &[&valid],
-        )
-        .await?
-        .iter()
-        .map(|row| (row.get(0), row.get(1)))
-        .collect();
+    let opted = opted_out(&call.kit.db().await?, &valid).await?;
     let outcomes = given
         .iter()
         .zip(emails)
         .map(|(subscriber, email)| {
             let email = email.map_err(|err| for_subscriber(err, subscriber))?;
-            let wide: Vec<Value> = opted
-                .get(&email)
-                .map(|at| {
-                    json!({"channel": "EMAIL", "status": "UNSUBSCRIBED",
-                           "subscriberIdString": email, "timestamp": at,
-                           "wideStatusType": "PORTAL_WIDE"})
-                })
-                .into_iter()
-                .collect();
+            let wide = opted.get(&email).cloned().unwrap_or_default();
             Ok(json!({ "subscriberIdString": email, "wideStatuses": wide }))
         })
         .collect();
     answer(&started, outcomes)
+}
+
+/// `GET /communication-preferences/v4/statuses/{subscriberIdString}/unsubscribe-all?channel=EMAIL`
+/// → `{status, results, startedAt, completedAt}`: the address's `PORTAL_WIDE` `UNSUBSCRIBED`
+/// wide status if it opted out of all email, else no result (HubSpot's reference: an empty
+/// `results` for a contact that has not opted out).
+async fn read_opt_out(call: Call, args: Args) -> ApiResult {
+    call.authorize(&[READ]).await?;
+    channel(args.get("channel"))?;
+    let started = now_iso();
+    let email = address(call.param("subscriberIdString"))?;
+    let opted = opted_out(&call.kit.db().await?, &[&email]).await?;
+    let wide = opted.get(&email).cloned().unwrap_or_default();
+    Ok(axum::Json(completed(&started, wide)).into_response())
+}
+
+/// The wide statuses of those of `emails` that opted out of all email, by address: each one
+/// `PORTAL_WIDE` `UNSUBSCRIBED` wide status, timed by its opt-out.
+///
+/// # Errors
+///
+/// The statement's error.
+async fn opted_out(
+    client: &impl GenericClient,
+    emails: &[&str],
+) -> Result<HashMap<String, Vec<Value>>, ApiError> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT email, to_char(created_at AT TIME ZONE 'UTC', {ISO})
+                 FROM subscription_opt_outs WHERE email = ANY($1)"
+            ),
+            &[&emails],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let (email, at): (String, String) = (row.get(0), row.get(1));
+            let wide = json!({"channel": "EMAIL", "status": "UNSUBSCRIBED",
+                              "subscriberIdString": email, "timestamp": at,
+                              "wideStatusType": "PORTAL_WIDE"});
+            (email, vec![wide])
+        })
+        .collect())
 }

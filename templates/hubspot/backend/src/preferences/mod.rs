@@ -21,7 +21,7 @@ use crate::request::{Args, Call, JsonBody, object, optional_text};
 use crate::values::valid_email;
 
 /// The scope reading definitions and statuses needs.
-const READ: &str = "communication_preferences.read";
+pub(super) const READ: &str = "communication_preferences.read";
 /// The scope subscribing and unsubscribing needs.
 pub(super) const WRITE: &str = "communication_preferences.write";
 

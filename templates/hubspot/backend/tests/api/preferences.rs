@@ -458,3 +458,48 @@ async fn addresses_opt_out_of_all_email_in_a_batch(hubspot: asym::HubSpot) {
         .await
         .expect(403);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn one_address_opts_out_of_all_email(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let path = "/communication-preferences/v4/statuses/Ada@example.com/unsubscribe-all";
+    let email = format!("{path}?channel=EMAIL");
+    let before = read(&api, &email).await;
+    assert_eq!(before["status"], "COMPLETE");
+    assert_eq!(before["results"], json!([]));
+
+    // With verbose, each type's status; again, nothing changes and nothing is answered.
+    let verbose = post(&api, &format!("{email}&verbose=true"), &json!({}), 200).await;
+    assert_eq!(strs(&verbose["results"], "status"), ["UNSUBSCRIBED"; 3]);
+    assert_eq!(
+        strs(&verbose["results"], "setStatusSuccessReason"),
+        ["UNSUBSCRIBE_FROM_ALL_OCCURRED"; 3]
+    );
+    let again = post(&api, &email, &json!({}), 200).await;
+    assert_eq!(again["results"], json!([]));
+    let after = read(&api, &email).await;
+    assert_eq!(len(&after["results"]), 1);
+    let wide = &after["results"][0];
+    assert_eq!(wide["wideStatusType"], "PORTAL_WIDE");
+    assert_eq!(wide["status"], "UNSUBSCRIBED");
+    assert_eq!(wide["subscriberIdString"], "ada@example.com");
+    let ada = v3_statuses(&api, "ada@example.com").await;
+    assert_eq!(
+        strs(&ada["subscriptionStatuses"], "status"),
+        ["NOT_SUBSCRIBED"; 3]
+    );
+
+    // The channel and the address are checked; reading needs the read scope, writing the write.
+    for refused in [
+        path.to_owned(),
+        "/communication-preferences/v4/statuses/not-an-address/unsubscribe-all?channel=EMAIL"
+            .to_owned(),
+        format!("{email}&verbose=maybe"),
+    ] {
+        post(&api, &refused, &json!({}), 400).await;
+    }
+    api.get(path).await.expect(400);
+    let reader = scoped(&hubspot, &["communication_preferences.read"]).await;
+    reader.get(&email).await.expect(200);
+    reader.post(&email, &json!({})).await.expect(403);
+}
