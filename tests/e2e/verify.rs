@@ -201,11 +201,6 @@ fn refusals_are_named_and_spin_nothing() {
             "NOT_IMPLEMENTED",
             "--fuzz for linear",
         ),
-        (
-            vec!["verify", "notion", "--fuzz"],
-            "NOT_IMPLEMENTED",
-            "--fuzz for notion",
-        ),
     ] {
         let out = home.asym(&args);
         let stderr = text(&out.stderr);

@@ -11,7 +11,7 @@ use crate::verify::report::{Answers, covered};
 use crate::verify::scenario::Scenario;
 use crate::verify::score::{Detail, Report};
 use crate::verify::spec::{Description, Operation};
-use crate::verify::{Support, errata, product};
+use crate::verify::{Support, errata, fuzz_scenario, product};
 
 /// Score a clone's fidelity to its product's own API description
 ///
@@ -69,19 +69,19 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
             Err(other) => return Err(other),
         },
     };
-    let (scenario, source) = match product(&template) {
-        Support::Scenario { scenario, .. } if args.fuzz => {
-            return fuzz(provider, &args, &template, existing, scenario).await;
-        }
-        Support::Scenario { scenario, source } => (scenario, source),
-        _ if args.fuzz => {
-            return Err(Error::NotImplemented {
+    if args.fuzz {
+        return match fuzz_scenario(&template) {
+            Some(scenario) => fuzz(provider, &args, &template, existing, scenario).await,
+            None => Err(Error::NotImplemented {
                 what: format!(
-                    "--fuzz for {template} (it drives a built-in OpenAPI scenario; a GraphQL \
-                     clone's schema checks each argument's type before any resolver runs)"
+                    "--fuzz for {template} (it drives a built-in scenario of REST requests; a \
+                     GraphQL clone's schema checks each argument's type before any resolver runs)"
                 ),
-            });
-        }
+            }),
+        };
+    }
+    let (scenario, source) = match product(&template) {
+        Support::Scenario { scenario, source } => (scenario, source),
         Support::Schema { sdl, source } => {
             return schema(provider, &args, &template, existing, (sdl, source)).await;
         }

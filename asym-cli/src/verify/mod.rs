@@ -87,14 +87,24 @@ pub(crate) fn product(template: &str) -> Support {
     }
 }
 
+/// The scenario `verify --fuzz` drives for `template`: its verify scenario, or for a product
+/// that publishes no description (Notion), one kept for fuzzing alone.
+pub(crate) fn fuzz_scenario(template: &str) -> Option<&'static str> {
+    match product(template) {
+        Support::Scenario { scenario, .. } => Some(scenario),
+        _ if template == "notion" => Some(include_str!("scenarios/notion.json")),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_built_in_scenario_parses() {
-        for template in ["skeleton", "stripe", "github", "hubspot", "slack"] {
-            let Support::Scenario { scenario, .. } = product(template) else {
+        for template in ["skeleton", "stripe", "github", "hubspot", "slack", "notion"] {
+            let Some(scenario) = fuzz_scenario(template) else {
                 panic!("{template} has a scenario");
             };
             if let Err(why) = scenario::Scenario::parse(scenario) {
