@@ -1043,29 +1043,44 @@ await scenario("repository_rulesets", async () => {
   await fails(404, () => owner.rest.repos.getRepoRuleset({ ...repo, ruleset_id: created.id }));
 });
 
-await scenario("actions_secrets_and_variables", async () => {
-  const repo = { owner: "acme", repo: "hello-world" };
-  const key = (await owner.rest.actions.getRepoPublicKey(repo)).data;
+// The secrets and variables of a repository (`kind` "Repo", `where` {owner, repo}) or of one of
+// its environments ("Environment", with `environment_name`): Octokit's `actions.*Repo*` and
+// `actions.*Environment*` methods take the same steps.
+async function secretsAndVariables(kind, where) {
+  const call = (method, params = {}) => owner.rest.actions[method.replace("*", kind)]({ ...where, ...params });
+  const key = (await call("get*PublicKey")).data;
   assert.equal(Buffer.from(key.key, "base64").length, 32);
   const sealed = Buffer.from("sealed-elsewhere").toString("base64");
-  const put = { ...repo, secret_name: "npm_token", encrypted_value: sealed, key_id: key.key_id };
-  assert.equal((await owner.rest.actions.createOrUpdateRepoSecret(put)).status, 201);
-  assert.equal((await owner.rest.actions.createOrUpdateRepoSecret(put)).status, 204);
-  const secret = (await owner.rest.actions.getRepoSecret({ ...repo, secret_name: "NPM_TOKEN" })).data;
+  const put = { secret_name: "npm_token", encrypted_value: sealed, key_id: key.key_id };
+  assert.equal((await call("createOrUpdate*Secret", put)).status, 201);
+  assert.equal((await call("createOrUpdate*Secret", put)).status, 204);
+  const secret = (await call("get*Secret", { secret_name: "NPM_TOKEN" })).data;
   assert.deepEqual(Object.keys(secret), ["name", "created_at", "updated_at"]);
-  const secrets = (await owner.rest.actions.listRepoSecrets(repo)).data;
+  const secrets = (await call("list*Secrets")).data;
   assert.deepEqual([secrets.total_count, secrets.secrets.map((s) => s.name)], [1, ["NPM_TOKEN"]]);
-  assert.equal((await owner.rest.actions.deleteRepoSecret({ ...repo, secret_name: "NPM_TOKEN" })).status, 204);
-  await fails(404, () => owner.rest.actions.getRepoSecret({ ...repo, secret_name: "NPM_TOKEN" }));
-  assert.equal((await owner.rest.actions.createRepoVariable({ ...repo, name: "stage", value: "prod" })).status, 201);
-  const clash = await fails(409, () => owner.rest.actions.createRepoVariable({ ...repo, name: "STAGE", value: "x" }));
+  assert.equal((await call("delete*Secret", { secret_name: "NPM_TOKEN" })).status, 204);
+  await fails(404, () => call("get*Secret", { secret_name: "NPM_TOKEN" }));
+  assert.equal((await call("create*Variable", { name: "stage", value: "prod" })).status, 201);
+  const clash = await fails(409, () => call("create*Variable", { name: "STAGE", value: "x" }));
   assert.equal(clash.response.data.message, "Already exists - Variable already exists.");
-  await owner.rest.actions.updateRepoVariable({ ...repo, name: "STAGE", value: "staging" });
-  const variable = (await owner.rest.actions.getRepoVariable({ ...repo, name: "stage" })).data;
+  await call("update*Variable", { name: "STAGE", value: "staging" });
+  const variable = (await call("get*Variable", { name: "stage" })).data;
   assert.deepEqual([variable.name, variable.value], ["STAGE", "staging"]);
-  const variables = (await owner.rest.actions.listRepoVariables(repo)).data;
+  const variables = (await call("list*Variables")).data;
   assert.deepEqual(variables.variables.map((v) => v.name), ["STAGE"]);
-  assert.equal((await owner.rest.actions.deleteRepoVariable({ ...repo, name: "STAGE" })).status, 204);
+  assert.equal((await call("delete*Variable", { name: "STAGE" })).status, 204);
+}
+
+await scenario("actions_secrets_and_variables", () => secretsAndVariables("Repo", { owner: "acme", repo: "hello-world" }));
+
+await scenario("environment_secrets_and_variables", async () => {
+  const repo = { owner: "acme", repo: "hello-world" };
+  const environment = { ...repo, environment_name: "node-production" };
+  await owner.rest.repos.createOrUpdateEnvironment(environment);
+  const key = (await owner.rest.actions.getEnvironmentPublicKey(environment)).data;
+  assert.notEqual(key.key, (await owner.rest.actions.getRepoPublicKey(repo)).data.key);
+  await secretsAndVariables("Environment", environment);
+  await fails(404, () => owner.rest.actions.listEnvironmentVariables({ ...repo, environment_name: "node-missing" }));
 });
 
 await scenario("actions_jobs_and_attempts", async () => {

@@ -1075,24 +1075,42 @@ def repository_rulesets():
     raises(GithubException, 404, lambda: owner.requester.requestJsonAndCheck("GET", f"{repo.url}/rulesets/{created['id']}"))
 
 
+def secrets_and_variables(holder):
+    """The secrets and variables of `holder`, a repository or one of its environments (PyGithub
+    serves both alike): its key, a secret put twice, listed, read and deleted, a variable
+    created, refused again, edited, listed and deleted."""
+    key = holder.get_public_key()
+    assert len(key.key) == 44 and key.key_id.isdigit(), (key.key, key.key_id)
+    holder.create_secret("deploy_token", "s3cret")  # sealed with PyNaCl to the clone's key
+    holder.create_secret("deploy_token", "again")
+    assert [s.name for s in holder.get_secrets()] == ["DEPLOY_TOKEN"]
+    assert holder.get_secret("deploy_token").name == "DEPLOY_TOKEN"
+    assert holder.delete_secret("deploy_token")
+    raises(UnknownObjectException, 404, lambda: holder.get_secret("deploy_token").created_at)
+    variable = holder.create_variable("region", "eu-west-1")
+    assert holder.get_variable("REGION").value == "eu-west-1"
+    raises(GithubException, 409, lambda: holder.create_variable("REGION", "x"))
+    assert variable.edit("us-east-1")
+    assert [(v.name, v.value) for v in holder.get_variables()] == [("REGION", "us-east-1")]
+    assert holder.delete_variable("region")
+    assert holder.get_variables().totalCount == 0
+
+
 @scenario
 def actions_secrets_and_variables():
+    secrets_and_variables(owner.get_repo("acme/hello-world"))
+
+
+@scenario
+def environment_secrets_and_variables():
     repo = owner.get_repo("acme/hello-world")
-    key = repo.get_public_key()
-    assert len(key.key) == 44 and key.key_id.isdigit(), (key.key, key.key_id)
-    repo.create_secret("deploy_token", "s3cret")  # sealed with PyNaCl to the clone's key
-    repo.create_secret("deploy_token", "again")
-    assert [s.name for s in repo.get_secrets()] == ["DEPLOY_TOKEN"]
-    assert repo.get_secret("deploy_token").name == "DEPLOY_TOKEN"
-    assert repo.delete_secret("deploy_token")
-    raises(UnknownObjectException, 404, lambda: repo.get_secret("deploy_token").created_at)
-    variable = repo.create_variable("region", "eu-west-1")
-    assert repo.get_variable("REGION").value == "eu-west-1"
-    raises(GithubException, 409, lambda: repo.create_variable("REGION", "x"))
-    assert variable.edit("us-east-1")
-    assert [(v.name, v.value) for v in repo.get_variables()] == [("REGION", "us-east-1")]
-    assert repo.delete_variable("region")
-    assert repo.get_variables().totalCount == 0
+    repo.create_secret("repository_only", "s3cret")
+    environment = repo.create_environment("py-production")
+    assert environment.get_public_key().key != repo.get_public_key().key
+    secrets_and_variables(environment)
+    assert [s.name for s in repo.get_secrets()] == ["REPOSITORY_ONLY"]
+    assert repo.delete_secret("repository_only")
+    raises(UnknownObjectException, 404, lambda: repo.get_environment("py-missing").get_variables().totalCount)
 
 
 def dispatched_run(name):

@@ -531,7 +531,7 @@ fn repo_routes() -> Router<Kit> {
         )
         .route("/environments", get(deployments::environments))
         .route(
-            "/environments/{name}",
+            "/environments/{environment}",
             get(deployments::environment)
                 .put(deployments::put_environment)
                 .delete(deployments::delete_environment),
@@ -570,23 +570,10 @@ fn repo_routes() -> Router<Kit> {
         .route("/actions/runs/{id}/artifacts", get(artifacts::list_for_run))
         .route("/actions/runs/{id}/cancel", post(actions::cancel))
         .route("/actions/runs/{id}/rerun", post(actions::rerun))
-        .route("/actions/secrets", get(secrets::list_secrets))
-        .route("/actions/secrets/public-key", get(secrets::public_key))
-        .route(
-            "/actions/secrets/{name}",
-            get(secrets::get_secret)
-                .put(secrets::put_secret)
-                .delete(secrets::delete_secret),
-        )
-        .route(
-            "/actions/variables",
-            get(secrets::list_variables).post(secrets::create_variable),
-        )
-        .route(
-            "/actions/variables/{name}",
-            get(secrets::get_variable)
-                .patch(secrets::update_variable)
-                .delete(secrets::delete_variable),
+        .nest("/actions", secret_routes::<{ secrets::REPOSITORY }>())
+        .nest(
+            "/environments/{environment}",
+            secret_routes::<{ secrets::ENVIRONMENT }>(),
         )
         .route("/rulesets", get(rulesets::list).post(rulesets::create))
         .route(
@@ -611,5 +598,30 @@ fn repo_routes() -> Router<Kit> {
         .route(
             "/hooks/{id}/deliveries/{delivery}/attempts",
             post(hooks::redeliver),
+        )
+}
+
+/// The secrets and variables of a repository (below `…/actions`) or of one of its
+/// environments (below `…/environments/{environment}`, `ENV`).
+fn secret_routes<const ENV: bool>() -> Router<Kit> {
+    use secrets::*;
+    Router::new()
+        .route("/secrets", get(list_secrets::<ENV>))
+        .route("/secrets/public-key", get(public_key::<ENV>))
+        .route(
+            "/secrets/{name}",
+            get(get_secret::<ENV>)
+                .put(put_secret::<ENV>)
+                .delete(delete_secret::<ENV>),
+        )
+        .route(
+            "/variables",
+            get(list_variables::<ENV>).post(create_variable::<ENV>),
+        )
+        .route(
+            "/variables/{name}",
+            get(get_variable::<ENV>)
+                .patch(update_variable::<ENV>)
+                .delete(delete_variable::<ENV>),
         )
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::common::{REPO, anonymous, api, created, delete, each, error, fetch, reviewer};
+use crate::common::{REPO, anonymous, api, created, delete, each, error, fetch, fields, reviewer};
 
 #[asym::clone("github", seed = "basic")]
 async fn secrets_are_sealed_to_the_repositorys_key_and_never_shown(gh: asym::GitHub) {
@@ -101,4 +101,62 @@ async fn variables_are_created_read_renamed_and_deleted(gh: asym::GitHub) {
         .await
         .expect(204);
     assert_eq!(fetch(&owner, &variables).await["total_count"], 1);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn an_environment_has_secrets_and_variables_of_its_own(gh: asym::GitHub) {
+    let owner = api(&gh);
+    let production = format!("{REPO}/environments/production");
+    owner.put(&production, &json!({})).await.expect(200);
+    let key = fetch(&owner, &format!("{production}/secrets/public-key")).await;
+    let repository_key = fetch(&owner, &format!("{REPO}/actions/secrets/public-key")).await;
+    assert_ne!(key["key"], repository_key["key"]);
+
+    let sealed = json!({ "encrypted_value": "c2VhbGVk", "key_id": key["key_id"] });
+    let path = format!("{production}/secrets/deploy_token");
+    assert_eq!(owner.put(&path, &sealed).await.expect(201), json!({}));
+    owner.put(&path, &sealed).await.expect(204);
+    let secret = fetch(&owner, &path).await;
+    assert_eq!(secret["name"], "DEPLOY_TOKEN");
+    let listed = fetch(&owner, &format!("{production}/secrets")).await;
+    assert_eq!(listed, json!({ "total_count": 1, "secrets": [secret] }));
+    let repository = fetch(&owner, &format!("{REPO}/actions/secrets")).await;
+    assert_eq!(repository["total_count"], 0);
+
+    let variables = format!("{production}/variables");
+    let body = json!({ "name": "region", "value": "eu-west-1" });
+    assert_eq!(created(&owner, &variables, &body).await, json!({}));
+    error(owner.post(&variables, &body).await, 409);
+    let edit = json!({ "value": "us-east-1" });
+    owner
+        .patch(&format!("{variables}/REGION"), &edit)
+        .await
+        .expect(204);
+    let listed = fetch(&owner, &variables).await;
+    assert_eq!(
+        fields(
+            &listed,
+            ["/total_count", "/variables/0/name", "/variables/0/value"]
+        ),
+        json!([1, "REGION", "us-east-1"])
+    );
+    let repository = fetch(&owner, &format!("{REPO}/actions/variables")).await;
+    assert_eq!(repository["total_count"], 0);
+
+    // An environment the repository does not have; a caller without credentials.
+    for path in [
+        format!("{REPO}/environments/staging/secrets"),
+        format!("{REPO}/environments/staging/variables/REGION"),
+    ] {
+        error(owner.get(&path).await, 404);
+    }
+    error(anonymous(&gh).get(&path).await, 401);
+    delete(&owner, &path).await.expect(204);
+    delete(&owner, &format!("{variables}/REGION"))
+        .await
+        .expect(204);
+    assert_eq!(fetch(&owner, &variables).await["total_count"], 0);
+    // Without its environment, its secrets and variables are gone.
+    delete(&owner, &production).await.expect(204);
+    error(owner.get(&variables).await, 404);
 }
