@@ -146,8 +146,28 @@ pub async fn add_fault(
             Some(manifest.fault(name)?.request())
         }
     };
-    let route = FAULTS_PATH.trim_start_matches(ADMIN_PATH);
-    admin_call(clone, secret, "POST", route, Some(&fault.request(preset))).await
+    admin_call(clone, secret, "POST", route(), Some(&fault.request(preset))).await
+}
+
+/// The faults `clone` keeps: `{"faults": [...]}`, each with `id`, `remaining` and `hits`.
+///
+/// # Errors
+/// `ADMIN_REFUSED` or `INTERNAL`, as [`admin_call`].
+pub async fn list_faults(clone: &CloneInstance, secret: &str) -> Result<Value> {
+    admin_call(clone, secret, "GET", route(), None).await
+}
+
+/// Forgets every fault `clone` keeps: `{"cleared": n}`.
+///
+/// # Errors
+/// `ADMIN_REFUSED` or `INTERNAL`, as [`admin_call`].
+pub async fn clear_faults(clone: &CloneInstance, secret: &str) -> Result<Value> {
+    admin_call(clone, secret, "DELETE", route(), None).await
+}
+
+/// The faults' route under the admin surface (`faults`).
+fn route() -> &'static str {
+    FAULTS_PATH.trim_start_matches(ADMIN_PATH)
 }
 
 #[cfg(test)]

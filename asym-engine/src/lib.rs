@@ -46,7 +46,7 @@ pub use catalog::{
 };
 pub use env::{EnvClone, EnvSpec};
 pub use error::{BoxError, Error, Result};
-pub use fault::{Fault, add_fault};
+pub use fault::{Fault, add_fault, clear_faults, list_faults};
 pub use home::{Config, Home};
 pub use images::{BuiltImage, build_images, say};
 pub use infra::{Infra, NetworkMode};

@@ -167,7 +167,10 @@ impl AnyClone {
     /// # Errors
     /// As [`AnyClone::admin_get`].
     pub async fn clear_faults(&self) -> Result<u64, Error> {
-        let cleared = self.admin_delete("faults").await?;
+        let (instance, secret) = (Arc::clone(&self.instance), self.admin_secret.clone());
+        let cleared =
+            pool::on_engine(async move |_| asym_engine::clear_faults(&instance, &secret).await)
+                .await?;
         Ok(cleared["cleared"].as_u64().unwrap_or_default())
     }
 

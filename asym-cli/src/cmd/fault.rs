@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use asym_engine::{Error, Fault, Provider, add_fault, admin_call};
+use asym_engine::{Error, Fault, Provider, add_fault, clear_faults, list_faults};
 use serde_json::Value;
 
 use crate::cmd::admin::body;
@@ -54,10 +54,13 @@ pub(crate) struct Args {
 pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let secret = provider.admin_secret(&args.id)?;
     let clone = provider.instance(provider.record(&args.id)?).await?;
-    let answer = match fault(&args) {
-        _ if args.clear => admin_call(&clone, &secret, "DELETE", "faults", None).await?,
-        None => admin_call(&clone, &secret, "GET", "faults", None).await?,
-        Some(fault) => add_fault(provider.catalog(), &clone, &secret, &fault).await?,
+    let answer = if args.clear {
+        clear_faults(&clone, &secret).await?
+    } else {
+        match fault(&args) {
+            None => list_faults(&clone, &secret).await?,
+            Some(fault) => add_fault(provider.catalog(), &clone, &secret, &fault).await?,
+        }
     };
     output::json(&answer)
 }

@@ -89,12 +89,14 @@ const WRONG_FORM_VALUES: [&str; 8] = [
 ];
 
 /// Path segments no route expects in place of an id.
-const WRONG_IDS: [(&str, &str); 4] = [
-    ("a NUL", "%00"),
-    ("invalid UTF-8", "%FF"),
-    ("..", ".."),
-    ("3,000 characters", ""),
-];
+fn wrong_ids() -> [(&'static str, String); 4] {
+    [
+        ("a NUL", "%00".to_owned()),
+        ("invalid UTF-8", "%FF".to_owned()),
+        ("..", "..".to_owned()),
+        ("3,000 characters", "a".repeat(3_000)),
+    ]
+}
 
 impl Scenario {
     /// Runs the scenario against `base` with the clone's `tokens`, each step preceded by
@@ -242,12 +244,7 @@ fn variants(step: &Step, vars: &HashMap<String, Value>) -> Vec<(String, Step)> {
         if fill(segment, vars).is_err() {
             continue;
         }
-        for (what, wrong) in WRONG_IDS {
-            let wrong = if wrong.is_empty() {
-                "a".repeat(3_000)
-            } else {
-                wrong.to_owned()
-            };
+        for (what, wrong) in wrong_ids() {
             out.push((
                 format!("{segment} {what}"),
                 with(&|s| s.path = step.path.replacen(segment, &wrong, 1)),
