@@ -1,6 +1,6 @@
 //! `asym verify` against the skeleton clone: a description that matches scores 1.0; one
 //! changed in five ways fails with each way named; `--fuzz` finds no 5xx, then every one a
-//! fault makes. Against a Linear clone: a few of Linear's
+//! fault makes; every product's scenario fuzzes clean. Against a Linear clone: a few of Linear's
 //! types score what the clone serves of them, each deviation named. The named refusals need
 //! no clone.
 
@@ -69,6 +69,22 @@ fn a_matching_description_scores_one_and_the_clone_is_destroyed() {
         "{report:#}"
     );
     assert!(home.asym(&["destroy", id]).status.success());
+}
+
+/// Every product with a built-in scenario answers each request gone wrong without a 5xx or a
+/// hang: what a clone's new route or a change to its input handling must keep true.
+#[test]
+fn every_product_s_scenario_fuzzes_clean() {
+    let home = TestHome::new("4500-4509", json!({}));
+    for template in ["slack", "stripe", "github", "notion", "hubspot"] {
+        let fuzzed = home.asym_json(&["verify", template, "--fuzz"]);
+        assert_eq!(fuzzed["failures"], json!([]), "{template}: {fuzzed:#}");
+        assert!(
+            fuzzed["requests"].as_u64().unwrap() > 500,
+            "{template}: {fuzzed:#}"
+        );
+    }
+    assert_eq!(home.registry()["clones"], json!([]), "each spun clone is gone");
 }
 
 #[test]
