@@ -1,12 +1,13 @@
 //! Canvases: `canvases.create`, `canvases.edit`, `canvases.delete`, `canvases.access.set` and
-//! `.delete`, `canvases.sections.lookup`, `conversations.canvases.create`. A canvas is its
+//! `.delete`, `canvases.sections.lookup`, `canvases.getContent`,
+//! `conversations.canvases.create`. A canvas is its
 //! markdown cut into sections (each header line, each paragraph), which edits address by id.
 
 use serde_json::{Map, Value, json};
 
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult};
-use crate::model::canvas::{Access, Canvas, Section, sections, sections_of};
+use crate::model::canvas::{self, Access, Canvas, Section, sections, sections_of};
 use crate::model::conversation::{Naming, resolve};
 use crate::{AppState, Call};
 
@@ -308,4 +309,29 @@ pub(crate) async fn sections_lookup(state: &AppState, call: &Call) -> ApiResult 
     let mut body = Map::new();
     body.insert("sections".into(), json!(sections));
     Ok(body)
+}
+
+/// `canvases.getContent`: the whole canvas in one `content` string, as `content_type`
+/// `markdown` (the default: its sections' markdown) or `html` (what its `url_private`
+/// serves); any other `content_type` is `invalid_arguments`.
+pub(crate) async fn get_content(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller_with(state, call, &["canvases:read"]).await?;
+    let as_html = match call.args.non_empty("content_type").as_deref() {
+        None | Some("markdown") => false,
+        Some("html") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_arguments(
+                "content_type must be markdown or html",
+            ));
+        }
+    };
+    let db = state.kit.db().await?;
+    let id = find(&db, &caller, call, Access::Read).await?;
+    let sections = sections(&db, &id).await?;
+    let content = if as_html {
+        canvas::html(&sections)
+    } else {
+        canvas::markdown(&sections)
+    };
+    Ok(Map::from_iter([("content".to_owned(), json!(content))]))
 }

@@ -9,8 +9,8 @@
 //! | methods | module |
 //! |---|---|
 //! | `api.test`, `auth.test` | `auth` |
-//! | `auth.revoke` | `revoke` |
-//! | `team.info`, `team.profile.get`, `team.preferences.list`, `bots.info`, `auth.teams.list` | `team` |
+//! | `auth.revoke`, `apps.uninstall` | `revoke` |
+//! | `team.info`, `team.profile.get`, `team.preferences.list`, `team.billableInfo`, `team.billing.info`, `bots.info`, `auth.teams.list` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
 //! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling, streams) | `chat` |
 //! | `chat.unfurl` and the app's unfurl domains (`link_shared`: `model::link`) | `unfurl` |
@@ -24,7 +24,7 @@
 //! | `search.messages`, `search.files`, `search.all` | `search` |
 //! | `emoji.list` | `emoji` |
 //! | `bookmarks.*` | `bookmarks` |
-//! | `canvases.*`, `conversations.canvases.create` | `canvases` |
+//! | `canvases.*` (`getContent` too), `conversations.canvases.create` | `canvases` |
 //! | `views.*` | `views` |
 //! | `dnd.*` | `dnd` |
 //! | `reminders.*` | `reminders` |
@@ -233,6 +233,7 @@ async fn web_api(
         "api.test" => auth::api_test(call),
         "auth.test" => auth::test(state, call).await,
         "auth.revoke" => revoke::revoke(state, call).await,
+        "apps.uninstall" => revoke::uninstall(state, call).await,
         "auth.teams.list" => team::teams_list(state, call).await,
         "apps.connections.open" => socket::connections_open(state, call).await,
         "oauth.v2.access"
@@ -249,6 +250,8 @@ async fn web_api(
         "team.info" => team::info(state, call).await,
         "team.profile.get" => team::profile_get(state, call).await,
         "team.preferences.list" => team::preferences_list(state, call).await,
+        "team.billableInfo" => team::billable_info(state, call).await,
+        "team.billing.info" => team::billing_info(state, call).await,
         "bots.info" => team::bots_info(state, call).await,
         "chat.postMessage" => post::post_message(state, call).await,
         "chat.update" => chat::update(state, call).await,
@@ -269,6 +272,7 @@ async fn web_api(
         "canvases.access.set" => canvases::access_set(state, call).await,
         "canvases.access.delete" => canvases::access_delete(state, call).await,
         "canvases.sections.lookup" => canvases::sections_lookup(state, call).await,
+        "canvases.getContent" => canvases::get_content(state, call).await,
         "conversations.canvases.create" => canvases::create_for_channel(state, call).await,
         "conversations.list" => conversations::list(state, call).await,
         "conversations.info" => conversations::info(state, call).await,

@@ -17,6 +17,8 @@ use crate::{AppState, Call};
 /// How a method is limited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tier {
+    /// Tier 1: 1+ per minute.
+    One,
     /// Tier 2: 20+ per minute.
     Two,
     /// Tier 3: 50+ per minute.
@@ -31,6 +33,7 @@ pub(crate) enum Tier {
 pub(crate) fn tier(method: &str) -> Tier {
     match method {
         "chat.postMessage" => Tier::PostMessage,
+        "apps.uninstall" => Tier::One,
         "conversations.list"
         | "conversations.create"
         | "conversations.archive"
@@ -75,7 +78,8 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "files.remote.remove"
         | "files.remote.share"
         | "stars.add"
-        | "stars.remove" => Tier::Two,
+        | "stars.remove"
+        | "team.billableInfo" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"
@@ -115,6 +119,7 @@ impl Limits {
     fn allowance(&self, method: &str) -> (u64, u64) {
         let tier = tier(method);
         let (default, window, key) = match tier {
+            Tier::One => (1, 60, "1"),
             Tier::Two => (20, 60, "2"),
             Tier::Three => (50, 60, "3"),
             Tier::Four => (100, 60, "4"),
@@ -179,6 +184,7 @@ mod tests {
     #[test]
     fn methods_fall_in_slacks_tiers() {
         assert_eq!(tier("chat.postMessage"), Tier::PostMessage);
+        assert_eq!(tier("apps.uninstall"), Tier::One);
         assert_eq!(tier("conversations.list"), Tier::Two);
         assert_eq!(tier("conversations.history"), Tier::Three);
         assert_eq!(tier("users.info"), Tier::Four);

@@ -1,9 +1,10 @@
 //! The workspace and its app: `team.info`, `team.profile.get`, `team.preferences.list`,
-//! `bots.info`, `auth.teams.list`.
+//! `team.billableInfo`, `team.billing.info`, `bots.info`, `auth.teams.list`.
 
 use serde_json::{Value, json};
 
-use crate::auth::{caller, caller_with};
+use crate::args::{cursor_value, next_cursor, next_page};
+use crate::auth::{caller, caller_with, person};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
 use crate::model::message::BOT_ICONS;
@@ -111,5 +112,51 @@ pub(crate) async fn preferences_list(state: &AppState, call: &Call) -> ApiResult
         ("display_real_names", json!(false)),
         ("disable_file_uploads", json!("allow_all")),
         ("who_can_post_general", json!("everyone")),
+    ])
+}
+
+/// `team.billing.info` (`team.billing:read`, bot or user tokens): the workspace's plan. The
+/// clone's workspaces are on Pro (`std`), the plan whose features they have (user groups,
+/// standalone canvases); plan limits such as the free plan's history are not modelled.
+pub(crate) async fn billing_info(state: &AppState, call: &Call) -> ApiResult {
+    caller_with(state, call, &["team.billing:read"]).await?;
+    reply([("plan", json!("std"))])
+}
+
+/// `team.billableInfo` (user tokens holding `admin`): `billable_info`, each user's
+/// `billing_active` under Slack's Fair Billing policy, by user id: true for an active person,
+/// false for a deactivated one, a bot or Slackbot (never billed). All of the workspace's users
+/// (as `users.list` lists them), by id, paged with `limit` (at most 1,000) and `cursor`; or
+/// the one `user` names (`user_not_found` when the workspace has no such user). The clone
+/// keeps no activity, so no active person counts as inactive for billing.
+pub(crate) async fn billable_info(state: &AppState, call: &Call) -> ApiResult {
+    let caller = person(state, call, "admin").await?;
+    let user = call.args.non_empty("user");
+    let after = cursor_value(call.args.non_empty("cursor"), "user")?;
+    let limit = call.args.limit(1000, 1000)?;
+    let client = state.kit.db().await?;
+    let mut rows = client
+        .query(
+            "SELECT id, NOT (is_bot OR deleted OR id = 'USLACKBOT') FROM users
+             WHERE team_id = $1 AND ($2::text IS NULL OR id = $2)
+               AND ($3::text IS NULL OR id >= $3)
+             ORDER BY id LIMIT $4",
+            &[&caller.team_id, &user, &after, &(limit + 1)],
+        )
+        .await?;
+    if user.is_some() && rows.is_empty() {
+        return Err(ApiError::new("user_not_found"));
+    }
+    let next = next_page(&mut rows, limit).map(|row| row.get::<_, String>(0));
+    let info: serde_json::Map<String, Value> = rows
+        .iter()
+        .map(|row| {
+            let active: bool = row.get(1);
+            (row.get(0), json!({ "billing_active": active }))
+        })
+        .collect();
+    reply([
+        ("billable_info", Value::Object(info)),
+        ("response_metadata", next_cursor("user", next.as_deref())),
     ])
 }

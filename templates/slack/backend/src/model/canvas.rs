@@ -435,6 +435,13 @@ pub(crate) fn html(sections: &[Section]) -> String {
     out
 }
 
+/// The canvas as markdown (`canvases.getContent`): its sections' markdown, a blank line
+/// between each two.
+pub(crate) fn markdown(sections: &[Section]) -> String {
+    let parts: Vec<&str> = sections.iter().map(|s| s.markdown.as_str()).collect();
+    parts.join("\n\n")
+}
+
 /// The HTML of canvas `id` in workspace `team` for the holder of the token of hash
 /// `token_hash`, when it may read it.
 ///

@@ -372,3 +372,83 @@ async fn grants_decide_who_may_edit_a_canvas(slack: asym::Slack) {
         .await;
     assert_eq!(failed["detail"], "Section temp:C:nope was not found");
 }
+
+/// `canvases.getContent`: the whole canvas in one string, as markdown (its sections, a blank
+/// line between each two) or as the HTML its `url_private` serves; Slack's errors.
+#[asym::clone("slack", seed = "basic")]
+async fn canvases_are_read_back_as_markdown_or_html(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let doc = "# Launch\nThe plan.\nStill the plan.\n\n## Risks\nNone yet.";
+    let created = slack
+        .bot_ok(
+            "canvases.create",
+            json!({"title": "Launch", "document_content": markdown(doc)}),
+        )
+        .await;
+    let canvas = created["canvas_id"].as_str().unwrap().to_owned();
+    let read = |content_type: Option<&str>| {
+        let mut args = json!({"canvas_id": canvas});
+        if let Some(kind) = content_type {
+            args["content_type"] = json!(kind);
+        }
+        slack.bot_ok("canvases.getContent", args)
+    };
+    let expected = "# Launch\n\nThe plan.\nStill the plan.\n\n## Risks\n\nNone yet.";
+    assert_eq!(read(None).await["content"], expected);
+    assert_eq!(read(Some("markdown")).await["content"], expected);
+    let html = read(Some("html")).await["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        html.starts_with("<div class=\"quip-canvas-content\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains(">Launch</h1>") && html.contains(">None yet.</p>"),
+        "{html}"
+    );
+
+    // An edit shows at once.
+    edit(
+        &slack,
+        &canvas,
+        json!({"operation": "insert_at_end",
+                                 "document_content": markdown("Owners: alice.")}),
+    )
+    .await;
+    let content = read(None).await["content"].as_str().unwrap().to_owned();
+    assert!(
+        content.ends_with("None yet.\n\nOwners: alice."),
+        "{content}"
+    );
+
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    slack
+        .err(
+            &alice,
+            "canvases.getContent",
+            json!({"canvas_id": canvas}),
+            "canvas_not_found",
+        )
+        .await;
+    for (args, error) in [
+        (json!({}), "invalid_arguments"),
+        (json!({"canvas_id": "F0NOPE"}), "canvas_not_found"),
+        (
+            json!({"canvas_id": canvas, "content_type": "pdf"}),
+            "invalid_arguments",
+        ),
+    ] {
+        slack.bot_err("canvases.getContent", args, error).await;
+    }
+    let unscoped = slack.mint("bot", None, Some(&["chat:write"])).await;
+    let refused = slack
+        .missing_scope(
+            &unscoped,
+            "canvases.getContent",
+            json!({"canvas_id": canvas}),
+        )
+        .await;
+    assert_eq!(refused["needed"], "canvases:read");
+}

@@ -198,3 +198,97 @@ async fn auth_teams_list_names_the_workspace(slack: asym::Slack) {
         )
         .await;
 }
+
+/// `team.billing.info`: the workspace's plan (Pro, `std`) to a token holding
+/// `team.billing:read`.
+#[asym::clone("slack", seed = "basic")]
+async fn team_billing_info_answers_the_plan(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    for kind in ["bot", "user"] {
+        let token = slack.mint(kind, None, Some(&["team.billing:read"])).await;
+        let got = slack.ok(&token, "team.billing.info", json!({})).await;
+        assert_eq!(got["plan"], "std");
+    }
+    let refused = slack
+        .missing_scope(slack.bot_token(), "team.billing.info", json!({}))
+        .await;
+    assert_eq!(refused["needed"], "team.billing:read");
+}
+
+/// `team.billableInfo`: each user's `billing_active` (people yes, a deactivated person, bots
+/// and Slackbot no), paged by cursor or for one `user`, to a person's token holding `admin`.
+#[asym::clone("slack", seed = "basic")]
+async fn team_billable_info_tells_who_is_billed(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    slack
+        .execute("UPDATE users SET deleted = true WHERE id = 'U0000000005'")
+        .await;
+    let admin = slack.mint("user", None, Some(&["admin"])).await;
+    let all = slack.ok(&admin, "team.billableInfo", json!({})).await;
+    let info = all["billable_info"].as_object().unwrap();
+    for (user, active) in [
+        ("U0000000001", true),
+        ("U0000000002", false),
+        ("U0000000003", true),
+        ("U0000000005", false),
+        ("USLACKBOT", false),
+    ] {
+        assert_eq!(
+            info[user],
+            json!({"billing_active": active}),
+            "{user}: {all}"
+        );
+    }
+    assert_eq!(all["response_metadata"]["next_cursor"], "");
+
+    // Two at a time, by cursor, the same users.
+    let mut paged = serde_json::Map::new();
+    let mut cursor = String::new();
+    loop {
+        let page = slack
+            .ok(
+                &admin,
+                "team.billableInfo",
+                json!({"limit": 2, "cursor": cursor}),
+            )
+            .await;
+        let got = page["billable_info"].as_object().unwrap();
+        assert!(got.len() <= 2, "{page}");
+        paged.extend(got.clone());
+        cursor = page["response_metadata"]["next_cursor"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if cursor.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(&paged, info);
+
+    let one = slack
+        .ok(&admin, "team.billableInfo", json!({"user": "U0000000003"}))
+        .await;
+    assert_eq!(
+        one["billable_info"],
+        json!({"U0000000003": {"billing_active": true}})
+    );
+    for (args, error) in [
+        (json!({"user": "U0NOPE"}), "user_not_found"),
+        (json!({"cursor": "bm9wZQ=="}), "invalid_cursor"),
+    ] {
+        slack.err(&admin, "team.billableInfo", args, error).await;
+    }
+    let bot = slack.mint("bot", None, Some(&["admin"])).await;
+    slack
+        .err(
+            &bot,
+            "team.billableInfo",
+            json!({}),
+            "not_allowed_token_type",
+        )
+        .await;
+    let refused = slack
+        .missing_scope(slack.user_token(), "team.billableInfo", json!({}))
+        .await;
+    assert_eq!(refused["needed"], "admin");
+}

@@ -355,3 +355,67 @@ async fn a_refresh_and_an_exchange_check_in_one_order(slack: asym::Slack) {
         "invalid_refresh_token",
     );
 }
+
+/// `apps.uninstall`: the app's client id and secret revoke every token of the installation
+/// (each then `token_revoked`), Slack sends `tokens_revoked` and `app_uninstalled`, and the
+/// app can be installed again.
+#[asym::clone("slack", seed = "basic")]
+async fn uninstalling_revokes_every_token_of_the_install(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver =
+        crate::events::subscribe(&slack, 0, json!(["tokens_revoked", "app_uninstalled"])).await;
+    let (id, secret) = client(&slack).await;
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    for (args, error) in [
+        (json!({}), "invalid_client_id"),
+        (
+            json!({"client_id": "1.2", "client_secret": secret}),
+            "invalid_client_id",
+        ),
+        (json!({"client_id": id}), "bad_client_secret"),
+        (
+            json!({"client_id": id, "client_secret": "nope"}),
+            "bad_client_secret",
+        ),
+    ] {
+        slack.bot_err("apps.uninstall", args, error).await;
+    }
+    let pair = json!({"client_id": id, "client_secret": secret});
+    err(slack.form("", "apps.uninstall", &[]).await, "not_authed");
+    slack.bot_ok("apps.uninstall", pair.clone()).await;
+    for token in [slack.bot_token(), slack.user_token(), alice.as_str()] {
+        slack
+            .err(token, "auth.test", json!({}), "token_revoked")
+            .await;
+    }
+    slack
+        .err(slack.bot_token(), "apps.uninstall", pair, "token_revoked")
+        .await;
+
+    let mut events = Vec::new();
+    for _ in 0..2 {
+        events.push(crate::events::next_event(&receiver).await);
+    }
+    events.sort_by_key(|event| event["type"].as_str().unwrap().to_owned());
+    assert_eq!(events[0]["type"], "app_uninstalled", "{events:?}");
+    assert_eq!(
+        events[1]["tokens"],
+        json!({"oauth": ["U0000000001", "U0000000003"], "bot": ["U0000000002"]})
+    );
+
+    // Installed again, the new bot token works.
+    let again = code(&slack, json!({})).await;
+    let pairs = vec![
+        ("client_id", id),
+        ("client_secret", secret),
+        ("code", again),
+    ];
+    let got = ok(access(&slack, pairs).await);
+    slack
+        .ok(
+            got["access_token"].as_str().unwrap(),
+            "auth.test",
+            json!({}),
+        )
+        .await;
+}
