@@ -553,8 +553,27 @@ await check('reminders come due', async () => {
 
 await check('retired and unserved methods', async () => {
   await fails('method_deprecated', bot.apiCall('files.upload', { channels: GENERAL, content: 'hello' }));
-  assert.equal((await fails('unknown_method', bot.team.billableInfo())).req_method, 'team.billableInfo');
-  await fails('unknown_method', bot.users.deletePhoto());
+  assert.equal((await fails('unknown_method', bot.rtm.connect())).req_method, 'rtm.connect');
+  await fails('unknown_method', bot.workflows.featured.list({ channel_ids: [GENERAL] }));
+});
+
+await check('team billing', async () => {
+  const minted = async (kind, scopes) => new WebClient((await admin('POST', 'tokens', { kind, scopes })).token, options);
+  assert.equal((await (await minted('user', ['team.billing:read'])).team.billing.info()).plan, 'std');
+  await fails('missing_scope', bot.team.billing.info());
+  const owner = await minted('user', ['admin']);
+  const info = (await owner.team.billableInfo()).billable_info;
+  assert.deepEqual([info.U0000000001, info.U0000000002], [{ billing_active: true }, { billing_active: false }]);
+  const paged = {};
+  for await (const page of owner.paginate('team.billableInfo', { limit: 2 })) {
+    assert.ok(Object.keys(page.billable_info).length <= 2);
+    Object.assign(paged, page.billable_info);
+  }
+  assert.deepEqual(paged, info);
+  assert.deepEqual((await owner.team.billableInfo({ user: 'U0000000004' })).billable_info, { U0000000004: { billing_active: true } });
+  await fails('user_not_found', owner.team.billableInfo({ user: 'U0NOPE' }));
+  await fails('missing_scope', user.team.billableInfo());
+  await fails('not_allowed_token_type', (await minted('bot', ['admin'])).team.billableInfo());
 });
 
 await check('assistant threads', async () => {
@@ -721,6 +740,12 @@ await check('canvases', async () => {
   assert.deepEqual(await lookup({ section_types: ['any_header'] }), []);
   await fails('canvas_editing_failed', bot.canvases.edit({ canvas_id: canvas, changes: [{ operation: 'delete', section_id: context[0] }] }));
   // Read back as the file it is.
+  // Read back whole (canvases.getContent is newer than this @slack/web-api: its apiCall).
+  assert.equal((await bot.apiCall('canvases.getContent', { canvas_id: canvas })).content, 'Just this.');
+  const html = (await bot.apiCall('canvases.getContent', { canvas_id: canvas, content_type: 'html' })).content;
+  assert.ok(html.startsWith('<div class="quip-canvas-content">') && html.includes('>Just this.</p>'), html);
+  await fails('invalid_arguments', bot.apiCall('canvases.getContent', { canvas_id: canvas, content_type: 'pdf' }));
+  await fails('canvas_not_found', bot.apiCall('canvases.getContent', { canvas_id: 'F0NOPE' }));
   const { file } = await bot.files.info({ file: canvas });
   assert.deepEqual([file.filetype, file.mimetype, file.title], ['quip', 'application/vnd.slack-docs', 'Plan']);
   assert.deepEqual((await bot.files.list({ types: 'canvas' })).files.map((f) => f.id), [canvas]);
@@ -1154,6 +1179,16 @@ await check('twenty calls at once', async () => {
   assert.deepEqual(await twenty(() => bot.conversations.archive({ channel: channel.id })), once('already_archived'));
   const { ts } = await bot.chat.postMessage({ channel: GENERAL, text: 'gone soon' });
   assert.deepEqual(await twenty(() => bot.chat.delete({ channel: GENERAL, ts })), once('message_not_found'));
+});
+
+await check('uninstalling the app (last)', async () => {
+  const { clientId: client_id, clientSecret: client_secret } = await admin('GET', 'oauth');
+  await fails('bad_client_secret', bot.apps.uninstall({ client_id, client_secret: 'nope' }));
+  await fails('invalid_client_id', bot.apps.uninstall({ client_id: '1.2', client_secret }));
+  const alice = new WebClient((await admin('POST', 'tokens', { kind: 'user', user: 'U0000000003' })).token, options);
+  assert.equal((await bot.apps.uninstall({ client_id, client_secret })).ok, true);
+  await fails('token_revoked', bot.auth.test());
+  await fails('token_revoked', alice.auth.test());
 });
 
 const version = (name) => createRequire(import.meta.url)(`${name}/package.json`).version;

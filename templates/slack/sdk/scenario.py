@@ -647,8 +647,34 @@ def remote_files():
 @scenario
 def retired_and_unserved_methods():
     fails("method_deprecated", bot.files_upload, channels=GENERAL, content="hello", filename="a.txt")
-    assert fails("unknown_method", bot.team_billableInfo)["req_method"] == "team.billableInfo"
-    fails("unknown_method", bot.users_deletePhoto)
+    assert fails("unknown_method", bot.rtm_connect)["req_method"] == "rtm.connect"
+    fails("unknown_method", bot.workflows_featured_list, channel_ids=[GENERAL])
+
+
+@scenario
+def team_billing():
+    """team.billing.info (team.billing:read) and team.billableInfo (a person's token holding
+    admin), paged through the SDK's cursor iteration."""
+    def minted(kind, scopes):
+        return WebClient(token=admin("POST", "tokens", {"kind": kind, "scopes": scopes})["token"], base_url=BASE)
+
+    assert minted("bot", ["team.billing:read"]).team_billing_info()["plan"] == "std"
+    fails("missing_scope", bot.team_billing_info)
+    owner = minted("user", ["admin"])
+    info = owner.team_billableInfo()["billable_info"]
+    assert info["U0000000001"] == {"billing_active": True}, info
+    assert info["U0000000002"] == info["USLACKBOT"] == {"billing_active": False}, info
+    paged = {}
+    for page in owner.team_billableInfo(limit=2):
+        assert len(page["billable_info"]) <= 2, page.data
+        paged.update(page["billable_info"])
+    assert paged == info
+    one = owner.team_billableInfo(user="U0000000003")["billable_info"]
+    assert one == {"U0000000003": {"billing_active": True}}, one
+    fails("user_not_found", owner.team_billableInfo, user="U0NOPE")
+    fails("invalid_cursor", owner.team_billableInfo, cursor="bm9wZQ==")
+    fails("missing_scope", user.team_billableInfo)
+    fails("not_allowed_token_type", minted("bot", ["admin"]).team_billableInfo)
 
 
 @scenario
@@ -856,6 +882,13 @@ def canvases():
         canvas_id=canvas, changes=[{"operation": "delete", "section_id": headers[1]}]))
     fails("canvas_not_found", lambda: bot.canvases_edit(
         canvas_id="F0NOPE", changes=[{"operation": "insert_at_end", "document_content": md("x")}]))
+    # Read back whole: markdown by default, or the HTML its url_private serves.
+    content = bot.canvases_getContent(canvas_id=canvas)["content"]
+    assert content.startswith("# Plan\n\nSteps."), content
+    html = bot.canvases_getContent(canvas_id=canvas, content_type="html")["content"]
+    assert html.startswith('<div class="quip-canvas-content">') and ">Plan</h1>" in html, html
+    fails("invalid_arguments", bot.canvases_getContent, canvas_id=canvas, content_type="pdf")
+    fails("canvas_not_found", bot.canvases_getContent, canvas_id="F0NOPE")
     # Read back as the file it is.
     file = bot.files_info(file=canvas)["file"]
     assert (file["filetype"], file["mimetype"], file["title"]) == ("quip", "application/vnd.slack-docs", "Plan"), file
@@ -1325,6 +1358,19 @@ def async_web_client():
             assert e.response["error"] == "channel_not_found", e.response
 
     asyncio.run(run())
+
+
+@scenario
+def uninstalling_the_app():
+    """Last: apps.uninstall, with the app's client id and secret, revokes every token of the
+    install."""
+    client = admin("GET", "oauth")
+    fails("bad_client_secret", bot.apps_uninstall, client_id=client["clientId"], client_secret="nope")
+    fails("invalid_client_id", bot.apps_uninstall, client_id="1.2", client_secret=client["clientSecret"])
+    alice = as_user("U0000000003")
+    assert bot.apps_uninstall(client_id=client["clientId"], client_secret=client["clientSecret"])["ok"]
+    fails("token_revoked", bot.auth_test)
+    fails("token_revoked", alice.auth_test)
 
 
 finish(f"python slack_sdk {slack_sdk_version}")
