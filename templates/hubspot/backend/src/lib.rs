@@ -23,7 +23,7 @@
 //! | `/oauth/v1/access-tokens/{token}`, `/oauth/v1/refresh-tokens/{token}` (metadata, deletion) | `oauth` |
 //! | `/oauth/authorize`, `/oauth/v1/token`, `/api/admin/oauth/codes` (grants) | `oauth::grant` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
-//! | `/crm/v3/lists` (lists, memberships, filters) | `lists`, `lists::memberships` (routes), `lists::model`, `lists::members` (model), `lists::filters` |
+//! | `/crm/v3/lists` (lists, memberships, filters, folders, id mapping) | `lists`, `lists::memberships`, `lists::folders`, `lists::mapping` (routes), `lists::model`, `lists::members`, `lists::tree` (model), `lists::filters` |
 //! | app webhooks: events | `webhooks` |
 //! | `/webhooks/v3/{appId}/…` (settings, subscriptions), the admin surface's webhook routes | `subscriptions::api`, `subscriptions::admin` (routes), `subscriptions` (model) |
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |

@@ -5,12 +5,16 @@
 //! created; a `DYNAMIC` list's before every read of lists or memberships (HubSpot processes
 //! them in the background; a record joins when a read first finds it matching). Filters are
 //! evaluated by the object search's operators, in the part of the filter language `filters`
-//! translates; the rest is refused as not implemented.
+//! translates; the rest is refused as not implemented. Lists are kept in folders (`folders`,
+//! `tree`), and contact lists are known by their legacy v1 ids too (`mapping`).
 
 mod filters;
+mod folders;
+mod mapping;
 mod members;
 mod memberships;
 pub(crate) mod model;
+mod tree;
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
@@ -46,21 +50,19 @@ pub(crate) fn routes() -> Router<Kit> {
             put(update_filters),
         )
         .merge(memberships::routes())
-        .route("/crm/v3/lists/folders", any(not_served))
-        .route("/crm/v3/lists/folders/{*rest}", any(not_served))
-        .route("/crm/v3/lists/idmapping", any(not_served))
+        .merge(folders::routes())
+        .merge(mapping::routes())
         .route(
             "/crm/v3/lists/{list_id}/schedule-conversion",
             any(not_served),
         )
 }
 
-/// List folders, the v1 → v3 id mapping and list conversions: 404 naming them as not
-/// implemented (rather than a list id's `INVALID_INT_ID`).
+/// List conversions: 404 naming them as not implemented (rather than a list id's
+/// `INVALID_INT_ID`).
 async fn not_served(uri: axum::http::Uri) -> ApiError {
     ApiError::missing(format!(
-        "{} is not implemented by this HubSpot clone (list folders, id mapping and list \
-         conversions are not served).",
+        "{} is not implemented by this HubSpot clone (list conversions are not served).",
         uri.path()
     ))
     .with("subCategory", json!("NOT_IMPLEMENTED"))
@@ -71,12 +73,23 @@ const PROCESSING_TYPES: [&str; 3] = ["MANUAL", "SNAPSHOT", "DYNAMIC"];
 
 /// A list id (an ILS id): 400 `INVALID_INT_ID` when it is not a number.
 fn list_id(raw: &str) -> Result<i64, ApiError> {
+    int_id(raw, "list", 1)
+}
+
+/// A folder id, `0` for the root: 400 `INVALID_INT_ID` when it is not a number.
+fn folder_id(raw: &str) -> Result<i64, ApiError> {
+    int_id(raw, "folder", tree::ROOT)
+}
+
+/// The id of a `what` (a list, a folder), at least `least`: 400 `INVALID_INT_ID` when it is
+/// not such a number (as HubSpot answers a list id that is not one).
+fn int_id(raw: &str, what: &str, least: i64) -> Result<i64, ApiError> {
     raw.trim()
         .parse::<i64>()
         .ok()
-        .filter(|id| *id > 0)
+        .filter(|id| *id >= least)
         .ok_or_else(|| {
-            ApiError::validation(format!("Invalid list id: {raw}"))
+            ApiError::validation(format!("Invalid {what} id: {raw}"))
                 .with("subCategory", json!("INVALID_INT_ID"))
         })
 }
@@ -164,7 +177,8 @@ fn required<'a>(body: &'a Value, name: &str) -> Result<&'a str, ApiError> {
         .ok_or_else(|| ApiError::validation(format!("{name} is required")))
 }
 
-/// `POST /crm/v3/lists/` `{name, objectTypeId, processingType, filterBranch?, …}` → `{list}`.
+/// `POST /crm/v3/lists/` `{name, objectTypeId, processingType, filterBranch?, listFolderId?,
+/// …}` → `{list}`, in the folder `listFolderId` names (the root when absent).
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let name = required(&body, "name")?;
@@ -192,6 +206,10 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         (_, None) => None,
     };
     let answered = branch.map(filters::answered);
+    let folder = optional_text(&body, "listFolderId")?
+        .map(|raw| folder_id(&raw))
+        .transpose()?
+        .unwrap_or(tree::ROOT);
     let list = NewList {
         name,
         object_type_id: &object_type.type_id,
@@ -207,9 +225,14 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
             "membershipSettings",
             json!({ "membershipTeamId": null, "includeUnassigned": null }),
         )?,
+        folder_id: tree::stored(folder),
     };
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    if folder != tree::ROOT {
+        tree::locked(&tx, folder).await?;
+        tree::touch(&tx, &[folder]).await?;
+    }
     // The list's id is drawn in the insert's own SQL.
     asym_kit::hold_writers(&tx).await?;
     let created = model::insert(&tx, &list)

@@ -137,6 +137,8 @@ pub(crate) struct NewList<'a> {
     pub(crate) filter_branch: Option<&'a Value>,
     pub(crate) list_permissions: Value,
     pub(crate) membership_settings: Value,
+    /// The folder it is created in; `None` for the root.
+    pub(crate) folder_id: Option<i64>,
 }
 
 /// Whether `err` is the unique index refusing a name a live list holds.
@@ -150,7 +152,8 @@ pub(crate) fn name_taken(name: &str) -> ApiError {
     ApiError::validation(format!("A list with the name \"{name}\" already exists."))
 }
 
-/// Inserts `list`; `None` when a live list already holds its name.
+/// Inserts `list`; `None` when a live list already holds its name. A contact list is given
+/// the next legacy (v1) list id.
 ///
 /// # Errors
 ///
@@ -163,9 +166,10 @@ pub(crate) async fn insert(
         "WITH l AS (
            INSERT INTO lists (id, name, object_type_id, processing_type, list_permissions,
                               membership_settings, filter_branch, created_at, updated_at,
-                              filters_updated_at)
+                              filters_updated_at, folder_id, legacy_id)
            VALUES (nextval('list_ids'), $1, $2, $3, $4::text::jsonb, $5::text::jsonb,
-                   $6::text::jsonb, now(), now(), now())
+                   $6::text::jsonb, now(), now(), now(), $7,
+                   CASE WHEN $2 = '0-1' THEN nextval('list_legacy_ids') END)
            RETURNING *)
          SELECT {} FROM l",
         columns()
@@ -180,6 +184,7 @@ pub(crate) async fn insert(
                 &list.list_permissions.to_string(),
                 &list.membership_settings.to_string(),
                 &list.filter_branch.map(Value::to_string),
+                &list.folder_id,
             ],
         )
         .await;
@@ -395,4 +400,65 @@ pub(crate) async fn dynamic(
             )
         })
         .collect())
+}
+
+/// The ids of the live lists in the folder `folder` (`None`: the root), in id order.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn in_folder(
+    client: &impl GenericClient,
+    folder: Option<i64>,
+) -> Result<Vec<i64>, ApiError> {
+    let rows = client
+        .query(
+            "SELECT id FROM lists
+             WHERE folder_id IS NOT DISTINCT FROM $1 AND deleted_at IS NULL ORDER BY id",
+            &[&folder],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
+/// Moves the live list `id` into the folder `folder` (`None`: the root); the folder it was
+/// in (`Some(None)` for the root), or `None` when there is no such live list.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn set_folder(
+    client: &impl GenericClient,
+    id: i64,
+    folder: Option<i64>,
+) -> Result<Option<Option<i64>>, ApiError> {
+    let row = client
+        .query_opt(
+            "UPDATE lists l SET folder_id = $2
+             FROM (SELECT id, folder_id FROM lists
+                   WHERE id = $1 AND deleted_at IS NULL FOR UPDATE) old
+             WHERE l.id = old.id RETURNING old.folder_id",
+            &[&id, &folder],
+        )
+        .await?;
+    Ok(row.map(|row| row.get(0)))
+}
+
+/// The live lists whose legacy (v1) ids are among `legacy_ids`: `(legacy id, list id)`.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn by_legacy_ids(
+    client: &impl GenericClient,
+    legacy_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, ApiError> {
+    let rows = client
+        .query(
+            "SELECT legacy_id, id FROM lists
+             WHERE legacy_id = ANY($1) AND deleted_at IS NULL",
+            &[&legacy_ids],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
 }

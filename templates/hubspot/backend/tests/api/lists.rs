@@ -174,9 +174,12 @@ async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
     assert_eq!(missing["category"], "OBJECT_NOT_FOUND");
     let not_a_number = api.get("/crm/v3/lists/abc").await.expect(400);
     assert_eq!(not_a_number["subCategory"], "INVALID_INT_ID");
-    // Folders are not served: named as such, not taken for a list id.
-    let folders = api.get("/crm/v3/lists/folders").await.expect(404);
-    assert_eq!(folders["subCategory"], "NOT_IMPLEMENTED");
+    // List conversions are not served: named as such, not taken for a list id.
+    let conversions = api
+        .get("/crm/v3/lists/424242/schedule-conversion")
+        .await
+        .expect(404);
+    assert_eq!(conversions["subCategory"], "NOT_IMPLEMENTED");
     put(
         &api,
         "/crm/v3/lists/424242/memberships/add",

@@ -12,6 +12,7 @@ mod engagements;
 mod goals;
 mod imports;
 mod leads;
+mod list_folders;
 mod lists;
 mod oauth;
 mod objects;
