@@ -349,6 +349,49 @@ await check('lists: create, get by id/name/ids, search, memberships (add, page, 
   await listsApi.remove(copy);
 });
 
+await check('list folders: created (nested), a list created in one and another moved into one, fetched with their folders, renamed, moved, deleted (lists back to the root), refusals; legacy list ids translated one and many at a time', async () => {
+  const { listsApi, foldersApi, mappingApi } = hubspot.crm.lists;
+  const outer = (await foldersApi.create({ name: `Node folder ${run}` })).folder;
+  assert.equal(String(outer.parentFolderId), '0');
+  assert.ok(outer.createdAt instanceof Date);
+  const inner = (await foldersApi.create({ name: 'Inner', parentFolderId: String(outer.id) })).folder;
+  assert.equal(String(inner.parentFolderId), String(outer.id));
+  // A list created in a folder (listFolderId), another moved into one.
+  const filed = (await listsApi.create({ name: `Node filed ${run}`, objectTypeId: '0-1', processingType: 'MANUAL', listFolderId: Number(inner.id) })).list;
+  const loose = (await listsApi.create({ name: `Node loose ${run}`, objectTypeId: '0-1', processingType: 'MANUAL' })).list;
+  await foldersApi.moveList({ listId: loose.listId, newFolderId: String(outer.id) });
+  const got = (await foldersApi.getAll(String(outer.id))).folder;
+  assert.deepEqual(got.childLists, [Number(loose.listId)]);
+  assert.deepEqual(got.childNodes.map((n) => String(n.id)), [String(inner.id)]);
+  assert.deepEqual(got.childNodes[0].childLists, []);
+  assert.deepEqual((await foldersApi.getAll(String(inner.id))).folder.childLists, [Number(filed.listId)]);
+  const root = (await foldersApi.getAll()).folder;
+  assert.equal(String(root.id), '0');
+  assert.ok(root.childNodes.some((n) => String(n.id) === String(outer.id)));
+  const renamed = (await foldersApi.rename(String(inner.id), 'Renamed')).folder;
+  assert.equal(renamed.name, 'Renamed');
+  const moved = (await foldersApi.move(String(inner.id), '0')).folder;
+  assert.equal(String(moved.parentFolderId), '0');
+  await rejects(foldersApi.move(String(outer.id), String(outer.id)), 400, 'VALIDATION_ERROR');
+  await rejects(foldersApi.remove('0'), 400, 'VALIDATION_ERROR');
+  await rejects(foldersApi.getAll('999999'), 404, 'OBJECT_NOT_FOUND');
+  await rejects(foldersApi.moveList({ listId: loose.listId, newFolderId: '999999' }), 404);
+  // Deleting a folder puts its lists back in the root.
+  await foldersApi.remove(String(outer.id));
+  await foldersApi.remove(String(inner.id));
+  assert.ok((await foldersApi.getAll('0')).folder.childLists.includes(Number(loose.listId)));
+  // The v1 -> v3 id mapping: contact lists have legacy ids from 1001.
+  const legacyIds = Array.from({ length: 200 }, (_, i) => String(1001 + i));
+  const batch = await mappingApi.translateLegacyListIdToListIdBatch([...legacyIds, 'nope']);
+  const mapped = batch.legacyListIdsToIdsMapping.find((m) => m.listId === filed.listId);
+  assert.ok(mapped, JSON.stringify(batch));
+  assert.ok(batch.missingLegacyListIds.includes('nope'));
+  assert.equal((await mappingApi.translateLegacyListIdToListId(mapped.legacyListId)).listId, filed.listId);
+  await listsApi.remove(filed.listId);
+  await rejects(mappingApi.translateLegacyListIdToListId(mapped.legacyListId), 404, 'OBJECT_NOT_FOUND');
+  await listsApi.remove(loose.listId);
+});
+
 await check('lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused', async () => {
   const { listsApi, membershipsApi } = hubspot.crm.lists;
   const contacts = hubspot.crm.contacts.basicApi;

@@ -38,7 +38,7 @@ from hubspot.crm.contacts import (
     PublicMergeInput,
 )
 from hubspot.crm.imports import ApiException as ImportsApiException
-from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
+from hubspot.crm.lists import ListCreateRequest, ListFolderCreateRequest, ListMoveRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput, PipelineStagePatchInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
 from hubspot.communication_preferences import ApiException as PreferencesApiException, PublicUpdateSubscriptionStatusRequest
@@ -506,6 +506,59 @@ def lists():
     api.lists_api.restore(list_id)
     assert api.lists_api.get_by_id(list_id).list.deleted_at is None
     api.lists_api.remove(list_id)
+
+
+def list_folders():
+    api = client.crm.lists
+    folders = api.folders_api
+    outer = folders.create(ListFolderCreateRequest(name=f"Py folder {run}")).folder
+    assert outer.parent_folder_id == 0 and outer.child_lists == [] and outer.created_at is not None, outer
+    inner = folders.create(ListFolderCreateRequest(name="Inner", parent_folder_id=str(outer.id))).folder
+    assert inner.parent_folder_id == outer.id, inner
+    # A list created in a folder (listFolderId), another moved into one.
+    made = api.lists_api.create(ListCreateRequest(
+        name=f"Py filed {run}", object_type_id="0-1", processing_type="MANUAL", list_folder_id=inner.id)).list
+    loose = api.lists_api.create(ListCreateRequest(name=f"Py loose {run}", object_type_id="0-1", processing_type="MANUAL")).list
+    folders.move_list(ListMoveRequest(list_id=loose.list_id, new_folder_id=str(outer.id)))
+    got = folders.get_all(folder_id=str(outer.id)).folder
+    assert got.child_lists == [int(loose.list_id)], got
+    assert [n.id for n in got.child_nodes] == [inner.id] and got.child_nodes[0].child_lists == [], got
+    assert folders.get_all(folder_id=str(inner.id)).folder.child_lists == [int(made.list_id)]
+    root = folders.get_all().folder
+    assert root.id == 0 and outer.id in [n.id for n in root.child_nodes], root
+    renamed = folders.rename(str(inner.id), new_folder_name="Renamed").folder
+    assert renamed.name == "Renamed" and renamed.child_lists == [int(made.list_id)], renamed
+    moved = folders.move(str(inner.id), "0").folder
+    assert moved.parent_folder_id == 0, moved
+    for call in (lambda: folders.move(str(outer.id), str(outer.id)), lambda: folders.rename("0", new_folder_name="x")):
+        try:
+            call()
+            raise AssertionError("a folder write HubSpot refuses was taken")
+        except hubspot.crm.lists.ApiException as err:
+            assert err.status == 400 and json.loads(err.body)["category"] == "VALIDATION_ERROR", err.body
+    try:
+        folders.get_all(folder_id="999999")
+        raise AssertionError("an unknown folder was found")
+    except hubspot.crm.lists.ApiException as err:
+        assert err.status == 404, err.body
+    # Deleting a folder puts its lists back in the root.
+    folders.remove(str(outer.id))
+    folders.remove(str(inner.id))
+    assert int(loose.list_id) in folders.get_all(folder_id="0").folder.child_lists
+    # The v1 -> v3 id mapping: contact lists have legacy ids from 1001.
+    mapping = api.mapping_api
+    batch = mapping.translate_legacy_list_id_to_list_id_batch([str(n) for n in range(1001, 1201)] + ["nope"])
+    legacy = {m.list_id: m.legacy_list_id for m in batch.legacy_list_ids_to_ids_mapping}
+    assert made.list_id in legacy and "nope" in batch.missing_legacy_list_ids, batch
+    single = mapping.translate_legacy_list_id_to_list_id(legacy_list_id=legacy[made.list_id])
+    assert single.list_id == made.list_id, single
+    api.lists_api.remove(made.list_id)
+    try:
+        mapping.translate_legacy_list_id_to_list_id(legacy_list_id=legacy[made.list_id])
+        raise AssertionError("a deleted list kept its mapping")
+    except hubspot.crm.lists.ApiException as err:
+        assert err.status == 404, err.body
+    api.lists_api.remove(loose.list_id)
 
 
 def dynamic_lists():
@@ -1401,6 +1454,7 @@ check("batch create with objectWriteTraceId: valid inputs created, the others re
 check("line items: a product's name and price, associated with a deal", line_items)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 check("lists: create, get by id/name/ids, search, memberships (add, page, join order, add-and-remove, a record's lists, a deleted contact leaves), rename, duplicate name, delete, restore", lists)
+check("list folders: created (nested), a list created in one and another moved into one, fetched with their folders, renamed, moved, deleted (lists back to the root), refusals; legacy list ids translated one and many at a time", list_folders)
 check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
 check("custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge", custom_objects)
 check("custom object reads: the p_ short-hand name (not the bare one), properties, propertiesWithHistory and associations on get/list/batch read, search properties, a HubSpot type's associations by fully qualified name, associations.{custom} search refused", custom_object_reads)
