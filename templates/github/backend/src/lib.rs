@@ -29,7 +29,7 @@
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
 //! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs, attempts, jobs | `workflows`, `actions` |
 //! | Actions artifacts | `artifacts` |
-//! | Actions secrets (and their public key) and variables | `secrets` |
+//! | Actions secrets (and their public key) and variables: a repository's, an environment's, an organization's (and the repositories it selects) | `secrets` |
 //! | teams: members, memberships, repositories (their permission counts in `gh_permission`) | `teams` |
 //! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
@@ -252,6 +252,7 @@ fn routes(kit: Kit) -> Router {
         .nest("/orgs/{org}/teams/{team_slug}", team_routes())
         .nest("/organizations/{org_id}/team/{team_id}", team_routes())
         .nest("/teams/{team_id}", team_routes())
+        .nest("/orgs/{org}/actions", organization_secret_routes())
         .route("/search/issues", get(search::issues::issues))
         .route("/search/repositories", get(search::issues::repositories))
         .route("/search/topics", get(search::issues::topics))
@@ -571,6 +572,14 @@ fn repo_routes() -> Router<Kit> {
         .route("/actions/runs/{id}/cancel", post(actions::cancel))
         .route("/actions/runs/{id}/rerun", post(actions::rerun))
         .nest("/actions", secret_routes::<{ secrets::REPOSITORY }>())
+        .route(
+            "/actions/organization-secrets",
+            get(secrets::organization_secrets),
+        )
+        .route(
+            "/actions/organization-variables",
+            get(secrets::organization_variables),
+        )
         .nest(
             "/environments/{environment}",
             secret_routes::<{ secrets::ENVIRONMENT }>(),
@@ -601,27 +610,51 @@ fn repo_routes() -> Router<Kit> {
         )
 }
 
-/// The secrets and variables of a repository (below `…/actions`) or of one of its
-/// environments (below `…/environments/{environment}`, `ENV`).
-fn secret_routes<const ENV: bool>() -> Router<Kit> {
+/// The secrets and variables of an organization (below `/orgs/{org}/actions`), with the
+/// repositories selected to use each.
+fn organization_secret_routes() -> Router<Kit> {
+    use secrets::*;
+    secret_routes::<ORGANIZATION>()
+        .route(
+            "/secrets/{name}/repositories",
+            get(list_repositories::<SECRETS>).put(set_repositories::<SECRETS>),
+        )
+        .route(
+            "/secrets/{name}/repositories/{repository_id}",
+            put(add_repository::<SECRETS>).delete(remove_repository::<SECRETS>),
+        )
+        .route(
+            "/variables/{name}/repositories",
+            get(list_repositories::<VARIABLES>).put(set_repositories::<VARIABLES>),
+        )
+        .route(
+            "/variables/{name}/repositories/{repository_id}",
+            put(add_repository::<VARIABLES>).delete(remove_repository::<VARIABLES>),
+        )
+}
+
+/// The secrets and variables of a repository (below `…/actions`), of one of its
+/// environments (below `…/environments/{environment}`) or of an organization, as `AT` says
+/// ([`secrets::REPOSITORY`], [`secrets::ENVIRONMENT`], [`secrets::ORGANIZATION`]).
+fn secret_routes<const AT: u8>() -> Router<Kit> {
     use secrets::*;
     Router::new()
-        .route("/secrets", get(list_secrets::<ENV>))
-        .route("/secrets/public-key", get(public_key::<ENV>))
+        .route("/secrets", get(list_secrets::<AT>))
+        .route("/secrets/public-key", get(public_key::<AT>))
         .route(
             "/secrets/{name}",
-            get(get_secret::<ENV>)
-                .put(put_secret::<ENV>)
-                .delete(delete_secret::<ENV>),
+            get(get_secret::<AT>)
+                .put(put_secret::<AT>)
+                .delete(delete_secret::<AT>),
         )
         .route(
             "/variables",
-            get(list_variables::<ENV>).post(create_variable::<ENV>),
+            get(list_variables::<AT>).post(create_variable::<AT>),
         )
         .route(
             "/variables/{name}",
-            get(get_variable::<ENV>)
-                .patch(update_variable::<ENV>)
-                .delete(delete_variable::<ENV>),
+            get(get_variable::<AT>)
+                .patch(update_variable::<AT>)
+                .delete(delete_variable::<AT>),
         )
 }
