@@ -581,7 +581,7 @@ await check('errors the SDK raises: StripeAuthenticationError, StripeInvalidRequ
 await check("bad values refused as Stripe does; a session's line items paged", async () => {
   const refusedAt = (param, code) => (err) => err.statusCode === 400 && err.param === param && (!code || err.code === code);
   await assert.rejects(stripe.customers.create({ description: 'x'.repeat(5001) }), refusedAt('description'));
-  await assert.rejects(stripe.charges.create({ amount: 1000, currency: 'usd', source: 'tok_visa' }), refusedAt('source'));
+  await assert.rejects(stripe.charges.create({ amount: 1000, currency: 'usd', source: 'tok_visa', on_behalf_of: 'acct_nope' }), refusedAt('on_behalf_of'));
   await assert.rejects(stripe.billingPortal.sessions.create({ customer: 'cus_SEEDalice00001', return_url: 'example.com' }),
     refusedAt('return_url', 'url_invalid'));
   await assert.rejects(stripe.customers.list({}, { apiVersion: 'garbage' }),

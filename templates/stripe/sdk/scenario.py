@@ -651,7 +651,7 @@ def errors_the_sdk_raises():
 
 def bad_values_and_line_item_pages():
     refused("description", stripe.Customer.create, description="x" * 5001)
-    refused("source", stripe.Charge.create, amount=1000, currency="usd", source="tok_visa")
+    refused("on_behalf_of", stripe.Charge.create, amount=1000, currency="usd", source="tok_visa", on_behalf_of="acct_nope")
     refused("return_url", stripe.billing_portal.Session.create, customer="cus_SEEDalice00001", return_url="example.com")
     try:
         stripe.Customer.list(stripe_version="garbage")

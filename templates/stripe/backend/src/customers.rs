@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{CUSTOMER, TEST_CLOCK};
 use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
-use crate::model::{discount, method, tax_id};
+use crate::model::{discount, method, source, tax_id};
 use crate::params::{Nested, Params, Takes, apply_metadata};
 use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
@@ -30,14 +30,14 @@ pub(crate) fn routes() -> Router<Kit> {
 const SERVED: &[&str] = &[
     "address", "balance", "coupon", "description", "email", "invoice_prefix", "invoice_settings",
     "metadata", "name", "next_invoice_sequence", "payment_method", "phone", "preferred_locales",
-    "promotion_code", "shipping", "tax_exempt",
+    "promotion_code", "shipping", "source", "tax_exempt",
 ];
 
 /// What Stripe takes on a customer's create and update that this clone does not serve: cash
-/// balances, sources, Stripe Tax and tax ids, the split of `name`.
+/// balances, Stripe Tax and tax ids, the split of `name`.
 #[rustfmt::skip]
 const UNSERVED: &[&str] = &[
-    "business_name", "cash_balance", "individual_name", "source", "tax", "validate",
+    "business_name", "cash_balance", "individual_name", "tax", "validate",
 ];
 
 /// What `POST /v1/customers` takes.
@@ -51,8 +51,8 @@ const CREATE: Takes = Takes {
 /// What `POST /v1/customers/{id}` takes.
 const UPDATE: Takes = Takes {
     route: "customer updates",
-    serves: &[SERVED],
-    refuses: &[UNSERVED, &["default_source"]],
+    serves: &[SERVED, &["default_source"]],
+    refuses: &[UNSERVED],
     nested: NESTED,
 };
 
@@ -301,6 +301,10 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         apply_invoice_settings(cx, &mut customer, attached.as_ref().map(|(r, m)| (*r, m))).await?;
         cx.save(&customer)?;
     }
+    if let Some(reference) = params.str("source")?.filter(|s| !s.is_empty()) {
+        source::add(cx, &mut customer, reference, "source").await?;
+        cx.save(&customer)?;
+    }
     cx.emit("customer.created", &customer, None).await?;
     Ok(customer)
 }
@@ -332,12 +336,37 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     set_balance(cx, &mut customer, &params, "adjustment").await?;
     let attached = attach_given(cx, &params, id).await?;
     apply_invoice_settings(cx, &mut customer, attached.as_ref().map(|(r, m)| (*r, m))).await?;
+    change_sources(cx, &mut customer, &params).await?;
     if asks_discount(&params) {
         let now = customer_now(cx, &customer).await?;
         discount::change(cx, &params, &mut customer, None, now).await?;
     }
     cx.save_if_changed("customer.updated", &before, customer)
         .await
+}
+
+/// An update's `source` (a token: its card added and made the default, the previous default
+/// deleted, as Stripe's API reference says) and `default_source` (one of the customer's
+/// cards, else `No such source` naming it).
+async fn change_sources(cx: &Cx<'_>, customer: &mut Value, params: &Params) -> ApiResult<()> {
+    if let Some(reference) = params.str("source")?.filter(|s| !s.is_empty()) {
+        let old = customer["default_source"].take();
+        source::add(cx, customer, reference, "source").await?;
+        if let Some(old) = old.as_str() {
+            let id = customer["id"].as_str().unwrap_or_default().to_owned();
+            let card = source::of_customer(cx, &id, old, "source").await?;
+            source::remove(cx, customer, &card).await?;
+        }
+    }
+    if let Some(id) = params.str("default_source")? {
+        let owner = customer["id"].as_str().unwrap_or_default().to_owned();
+        customer["default_source"] = if id.is_empty() {
+            Value::Null
+        } else {
+            source::of_customer(cx, &owner, id, "default_source").await?["id"].clone()
+        };
+    }
+    Ok(())
 }
 
 /// Whether a create or update names a coupon or promotion code (most do not: they pay

@@ -57,6 +57,9 @@ pub(crate) const PRODUCT: Kind = searchable("product", "id", "products",
 pub(crate) const PRICE: Kind = searchable("price", "id", "prices",
     &["active", "created", "currency", "lookup_key", "product", "type"]);
 pub(crate) const PAYMENT_METHOD: Kind = kind("payment_method", "PaymentMethod", "");
+/// A card of the legacy APIs: a customer's source (`No such source`).
+pub(crate) const CARD: Kind = kind("card", "source", "id");
+pub(crate) const TOKEN: Kind = kind("token", "token", "id");
 #[rustfmt::skip]
 pub(crate) const PAYMENT_INTENT: Kind = searchable("payment_intent", "intent", "payment_intents",
     &["amount", "created", "currency", "customer", "status"]);

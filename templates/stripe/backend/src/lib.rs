@@ -17,6 +17,7 @@
 //! | coupons, promotion codes (discounts: `model::discount`) | `coupons` |
 //! | tax rates (their tax on invoices: `model::tax`) | `tax_rates` |
 //! | payment methods | `methods` |
+//! | card tokens, a customer's card sources (the legacy cards: `model::source`) | `sources` |
 //! | billing meters, meter events (usage: `model::meter`) | `meters` |
 //! | payment intents | `payments` |
 //! | charges, refunds | `charges` |
@@ -88,6 +89,7 @@ mod schedule_preview;
 mod search;
 mod setups;
 mod shapes;
+mod sources;
 mod subscription_items;
 mod subscription_schedules;
 mod subscriptions;
@@ -117,6 +119,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(tax_rates::routes())
         .merge(tax_ids::routes())
         .merge(methods::routes())
+        .merge(sources::routes())
         .merge(meters::routes())
         .merge(payments::routes())
         .merge(charges::routes())
@@ -169,7 +172,7 @@ pub(crate) async fn virtual_field(
             Some(cx::list_value(data, false, &url))
         }
         ("customer", "sources") => Some(cx::list_value(
-            Vec::new(),
+            cx.all("card", &[("customer = {}", id.to_owned())]).await?,
             false,
             &format!("/v1/customers/{id}/sources"),
         )),

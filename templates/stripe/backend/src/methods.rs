@@ -8,8 +8,8 @@ use crate::cx::{Cx, Filter, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
-use crate::model::card::{self, brand_of, luhn_ok};
-use crate::model::method::{attach, from_test_card, new_card, resolve};
+use crate::model::card;
+use crate::model::method::{attach, from_test_card, new_card, number_and_expiry, resolve};
 use crate::params::{Takes, apply_metadata, string_at};
 use crate::shapes::{BILLING_DETAILS, OTHER_TYPES};
 use asym_kit::Kit;
@@ -103,34 +103,10 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         )
         .await?
     } else {
-        let number: String = string_at(card.get("number"), "card[number]")?
-            .ok_or_else(|| ApiError::missing("card[number]"))?
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if !luhn_ok(&number) {
-            return Err(
-                ApiError::card("incorrect_number", None, "Your card number is incorrect.")
-                    .param("card[number]"),
-            );
-        }
-        let month = crate::params::int_at(card.get("exp_month"), "card[exp_month]")?
-            .ok_or_else(|| ApiError::missing("card[exp_month]"))?;
-        let year = crate::params::int_at(card.get("exp_year"), "card[exp_year]")?
-            .ok_or_else(|| ApiError::missing("card[exp_year]"))?;
-        let year = if year < 100 { 2000 + year } else { year };
-        if !(1..=12).contains(&month) {
-            return Err(ApiError::card(
-                "invalid_expiry_month",
-                None,
-                "Your card's expiration month is invalid.",
-            )
-            .param("card[exp_month]"));
-        }
-        let (brand, funding) = card::by_number(&number)
-            .map_or((brand_of(&number), "credit"), |c| (c.brand, c.funding));
+        let (number, exp) = number_and_expiry(card, "card")?;
+        let (brand, funding) = card::brand_and_funding(&number);
         let billing = params.get("billing_details").cloned();
-        new_card(cx, &number, brand, funding, (month, year), billing.as_ref()).await?
+        new_card(cx, &number, brand, funding, exp, billing.as_ref()).await?
     };
     if let Some(value) = params.one_of("allow_redisplay", REDISPLAY)? {
         method["allow_redisplay"] = json!(value);

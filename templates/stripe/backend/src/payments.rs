@@ -5,10 +5,11 @@ use serde_json::{Value, json};
 
 use crate::cx::Cx;
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
+use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{
-    Attempted, How, attempt, capture, currency, method_types, new_intent, requested_three_d_secure,
+    Attempted, How, attempt, capture, check_amount, currency, method_types, new_intent,
+    requested_three_d_secure,
 };
 use crate::model::method;
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at, unserved};
@@ -137,24 +138,6 @@ const UPDATE: Takes = Takes {
     refuses: &[INTENT_UNSERVED],
     nested: INTENT_NESTED,
 };
-
-fn check_amount(amount: i64, currency: &str) -> ApiResult<()> {
-    let minimum = match currency {
-        "jpy" | "krw" | "vnd" | "clp" => 50,
-        _ => 50,
-    };
-    if amount < minimum {
-        return Err(ApiError::invalid_param(
-            "amount",
-            format!("Amount must be at least $0.50 {currency}"),
-        )
-        .code("amount_too_small"));
-    }
-    if amount > MAX_AMOUNT {
-        return Err(ApiError::too_large("amount"));
-    }
-    Ok(())
-}
 
 /// Applies the updatable fields of a create/update request.
 async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> ApiResult<()> {

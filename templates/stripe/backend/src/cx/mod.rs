@@ -46,6 +46,8 @@ pub(crate) const RAW_DATA: &str = "__asym_raw_list_data__";
 /// on when they are read).
 const HIDDEN: &[&str] = &[
     "payment_method",
+    "card",
+    "token",
     "subscription",
     "checkout.session",
     "quote",

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::cx::Cx;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::ids;
 use crate::kinds::CHARGE;
 use crate::model::card::{self, Decline, Step};
@@ -23,6 +23,22 @@ pub(crate) fn currency(params: &Params) -> ApiResult<String> {
         ));
     }
     Ok(currency)
+}
+
+/// Refuses a payment's `amount` below Stripe's minimum charge (50 of the currency's smallest
+/// unit) or above its eight digits.
+pub(crate) fn check_amount(amount: i64, currency: &str) -> ApiResult<()> {
+    if amount < 50 {
+        return Err(ApiError::invalid_param(
+            "amount",
+            format!("Amount must be at least $0.50 {currency}"),
+        )
+        .code("amount_too_small"));
+    }
+    if amount > MAX_AMOUNT {
+        return Err(ApiError::too_large("amount"));
+    }
+    Ok(())
 }
 
 /// A new payment intent (not stored).
@@ -212,7 +228,8 @@ pub(crate) async fn charge(
         let mut shown = intent.clone();
         crate::cx::strip_hidden(&mut shown);
         return Ok(Attempted::Declined(
-            card_error(decline)
+            decline
+                .error()
                 .with("charge", charge_id)
                 .with("payment_intent", shown)
                 .with("payment_method", method_json)
@@ -270,14 +287,11 @@ pub(crate) fn authenticated(intent_id: &str) -> Value {
            "version": "2.2.0"})
 }
 
-/// The 402 a declined card answers.
-pub(crate) fn card_error(decline: Decline) -> ApiError {
-    ApiError::card(decline.code, Some(decline.decline_code), decline.message)
-}
-
 /// A new charge of `intent` with `method` (stored), failed by `decline`; one captured at
-/// once moves funds to the balance.
-async fn new_charge(
+/// once moves funds to the balance. `intent` is the payment intent the charge pays, or, for
+/// the Charges API, the request's fields in an intent's shape with no `id` (the charge then
+/// has no `payment_intent`).
+pub(crate) async fn new_charge(
     cx: &mut Cx<'_>,
     intent: &Value,
     method: &Value,
@@ -427,9 +441,8 @@ pub(crate) fn method_types(params: &Params) -> ApiResult<Option<Vec<String>>> {
 
 /// Captures `amount` (all that is capturable when `None`) of `intent`, locked and
 /// `requires_capture`, whose state before the request changed it is `before`: its charge is
-/// captured with its balance transaction, what is not captured released as refunded, both are
-/// saved, and `charge.captured` and `payment_intent.succeeded` emitted. An amount outside 1
-/// and the capturable amount is refused naming `param`. The charge, as saved.
+/// captured ([`capture_charge`]), both are saved, and `payment_intent.succeeded` emitted. An
+/// amount outside 1 and the capturable amount is refused naming `param`. The charge, as saved.
 pub(crate) async fn capture(
     cx: &Cx<'_>,
     (before, intent): (&Value, &mut Value),
@@ -437,6 +450,27 @@ pub(crate) async fn capture(
     param: &str,
 ) -> ApiResult<Value> {
     let capturable = intent["amount_capturable"].as_i64().unwrap_or(0);
+    let amount = capturable_amount(amount, capturable, param)?;
+    let charge_id = intent["latest_charge"].as_str().unwrap_or_default();
+    let charge = CHARGE.lock_named(cx, charge_id, "charge").await?;
+    let (mut charge, method) = capture_charge(cx, charge, amount, capturable).await?;
+    intent["status"] = json!("succeeded");
+    intent["amount_capturable"] = json!(0);
+    intent["amount_received"] = json!(amount);
+    cx.save(intent)?;
+    cx.emit_changed("payment_intent.succeeded", before, intent)
+        .await?;
+    dispute::open(cx, &mut charge, &method).await?;
+    Ok(charge)
+}
+
+/// `amount` (`capturable` when `None`), refused naming `param` unless between 1 and
+/// `capturable`.
+pub(crate) fn capturable_amount(
+    amount: Option<i64>,
+    capturable: i64,
+    param: &str,
+) -> ApiResult<i64> {
     let amount = amount.unwrap_or(capturable);
     if amount > capturable || amount < 1 {
         return Err(ApiError::invalid_param(
@@ -446,28 +480,30 @@ pub(crate) async fn capture(
             ),
         ));
     }
-    let charge_id = intent["latest_charge"].as_str().unwrap_or_default();
-    let mut charge = CHARGE.lock_named(cx, charge_id, "charge").await?;
+    Ok(amount)
+}
+
+/// Captures `amount` of `charge` (locked, uncaptured, `capturable` at most): it gets its
+/// balance transaction, what is not captured is released as refunded, it is saved and
+/// `charge.captured` emitted. The charge and the payment method it was paid with (for the
+/// dispute a dispute test card opens, which the caller opens after its own events).
+pub(crate) async fn capture_charge(
+    cx: &Cx<'_>,
+    mut charge: Value,
+    amount: i64,
+    capturable: i64,
+) -> ApiResult<(Value, Value)> {
     let charge_before = charge.clone();
     charge["captured"] = json!(true);
     charge["amount_captured"] = json!(amount);
-    let method = charge["payment_method"].as_str().unwrap_or_default();
-    let method = cx.get("payment_method", method, false).await?;
-    let method = method.unwrap_or(Value::Null);
+    let method = method::of_charge(cx, &charge).await?;
     let transaction = balance::charged(cx, &charge, &method, amount).await?;
     charge["balance_transaction"] = json!(transaction);
     if amount < capturable {
         charge["amount_refunded"] = json!(capturable - amount);
     }
     cx.save(&charge)?;
-    intent["status"] = json!("succeeded");
-    intent["amount_capturable"] = json!(0);
-    intent["amount_received"] = json!(amount);
-    cx.save(intent)?;
     cx.emit_changed("charge.captured", &charge_before, &charge)
         .await?;
-    cx.emit_changed("payment_intent.succeeded", before, intent)
-        .await?;
-    dispute::open(cx, &mut charge, &method).await?;
-    Ok(charge)
+    Ok((charge, method))
 }

@@ -1,12 +1,14 @@
 //! Payment methods: a new card, resolving a payment method reference (a test card name
 //! makes a fresh one), attaching one to a customer.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
-use crate::model::card::{self, TestCard};
+use crate::model::card::{self, TestCard, luhn_ok};
+use crate::model::source;
+use crate::params::{int_at, string_at};
 
 /// Builds (and stores) a new card payment method.
 pub(crate) async fn new_card(
@@ -106,19 +108,65 @@ pub(crate) async fn attach(
         }
         None => {}
     }
-    let number = method["_number"].as_str().unwrap_or_default();
-    if let Some(card) = card::by_number(number)
-        && let Some(decline) = card.decline
-        && !card.attach_ok
-    {
-        return Err(ApiError::card(
-            decline.code,
-            Some(decline.decline_code),
-            decline.message,
-        ));
+    if let Some(decline) = card::attach_refusal(method["_number"].as_str().unwrap_or_default()) {
+        return Err(decline.error());
     }
     method["customer"] = json!(customer);
     cx.save(&method)?;
     cx.emit("payment_method.attached", &method, None).await?;
     Ok(method)
+}
+
+/// A card's number and expiry as hash `at` of a request gives them (`number`, `exp_month`,
+/// `exp_year`; a two-digit year is this century's): a number failing the Luhn check is
+/// Stripe's `incorrect_number`, a month outside 1–12 its `invalid_expiry_month`.
+pub(crate) fn number_and_expiry(
+    card: &Map<String, Value>,
+    at: &str,
+) -> ApiResult<(String, (i64, i64))> {
+    let param = |key: &str| format!("{at}[{key}]");
+    let number: String = string_at(card.get("number"), &param("number"))?
+        .ok_or_else(|| ApiError::missing(&param("number")))?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if !luhn_ok(&number) {
+        return Err(
+            ApiError::card("incorrect_number", None, "Your card number is incorrect.")
+                .param(&param("number")),
+        );
+    }
+    let month = int_at(card.get("exp_month"), &param("exp_month"))?
+        .ok_or_else(|| ApiError::missing(&param("exp_month")))?;
+    let year = int_at(card.get("exp_year"), &param("exp_year"))?
+        .ok_or_else(|| ApiError::missing(&param("exp_year")))?;
+    expiry_month(month, &param("exp_month"))?;
+    Ok((number, (month, if year < 100 { 2000 + year } else { year })))
+}
+
+/// Refuses a month outside 1–12 as Stripe's `invalid_expiry_month`, naming `param`.
+pub(crate) fn expiry_month(month: i64, param: &str) -> ApiResult<()> {
+    if (1..=12).contains(&month) {
+        return Ok(());
+    }
+    Err(ApiError::card(
+        "invalid_expiry_month",
+        None,
+        "Your card's expiration month is invalid.",
+    )
+    .param(param))
+}
+
+/// The payment method `charge` was paid with: a stored payment method, or the card (a
+/// customer's source, or a token's) seen as one; `null` when neither is stored.
+pub(crate) async fn of_charge(cx: &Cx<'_>, charge: &Value) -> ApiResult<Value> {
+    let id = charge["payment_method"].as_str().unwrap_or_default();
+    Ok(if id.starts_with("card_") {
+        cx.get("card", id, false)
+            .await?
+            .map(|c| source::as_method(&c))
+    } else {
+        cx.get("payment_method", id, false).await?
+    }
+    .unwrap_or(Value::Null))
 }

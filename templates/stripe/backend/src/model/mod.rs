@@ -23,6 +23,7 @@ pub(crate) mod proration;
 pub(crate) mod refund;
 pub(crate) mod schedule;
 pub(crate) mod setup;
+pub(crate) mod source;
 pub(crate) mod subscribe;
 pub(crate) mod subscription;
 pub(crate) mod tax;

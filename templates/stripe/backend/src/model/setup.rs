@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::cx::{self, Cx};
 use crate::error::ApiResult;
 use crate::model::card::{self, Step};
-use crate::model::intent::{ask_authentication, card_error, set_up};
+use crate::model::intent::{ask_authentication, set_up};
 use crate::model::method;
 
 /// Sets up `method` for `setup` (stored, locked): declines as the card's check does, asks for
@@ -35,7 +35,7 @@ pub(crate) async fn confirm(
                 .await?;
             let mut shown = setup.clone();
             cx::strip_hidden(&mut shown);
-            Err(card_error(decline).with("setup_intent", shown).persist())
+            Err(decline.error().with("setup_intent", shown).persist())
         }
         Step::Authenticate => {
             let before = setup.clone();

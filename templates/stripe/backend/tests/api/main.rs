@@ -35,6 +35,7 @@ mod quotes;
 mod refunds;
 mod refusals;
 mod schedules;
+mod sources;
 mod tax_ids;
 mod taxes;
 mod tiers;

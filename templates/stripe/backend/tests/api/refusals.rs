@@ -69,8 +69,8 @@ async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: 
         ),
         (
             at("/v1/customers", ALICE),
-            vec![("source", "tok_visa")],
-            "source",
+            vec![("cash_balance[settings][reconciliation_mode]", "manual")],
+            "cash_balance",
         ),
         (
             at("/v1/customers", ALICE),

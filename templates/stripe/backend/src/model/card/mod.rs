@@ -20,6 +20,11 @@ pub(crate) struct Decline {
 }
 
 impl Decline {
+    /// The 402 `card_error` this decline answers.
+    pub(crate) fn error(&self) -> crate::error::ApiError {
+        crate::error::ApiError::card(self.code, Some(self.decline_code), self.message)
+    }
+
     /// The error a declined attempt records on its intent (`last_payment_error`,
     /// `last_setup_error`): the failed `charge` when there is one, and the `method`.
     pub(crate) fn recorded(&self, charge: Option<&Value>, method: &Value) -> Value {
@@ -262,6 +267,21 @@ pub(crate) fn luhn_ok(number: &str) -> bool {
         })
         .sum();
     sum.is_multiple_of(10)
+}
+
+/// The brand and funding of card `number`: a test card's own, else the brand its first digits
+/// name, as credit.
+pub(crate) fn brand_and_funding(number: &str) -> (&'static str, &'static str) {
+    by_number(number).map_or((brand_of(number), "credit"), |c| (c.brand, c.funding))
+}
+
+/// The refusal attaching card `number` to a customer meets: the test cards that decline
+/// fail Stripe's card check on attachment (but `chargeCustomerFail` and the 3-D Secure cards
+/// that decline only once authenticated).
+pub(crate) fn attach_refusal(number: &str) -> Option<Decline> {
+    by_number(number)
+        .filter(|c| !c.attach_ok)
+        .and_then(|c| c.decline)
 }
 
 /// The brand a card number's first digits name.
