@@ -807,7 +807,7 @@ pub(crate) async fn thumbnail(
 
 /// A file's bytes under their type; 404 when there are none to serve, 503 when Postgres
 /// failed.
-fn served(found: Result<Option<(Vec<u8>, &'static str)>, ApiError>) -> Response {
+pub(crate) fn served(found: Result<Option<(Vec<u8>, &'static str)>, ApiError>) -> Response {
     match found {
         Ok(Some((content, mimetype))) => ([(CONTENT_TYPE, mimetype)], content).into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),

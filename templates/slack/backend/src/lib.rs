@@ -17,6 +17,7 @@
 //! | `conversations.*`, `users.conversations` | `conversations` |
 //! | `conversations.history` (one statement per call) | `history` |
 //! | `users.*` | `users` |
+//! | `users.setPhoto`, `users.deletePhoto` and the avatars they serve | `photos` |
 //! | `usergroups.*` | `usergroups` |
 //! | `reactions.*`, `pins.*` | `reactions` |
 //! | `stars.*` (saved items) | `stars` |
@@ -67,6 +68,7 @@ mod json;
 mod model;
 mod oauth;
 mod openid;
+mod photos;
 mod post;
 mod ratelimit;
 mod reactions;
@@ -160,6 +162,7 @@ pub fn app(state: AppState) -> Router {
         .merge(oauth::admin_routes())
         .merge(rotation::admin_routes())
         .merge(openid::routes())
+        .merge(photos::routes())
         .merge(socket::routes())
         .merge(unfurl::admin_routes())
         .route("/api/{method}", any(web_api))
@@ -299,6 +302,8 @@ async fn web_api(
         "users.getPresence" => users::get_presence(state, call).await,
         "users.setPresence" => users::set_presence(state, call).await,
         "users.profile.set" => users::profile_set(state, call).await,
+        "users.setPhoto" => photos::set(state, call).await,
+        "users.deletePhoto" => photos::delete(state, call).await,
         "usergroups.create" => usergroups::create(state, call).await,
         "usergroups.list" => usergroups::list(state, call).await,
         "usergroups.update" => usergroups::update(state, call).await,

@@ -79,7 +79,9 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "files.remote.share"
         | "stars.add"
         | "stars.remove"
-        | "team.billableInfo" => Tier::Two,
+        | "team.billableInfo"
+        | "users.setPhoto"
+        | "users.deletePhoto" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"

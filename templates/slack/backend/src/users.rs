@@ -1,5 +1,6 @@
 //! People and bots: `users.list`, `users.info`, `users.lookupByEmail`, `users.profile.get`,
-//! `users.profile.set`, `users.getPresence`, `users.setPresence`. (`users.conversations` lives with the conversations.)
+//! `users.profile.set`, `users.getPresence`, `users.setPresence`. (`users.conversations` lives
+//! with the conversations, `users.setPhoto` and `users.deletePhoto` with the photos.)
 
 use asym_kit::cursor;
 use asym_kit::tokio_postgres::Row;
@@ -38,7 +39,13 @@ fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
     let is_bot: bool = row.get(17);
     let bot_id: Option<String> = row.get(19);
     let (first, last) = real_name.split_once(' ').unwrap_or((&real_name, ""));
-    let hash = avatar_hash(&id);
+    // A photo set with users.setPhoto: its URLs' base, its kind, its key.
+    let photo: Option<(String, String, String)> = row
+        .get::<_, Option<String>>(23)
+        .map(|url| (url, row.get(24), row.get(25)));
+    let hash = photo
+        .as_ref()
+        .map_or_else(|| avatar_hash(&id), |(_, _, key)| key.clone());
     let mut profile = Map::new();
     profile.insert("title".into(), json!(row.get::<_, String>(8)));
     profile.insert("phone".into(), json!(row.get::<_, String>(9)));
@@ -63,8 +70,25 @@ fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
     }
     profile.insert("first_name".into(), json!(first));
     profile.insert("last_name".into(), json!(last));
-    for size in [24, 32, 48, 72, 192, 512] {
-        profile.insert(format!("image_{size}"), json!(avatar(&id, size)));
+    match &photo {
+        None => {
+            for size in [24, 32, 48, 72, 192, 512] {
+                profile.insert(format!("image_{size}"), json!(avatar(&id, size)));
+            }
+        }
+        Some((url, kind, _)) => {
+            for size in [24, 32, 48, 72, 192, 512, 1024] {
+                profile.insert(
+                    format!("image_{size}"),
+                    json!(format!("{url}_{size}.{kind}")),
+                );
+            }
+            profile.insert(
+                "image_original".into(),
+                json!(format!("{url}_original.{kind}")),
+            );
+            profile.insert("is_custom_image".into(), json!(true));
+        }
     }
     profile.insert("status_text_canonical".into(), json!(""));
     profile.insert("team".into(), json!(team));
@@ -321,25 +345,40 @@ pub(crate) async fn profile_set(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?;
     }
-    tx.execute(
-        "UPDATE users SET updated = extract(epoch FROM now())::bigint WHERE id = $1",
-        &[&row.get::<_, &str>(0)],
-    )
-    .await?;
-    let row = find_with(&tx, &caller, &user).await?;
-    let event = json!({
-        "type": "user_change",
-        "user": user_json(&row, true),
-        "cache_ts": crate::ts::now_seconds(),
-        "event_ts": crate::ts::event_ts(),
-    });
-    emit(&tx, "user_change", None, &event).await?;
+    let row = announce_change(&tx, &caller, &user).await?;
     state.commit(tx).await?;
     let team: String = row.get(1);
     reply([
         ("username", json!(row.get::<_, String>(2))),
         ("profile", profile_json(&row, &team, true)),
     ])
+}
+
+/// Marks `user`'s profile changed in `tx` (its `updated` now) and queues `user_change`
+/// with the user as changed; answers the user's row.
+///
+/// # Errors
+///
+/// `user_not_found`; `internal_error` when Postgres fails.
+pub(crate) async fn announce_change(
+    tx: &asym_kit::deadpool_postgres::Transaction<'_>,
+    caller: &crate::auth::Caller,
+    user: &str,
+) -> Result<Row, ApiError> {
+    tx.execute(
+        "UPDATE users SET updated = extract(epoch FROM now())::bigint WHERE id = $1",
+        &[&user],
+    )
+    .await?;
+    let row = find_with(tx, caller, user).await?;
+    let event = json!({
+        "type": "user_change",
+        "user": user_json(&row, true),
+        "cache_ts": crate::ts::now_seconds(),
+        "event_ts": crate::ts::event_ts(),
+    });
+    emit(tx, "user_change", None, &event).await?;
+    Ok(row)
 }
 
 /// `users.setPresence`: `auto` (shown `active`) or `away`, for the token's own user.

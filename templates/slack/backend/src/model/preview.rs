@@ -36,21 +36,34 @@ impl Preview {
     /// `bad_image` for anything else (or one without a size), `too_large` for a side over
     /// [`MAX_SIDE`].
     pub(crate) fn read(bytes: Vec<u8>) -> Result<Self, ApiError> {
-        let (kind, (width, height)) = png_size(&bytes)
-            .map(|size| ("png", size))
-            .or_else(|| jpeg_size(&bytes).map(|size| ("jpg", size)))
-            .filter(|(_, (w, h))| *w > 0 && *h > 0)
-            .ok_or_else(|| ApiError::new("bad_image"))?;
-        if width > MAX_SIDE || height > MAX_SIDE {
-            return Err(ApiError::new("too_large"));
-        }
+        let (kind, width, height) = image_kind(&bytes, false)?;
         Ok(Self {
             bytes,
-            width: i32::try_from(width).unwrap_or(i32::MAX),
-            height: i32::try_from(height).unwrap_or(i32::MAX),
+            width,
+            height,
             kind,
         })
     }
+}
+
+/// The kind (`png`, `jpg`, with `gif` also `gif`) and size of the image `bytes`.
+///
+/// # Errors
+///
+/// `bad_image` for anything else (or one without a size), `too_large` for a side over
+/// [`MAX_SIDE`].
+pub(crate) fn image_kind(bytes: &[u8], gif: bool) -> Result<(&'static str, i32, i32), ApiError> {
+    let (kind, (width, height)) = png_size(bytes)
+        .map(|size| ("png", size))
+        .or_else(|| jpeg_size(bytes).map(|size| ("jpg", size)))
+        .or_else(|| gif_size(bytes).filter(|_| gif).map(|size| ("gif", size)))
+        .filter(|(_, (w, h))| *w > 0 && *h > 0)
+        .ok_or_else(|| ApiError::new("bad_image"))?;
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(ApiError::new("too_large"));
+    }
+    let side = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    Ok((kind, side(width), side(height)))
 }
 
 fn be(bytes: &[u8], at: usize, len: usize) -> Option<u32> {
@@ -62,6 +75,14 @@ fn be(bytes: &[u8], at: usize, len: usize) -> Option<u32> {
 fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     (bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR"))
         .then(|| Some((be(bytes, 16, 4)?, be(bytes, 20, 4)?)))
+        .flatten()
+}
+
+/// A GIF's width and height, from its logical screen descriptor (little-endian).
+fn gif_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let le = |at: usize| Some(u32::from(*bytes.get(at)?) | u32::from(*bytes.get(at + 1)?) << 8);
+    (bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a"))
+        .then(|| Some((le(6)?, le(8)?)))
         .flatten()
 }
 
@@ -164,6 +185,18 @@ pub(crate) mod tests {
         assert_eq!(read(png(0, 10)).unwrap_err(), "bad_image");
         assert_eq!(read(vec![0xFF, 0xD8, 0xFF, 0xD9]).unwrap_err(), "bad_image");
         assert_eq!(read(png(20_000, 10)).unwrap_err(), "too_large");
+    }
+
+    #[test]
+    fn photos_may_also_be_gifs() {
+        let gif = b"GIF89a\x00\x02\x80\x01\x00\x00\x00".to_vec();
+        assert_eq!(image_kind(&gif, true).unwrap(), ("gif", 512, 384));
+        assert_eq!(image_kind(&gif, false).unwrap_err().code(), "bad_image");
+        assert_eq!(image_kind(&png(10, 10), true).unwrap(), ("png", 10, 10));
+        assert_eq!(
+            image_kind(b"GIF89a\x01", true).unwrap_err().code(),
+            "bad_image"
+        );
     }
 
     #[test]

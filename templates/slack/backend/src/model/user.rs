@@ -7,12 +7,11 @@ use crate::AppState;
 use crate::auth::{Caller, TokenKind};
 use crate::error::ApiError;
 
-/// The columns [`user_json`](crate::users::user_json) reads, over
-/// `users u LEFT JOIN bots b ON b.user_id = u.id`.
+/// The columns [`user_json`](crate::users::user_json) reads, over [`USER_FROM`].
 pub(crate) const USER_COLUMNS: &str = "u.id, u.team_id, u.name, u.deleted, u.color, u.real_name,
     u.display_name, u.email, u.title, u.phone, u.status_text, u.status_emoji, u.tz,
     u.is_admin, u.is_owner, u.is_primary_owner, u.is_restricted, u.is_bot, u.updated,
-    b.id, b.app_id, u.presence, u.status_expiration";
+    b.id, b.app_id, u.presence, u.status_expiration, p.url, p.kind, p.key";
 
 /// A stable 12-hex-digit avatar hash for a user id.
 pub(crate) fn avatar_hash(id: &str) -> String {
@@ -30,7 +29,9 @@ pub(crate) fn team_icon(size: u32) -> String {
     format!("https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-{size}.png")
 }
 
-pub(crate) const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id";
+/// The tables [`USER_COLUMNS`] reads: a user, its bot, its profile photo.
+pub(crate) const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id
+    LEFT JOIN user_photos p ON p.user_id = u.id";
 
 /// Finds a user of the caller's workspace by id.
 ///

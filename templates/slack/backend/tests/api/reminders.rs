@@ -325,8 +325,8 @@ async fn retired_and_unserved_methods_say_so(slack: asym::Slack) {
         .await;
     for method in [
         "admin.users.list",
-        "team.billableInfo",
-        "users.deletePhoto",
+        "rtm.connect",
+        "workflows.featured.list",
         "workflows.stepCompleted",
     ] {
         let body = slack.bot_err(method, json!({}), "unknown_method").await;

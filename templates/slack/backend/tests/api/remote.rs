@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::Api;
+use crate::common::{Api, png};
 
 /// `files.remote.add` of `external_id` titled `title` by the bot; the file object.
 async fn add(slack: &Api<'_>, external_id: &str, title: &str) -> Value {
@@ -197,52 +197,6 @@ async fn sharing_posts_a_remote_file_into_channels(slack: asym::Slack) {
     assert_eq!(posted["files"][0]["mode"], "tombstone");
 }
 
-/// A `multipart/form-data` body (boundary `b`) of `(name, filename, content)` parts, as the
-/// SDKs send one with a file argument.
-fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, file, content) in parts {
-        let filename = file
-            .map(|f| format!("; filename=\"{f}\""))
-            .unwrap_or_default();
-        body.extend(
-            format!("--b\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n")
-                .bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend(b"\r\n");
-    }
-    body.extend(b"--b--\r\n");
-    body
-}
-
-/// The first bytes of a PNG of `w`×`h`: its signature and `IHDR` chunk.
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-    bytes.extend(w.to_be_bytes());
-    bytes.extend(h.to_be_bytes());
-    bytes.extend(b"\x08\x06\0\0\0");
-    bytes
-}
-
-/// `method` with a multipart body of `parts`, by the bot; the reply's body.
-async fn send_multipart(
-    slack: &Api<'_>,
-    method: &str,
-    parts: &[(&str, Option<&str>, &[u8])],
-) -> Value {
-    slack
-        .authorized(slack.bot_token())
-        .send_raw(
-            Method::POST,
-            &format!("/api/{method}"),
-            "multipart/form-data; boundary=b",
-            multipart(parts),
-        )
-        .await
-        .expect(200)
-}
-
 /// slack_sdk and the Node SDK send `files.remote.add` as `multipart/form-data` when it
 /// carries `preview_image` or `indexable_file_contents`; the contents make it searchable.
 #[asym::clone("slack", seed = "basic")]
@@ -260,7 +214,9 @@ async fn a_multipart_add_is_searchable_by_its_indexable_contents(slack: asym::Sl
         ),
         ("preview_image", Some("preview.png"), &image),
     ];
-    let reply = send_multipart(&slack, "files.remote.add", &parts).await;
+    let reply = slack
+        .multipart(slack.bot_token(), "files.remote.add", &parts)
+        .await;
     let file = crate::common::ok(reply)["file"].clone();
     assert_eq!(file["external_id"], "doc-9");
     let broken = slack
@@ -297,8 +253,12 @@ async fn a_preview_image_is_kept_and_answered_with_thumbnails(slack: asym::Slack
         ("title", None, b"Plan"),
         ("preview_image", Some("preview.png"), &image),
     ];
-    let file =
-        crate::common::ok(send_multipart(&slack, "files.remote.add", &parts).await)["file"].clone();
+    let file = crate::common::ok(
+        slack
+            .multipart(slack.bot_token(), "files.remote.add", &parts)
+            .await,
+    )["file"]
+        .clone();
     assert_eq!(file["has_rich_preview"], true, "{file}");
     for (key, value) in [
         ("original_w", 1000),
@@ -352,7 +312,11 @@ async fn a_preview_image_is_kept_and_answered_with_thumbnails(slack: asym::Slack
         ("external_id", None, b"doc-p"),
         ("preview_image", Some("p.png"), &smaller),
     ];
-    let updated = crate::common::ok(send_multipart(&slack, "files.remote.update", &parts).await);
+    let updated = crate::common::ok(
+        slack
+            .multipart(slack.bot_token(), "files.remote.update", &parts)
+            .await,
+    );
     let updated = &updated["file"];
     assert_eq!(
         (&updated["thumb_360_w"], &updated["thumb_360_h"]),
@@ -377,7 +341,10 @@ async fn a_preview_image_is_kept_and_answered_with_thumbnails(slack: asym::Slack
             ("title", None, b"Plan"),
             ("preview_image", Some("preview"), image),
         ];
-        crate::common::err(send_multipart(&slack, method, &parts).await, code);
+        crate::common::err(
+            slack.multipart(slack.bot_token(), method, &parts).await,
+            code,
+        );
     }
     let long = "x".repeat(256);
     let url = "https://docs.example.com/d/l";

@@ -1,8 +1,8 @@
 //! `users.*`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::common::Api;
+use crate::common::{Api, err, ok, png};
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn list_info_and_lookup(slack: asym::Slack) {
@@ -156,5 +156,159 @@ async fn profiles_and_presence_are_set(slack: asym::Slack) {
     let bad = json!({"presence": "busy"});
     slack
         .user_err("users.setPresence", bad, "invalid_presence")
+        .await;
+}
+
+/// The avatar at `url` as the clone serves it to anyone: its status and content type.
+async fn avatar(slack: &Api<'_>, url: &Value) -> (u16, String) {
+    let reply = slack
+        .anonymous()
+        .get(slack.path_of(url.as_str().unwrap()))
+        .await;
+    let kind = reply
+        .headers
+        .get("content-type")
+        .map_or("", |v| v.to_str().unwrap());
+    (reply.status, kind.to_owned())
+}
+
+/// `users.setPhoto` and `users.deletePhoto`: a person's own photo, shown in their profile at
+/// avatar URLs anyone may fetch, announced with `user_change`; Slack's errors.
+#[asym::clone("slack", seed = "basic")]
+async fn people_set_and_delete_their_photo(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver = crate::events::subscribe(&slack, 0, json!(["user_change"])).await;
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    let image = png(600, 600);
+    ok(slack
+        .multipart(
+            &alice,
+            "users.setPhoto",
+            &[("image", Some("me.png"), &image)],
+        )
+        .await);
+    let profile = |user: Value| user["user"]["profile"].clone();
+    let shown = profile(
+        slack
+            .bot_ok("users.info", json!({"user": "U0000000003"}))
+            .await,
+    );
+    assert_eq!(shown["is_custom_image"], true, "{shown}");
+    let url = shown["image_512"].as_str().unwrap().to_owned();
+    assert!(
+        url.ends_with("_512.png") && url.contains("/avatars/U0000000003-"),
+        "{url}"
+    );
+    assert!(
+        url.contains(shown["avatar_hash"].as_str().unwrap()),
+        "{shown}"
+    );
+    assert!(
+        shown["image_original"]
+            .as_str()
+            .unwrap()
+            .ends_with("_original.png")
+    );
+    assert_eq!(
+        avatar(&slack, &shown["image_512"]).await,
+        (200, "image/png".into())
+    );
+    let event = crate::events::next_event(&receiver).await;
+    assert_eq!(
+        event["user"]["profile"]["image_512"],
+        url.as_str(),
+        "{event}"
+    );
+
+    // A GIF replaces it, under new URLs; cropped to a square inside the image.
+    let gif = b"GIF89a\x00\x02\x00\x02\x00\x00\x00".to_vec();
+    let parts = [
+        ("image", Some("me.gif"), gif.as_slice()),
+        ("crop_x", None, b"10".as_slice()),
+        ("crop_y", None, b"0".as_slice()),
+        ("crop_w", None, b"500".as_slice()),
+    ];
+    ok(slack.multipart(&alice, "users.setPhoto", &parts).await);
+    let args = json!({"user": "U0000000003"});
+    let again = slack.user_ok("users.profile.get", args).await["profile"].clone();
+    assert!(
+        again["image_72"].as_str().unwrap().ends_with("_72.gif"),
+        "{again}"
+    );
+    assert_eq!(
+        avatar(&slack, &again["image_72"]).await,
+        (200, "image/gif".into())
+    );
+    assert_eq!(avatar(&slack, &shown["image_512"]).await.0, 404);
+
+    ok(slack.call(&alice, "users.deletePhoto", json!({})).await);
+    let plain = profile(
+        slack
+            .bot_ok("users.info", json!({"user": "U0000000003"}))
+            .await,
+    );
+    assert!(plain.get("is_custom_image").is_none(), "{plain}");
+    assert!(
+        plain["image_512"].as_str().unwrap().contains("gravatar"),
+        "{plain}"
+    );
+    assert_eq!(avatar(&slack, &again["image_72"]).await.0, 404);
+    ok(slack.call(&alice, "users.deletePhoto", json!({})).await);
+
+    let text = b"not an image".as_slice();
+    let huge = png(20_000, 10);
+    let square = png(100, 100);
+    for (parts, error) in [
+        (vec![("image", Some("a.txt"), text)], "bad_image"),
+        (
+            vec![("image", Some("big.png"), huge.as_slice())],
+            "too_large",
+        ),
+        (
+            vec![("crop_w", None, b"10".as_slice())],
+            "invalid_arguments",
+        ),
+        (
+            vec![
+                ("image", Some("a.png"), square.as_slice()),
+                ("crop_w", None, b"10".as_slice()),
+            ],
+            "invalid_arguments",
+        ),
+        (
+            vec![
+                ("image", Some("a.png"), square.as_slice()),
+                ("crop_x", None, b"50".as_slice()),
+                ("crop_y", None, b"0".as_slice()),
+                ("crop_w", None, b"60".as_slice()),
+            ],
+            "invalid_arguments",
+        ),
+    ] {
+        err(
+            slack.multipart(&alice, "users.setPhoto", &parts).await,
+            error,
+        );
+    }
+    let one = [("image", Some("a.png"), square.as_slice())];
+    err(
+        slack
+            .multipart(slack.bot_token(), "users.setPhoto", &one)
+            .await,
+        "not_allowed_token_type",
+    );
+    slack
+        .bot_err("users.deletePhoto", json!({}), "not_allowed_token_type")
+        .await;
+    let reader = slack
+        .mint("user", Some("U0000000003"), Some(&["users:read"]))
+        .await;
+    let refused = err(
+        slack.multipart(&reader, "users.setPhoto", &one).await,
+        "missing_scope",
+    );
+    assert_eq!(refused["needed"], "users.profile:write");
+    slack
+        .missing_scope(&reader, "users.deletePhoto", json!({}))
         .await;
 }

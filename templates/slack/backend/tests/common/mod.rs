@@ -257,6 +257,38 @@ impl<'a> Api<'a> {
         self.execute(&sql).await;
     }
 
+    /// `method` with a multipart body (boundary `b`) of `(name, filename, content)` parts, as
+    /// the SDKs send one with a file argument, by the holder of `token`; the reply's body.
+    pub(crate) async fn multipart(
+        &self,
+        token: &str,
+        method: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+    ) -> Value {
+        let mut body = Vec::new();
+        for (name, file, content) in parts {
+            let filename = file
+                .map(|f| format!("; filename=\"{f}\""))
+                .unwrap_or_default();
+            body.extend(
+                format!("--b\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n")
+                    .bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend(b"\r\n");
+        }
+        body.extend(b"--b--\r\n");
+        self.authorized(token)
+            .send_raw(
+                Method::POST,
+                &format!("/api/{method}"),
+                "multipart/form-data; boundary=b",
+                body,
+            )
+            .await
+            .expect(200)
+    }
+
     /// Mints a token through the admin surface: a user token for `user`, or a token of
     /// `kind` with only `scopes`.
     pub(crate) async fn mint(
@@ -286,6 +318,15 @@ impl std::ops::Deref for Api<'_> {
     fn deref(&self) -> &asym::Slack {
         self.slack
     }
+}
+
+/// The first bytes of a PNG of `w`×`h`: its signature and `IHDR` chunk (all the clone reads).
+pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend(w.to_be_bytes());
+    bytes.extend(h.to_be_bytes());
+    bytes.extend(b"\x08\x06\0\0\0");
+    bytes
 }
 
 /// The clock's time now, in Unix seconds (as `post_at` and reminders' `time` take it).
