@@ -3,7 +3,7 @@
 // ASYM_ADMIN_SECRET (the clone's; with ASYM_ADMIN_URL, its admin surface, which run.sh derives from
 // LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
-  AuthenticationLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType,
+  AuthenticationLinearError, ForbiddenLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType,
   RatelimitedLinearError, UserFlagType, UserFlagUpdateOperation,
 } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
@@ -1343,6 +1343,33 @@ await scenario("project.members (memberIds on createProject and updateProject); 
   const attachments = await project.attachments({ includeArchived: true });
   assert(attachments.nodes.length === 0 && !attachments.pageInfo.hasPreviousPage, "no attachments");
   assert((await project.history()).nodes.length === 0, "no recorded history");
+});
+
+await scenario("updateOrganization: an admin's settings read back through organization and viewer.organization; a member refused (ForbiddenLinearError), bad values refused", async () => {
+  const payload = await linear.updateOrganization({
+    name: "Acme Labs", urlKey: "acme-labs", logoUrl: "https://cdn.example.com/acme.png", gitBranchFormat: "{issueIdentifier}-{issueTitle}",
+    fiscalYearStartMonth: 6, projectUpdateRemindersHour: 9, pullRequestIssueMode: "suggest", roadmapEnabled: true,
+    securitySettings: { teamCreationRole: "admin" }, authSettings: { allowedAuthServices: ["google"] },
+  });
+  assert(payload.success && payload.lastSyncId > 0, "updateOrganization");
+  const org = await payload.organization;
+  assert(org.name === "Acme Labs" && org.urlKey === "acme-labs" && org.previousUrlKeys.join() === "acme", `the payload's workspace: ${org.urlKey} ${org.previousUrlKeys}`);
+  assert(org.logoUrl === "https://cdn.example.com/acme.png" && org.gitBranchFormat === "{issueIdentifier}-{issueTitle}", "logo and branch format");
+  assert(org.fiscalYearStartMonth === 6 && org.projectUpdateRemindersHour === 9 && org.pullRequestIssueMode === "suggest" && org.roadmapEnabled, "settings");
+  assert(org.securitySettings.teamCreationRole === "admin" && org.restrictTeamCreationToAdmins && org.allowedAuthServices.join() === "google", "security and auth settings");
+  const mine = await (await linear.viewer).organization;
+  assert(mine.id === org.id && mine.name === "Acme Labs", "viewer.organization");
+  const issue = await linear.issue("ENG-1");
+  assert(issue.url.includes("/acme-labs/issue/ENG-1/"), `URLs carry the new key: ${issue.url}`);
+  const forbidden = await expectError(oauth.updateOrganization({ name: "Ben's" }), LinearErrorType.Forbidden, "a member");
+  assert(forbidden instanceof ForbiddenLinearError && forbidden.status === 403 && forbidden.message.startsWith("Invalid role: admin required"), `${forbidden.status} ${forbidden.message}`);
+  for (const [input, what] of [[{ urlKey: "Acme Labs" }, "urlKey"], [{ fiscalYearStartMonth: 12 }, "fiscalYearStartMonth"], [{ logoUrl: "logo" }, "logoUrl"], [{ workingDays: [1] }, "workingDays"]]) {
+    const err = await expectError(linear.updateOrganization(input), LinearErrorType.InvalidInput, what);
+    assert(err.message.includes(what), err.message);
+  }
+  const back = await linear.updateOrganization({ name: "Acme", urlKey: "acme", logoUrl: null, gitBranchFormat: null });
+  const restored = await linear.organization;
+  assert(back.success && restored.name === "Acme" && restored.urlKey === "acme" && restored.logoUrl === undefined && restored.previousUrlKeys.join() === "acme-labs", `restored: ${restored.previousUrlKeys}`);
 });
 
 await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 20 updates of one issue at once all land", async () => {

@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 39] = [
+const ENTITIES: [Entity; 40] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -165,6 +165,11 @@ const ENTITIES: [Entity; 39] = [
         name: "NotificationSubscription",
         table: "notification_subscriptions",
         doc: "notification_subscription_doc(t)",
+    },
+    Entity {
+        name: "Organization",
+        table: "organization",
+        doc: "organization_doc(t, ctx.base)",
     },
     Entity {
         name: "UserSettings",

@@ -19,6 +19,8 @@ pub(crate) enum Kind {
     InvalidInput,
     /// `authentication error`, 401.
     Authentication,
+    /// `forbidden`, 403: the viewer's role does not allow the operation.
+    Forbidden,
     /// `graphql error`, 400: the query does not parse or validate.
     Graphql,
     /// `ratelimited`, 429 (only when enforcement is switched on).
@@ -32,6 +34,7 @@ impl Kind {
         match self {
             Self::InvalidInput => ("invalid input", "INPUT_ERROR", 400, true),
             Self::Authentication => ("authentication error", "AUTHENTICATION_ERROR", 401, true),
+            Self::Forbidden => ("forbidden", "FORBIDDEN", 403, true),
             Self::Graphql => ("graphql error", "GRAPHQL_VALIDATION_FAILED", 400, true),
             Self::Ratelimited => ("ratelimited", "RATELIMITED", 429, true),
             Self::Internal => ("internal error", "INTERNAL_SERVER_ERROR", 500, false),
@@ -94,6 +97,12 @@ pub(crate) fn not_found(entity: &str) -> Error {
         &format!("Entity not found: {entity}"),
         &format!("Could not find referenced {entity}."),
     )
+}
+
+/// `Invalid role: admin required`, Linear's refusal of an operation only a workspace admin
+/// may do, with `presentable` saying what was refused.
+pub(crate) fn admin_required(presentable: &str) -> Error {
+    new(Kind::Forbidden, "Invalid role: admin required", presentable)
 }
 
 /// A failure of the clone itself (Postgres down, a bug); logged, shown generically.

@@ -140,8 +140,9 @@ fn projected(body: Vec<u8>) -> Response {
 }
 
 /// Linear's status: 400 when the query did not parse or validate (errors without a path,
-/// given Linear's `graphql error` extensions) or when every error is a user error and
-/// nothing was answered; 200 otherwise.
+/// given Linear's `graphql error` extensions); when every error is a user error and nothing
+/// was answered, the first error's `statusCode` (400, or 403 for a role refused); 200
+/// otherwise.
 fn status_of(response: &mut GqlResponse) -> StatusCode {
     if response.errors.is_empty() {
         return StatusCode::OK;
@@ -172,7 +173,18 @@ fn status_of(response: &mut GqlResponse) -> StatusCode {
                 .is_some_and(|v| *v == async_graphql::Value::Boolean(true))
         });
         if user_error {
-            status = StatusCode::BAD_REQUEST;
+            // The first error's own status (403 for a role refused), else 400.
+            status = response.errors[0]
+                .extensions
+                .as_ref()
+                .and_then(|ext| ext.get("statusCode"))
+                .and_then(|code| match code {
+                    async_graphql::Value::Number(n) => n.as_u64(),
+                    _ => None,
+                })
+                .and_then(|code| StatusCode::from_u16(u16::try_from(code).ok()?).ok())
+                .filter(StatusCode::is_client_error)
+                .unwrap_or(StatusCode::BAD_REQUEST);
         }
     }
     status

@@ -7,8 +7,9 @@ use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
     documents, emojis, external_links, initiatives, issues, labels, notification_subscriptions,
-    notifications, project_relations, project_statuses, queries, ratelimit, resources, search,
-    status_updates, subscriptions, teams, templates, triage, user_settings, views,
+    notifications, organization, project_relations, project_statuses, queries, ratelimit,
+    resources, search, status_updates, subscriptions, teams, templates, triage, user_settings,
+    views,
 };
 
 /// A custom resolver.
@@ -35,7 +36,8 @@ macro_rules! adapt {
 pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
     Some(match (parent, field) {
         ("Query", "viewer") => adapt!(queries::viewer),
-        ("Query", "organization") => adapt!(queries::organization),
+        ("Query", "organization") | ("User", "organization") => adapt!(queries::organization),
+        ("Mutation", "organizationUpdate") => adapt!(organization::update),
         ("Query", "issuePriorityValues") => adapt!(queries::priority_values),
         ("Query", "issue") => adapt!(queries::issue),
         ("Query", "issues") => adapt!(queries::issues),

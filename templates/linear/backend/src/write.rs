@@ -79,6 +79,8 @@ pub(crate) enum Rule {
     HexColor,
     /// One of these values: `type must be one of the following values: dependency`.
     OneOf(&'static [&'static str]),
+    /// A URL key: lower-case letters, digits and dashes, at least one.
+    UrlKey,
 }
 
 impl Rule {
@@ -101,6 +103,12 @@ impl Rule {
                     && digits.chars().all(|c| c.is_ascii_hexdigit())
             }
             Self::OneOf(values) => values.contains(&text),
+            Self::UrlKey => {
+                !text.is_empty()
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            }
         }
     }
 
@@ -111,6 +119,7 @@ impl Rule {
             Self::Url => "isUrl",
             Self::HexColor => "isHexColor",
             Self::OneOf(_) => "isEnum",
+            Self::UrlKey => "matches",
         }
     }
 
@@ -126,6 +135,9 @@ impl Rule {
                     values.join(", ")
                 )
             }
+            Self::UrlKey => {
+                format!("{field} must only contain lowercase letters, numbers and dashes")
+            }
         }
     }
 
@@ -139,6 +151,41 @@ impl Rule {
     }
 }
 
+/// A numeric input field's bounds, class-validator's `@Min` and `@Max`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Range {
+    /// The input field.
+    pub(crate) field: &'static str,
+    /// The least value it takes.
+    pub(crate) min: f64,
+    /// The greatest.
+    pub(crate) max: f64,
+}
+
+impl Range {
+    /// The refusal of `number` when it is out of range: `hour must not be less than 0`.
+    fn refusal(self, number: f64) -> Option<error::Refusal> {
+        let (constraint, message) = if number < self.min {
+            (
+                "min",
+                format!("{} must not be less than {}", self.field, self.min),
+            )
+        } else if number > self.max {
+            (
+                "max",
+                format!("{} must not be greater than {}", self.field, self.max),
+            )
+        } else {
+            return None;
+        };
+        Some(error::Refusal {
+            property: self.field.to_owned(),
+            constraint,
+            message,
+        })
+    }
+}
+
 /// Refuses `input` when a field given a string breaks its rule in `rules` (a field left out
 /// or null is not checked), naming every such field, in the order of `rules`.
 ///
@@ -147,7 +194,21 @@ impl Rule {
 /// `Argument Validation Error` with each field's refusal (`title should not be empty`) under
 /// `validationErrors`, the first's as the presentable message.
 pub(crate) fn check(input: &Map<String, serde_json::Value>, rules: &[(&str, Rule)]) -> Result<()> {
-    let refusals: Vec<error::Refusal> = rules
+    check_ranged(input, rules, &[])
+}
+
+/// [`check`], and each field given a number held to its [`Range`] in `ranges` (refused
+/// after the rules' fields).
+///
+/// # Errors
+///
+/// `Argument Validation Error` naming every field refused, as [`check`] does.
+pub(crate) fn check_ranged(
+    input: &Map<String, serde_json::Value>,
+    rules: &[(&str, Rule)],
+    ranges: &[Range],
+) -> Result<()> {
+    let texts = rules
         .iter()
         .filter(|(field, rule)| {
             input
@@ -155,8 +216,14 @@ pub(crate) fn check(input: &Map<String, serde_json::Value>, rules: &[(&str, Rule
                 .and_then(serde_json::Value::as_str)
                 .is_some_and(|text| !rule.holds(text))
         })
-        .map(|(field, rule)| rule.refusal(field))
-        .collect();
+        .map(|(field, rule)| rule.refusal(field));
+    let numbers = ranges.iter().filter_map(|range| {
+        input
+            .get(range.field)
+            .and_then(serde_json::Value::as_f64)
+            .and_then(|number| range.refusal(number))
+    });
+    let refusals: Vec<error::Refusal> = texts.chain(numbers).collect();
     if refusals.is_empty() {
         Ok(())
     } else {

@@ -19,6 +19,7 @@ mod integrations;
 mod labels;
 mod notification_subscriptions;
 mod notifications;
+mod organization;
 mod project_initiative_labels;
 mod project_relations;
 mod project_updates;
