@@ -550,6 +550,49 @@ await scenario("queries on formulas and rollups", async () => {
   await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Total", rollup: { any: { number: { equals: 1 } } } } }));
 });
 
+await scenario("formulas 2.0: list functions, let, regular expressions, dates", async () => {
+  const db = await notion.databases.create({
+    parent: { type: "page_id", page_id: PROJECTS },
+    title: text("Node formulas"),
+    initial_data_source: {
+      properties: {
+        Name: { title: {} },
+        Tags: { multi_select: { options: [{ name: "Red" }, { name: "Blue" }] } },
+        Due: { date: {} },
+        Tagged: { formula: { expression: 'prop("Tags").map(lower(current)).sort().join(", ")' } },
+        Count: { formula: { expression: 'let(tags, prop("Tags"), tags.filter(current != "Blue").length() + 10)' } },
+        Code: { formula: { expression: 'match(prop("Name"), "\\d+").first()' } },
+        Upper: { formula: { expression: 'test(prop("Name"), "^[A-Z]")' } },
+        Span: { formula: { expression: 'dateRange(prop("Due"), dateAdd(prop("Due"), 1, "weeks"))' } },
+        Shown: { formula: { expression: 'formatDate(prop("Due"), "YYYY-MM-DD [week] W")' } },
+      },
+    },
+  });
+  const ds = db.data_sources[0].id;
+  const make = (name, tags, due) =>
+    notion.pages.create({
+      parent: { data_source_id: ds },
+      properties: { Name: { title: text(name) }, Tags: { multi_select: tags.map((n) => ({ name: n })) }, Due: { date: { start: due } } },
+    });
+  const alpha = (await make("Alpha 12", ["Red", "Blue"], "2025-03-03")).properties;
+  await make("beta 7", ["Blue"], "2025-01-06");
+  assert.deepEqual(alpha.Tagged.formula, { type: "string", string: "blue, red" });
+  assert.deepEqual(alpha.Count.formula, { type: "number", number: 11 });
+  assert.deepEqual(alpha.Code.formula, { type: "string", string: "12" });
+  assert.deepEqual(alpha.Upper.formula, { type: "boolean", boolean: true });
+  assert.deepEqual(alpha.Span.formula, { type: "date", date: { start: "2025-03-03", end: "2025-03-10", time_zone: null } });
+  assert.deepEqual(alpha.Shown.formula, { type: "string", string: "2025-03-03 week 10" });
+  const names = async (query) =>
+    (await notion.dataSources.query({ data_source_id: ds, ...query })).results.map((p) => p.properties.Name.title[0].plain_text);
+  assert.deepEqual(await names({ filter: { property: "Upper", formula: { checkbox: { equals: false } } } }), ["beta 7"]);
+  assert.deepEqual(await names({ filter: { property: "Span", formula: { date: { after: "2025-02-01" } } } }), ["Alpha 12"]);
+  assert.deepEqual(await names({ sorts: [{ property: "Tagged", direction: "ascending" }] }), ["beta 7", "Alpha 12"]);
+  await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Span", formula: { string: { equals: "x" } } } }));
+  for (const expression of ["current + 1", 'dateAdd(now(), 1, "fortnights")', 'test(prop("Name"), "(")', "toBase64(1)"]) {
+    await expectError(APIErrorCode.ValidationError, notion.dataSources.update({ data_source_id: ds, properties: { Bad: { formula: { expression } } } }));
+  }
+});
+
 await scenario("file uploads: single part, attached to a block, an icon and a files value, downloaded", async () => {
   const created = await notion.fileUploads.create({ filename: "notes.txt", content_type: "text/plain" });
   assert.equal(created.object, "file_upload");

@@ -637,6 +637,54 @@ def query_formulas_and_rollups():
 
 
 @scenario
+def formulas_2_0_lists_let_patterns_dates():
+    db = notion.databases.create(
+        parent={"type": "page_id", "page_id": PROJECTS}, title=text("Formulas"),
+        initial_data_source={"properties": {
+            "Name": {"title": {}},
+            "Tags": {"multi_select": {"options": [{"name": "Red"}, {"name": "Blue"}]}},
+            "Due": {"date": {}},
+            "Tagged": {"formula": {"expression": 'prop("Tags").map(lower(current)).sort().join(", ")'}},
+            "Count": {"formula": {"expression": 'lets(tags, prop("Tags"), n, tags.length(), n * 10)'}},
+            "Swapped": {"formula": {"expression": r'replace(prop("Name"), "(\w+) (\d+)", "$2-$1")'}},
+            "Padded": {"formula": {"expression": 'padStart(format(week(prop("Due"))), 3, "0")'}},
+            "Weekday": {"formula": {"expression": 'day(prop("Due"))'}},
+            "End": {"formula": {"expression": 'dateEnd(dateRange(prop("Due"), parseDate("2025-12-31")))'}},
+        }},
+    )
+    ds = db["data_sources"][0]["id"]
+
+    def make(name, tags, due):
+        return notion.pages.create(parent={"data_source_id": ds}, properties={
+            "Name": {"title": text(name)}, "Tags": {"multi_select": [{"name": t} for t in tags]},
+            "Due": {"date": {"start": due}},
+        })["properties"]
+
+    alpha = make("Alpha 12", ["Red", "Blue"], "2025-03-03")
+    make("Beta 7", ["Blue"], "2025-01-05")
+    assert alpha["Tagged"]["formula"] == {"type": "string", "string": "blue, red"}, alpha["Tagged"]
+    assert alpha["Count"]["formula"] == {"type": "number", "number": 20}, alpha["Count"]
+    assert alpha["Swapped"]["formula"] == {"type": "string", "string": "12-Alpha"}, alpha["Swapped"]
+    assert alpha["Padded"]["formula"] == {"type": "string", "string": "010"}, alpha["Padded"]
+    assert alpha["Weekday"]["formula"] == {"type": "number", "number": 1}, alpha["Weekday"]
+    assert alpha["End"]["formula"]["date"]["start"] == "2025-12-31", alpha["End"]
+
+    def names(**query):
+        found = notion.data_sources.query(data_source_id=ds, **query)["results"]
+        return [p["properties"]["Name"]["title"][0]["plain_text"] for p in found]
+
+    # 2025-01-05 is a Sunday: 7 in Notion's days (Monday 1).
+    assert names(filter={"property": "Weekday", "formula": {"number": {"equals": 7}}}) == ["Beta 7"]
+    assert names(filter={"property": "Swapped", "formula": {"string": {"starts_with": "7-"}}}) == ["Beta 7"]
+    assert names(sorts=[{"property": "Count", "direction": "descending"}]) == ["Alpha 12", "Beta 7"]
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=ds,
+                 filter={"property": "Count", "formula": {"checkbox": {"equals": True}}})
+    for expression in ["index * 2", "let(1, 2, 3)", 'match(prop("Name"), "[z-a]")', "frobnicate()"]:
+        expect_error(APIErrorCode.ValidationError, notion.data_sources.update, data_source_id=ds,
+                     properties={"Bad": {"formula": {"expression": expression}}})
+
+
+@scenario
 def file_uploads_single_part_attached_and_downloaded():
     created = notion.file_uploads.create(filename="notes.txt", content_type="text/plain")
     assert created["object"] == "file_upload" and created["status"] == "pending", created

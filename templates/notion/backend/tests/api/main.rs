@@ -15,6 +15,7 @@ mod common;
 mod computed;
 mod computed_queries;
 mod databases;
+mod formulas;
 mod inprocess;
 mod listings;
 mod markdown;
