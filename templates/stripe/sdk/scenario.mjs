@@ -663,6 +663,45 @@ await check('charges.capture and the deprecated POST /v1/charges/{id}/refund', a
   assert.deepEqual(refunds.data.map((r) => r.amount), [1000]);
 });
 
+await check('legacy cards: tokens, customers.createSource and its kin, default_source, charges.create', async () => {
+  const token = await stripe.tokens.create({
+    card: { number: '4242424242424242', exp_month: '8', exp_year: '2030', cvc: '123', address_zip: '94103' },
+  });
+  assert.deepEqual([token.object, token.type, token.used, token.card.brand], ['token', 'card', false, 'Visa']);
+  assert.equal((await stripe.tokens.retrieve(token.id)).card.id, token.card.id);
+  const customer = await stripe.customers.create({ email: 'legacy-node@example.com', source: token.id });
+  assert.equal(customer.default_source, token.card.id);
+  await assert.rejects(stripe.customers.create({ source: token.id }), (err) => err.code === 'token_already_used');
+  const amex = await stripe.customers.createSource(customer.id, { source: 'tok_amex' });
+  assert.deepEqual([amex.object, amex.brand, amex.customer], ['card', 'American Express', customer.id]);
+  const cards = await stripe.customers.listSources(customer.id, { object: 'card' });
+  assert.deepEqual(cards.data.map((c) => c.id), [amex.id, token.card.id]);
+  const named = await stripe.customers.updateSource(customer.id, amex.id, { name: 'Jenny Rosen', exp_month: '9' });
+  assert.deepEqual([named.name, named.exp_month], ['Jenny Rosen', 9]);
+  assert.equal((await stripe.customers.retrieveSource(customer.id, amex.id)).name, 'Jenny Rosen');
+  const charge = await stripe.charges.create({ amount: 2000, currency: 'usd', customer: customer.id });
+  assert.deepEqual([charge.paid, charge.captured, charge.payment_method, charge.source.id, charge.payment_intent],
+    [true, true, token.card.id, token.card.id, null]);
+  assert.equal((await stripe.balanceTransactions.retrieve(charge.balance_transaction)).amount, 2000);
+  const held = await stripe.charges.create({ amount: 3000, currency: 'usd', customer: customer.id, source: amex.id, capture: false });
+  assert.deepEqual([held.captured, held.payment_method_details.card.brand], [false, 'amex']);
+  const captured = await stripe.charges.capture(held.id, { amount: 2500 });
+  assert.deepEqual([captured.captured, captured.amount_captured, captured.amount_refunded], [true, 2500, 500]);
+  await assert.rejects(stripe.charges.create({ amount: 1000, currency: 'usd', source: 'tok_chargeDeclinedInsufficientFunds' }), (err) => {
+    assert.ok(err instanceof Stripe.errors.StripeCardError, `${err}`);
+    assert.deepEqual([err.statusCode, err.code, err.decline_code], [402, 'card_declined', 'insufficient_funds']);
+    return err.raw.charge.startsWith('ch_');
+  });
+  await assert.rejects(stripe.charges.create({ amount: 1000, currency: 'usd', customer: customer.id, source: 'tok_visa' }),
+    (err) => err.statusCode === 404 && err.code === 'missing' && err.param === 'source');
+  const deleted = await stripe.customers.deleteSource(customer.id, token.card.id);
+  assert.deepEqual([deleted.id, deleted.deleted], [token.card.id, true]);
+  assert.equal((await stripe.customers.retrieve(customer.id)).default_source, amex.id);
+  await assert.rejects(stripe.customers.verifySource(customer.id, amex.id, { amounts: [32, 45] }), refusedWith('amounts'));
+  await assert.rejects(stripe.charges.create({ amount: 1000, currency: 'usd', customer: 'cus_SEEDcarol00001' }),
+    (err) => err instanceof Stripe.errors.StripeCardError && err.code === 'missing' && err.param === 'card');
+});
+
 await check("accounts.retrieve(): the keys' own account", async () => {
   const account = await stripe.accounts.retrieve();
   assert.ok(account.id.startsWith('acct_') && account.object === 'account');

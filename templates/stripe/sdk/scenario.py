@@ -763,6 +763,56 @@ def legacy_charge_capture_and_refund():
     assert [r.amount for r in refunds.data] == [1000], refunds
 
 
+def legacy_cards_and_charges():
+    token = stripe.Token.create(card={"number": "4242424242424242", "exp_month": "8", "exp_year": "2030",
+                                      "cvc": "123", "address_zip": "94103"})
+    assert (token.object, token.type, token.used, token.card.object, token.card.brand) == \
+        ("token", "card", False, "card", "Visa"), token
+    assert stripe.Token.retrieve(token.id).card.id == token.card.id
+    customer = stripe.Customer.create(email="legacy@example.com", source=token.id)
+    assert customer.default_source == token.card.id, customer
+    try:
+        stripe.Customer.create(source=token.id)
+        raise AssertionError("a token is used once")
+    except stripe.error.InvalidRequestError as err:
+        assert err.code == "token_already_used", err
+    amex = stripe.Customer.create_source(customer.id, source="tok_amex")
+    assert (amex.object, amex.brand, amex.customer) == ("card", "American Express", customer.id), amex
+    cards = stripe.Customer.list_sources(customer.id, object="card")
+    assert [c.id for c in cards.data] == [amex.id, token.card.id], cards
+    assert isinstance(cards.data[0], stripe.Card), type(cards.data[0])
+    named = stripe.Customer.modify_source(customer.id, amex.id, name="Jenny Rosen", exp_month="9")
+    assert (named.name, named.exp_month) == ("Jenny Rosen", 9), named
+    assert stripe.Customer.retrieve_source(customer.id, amex.id).name == "Jenny Rosen"
+    charge = stripe.Charge.create(amount=2000, currency="usd", customer=customer.id, description="legacy")
+    assert (charge.paid, charge.captured, charge.payment_method, charge.source.id, charge.payment_intent) == \
+        (True, True, token.card.id, token.card.id, None), charge
+    assert stripe.BalanceTransaction.retrieve(charge.balance_transaction).amount == 2000
+    held = stripe.Charge.create(amount=3000, currency="usd", customer=customer.id, source=amex.id, capture=False)
+    assert (held.captured, held.payment_method_details.card.brand) == (False, "amex"), held
+    captured = stripe.Charge.capture(held.id, amount=2500)
+    assert (captured.captured, captured.amount_captured, captured.amount_refunded) == (True, 2500, 500), captured
+    try:
+        stripe.Charge.create(amount=1000, currency="usd", source="tok_chargeDeclinedInsufficientFunds")
+        raise AssertionError("a declining test token is declined")
+    except stripe.error.CardError as err:
+        assert (err.http_status, err.code, err.error.decline_code) == (402, "card_declined", "insufficient_funds"), err
+        assert stripe.Charge.retrieve(err.error.charge).status == "failed"
+    try:
+        stripe.Charge.create(amount=1000, currency="usd", customer=customer.id, source="tok_visa")
+        raise AssertionError("a customer's charge takes one of its own cards")
+    except stripe.error.InvalidRequestError as err:
+        assert (err.http_status, err.code, err.param) == (404, "missing", "source"), err
+    deleted = stripe.Customer.delete_source(customer.id, token.card.id)
+    assert (deleted.id, deleted.deleted) == (token.card.id, True), deleted
+    assert stripe.Customer.retrieve(customer.id).default_source == amex.id
+    try:
+        stripe.Charge.create(amount=1000, currency="usd", customer="cus_SEEDcarol00001")
+        raise AssertionError("a customer without a card cannot be charged")
+    except stripe.error.CardError as err:
+        assert (err.code, err.param) == ("missing", "card"), err
+
+
 def own_account():
     # What apps call to check their keys: the account itself, by no id or its own.
     account = stripe.Account.retrieve()
@@ -1359,6 +1409,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("amounts near the limit: eight digits, amount_too_large for a line", amounts_near_the_limit),
              ("unknown ids: resource_missing naming id (intent for the intents)", unknown_ids_name_their_parameter),
              ("Charge.capture and the deprecated POST /v1/charges/{id}/refund", legacy_charge_capture_and_refund),
+             ("legacy cards: Token, Customer sources and default_source, Charge.create and capture",
+              legacy_cards_and_charges),
              ("Account.retrieve(): the keys' own account", own_account),
              ("Plan: create, retrieve, list, modify, subscribe, delete", plans),
              ("pause_collection: a renewal voided while paused, paid once cleared", paused_collection),

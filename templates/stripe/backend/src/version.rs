@@ -69,6 +69,8 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
         "charge",
         &["payment_method_details.card.amount_authorized", "source"],
     ),
+    // A card's (a token's, a customer's source) fields the 2023-08-16 description lacks.
+    ("card", &["networks", "regulated_status"]),
     (
         "checkout.session",
         &[
