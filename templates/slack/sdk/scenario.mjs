@@ -297,6 +297,21 @@ await check('profile and presence', async () => {
   await fails('invalid_presence', user.users.setPresence({ presence: 'busy' }));
 });
 
+await check('profile photos', async () => {
+  // @slack/web-api sends users.setPhoto as multipart, its image a Buffer.
+  assert.equal((await user.users.setPhoto({ image: png(512, 512), crop_x: 0, crop_y: 0, crop_w: 512 })).ok, true);
+  const { profile } = await bot.users.profile.get({ user: 'U0000000001' });
+  assert.ok(profile.is_custom_image && profile.image_72.endsWith('_72.png'), JSON.stringify(profile));
+  const got = await fetch(profile.image_72);
+  assert.equal(got.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), png(512, 512));
+  await fails('bad_image', user.users.setPhoto({ image: Buffer.from('not an image') }));
+  await fails('too_large', user.users.setPhoto({ image: png(20000, 10) }));
+  await fails('not_allowed_token_type', bot.users.setPhoto({ image: png(100, 100) }));
+  assert.equal((await user.users.deletePhoto()).ok, true);
+  assert.equal((await bot.users.profile.get({ user: 'U0000000001' })).profile.is_custom_image, undefined);
+});
+
 await check('usergroups', async () => {
   const { usergroup } = await bot.usergroups.create({ name: 'On Call', handle: 'oncall', channels: GENERAL });
   assert.match(usergroup.id, /^S/);

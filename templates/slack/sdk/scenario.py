@@ -596,6 +596,26 @@ def png(w, h):
 
 
 @scenario
+def profile_photos():
+    """users.setPhoto (multipart, as slack_sdk sends it: a file or bytes) and users.deletePhoto:
+    the profile shows the photo at avatar URLs, then the default one again."""
+    import io
+    import urllib.request
+
+    assert user.users_setPhoto(image=io.BytesIO(png(512, 512)), crop_x=0, crop_y=0, crop_w=512)["ok"]
+    profile = bot.users_profile_get(user="U0000000001")["profile"]
+    assert profile["is_custom_image"] is True and profile["image_192"].endswith("_192.png"), profile
+    with urllib.request.urlopen(profile["image_192"]) as got:
+        assert got.headers["Content-Type"] == "image/png" and got.read() == png(512, 512)
+    fails("bad_image", user.users_setPhoto, image=io.BytesIO(b"not an image"))
+    fails("too_large", user.users_setPhoto, image=io.BytesIO(png(20000, 10)))
+    fails("invalid_arguments", user.users_setPhoto, image=io.BytesIO(png(100, 100)), crop_x=50, crop_y=0, crop_w=60)
+    fails("not_allowed_token_type", bot.users_setPhoto, image=io.BytesIO(png(100, 100)))
+    assert user.users_deletePhoto()["ok"]
+    assert "is_custom_image" not in bot.users_profile_get(user="U0000000001")["profile"]
+
+
+@scenario
 def remote_files():
     # files.remote.*: the bot adds a remote file (multipart, with indexable contents and a
     # preview), reads it by id and external id, shares it, lists, updates and removes it.
