@@ -43,6 +43,7 @@ enum Command {
     Tokens(cmd::tokens::Args),
     Admin(cmd::admin::Args),
     Fault(cmd::fault::Args),
+    Requests(cmd::requests::Args),
     Query(cmd::query::Args),
     Db(cmd::db::Args),
     /// Save a clone's current database state under a name.
@@ -104,6 +105,7 @@ async fn run_on(p: &impl Provider, cli: Cli) -> Result<ExitCode, Error> {
         Command::Tokens(args) => ok(cmd::tokens::run(p, args).await),
         Command::Admin(args) => ok(cmd::admin::run(p, args).await),
         Command::Fault(args) => ok(cmd::fault::run(p, args).await),
+        Command::Requests(args) => ok(cmd::requests::run(p, args).await),
         Command::Query(args) => cmd::query::run(p, args).await,
         Command::Db(args) => ok(cmd::db::run(p, args).await),
         Command::Snapshot(s) => {

@@ -3,7 +3,9 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use asym_engine::{CloneInstance, CloneProvider as _, Error, Fault, PoolProvider as _};
+use asym_engine::{
+    CloneInstance, CloneProvider as _, Error, Fault, PoolProvider as _, SeenRequest,
+};
 use serde_json::Value;
 use tokio_postgres::Row;
 
@@ -172,6 +174,59 @@ impl AnyClone {
             pool::on_engine(async move |_| asym_engine::clear_faults(&instance, &secret).await)
                 .await?;
         Ok(cleared["cleared"].as_u64().unwrap_or_default())
+    }
+
+    /// The requests the clone answered since the test began (its reset), oldest first, each
+    /// with its answer: what the test's code sent, to assert on as a mock's verify would.
+    /// The clone keeps the last 1,000; bodies up to 8 KiB each.
+    ///
+    /// ```no_run
+    /// # async fn f(slack: asym::Slack) -> Result<(), asym::Error> {
+    /// // … the code under test posts to Slack …
+    /// let posts = slack.requests_to("POST", "/api/chat.postMessage").await?;
+    /// assert_eq!(posts.len(), 1);
+    /// assert_eq!(posts[0].param("channel").as_deref(), Some("C0000000001"));
+    /// assert_eq!(posts[0].response_json().unwrap()["ok"], true);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`AnyClone::admin_get`].
+    pub async fn requests(&self) -> Result<Vec<SeenRequest>, Error> {
+        self.journal(None, None).await
+    }
+
+    /// As [`AnyClone::requests`], only those of `method` on `path` (ending in `*`: a prefix;
+    /// the query is not compared).
+    ///
+    /// # Errors
+    /// As [`AnyClone::admin_get`].
+    pub async fn requests_to(&self, method: &str, path: &str) -> Result<Vec<SeenRequest>, Error> {
+        self.journal(Some(method.to_owned()), Some(path.to_owned()))
+            .await
+    }
+
+    /// Forgets the requests the clone answered so far (after a test's own set-up, say);
+    /// answers how many there were.
+    ///
+    /// # Errors
+    /// As [`AnyClone::admin_get`].
+    pub async fn clear_requests(&self) -> Result<u64, Error> {
+        let (instance, secret) = (Arc::clone(&self.instance), self.admin_secret.clone());
+        pool::on_engine(async move |_| asym_engine::clear_requests(&instance, &secret).await).await
+    }
+
+    async fn journal(
+        &self,
+        method: Option<String>,
+        path: Option<String>,
+    ) -> Result<Vec<SeenRequest>, Error> {
+        let (instance, secret) = (Arc::clone(&self.instance), self.admin_secret.clone());
+        let journal = pool::on_engine(async move |_| {
+            asym_engine::requests(&instance, &secret, method.as_deref(), path.as_deref()).await
+        })
+        .await?;
+        Ok(journal.requests)
     }
 
     async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Error> {

@@ -1,8 +1,10 @@
 //! What `#[asym::clone]` expands into: lease, reset, run the body, release.
 
-use std::fmt::Debug;
+use std::fmt::{Debug, Write as _};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use asym_engine::{Error, Journal};
 
 use crate::handle::{AnyClone, FromClone};
 use crate::pool;
@@ -112,6 +114,7 @@ fn run_inner(test: Test, requests: &[Request], body: impl FnOnce(Clones) -> Resu
                 "asym: {} failed; clone {} is held for inspection until the next run: api {} database {} (`asym logs {}`, `asym status {}`)",
                 test.name, i.record.id, i.endpoints.api, i.database_url, i.record.id, i.record.id
             );
+            eprintln!("{}", last_requests(&i.record.id, pool::journal(lease)));
         }
     }
     steps::mark("test body");
@@ -124,6 +127,45 @@ fn run_inner(test: Test, requests: &[Request], body: impl FnOnce(Clones) -> Resu
     }
 }
 
+/// How many of its last requests a failed test's report shows, per clone.
+const SHOWN_REQUESTS: usize = 8;
+/// How much of each answer the report shows.
+const ANSWER_SHOWN: usize = 160;
+
+/// A failed test's last requests to clone `id`, a line each with the start of its answer:
+/// often the cause (Slack's `200 {"ok":false,"error":"channel_not_found"}`).
+fn last_requests(id: &str, journal: Result<Journal, Error>) -> String {
+    let journal = match journal {
+        Ok(journal) => journal,
+        Err(err) => {
+            return format!(
+                "asym: clone {id}'s requests cannot be read: {}",
+                err.render()
+            );
+        }
+    };
+    let total = journal.requests.len() as u64 + journal.dropped;
+    if total == 0 {
+        return format!("asym: the test sent clone {id} no requests");
+    }
+    let shown = &journal.requests[journal.requests.len().saturating_sub(SHOWN_REQUESTS)..];
+    let mut text = format!(
+        "asym: the last {} of the {total} requests the test sent clone {id} (`asym requests {id}` lists them all):",
+        shown.len()
+    );
+    for request in shown {
+        let _ = write!(
+            text,
+            "\n  {} {} → {} {}",
+            request.method,
+            request.target(),
+            request.status,
+            request.answer_start(ANSWER_SHOWN)
+        );
+    }
+    text
+}
+
 /// The text a panic was raised with (`panic!` with a literal or a format).
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
     payload
@@ -131,4 +173,62 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use asym_engine::SeenRequest;
+
+    use super::*;
+
+    fn seen(seq: u64, path: &str, response: &str) -> SeenRequest {
+        SeenRequest {
+            seq,
+            at_ms: 0,
+            method: "POST".into(),
+            path: path.into(),
+            query: None,
+            headers: BTreeMap::new(),
+            body: None,
+            body_truncated: false,
+            status: 200,
+            response: Some(response.into()),
+            response_truncated: false,
+            ms: 1.0,
+        }
+    }
+
+    #[test]
+    fn a_failed_test_shows_its_last_requests_with_the_start_of_each_answer() {
+        let requests = (1..=10)
+            .map(|n| seen(n, "/api/chat.postMessage", &format!("{{\"n\":{n}}}")))
+            .chain([seen(11, "/api/x", &"y".repeat(ANSWER_SHOWN + 5))])
+            .collect();
+        let report = last_requests(
+            "slack-1",
+            Ok(Journal {
+                requests,
+                dropped: 2,
+            }),
+        );
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(
+            lines[0],
+            "asym: the last 8 of the 13 requests the test sent clone slack-1 (`asym requests slack-1` lists them all):"
+        );
+        assert_eq!(lines[1], r#"  POST /api/chat.postMessage → 200 {"n":4}"#);
+        assert_eq!(lines.len(), 1 + SHOWN_REQUESTS);
+        assert!(lines[8].ends_with(&format!("{}…", "y".repeat(ANSWER_SHOWN))));
+
+        let none = Journal {
+            requests: vec![],
+            dropped: 0,
+        };
+        assert_eq!(
+            last_requests("slack-1", Ok(none)),
+            "asym: the test sent clone slack-1 no requests"
+        );
+    }
 }

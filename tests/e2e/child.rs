@@ -1,7 +1,8 @@
 //! A test process for the harness end-to-end tests: `hold <marker>` leases a Slack clone, dirties
 //! it, writes the clone id to `<marker>` and waits to be killed; `check <marker>` leases one and
 //! writes `<id> clean` or `<id> dirty` depending on whether it is back at the seed; `dirty`
-//! dirties one, writes its id and passes; `fail` leases one, writes its id and fails;
+//! dirties one, writes its id and passes; `fail` leases one, writes its id, sends it a
+//! message to a channel that does not exist and fails;
 //! `should-panic` does the same as a `#[should_panic(expected = "on purpose")]` test.
 
 use std::time::Duration;
@@ -56,6 +57,14 @@ fn main() {
                     }
                 } else if mode == "fail" || mode == "should-panic" {
                     std::fs::write(&marker, slack.id()).expect("write marker");
+                    // A request whose answer the failure report shows.
+                    reqwest::Client::new()
+                        .post(format!("{}/chat.postMessage", slack.api_url()))
+                        .bearer_auth(slack.bot_token())
+                        .form(&[("channel", "C404"), ("text", "hi")])
+                        .send()
+                        .await
+                        .expect("post");
                     panic!("this test fails on purpose");
                 } else {
                     let state = if dirty == 0 { "clean" } else { "dirty" };

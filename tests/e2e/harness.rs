@@ -110,6 +110,20 @@ fn a_failed_tests_clone_is_named_and_held_out_for_the_rest_of_the_run() {
             && stderr.contains("/api"),
         "names id, API URL and database: {stderr}"
     );
+    // Its last requests, each with the start of its answer; all of them from the CLI.
+    assert!(
+        stderr.contains(&format!(
+            "the last 1 of the 1 requests the test sent clone {id} (`asym requests {id}`"
+        )) && stderr.contains(
+            r#"POST /api/chat.postMessage → 200 {"ok":false,"error":"channel_not_found"}"#
+        ),
+        "{stderr}"
+    );
+    let journal = home.asym_json(&["requests", &id]);
+    assert_eq!(
+        journal["requests"][0]["body"], "channel=C404&text=hi",
+        "{journal}"
+    );
 
     let other = passing_child(
         &home,

@@ -12,6 +12,7 @@ mod faults;
 mod hardening;
 mod harness;
 mod isolation;
+mod journal;
 mod lifecycle;
 mod outages;
 mod recovery;

@@ -84,7 +84,11 @@ fn every_product_s_scenario_fuzzes_clean() {
             "{template}: {fuzzed:#}"
         );
     }
-    assert_eq!(home.registry()["clones"], json!([]), "each spun clone is gone");
+    assert_eq!(
+        home.registry()["clones"],
+        json!([]),
+        "each spun clone is gone"
+    );
 }
 
 #[test]

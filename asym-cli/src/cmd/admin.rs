@@ -1,6 +1,6 @@
 //! `asym admin`: a call to a clone's admin surface, with its secret.
 
-use asym_engine::{Error, Provider, admin_call};
+use asym_engine::{CloneInstance, Error, Provider, admin_call};
 use serde_json::Value;
 
 use crate::output;
@@ -48,12 +48,23 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
         println!("{secret}");
         return Ok(());
     };
-    let record = provider.record(&args.id)?;
-    let clone = provider.instance(record).await?;
+    let (clone, secret) = reach(provider, &args.id).await?;
     let method = format!("{method:?}");
     let path = args.path.unwrap_or_default();
     let answer = admin_call(&clone, &secret, &method, &path, args.data.as_ref()).await?;
     output::json(&answer)
+}
+
+/// Clone `id` as running, and its admin secret: what a call to its admin surface needs.
+///
+/// # Errors
+/// `CLONE_NOT_FOUND`, or the provider's error reaching the clone.
+pub(crate) async fn reach(
+    provider: &impl Provider,
+    id: &str,
+) -> Result<(CloneInstance, String), Error> {
+    let secret = provider.admin_secret(id)?;
+    Ok((provider.instance(provider.record(id)?).await?, secret))
 }
 
 /// `--data`: JSON, or `@FILE` holding it.

@@ -5,7 +5,7 @@ use std::time::Duration;
 use asym_engine::{Error, Fault, Provider, add_fault, clear_faults, list_faults};
 use serde_json::Value;
 
-use crate::cmd::admin::body;
+use crate::cmd::admin::{body, reach};
 use crate::output;
 
 /// Make a clone fail as its product does: its template's presets by name (`server_error`,
@@ -52,8 +52,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
-    let secret = provider.admin_secret(&args.id)?;
-    let clone = provider.instance(provider.record(&args.id)?).await?;
+    let (clone, secret) = reach(provider, &args.id).await?;
     let answer = if args.clear {
         clear_faults(&clone, &secret).await?
     } else {

@@ -14,6 +14,7 @@ pub(crate) mod ls;
 pub(crate) mod pin;
 pub(crate) mod prune;
 pub(crate) mod query;
+pub(crate) mod requests;
 pub(crate) mod seed;
 pub(crate) mod snapshots;
 pub(crate) mod spin;

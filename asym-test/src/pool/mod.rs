@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use asym_engine::{
-    CloneInstance, CloneRecord, CloneSpec, Error, LocalDockerProvider, PoolMember, PoolProvider,
-    SeedSpec,
+    CloneInstance, CloneRecord, CloneSpec, Error, Journal, LocalDockerProvider, PoolMember,
+    PoolProvider, SeedSpec,
 };
 use sha2::{Digest, Sha256};
 
@@ -62,6 +62,16 @@ where
 /// Blocks the calling (test) thread on engine work.
 fn block_on<T>(fut: impl Future<Output = T>) -> T {
     runtime().block_on(fut)
+}
+
+/// What `lease`'s clone answered since its reset (for a failed test's report).
+pub(crate) fn journal(lease: &Lease) -> Result<Journal, Error> {
+    block_on(asym_engine::requests(
+        &lease.instance,
+        &lease.admin_secret,
+        None,
+        None,
+    ))
 }
 
 /// A leased clone: the lock file is held until release.

@@ -28,6 +28,13 @@ pub const ADMIN_SECRET_HEADER: &str = "x-asym-admin-secret";
 /// Where every backend's admin surface lives: the routes below, and what each template
 /// documents in its README (event subscriptions, rate limits, extra tokens, …).
 pub const ADMIN_PATH: &str = "/api/admin";
+/// Whether `path` is on the admin surface: [`ADMIN_PATH`] or below it (not Slack's
+/// `/api/admin.users.list`, a product method).
+pub fn is_admin(path: &str) -> bool {
+    path.strip_prefix(ADMIN_PATH)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Where every backend answers health (200 only when Postgres and Redis answer).
 pub const HEALTH_PATH: &str = "/api/health";
 /// `POST`: restore the baseline and clear the Redis prefix (`?defer=true`: answer at once
@@ -38,6 +45,10 @@ pub const OUTBOX_PATH: &str = "/api/admin/outbox";
 
 /// `POST` a fault, `GET` them, `DELETE` them all; `DELETE …/{id}` one (see the kit's `faults`).
 pub const FAULTS_PATH: &str = "/api/admin/faults";
+
+/// `GET`: the requests the clone answered since its last reset, `?method=&path=` to narrow;
+/// `DELETE`: forget them (see the kit's `journal`).
+pub const REQUESTS_PATH: &str = "/api/admin/requests";
 
 /// The Postgres advisory lock (transaction level) every write to a clone's database holds
 /// shared and a reset takes alone (`asym` in ASCII; advisory locks are per database, so one
@@ -54,3 +65,16 @@ pub const WRITERS_LOCK: i64 = 0x6173_796d;
 /// the plans stay. Such a connection must do nothing else: no trigger fires on it, so writes
 /// made through it would go unrecorded and survive the next reset.
 pub const RESTORER_SESSION: &str = "SET session_replication_role = replica";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_admin_surface_is_its_path_and_below_not_a_method_named_admin() {
+        assert!(is_admin("/api/admin"));
+        assert!(is_admin("/api/admin/faults"));
+        assert!(!is_admin("/api/admin.users.list"));
+        assert!(!is_admin("/api/chat.postMessage"));
+    }
+}

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asym_contract::wire::{ADMIN_PATH, FAULTS_PATH, HEALTH_PATH};
+use asym_contract::wire::{ADMIN_PATH, FAULTS_PATH, HEALTH_PATH, is_admin};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRef, Path, Request, State};
@@ -185,7 +185,7 @@ fn check(fault: &Fault) -> Result<(), String> {
     if !path.starts_with('/') {
         return Err("path must start with '/' (the request path the backend sees)".into());
     }
-    if path.starts_with(ADMIN_PATH) || path.starts_with(HEALTH_PATH) {
+    if is_admin(path) || path.starts_with(HEALTH_PATH) {
         return Err(format!("{ADMIN_PATH} and {HEALTH_PATH} are never faulted"));
     }
     if let Some(method) = &fault.method
@@ -261,7 +261,7 @@ impl Faults {
             return next.run(request).await;
         }
         let path = request.uri().path();
-        if path.starts_with(ADMIN_PATH) || path == HEALTH_PATH {
+        if is_admin(path) || path == HEALTH_PATH {
             return next.run(request).await;
         }
         let Some(hit) = self.take(request.method().as_str(), path) else {

@@ -10,6 +10,7 @@ use tokio::sync::{Notify, OnceCell};
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::gate::Resets;
+use crate::journal::Journal;
 
 /// Most Postgres connections one backend holds: tests drive a clone from a handful of tasks,
 /// and every connection costs the shared server memory.
@@ -132,6 +133,8 @@ struct Inner {
     resets: Resets,
     /// The faults tests asked for (see the `faults` module).
     faults: Arc<Faults>,
+    /// The requests answered since the last reset (see the `journal` module).
+    journal: Arc<Journal>,
     /// Set once the kit's own tables (`sql/kit.sql`) exist in the clone's database.
     schema: OnceCell<()>,
     http: std::sync::OnceLock<reqwest::Client>,
@@ -146,6 +149,12 @@ const SCHEMA: &str = include_str!("../sql/kit.sql");
 impl axum::extract::FromRef<Kit> for Arc<Faults> {
     fn from_ref(kit: &Kit) -> Self {
         kit.faults().clone()
+    }
+}
+
+impl axum::extract::FromRef<Kit> for Arc<Journal> {
+    fn from_ref(kit: &Kit) -> Self {
+        kit.journal().clone()
     }
 }
 
@@ -210,6 +219,7 @@ impl Kit {
                 redis: OnceCell::new(),
                 resets: Resets::new(),
                 faults: Arc::default(),
+                journal: Arc::default(),
                 schema: OnceCell::new(),
                 http: std::sync::OnceLock::new(),
                 outbox: Notify::new(),
@@ -231,6 +241,11 @@ impl Kit {
     /// The faults tests asked for.
     pub(crate) fn faults(&self) -> &Arc<Faults> {
         &self.inner.faults
+    }
+
+    /// The requests answered since the last reset.
+    pub(crate) fn journal(&self) -> &Arc<Journal> {
+        &self.inner.journal
     }
 
     /// The Postgres pool (at most four connections, made on demand).

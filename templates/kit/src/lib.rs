@@ -55,6 +55,7 @@ mod errors;
 mod faults;
 pub mod form;
 mod gate;
+mod journal;
 pub mod jwt;
 mod kit;
 pub mod multipart;

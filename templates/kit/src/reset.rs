@@ -31,10 +31,11 @@ const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
 /// Lua deleting every key under a prefix in one round trip (the engine runs the same script).
 const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
 
-/// Forgets the faults tests asked for, then restores the baseline and clears the Redis
-/// prefix, concurrently.
+/// Forgets the faults tests asked for and the requests answered, then restores the baseline
+/// and clears the Redis prefix, concurrently.
 async fn restore(kit: &Kit) -> Result<(), BackendError> {
     kit.faults().clear();
+    kit.journal().clear();
     let database = async {
         let client = kit.restorer().await?;
         // One statement, so one transaction: a deadlock with a write in flight rolls all of
@@ -135,15 +136,17 @@ pub(crate) async fn settled(State(kit): State<Kit>, Path(pending): Path<String>)
 }
 
 /// Holds every request but the reset routes until a reset in flight is done, then lets the
-/// faults tests asked for take it (one layer for both: every request passes it). A handler
-/// that panics (a bug of the clone's) answers 500 `clone_panicked` and the clone goes on
-/// serving every other request: its other tests' requests are not dropped with it.
+/// faults tests asked for take it, and journals it with its answer (one layer for all three:
+/// every request passes it). A handler that panics (a bug of the clone's) answers 500
+/// `clone_panicked` and the clone goes on serving every other request: its other tests'
+/// requests are not dropped with it.
 pub(crate) async fn gate(State(kit): State<Kit>, request: Request, next: Next) -> Response {
     if request.uri().path().starts_with(RESET_PATH) {
         return next.run(request).await;
     }
     let _open = kit.resets().gate.clone().read_owned().await;
-    AssertUnwindSafe(kit.faults().serve(request, next))
+    let (request, sent) = kit.journal().read(request).await;
+    let response = AssertUnwindSafe(kit.faults().serve(request, next))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| {
@@ -153,7 +156,11 @@ pub(crate) async fn gate(State(kit): State<Kit>, request: Request, next: Next) -
                 "the clone failed on this request, a bug of asym's: its log (`asym logs <id>`) \
                  has the panic",
             )
-        })
+        });
+    match sent {
+        Some(sent) => kit.journal().keep(sent, response).await,
+        None => response,
+    }
 }
 
 /// Takes [`WRITERS_LOCK`](crate::WRITERS_LOCK) shared for the rest of `tx`'s transaction: what

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use asym_contract::wire::ADMIN_PATH;
+use asym_contract::wire::is_admin;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::errors::error_chain;
 use crate::kit::{BackendError, Kit, StartError};
 use crate::token::constant_time_eq;
-use crate::{faults, outbox, reset};
+use crate::{faults, journal, outbox, reset};
 
 pub use asym_contract::wire::{ADMIN_SECRET_HEADER, HEALTH_PATH, OUTBOX_PATH};
 
@@ -35,6 +35,7 @@ pub fn router(kit: &Kit, app: Router) -> Router {
         )
         .merge(outbox::admin_routes())
         .merge(faults::admin_routes())
+        .merge(journal::admin_routes())
         .with_state(kit.clone());
     app.merge(shared)
         .layer(middleware::from_fn_with_state(kit.clone(), reset::gate))
@@ -71,11 +72,9 @@ fn describe(result: &Result<(), BackendError>) -> String {
 /// Rejects requests under `/api/admin/` that lack the right `X-Asym-Admin-Secret` with 401
 /// `{"error":"unauthorized","message":…}`.
 async fn admin_guard(State(kit): State<Kit>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let guarded = path
-        .strip_prefix(ADMIN_PATH)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    if guarded && !admin_secret_matches(request.headers(), &kit.config().admin_secret) {
+    if is_admin(request.uri().path())
+        && !admin_secret_matches(request.headers(), &kit.config().admin_secret)
+    {
         let body = json!({
             "error": "unauthorized",
             "message": "missing or wrong X-Asym-Admin-Secret header",

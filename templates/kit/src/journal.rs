@@ -1,0 +1,448 @@
+//! The journal: the requests a clone answered since its last reset, each with what was sent
+//! and what the clone answered, so that a test can assert what its code sent (as a mock's
+//! verify would) and a failed test can show what happened.
+//!
+//! - `GET /api/admin/requests` (`?method=POST&path=/v1/customers`, a path ending in `*` a
+//!   prefix, as a fault's): `{"requests": [...], "dropped": n}`, oldest first; `dropped`
+//!   counts the requests the journal no longer keeps (it keeps the last [`KEPT`]).
+//! - `DELETE /api/admin/requests`: `{"cleared": n}`.
+//!
+//! Each request: `seq` (from 1 after a reset), `atMs` (Unix milliseconds), `method`, `path`,
+//! `query`, `headers` (credentials shortened to their first characters), `body` and `response`
+//! (as text, up to [`TEXT_KEPT`] bytes each, `null` when binary or not buffered; a
+//! `…Truncated` flag when cut), `status` and `ms` (time to the answer's head). A request
+//! body is buffered to be kept only when its `Content-Length` is at most [`BUFFERED`]; a
+//! streamed one reaches the handler untouched and is kept as `null`. The admin surface and
+//! the health check are not journaled.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use asym_contract::wire::{HEALTH_PATH, REQUESTS_PATH, is_admin};
+use axum::Router;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{FromRef, Query, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing;
+use http_body_util::BodyExt;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::sync::Arc;
+
+/// How many requests the journal keeps: the oldest go first.
+pub(crate) const KEPT: usize = 1_000;
+/// How much of a body (sent or answered) is kept as text.
+pub(crate) const TEXT_KEPT: usize = 8 * 1024;
+/// The largest body buffered to be kept; a larger one passes through unread.
+pub(crate) const BUFFERED: usize = 1024 * 1024;
+/// Headers whose values are credentials: kept as their first characters (the token's kind).
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "cookie",
+    "x-api-key",
+    "proxy-authorization",
+];
+/// How many characters of a credential are kept.
+const SECRET_SHOWN: usize = 12;
+
+/// The requests of one run of a backend since its last reset.
+#[derive(Debug, Default)]
+pub(crate) struct Journal {
+    kept: Mutex<Kept>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    entries: VecDeque<Entry>,
+    /// The last `seq` handed out.
+    issued: u64,
+    /// Entries let go of since the last reset.
+    dropped: u64,
+}
+
+/// One request and its answer, as kept: cheap handles on what was sent and answered (no
+/// text is made until the journal is listed, so a request pays a few clones for it).
+#[derive(Debug)]
+struct Entry {
+    seq: u64,
+    sent: Sent,
+    status: StatusCode,
+    response: Option<Head>,
+    ms: f64,
+}
+
+/// What a request was, read before it is served.
+#[derive(Debug)]
+pub(crate) struct Sent {
+    at_ms: u128,
+    started: Instant,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Option<Head>,
+}
+
+/// The head of a body, as kept: its first [`TEXT_KEPT`] bytes (shared with the body when it is no
+/// longer, copied when it is, so that a kept entry never holds a large body alive).
+#[derive(Debug)]
+struct Head {
+    bytes: Bytes,
+    truncated: bool,
+}
+
+impl Head {
+    fn of(bytes: &Bytes) -> Self {
+        if bytes.len() <= TEXT_KEPT {
+            return Self {
+                bytes: bytes.clone(),
+                truncated: false,
+            };
+        }
+        Self {
+            bytes: Bytes::copy_from_slice(&bytes[..TEXT_KEPT]),
+            truncated: true,
+        }
+    }
+
+    /// As text: `None` when binary. A cut inside a UTF-8 sequence leaves at most three bytes
+    /// of it, which are dropped.
+    fn text(&self) -> Option<&str> {
+        let len = self.bytes.len();
+        let ends = if self.truncated { 0..4 } else { 0..1 };
+        ends.filter_map(|back| len.checked_sub(back))
+            .find_map(|end| std::str::from_utf8(&self.bytes[..end]).ok())
+    }
+}
+
+/// One request and its answer, as listed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Listed<'a> {
+    seq: u64,
+    at_ms: u128,
+    method: &'a str,
+    path: &'a str,
+    query: Option<&'a str>,
+    headers: BTreeMap<&'a str, String>,
+    body: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    body_truncated: bool,
+    status: u16,
+    response: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    response_truncated: bool,
+    ms: f64,
+}
+
+impl Entry {
+    fn listed(&self) -> Listed<'_> {
+        let truncated = |kept: &Option<Head>| kept.as_ref().is_some_and(|k| k.truncated);
+        Listed {
+            seq: self.seq,
+            at_ms: self.sent.at_ms,
+            method: self.sent.method.as_str(),
+            path: self.sent.uri.path(),
+            query: self.sent.uri.query(),
+            headers: shown(&self.sent.headers),
+            body: self.sent.body.as_ref().and_then(Head::text),
+            body_truncated: truncated(&self.sent.body),
+            status: self.status.as_u16(),
+            response: self.response.as_ref().and_then(Head::text),
+            response_truncated: truncated(&self.response),
+            ms: self.ms,
+        }
+    }
+}
+
+impl Journal {
+    /// Reads `request` for the journal (buffering a body of a known, bounded length), or
+    /// `None` for the admin surface and the health check; gives the request back to serve.
+    pub(crate) async fn read(&self, request: Request) -> (Request, Option<Sent>) {
+        let path = request.uri().path();
+        if is_admin(path) || path == HEALTH_PATH {
+            return (request, None);
+        }
+        let (parts, body) = request.into_parts();
+        let length = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        let (body, kept) = match length {
+            Some(n) if n <= BUFFERED => buffered(body).await,
+            _ => (body, None),
+        };
+        let sent = Sent {
+            at_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis(),
+            started: Instant::now(),
+            method: parts.method.clone(),
+            uri: parts.uri.clone(),
+            headers: parts.headers.clone(),
+            body: kept,
+        };
+        (Request::from_parts(parts, body), Some(sent))
+    }
+
+    /// Keeps `sent` with `response` (buffering an answer of a known, bounded length); gives
+    /// the response back to send.
+    pub(crate) async fn keep(&self, sent: Sent, response: Response) -> Response {
+        let ms = (sent.started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+        let (parts, body) = response.into_parts();
+        let bounded = HttpBody::size_hint(&body)
+            .exact()
+            .is_some_and(|n| n <= BUFFERED as u64);
+        let (body, answered) = if bounded {
+            buffered(body).await
+        } else {
+            (body, None)
+        };
+        let mut kept = self.lock();
+        kept.issued += 1;
+        let entry = Entry {
+            seq: kept.issued,
+            sent,
+            status: parts.status,
+            response: answered,
+            ms,
+        };
+        if kept.entries.len() == KEPT {
+            kept.entries.pop_front();
+            kept.dropped += 1;
+        }
+        kept.entries.push_back(entry);
+        drop(kept);
+        Response::from_parts(parts, body)
+    }
+
+    /// Forgets every request (a reset does); how many were kept.
+    pub(crate) fn clear(&self) -> usize {
+        std::mem::take(&mut *self.lock()).entries.len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// `body` read whole, given back to serve, with what the journal keeps of it; a body that
+/// fails mid-way (the client went away) is served empty, as its handler would have failed
+/// to read it too.
+async fn buffered(body: Body) -> (Body, Option<Head>) {
+    match body.collect().await {
+        Ok(collected) => {
+            let bytes = collected.to_bytes();
+            let kept = Head::of(&bytes);
+            (Body::from(bytes), Some(kept))
+        }
+        Err(_) => (Body::empty(), None),
+    }
+}
+
+/// The request's headers as listed: names lower-case, credentials shortened.
+fn shown(headers: &HeaderMap) -> BTreeMap<&str, String> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            let value = if SECRET_HEADERS.contains(&name.as_str()) {
+                shortened(&value)
+            } else {
+                value.into_owned()
+            };
+            (name.as_str(), value)
+        })
+        .collect()
+}
+
+/// A credential's first characters (`Bearer xoxb-1234567…`): enough to tell which token.
+fn shortened(value: &str) -> String {
+    let (scheme, secret) = value.split_once(' ').unwrap_or(("", value));
+    let shown: String = secret.chars().take(SECRET_SHOWN).collect();
+    let cut = if shown.len() < secret.len() {
+        "…"
+    } else {
+        ""
+    };
+    if scheme.is_empty() {
+        format!("{shown}{cut}")
+    } else {
+        format!("{scheme} {shown}{cut}")
+    }
+}
+
+/// Which requests a listing shows.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Filter {
+    method: Option<String>,
+    path: Option<String>,
+}
+
+impl Filter {
+    fn shows(&self, entry: &Entry) -> bool {
+        let method = self
+            .method
+            .as_ref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(entry.sent.method.as_str()));
+        let path = entry.sent.uri.path();
+        let path = self
+            .path
+            .as_ref()
+            .is_none_or(|p| match p.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix),
+                None => p == path,
+            });
+        method && path
+    }
+}
+
+/// The admin routes: list and clear.
+pub(crate) fn admin_routes<S>() -> Router<S>
+where
+    Arc<Journal>: FromRef<S>,
+    S: Clone + Send + Sync + 'static,
+{
+    Router::new().route(REQUESTS_PATH, routing::get(list).delete(clear_all))
+}
+
+async fn list(State(journal): State<Arc<Journal>>, Query(filter): Query<Filter>) -> Response {
+    let kept = journal.lock();
+    let requests: Vec<Listed<'_>> = kept
+        .entries
+        .iter()
+        .filter(|e| filter.shows(e))
+        .map(Entry::listed)
+        .collect();
+    axum::Json(json!({ "requests": requests, "dropped": kept.dropped })).into_response()
+}
+
+async fn clear_all(State(journal): State<Arc<Journal>>) -> Response {
+    axum::Json(json!({ "cleared": journal.clear() })).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::tests::{offline_kit, send};
+    use axum::http::{Request as HttpRequest, StatusCode};
+    use serde_json::Value;
+
+    fn app(kit: &crate::Kit) -> Router {
+        let product = Router::new().route(
+            "/v1/customers",
+            routing::post(|body: String| async move {
+                (StatusCode::CREATED, format!(r#"{{"echo":"{body}"}}"#))
+            }),
+        );
+        crate::router(kit, product)
+    }
+
+    fn request(method: &str, uri: &str, body: &str) -> HttpRequest<Body> {
+        HttpRequest::builder()
+            .method(method)
+            .uri(uri)
+            .header("X-Asym-Admin-Secret", "s3cret")
+            .header("Authorization", "Bearer sk_test_0123456789abcdef")
+            .header("Content-Length", body.len())
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    }
+
+    async fn listed(kit: &crate::Kit, query: &str) -> Value {
+        let uri = format!("{REQUESTS_PATH}{query}");
+        let (status, body) = send(app(kit), request("GET", &uri, "")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    #[tokio::test]
+    async fn requests_are_kept_with_their_answers_until_cleared() {
+        let kit = offline_kit();
+        let (status, body) = send(
+            app(&kit),
+            request("POST", "/v1/customers?expand=x", "name=Ada"),
+        )
+        .await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::CREATED, r#"{"echo":"name=Ada"}"#)
+        );
+        send(app(&kit), request("GET", "/v1/nowhere", "")).await;
+        // The admin surface itself is not journaled: listing twice lists the same two.
+        listed(&kit, "").await;
+        let all = listed(&kit, "").await;
+        assert_eq!(all["dropped"], 0);
+        let requests = all["requests"].as_array().unwrap();
+        assert_eq!(requests.len(), 2, "{all:#}");
+        let created = &requests[0];
+        assert_eq!(created["seq"], 1);
+        assert_eq!(created["method"], "POST");
+        assert_eq!(created["path"], "/v1/customers");
+        assert_eq!(created["query"], "expand=x");
+        assert_eq!(created["body"], "name=Ada");
+        assert_eq!(created["status"], 201);
+        assert_eq!(created["response"], r#"{"echo":"name=Ada"}"#);
+        assert_eq!(created["headers"]["authorization"], "Bearer sk_test_0123…");
+        assert_eq!(requests[1]["status"], 404);
+        assert_eq!(requests[1]["seq"], 2);
+
+        let only = listed(&kit, "?method=get&path=/v1/*").await;
+        assert_eq!(only["requests"].as_array().unwrap().len(), 1, "{only:#}");
+        assert_eq!(only["requests"][0]["path"], "/v1/nowhere");
+
+        let (_, cleared) = send(app(&kit), request("DELETE", REQUESTS_PATH, "")).await;
+        assert_eq!(cleared, r#"{"cleared":2}"#);
+        assert_eq!(listed(&kit, "").await["requests"], json!([]));
+    }
+
+    #[tokio::test]
+    async fn the_journal_keeps_the_last_requests_and_counts_the_rest() {
+        let kit = offline_kit();
+        for _ in 0..KEPT + 3 {
+            send(app(&kit), request("GET", "/v1/nowhere", "")).await;
+        }
+        let all = listed(&kit, "").await;
+        assert_eq!(all["dropped"], 3);
+        assert_eq!(all["requests"].as_array().unwrap().len(), KEPT);
+        assert_eq!(all["requests"][0]["seq"], 4);
+    }
+
+    #[test]
+    fn text_is_kept_whole_cut_on_a_character_or_not_at_all() {
+        let whole = Head::of(&Bytes::from("channel=C1&text=h%C3%A9"));
+        assert_eq!(whole.text(), Some("channel=C1&text=h%C3%A9"));
+        assert!(!whole.truncated);
+        // 'é' is two bytes: a cut between them keeps the text before it.
+        let mut long = "a".repeat(TEXT_KEPT - 1);
+        long.push('é');
+        let cut = Head::of(&Bytes::from(long.clone()));
+        assert_eq!(cut.text(), Some(&long[..TEXT_KEPT - 1]));
+        assert!(cut.truncated);
+        let binary = Head::of(&Bytes::from_static(&[0xff, 0xfe, 0x00, 0x81, 0x82]));
+        assert_eq!(binary.text(), None);
+    }
+
+    #[test]
+    fn credentials_show_only_which_token() {
+        assert_eq!(
+            shortened("Bearer xoxb-123456789012-secret"),
+            "Bearer xoxb-1234567…"
+        );
+        assert_eq!(shortened("short"), "short");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "authorization",
+            "Basic c2tfdGVzdF9hYmNkZWY6".parse().unwrap(),
+        );
+        headers.insert("content-type", "application/json".parse().unwrap());
+        let shown = shown(&headers);
+        assert_eq!(shown["authorization"], "Basic c2tfdGVzdF9h…");
+        assert_eq!(shown["content-type"], "application/json");
+    }
+}
