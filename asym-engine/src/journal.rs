@@ -3,6 +3,7 @@
 //! `asym requests`) so that a test can assert what its code sent, as a mock's verify would.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use asym_contract::wire::{ADMIN_PATH, REQUESTS_PATH};
 use serde::{Deserialize, Serialize};
@@ -108,14 +109,32 @@ impl SeenRequest {
 /// A clone's journal: the requests it keeps (oldest first) and how many older ones it let go.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Journal {
-    /// The requests kept, oldest first (the last 1,000 at most).
+    /// The requests kept, in the order they were answered (the last 1,000 at most).
     pub requests: Vec<SeenRequest>,
     /// How many requests since the last reset it no longer keeps.
     pub dropped: u64,
+    /// How many times a reset emptied it (in this run of the clone's backend).
+    #[serde(default)]
+    pub epoch: u64,
 }
 
-/// The requests `clone` (its admin `secret`) answered since its last reset, oldest first:
-/// those of `method` only, and on `path` only (ending in `*`: a prefix), when given.
+/// Which of a clone's requests [`requests`] reads; the default is all of them, at once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestFilter {
+    /// Only those of this method (any case).
+    pub method: Option<String>,
+    /// Only those on this path (ending in `*`: a prefix; the query is not compared).
+    pub path: Option<String>,
+    /// Only those after this [`SeenRequest::seq`].
+    pub after: Option<u64>,
+    /// The [`Journal::epoch`] the caller knows: a reset since then answers at once.
+    pub epoch: Option<u64>,
+    /// With none to list yet, wait this long for one (at most 25 s), or for a reset.
+    pub wait: Option<Duration>,
+}
+
+/// The requests `clone` (its admin `secret`) answered since its last reset that `filter`
+/// lets through, in the order they were answered.
 ///
 /// # Errors
 /// `ADMIN_REFUSED` or `INTERNAL`, as [`admin_call`]; `INTERNAL` for an answer that is not a
@@ -123,14 +142,28 @@ pub struct Journal {
 pub async fn requests(
     clone: &CloneInstance,
     secret: &str,
-    method: Option<&str>,
-    path: Option<&str>,
+    filter: &RequestFilter,
 ) -> Result<Journal> {
-    let filter: Vec<(&str, &str)> = [("method", method), ("path", path)]
+    let numbers = [
+        ("after", filter.after),
+        ("epoch", filter.epoch),
+        (
+            "waitMs",
+            filter
+                .wait
+                .map(|w| w.as_millis().try_into().unwrap_or(u64::MAX)),
+        ),
+    ];
+    let mut query: Vec<(&str, String)> = numbers
         .into_iter()
-        .filter_map(|(key, value)| Some((key, value?)))
+        .filter_map(|(key, value)| Some((key, value?.to_string())))
         .collect();
-    let query = serde_urlencoded::to_string(&filter).unwrap_or_default();
+    query.extend(
+        [("method", &filter.method), ("path", &filter.path)]
+            .into_iter()
+            .filter_map(|(key, value)| Some((key, value.clone()?))),
+    );
+    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
     let route = format!("{}?{query}", route());
     let answer = admin_call(clone, secret, "GET", route.trim_end_matches('?'), None).await?;
     serde_json::from_value(answer).map_err(|e| {

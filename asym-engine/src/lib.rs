@@ -51,7 +51,7 @@ pub use fault::{Fault, add_fault, clear_faults, list_faults};
 pub use home::{Config, Home};
 pub use images::{BuiltImage, build_images, say};
 pub use infra::{Infra, NetworkMode};
-pub use journal::{Journal, SeenRequest, clear_requests, requests};
+pub use journal::{Journal, RequestFilter, SeenRequest, clear_requests, requests};
 pub use local::LocalDockerProvider;
 pub use model::{
     Check, CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens,

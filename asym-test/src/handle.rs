@@ -4,7 +4,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use asym_engine::{
-    CloneInstance, CloneProvider as _, Error, Fault, PoolProvider as _, SeenRequest,
+    CloneInstance, CloneProvider as _, Error, Fault, PoolProvider as _, RequestFilter, SeenRequest,
 };
 use serde_json::Value;
 use tokio_postgres::Row;
@@ -193,7 +193,7 @@ impl AnyClone {
     /// # Errors
     /// As [`AnyClone::admin_get`].
     pub async fn requests(&self) -> Result<Vec<SeenRequest>, Error> {
-        self.journal(None, None).await
+        self.journal(RequestFilter::default()).await
     }
 
     /// As [`AnyClone::requests`], only those of `method` on `path` (ending in `*`: a prefix;
@@ -202,8 +202,12 @@ impl AnyClone {
     /// # Errors
     /// As [`AnyClone::admin_get`].
     pub async fn requests_to(&self, method: &str, path: &str) -> Result<Vec<SeenRequest>, Error> {
-        self.journal(Some(method.to_owned()), Some(path.to_owned()))
-            .await
+        self.journal(RequestFilter {
+            method: Some(method.to_owned()),
+            path: Some(path.to_owned()),
+            ..RequestFilter::default()
+        })
+        .await
     }
 
     /// Forgets the requests the clone answered so far (after a test's own set-up, say);
@@ -216,14 +220,10 @@ impl AnyClone {
         pool::on_engine(async move |_| asym_engine::clear_requests(&instance, &secret).await).await
     }
 
-    async fn journal(
-        &self,
-        method: Option<String>,
-        path: Option<String>,
-    ) -> Result<Vec<SeenRequest>, Error> {
+    async fn journal(&self, filter: RequestFilter) -> Result<Vec<SeenRequest>, Error> {
         let (instance, secret) = (Arc::clone(&self.instance), self.admin_secret.clone());
         let journal = pool::on_engine(async move |_| {
-            asym_engine::requests(&instance, &secret, method.as_deref(), path.as_deref()).await
+            asym_engine::requests(&instance, &secret, &filter).await
         })
         .await?;
         Ok(journal.requests)

@@ -66,6 +66,18 @@ impl TestHome {
         cmd
     }
 
+    /// `asym spin <template> --seed basic`, asserted successful: the clone's id, its API URL
+    /// and its credential `token` (a name of the template's manifest).
+    pub(crate) fn spin_basic(&self, template: &str, token: &str) -> (String, String, String) {
+        let spun = self.asym_json(&["spin", template, "--seed", "basic"]);
+        let text = |value: &Value| value.as_str().expect("a string").to_owned();
+        (
+            text(&spun[0]["id"]),
+            text(&spun[0]["endpoints"]["api"]),
+            text(&spun[0]["tokens"][token]),
+        )
+    }
+
     /// `asym <args> --json`, asserted successful, parsed.
     pub(crate) fn asym_json(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();

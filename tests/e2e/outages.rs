@@ -27,10 +27,7 @@ async fn create_customer(api: &str, key: &str) -> (u16, Value) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stripe_clone_answers_the_outage_asked_for_then_a_reset_forgets_it() {
     let home = TestHome::new("4496-4499", json!({}));
-    let spun = home.asym_json(&["spin", "stripe", "--seed", "basic"]);
-    let id = spun[0]["id"].as_str().unwrap().to_owned();
-    let api = spun[0]["endpoints"]["api"].as_str().unwrap().to_owned();
-    let key = spun[0]["tokens"]["secretKey"].as_str().unwrap().to_owned();
+    let (id, api, key) = home.spin_basic("stripe", "secretKey");
     let stripe_500 =
         json!({"error": {"type": "api_error", "message": "An unknown error occurred"}});
     let fault = json!({"method": "POST", "path": "/v1/customers", "status": 500, "times": 2,

@@ -149,10 +149,7 @@ async fn doctor_fix_restarts_recreates_and_rebuilds_what_the_shared_infra_lost()
     let (postgres, redis) = (format!("{infra}-postgres"), format!("{infra}-redis"));
     let _infra = RemoveOnDrop(vec![postgres.clone(), redis.clone()]);
     let home = TestHome::new("4410-4419", json!({ "infraName": infra }));
-    let spun = home.asym_json(&["spin", "slack", "--seed", "basic"]);
-    let id = spun[0]["id"].as_str().unwrap().to_owned();
-    let api = spun[0]["endpoints"]["api"].as_str().unwrap().to_owned();
-    let bot = spun[0]["tokens"]["bot"].as_str().unwrap().to_owned();
+    let (id, api, bot) = home.spin_basic("slack", "bot");
     assert!(container_exists(&postgres) && container_exists(&redis));
     assert!(!stderr(&home.asym(&["doctor", "--json"])).contains("FAIL"));
 

@@ -1,11 +1,18 @@
 //! `asym requests`: what a clone was sent since its last reset, and what it answered.
 
-use asym_engine::{Error, Provider, SeenRequest, clear_requests, requests};
+use std::io::Write as _;
+use std::time::Duration;
+
+use asym_engine::{
+    CloneInstance, Error, Journal, Provider, RequestFilter, SeenRequest, clear_requests, requests,
+};
 use serde_json::json;
 
 use crate::cmd::admin::reach;
 use crate::output;
 
+/// How long one poll of `--follow` waits for a request before asking again.
+const FOLLOW_WAIT: Duration = Duration::from_secs(20);
 /// How much of each answer the table shows.
 const ANSWER_SHOWN: usize = 60;
 
@@ -16,6 +23,7 @@ const ANSWER_SHOWN: usize = 60;
     asym requests slack-1a2b3c\n  \
     asym requests stripe-1a2b3c --method POST --path '/v1/*' --last 5\n  \
     asym requests stripe-1a2b3c --json\n  \
+    asym requests slack-1a2b3c --follow\n  \
     asym requests slack-1a2b3c --clear")]
 pub(crate) struct Args {
     /// Clone id.
@@ -29,8 +37,12 @@ pub(crate) struct Args {
     /// Only the last N of them.
     #[arg(long)]
     last: Option<usize>,
+    /// Keep printing the requests it answers, as they come, until interrupted (with
+    /// `--json`: a JSON object a line).
+    #[arg(long)]
+    follow: bool,
     /// Forget the requests kept so far.
-    #[arg(long, conflicts_with_all = ["method", "path", "last"])]
+    #[arg(long, conflicts_with_all = ["method", "path", "last", "follow"])]
     clear: bool,
     /// Print JSON.
     #[arg(long)]
@@ -47,17 +59,20 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
         println!("{}: {cleared} requests forgotten", args.id);
         return Ok(());
     }
-    let journal = requests(
-        &clone,
-        &secret,
-        args.method.as_deref(),
-        args.path.as_deref(),
-    )
-    .await?;
+    let filter = RequestFilter {
+        method: args.method.clone(),
+        path: args.path.clone(),
+        ..RequestFilter::default()
+    };
+    let mut journal = requests(&clone, &secret, &filter).await?;
     let from = journal
         .requests
         .len()
         .saturating_sub(args.last.unwrap_or(usize::MAX));
+    if args.follow {
+        journal.requests.drain(..from);
+        return follow(&clone, &secret, filter, journal, args.json).await;
+    }
     let shown = &journal.requests[from..];
     if args.json {
         return output::json(&json!({ "requests": shown, "dropped": journal.dropped }));
@@ -77,6 +92,43 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
         println!("({} earlier requests are no longer kept)", journal.dropped);
     }
     Ok(())
+}
+
+/// Prints the requests of `journal`, then each one the clone answers after them, as it comes
+/// (a line each, or a JSON object a line), until interrupted or the reader goes away; a
+/// reset is said on stderr.
+async fn follow(
+    clone: &CloneInstance,
+    secret: &str,
+    mut filter: RequestFilter,
+    mut journal: Journal,
+    json: bool,
+) -> Result<(), Error> {
+    loop {
+        for request in &journal.requests {
+            let line = if json {
+                serde_json::to_string(request).unwrap_or_default()
+            } else {
+                row(request).join("  ")
+            };
+            // A reader that went away (`| head`) ends it.
+            if writeln!(std::io::stdout(), "{line}").is_err() {
+                return Ok(());
+            }
+            filter.after = Some(request.seq);
+        }
+        let epoch = journal.epoch;
+        filter.epoch = Some(epoch);
+        filter.wait = Some(FOLLOW_WAIT);
+        journal = requests(clone, secret, &filter).await?;
+        if journal.epoch != epoch {
+            eprintln!("asym: {} was reset", clone.record.id);
+            // What came after the reset, from its first request.
+            filter.after = None;
+            filter.wait = None;
+            journal = requests(clone, secret, &filter).await?;
+        }
+    }
 }
 
 /// A request as a table row.

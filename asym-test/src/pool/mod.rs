@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use asym_engine::{
     CloneInstance, CloneRecord, CloneSpec, Error, Journal, LocalDockerProvider, PoolMember,
-    PoolProvider, SeedSpec,
+    PoolProvider, RequestFilter, SeedSpec,
 };
 use sha2::{Digest, Sha256};
 
@@ -69,8 +69,7 @@ pub(crate) fn journal(lease: &Lease) -> Result<Journal, Error> {
     block_on(asym_engine::requests(
         &lease.instance,
         &lease.admin_secret,
-        None,
-        None,
+        &RequestFilter::default(),
     ))
 }
 

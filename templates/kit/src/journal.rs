@@ -3,8 +3,12 @@
 //! verify would) and a failed test can show what happened.
 //!
 //! - `GET /api/admin/requests` (`?method=POST&path=/v1/customers`, a path ending in `*` a
-//!   prefix, as a fault's): `{"requests": [...], "dropped": n}`, oldest first; `dropped`
-//!   counts the requests the journal no longer keeps (it keeps the last [`KEPT`]).
+//!   prefix, as a fault's): `{"requests": [...], "dropped": n, "epoch": e}`, in the order
+//!   they were answered; `dropped` counts the requests the journal no longer keeps (it keeps
+//!   the last [`KEPT`]), `epoch` counts the resets that emptied it. `?after=N` lists only
+//!   those after `seq` N; with `waitMs` (at most [`MAX_WAIT_MS`]) the answer waits for one
+//!   to come, or for a reset when `epoch` (the one the caller knows) is given: what
+//!   `asym requests --follow` polls. Listing never waits on a reset in flight.
 //! - `DELETE /api/admin/requests`: `{"cleared": n}`.
 //!
 //! Each request: `seq` (from 1 after a reset), `atMs` (Unix milliseconds), `method`, `path`,
@@ -17,7 +21,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use asym_contract::wire::{HEALTH_PATH, REQUESTS_PATH, is_admin};
 use axum::Router;
@@ -30,6 +34,8 @@ use http_body_util::BodyExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
+
+use tokio::sync::Notify;
 
 /// How many requests the journal keeps: the oldest go first.
 pub(crate) const KEPT: usize = 1_000;
@@ -44,6 +50,8 @@ const SECRET_HEADERS: [&str; 4] = [
     "x-api-key",
     "proxy-authorization",
 ];
+/// The longest a listing waits for a request to come.
+pub(crate) const MAX_WAIT_MS: u64 = 25_000;
 /// How many characters of a credential are kept.
 const SECRET_SHOWN: usize = 12;
 
@@ -51,6 +59,8 @@ const SECRET_SHOWN: usize = 12;
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
     kept: Mutex<Kept>,
+    /// Woken when a request is kept or the journal is emptied: listings that wait.
+    changed: Notify,
 }
 
 #[derive(Debug, Default)]
@@ -60,6 +70,8 @@ struct Kept {
     issued: u64,
     /// Entries let go of since the last reset.
     dropped: u64,
+    /// How many times the journal was emptied.
+    epoch: u64,
 }
 
 /// One request and its answer, as kept: cheap handles on what was sent and answered (no
@@ -215,12 +227,18 @@ impl Journal {
         }
         kept.entries.push_back(entry);
         drop(kept);
+        self.changed.notify_waiters();
         Response::from_parts(parts, body)
     }
 
     /// Forgets every request (a reset does); how many were kept.
     pub(crate) fn clear(&self) -> usize {
-        std::mem::take(&mut *self.lock()).entries.len()
+        let mut kept = self.lock();
+        let cleared = std::mem::take(&mut kept.entries).len();
+        (kept.issued, kept.dropped, kept.epoch) = (0, 0, kept.epoch + 1);
+        drop(kept);
+        self.changed.notify_waiters();
+        cleared
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
@@ -278,14 +296,20 @@ fn shortened(value: &str) -> String {
 
 /// Which requests a listing shows.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct Filter {
     method: Option<String>,
     path: Option<String>,
+    after: Option<u64>,
+    epoch: Option<u64>,
+    wait_ms: Option<u64>,
 }
 
 impl Filter {
     fn shows(&self, entry: &Entry) -> bool {
+        if self.after.is_some_and(|after| entry.seq <= after) {
+            return false;
+        }
         let method = self
             .method
             .as_ref()
@@ -312,14 +336,31 @@ where
 }
 
 async fn list(State(journal): State<Arc<Journal>>, Query(filter): Query<Filter>) -> Response {
-    let kept = journal.lock();
-    let requests: Vec<Listed<'_>> = kept
-        .entries
-        .iter()
-        .filter(|e| filter.shows(e))
-        .map(Entry::listed)
-        .collect();
-    axum::Json(json!({ "requests": requests, "dropped": kept.dropped })).into_response()
+    let wait = Duration::from_millis(filter.wait_ms.unwrap_or(0).min(MAX_WAIT_MS));
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        // Registered before looking, so that a request kept in between still wakes it.
+        let changed = journal.changed.notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        {
+            let kept = journal.lock();
+            let requests: Vec<Listed<'_>> = kept
+                .entries
+                .iter()
+                .filter(|e| filter.shows(e))
+                .map(Entry::listed)
+                .collect();
+            let reset = filter.epoch.is_some_and(|epoch| epoch != kept.epoch);
+            if !requests.is_empty() || reset || tokio::time::Instant::now() >= deadline {
+                let body =
+                    json!({ "requests": requests, "dropped": kept.dropped, "epoch": kept.epoch });
+                return axum::Json(body).into_response();
+            }
+        }
+        // Woken or timed out, it looks once more (and answers then, past the deadline).
+        let _ = tokio::time::timeout_at(deadline, changed).await;
+    }
 }
 
 async fn clear_all(State(journal): State<Arc<Journal>>) -> Response {
@@ -399,6 +440,42 @@ mod tests {
         let (_, cleared) = send(app(&kit), request("DELETE", REQUESTS_PATH, "")).await;
         assert_eq!(cleared, r#"{"cleared":2}"#);
         assert_eq!(listed(&kit, "").await["requests"], json!([]));
+    }
+
+    #[tokio::test]
+    async fn a_waiting_listing_answers_when_a_request_comes_or_the_journal_is_emptied() {
+        let kit = offline_kit();
+        send(app(&kit), request("GET", "/v1/first", "")).await;
+        let first = listed(&kit, "").await;
+        assert_eq!(
+            (&first["epoch"], &first["requests"][0]["seq"]),
+            (&json!(0), &json!(1))
+        );
+        // Nothing after seq 1 yet: it waits, and the next request answers it.
+        let waiting = tokio::spawn({
+            let kit = kit.clone();
+            async move { listed(&kit, "?after=1&epoch=0&waitMs=20000").await }
+        });
+        tokio::task::yield_now().await;
+        send(app(&kit), request("GET", "/v1/second", "")).await;
+        let woken = waiting.await.unwrap();
+        assert_eq!(woken["requests"].as_array().unwrap().len(), 1, "{woken:#}");
+        assert_eq!(woken["requests"][0]["path"], "/v1/second");
+        // Emptied (as a reset empties it): a caller that knew epoch 0 is told at once.
+        let waiting = tokio::spawn({
+            let kit = kit.clone();
+            async move { listed(&kit, "?after=2&epoch=0&waitMs=20000").await }
+        });
+        tokio::task::yield_now().await;
+        kit.journal().clear();
+        let reset = waiting.await.unwrap();
+        assert_eq!(
+            (&reset["epoch"], &reset["requests"]),
+            (&json!(1), &json!([]))
+        );
+        // With nothing to wait for, an empty answer comes once the wait is over.
+        let empty = listed(&kit, "?after=0&epoch=1&waitMs=10").await;
+        assert_eq!(empty["requests"], json!([]));
     }
 
     #[tokio::test]
