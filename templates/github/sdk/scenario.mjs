@@ -1043,25 +1043,26 @@ await scenario("repository_rulesets", async () => {
   await fails(404, () => owner.rest.repos.getRepoRuleset({ ...repo, ruleset_id: created.id }));
 });
 
-// The secrets and variables of a repository (`kind` "Repo", `where` {owner, repo}) or of one of
-// its environments ("Environment", with `environment_name`): Octokit's `actions.*Repo*` and
-// `actions.*Environment*` methods take the same steps.
-async function secretsAndVariables(kind, where) {
+// The secrets and variables of a repository (`kind` "Repo", `where` {owner, repo}), of one of
+// its environments ("Environment", with `environment_name`) or of an organization ("Org",
+// {org}, `shown` {visibility}: what its writes take and its reads answer besides): Octokit's
+// `actions.*Repo*`, `actions.*Environment*` and `actions.*Org*` methods take the same steps.
+async function secretsAndVariables(kind, where, shown = {}) {
   const call = (method, params = {}) => owner.rest.actions[method.replace("*", kind)]({ ...where, ...params });
   const key = (await call("get*PublicKey")).data;
   assert.equal(Buffer.from(key.key, "base64").length, 32);
   const sealed = Buffer.from("sealed-elsewhere").toString("base64");
-  const put = { secret_name: "npm_token", encrypted_value: sealed, key_id: key.key_id };
+  const put = { secret_name: "npm_token", encrypted_value: sealed, key_id: key.key_id, ...shown };
   assert.equal((await call("createOrUpdate*Secret", put)).status, 201);
   assert.equal((await call("createOrUpdate*Secret", put)).status, 204);
   const secret = (await call("get*Secret", { secret_name: "NPM_TOKEN" })).data;
-  assert.deepEqual(Object.keys(secret), ["name", "created_at", "updated_at"]);
+  assert.deepEqual(Object.keys(secret), ["name", "created_at", "updated_at", ...Object.keys(shown)]);
   const secrets = (await call("list*Secrets")).data;
   assert.deepEqual([secrets.total_count, secrets.secrets.map((s) => s.name)], [1, ["NPM_TOKEN"]]);
   assert.equal((await call("delete*Secret", { secret_name: "NPM_TOKEN" })).status, 204);
   await fails(404, () => call("get*Secret", { secret_name: "NPM_TOKEN" }));
-  assert.equal((await call("create*Variable", { name: "stage", value: "prod" })).status, 201);
-  const clash = await fails(409, () => call("create*Variable", { name: "STAGE", value: "x" }));
+  assert.equal((await call("create*Variable", { name: "stage", value: "prod", ...shown })).status, 201);
+  const clash = await fails(409, () => call("create*Variable", { name: "STAGE", value: "x", ...shown }));
   assert.equal(clash.response.data.message, "Already exists - Variable already exists.");
   await call("update*Variable", { name: "STAGE", value: "staging" });
   const variable = (await call("get*Variable", { name: "stage" })).data;
@@ -1081,6 +1082,55 @@ await scenario("environment_secrets_and_variables", async () => {
   assert.notEqual(key.key, (await owner.rest.actions.getRepoPublicKey(repo)).data.key);
   await secretsAndVariables("Environment", environment);
   await fails(404, () => owner.rest.actions.listEnvironmentVariables({ ...repo, environment_name: "node-missing" }));
+});
+
+await scenario("organization_secrets_and_variables", async () => {
+  const org = { org: "acme" };
+  await secretsAndVariables("Org", org, { visibility: "all" });
+  const actions = owner.rest.actions;
+  const hello = (await owner.rest.repos.get(repo)).data;
+  const vault = (await owner.rest.repos.createInOrg({ ...org, name: "node-vault", private: true })).data;
+  const inVault = { owner: "acme", repo: "node-vault" };
+  const key = (await actions.getOrgPublicKey(org)).data;
+  assert.notEqual(key.key, (await actions.getRepoPublicKey(repo)).data.key);
+  const sealed = { encrypted_value: Buffer.from("sealed").toString("base64"), key_id: key.key_id };
+  const picked = { ...org, secret_name: "NODE_PICKED" };
+  const put = await actions.createOrUpdateOrgSecret({ ...picked, ...sealed, visibility: "selected", selected_repository_ids: [hello.id] });
+  assert.equal(put.status, 201);
+  const secret = (await actions.getOrgSecret(picked)).data;
+  assert.deepEqual([secret.visibility, secret.selected_repositories_url],
+    ["selected", `${baseUrl}/orgs/acme/actions/secrets/NODE_PICKED/repositories`]);
+  const selected = async (list, params) => (await list(params)).data.repositories.map((r) => r.name);
+  assert.equal((await actions.addSelectedRepoToOrgSecret({ ...picked, repository_id: vault.id })).status, 204);
+  assert.deepEqual(await selected(actions.listSelectedReposForOrgSecret, picked), ["hello-world", "node-vault"]);
+  await actions.removeSelectedRepoFromOrgSecret({ ...picked, repository_id: vault.id });
+  assert.deepEqual(await selected(actions.listSelectedReposForOrgSecret, picked), ["hello-world"]);
+  await actions.setSelectedReposForOrgSecret({ ...picked, selected_repository_ids: [vault.id] });
+  const shared = async (list, where, kind) => (await list(where)).data[kind].map((s) => s.name);
+  assert.deepEqual(await shared(actions.listRepoOrganizationSecrets, inVault, "secrets"), ["NODE_PICKED"]);
+  assert.deepEqual(await shared(actions.listRepoOrganizationSecrets, repo, "secrets"), []);
+  assert.equal((await actions.createOrUpdateOrgSecret({ ...picked, ...sealed, visibility: "private" })).status, 204);
+  await fails(409, () => actions.addSelectedRepoToOrgSecret({ ...picked, repository_id: hello.id }));
+  await fails(409, () => actions.listSelectedReposForOrgSecret(picked));
+  await fails(422, () => actions.createOrUpdateOrgSecret({ ...picked, ...sealed, visibility: "everyone" }));
+  const refused = await fails(403, () => reviewer.rest.actions.listOrgSecrets(org));
+  assert.equal(refused.response.data.message, "You must be an org admin or have the actions secrets fine-grained permission.");
+  assert.equal((await actions.deleteOrgSecret(picked)).status, 204);
+
+  const region = { ...org, name: "NODE_REGION" };
+  await actions.createOrgVariable({ ...region, value: "eu", visibility: "selected", selected_repository_ids: [hello.id] });
+  await actions.addSelectedRepoToOrgVariable({ ...region, repository_id: vault.id });
+  assert.deepEqual(await selected(actions.listSelectedReposForOrgVariable, region), ["hello-world", "node-vault"]);
+  await actions.removeSelectedRepoFromOrgVariable({ ...region, repository_id: hello.id });
+  const seen = (await actions.listRepoOrganizationVariables(inVault)).data;
+  assert.deepEqual([seen.total_count, seen.variables[0].name, seen.variables[0].value], [1, "NODE_REGION", "eu"]);
+  await actions.setSelectedReposForOrgVariable({ ...region, selected_repository_ids: [hello.id, vault.id] });
+  assert.deepEqual(await shared(actions.listRepoOrganizationVariables, repo, "variables"), ["NODE_REGION"]);
+  await actions.updateOrgVariable({ ...region, value: "us", visibility: "all" });
+  await fails(409, () => actions.listSelectedReposForOrgVariable(region));
+  assert.equal((await actions.getOrgVariable(region)).data.value, "us");
+  assert.equal((await actions.deleteOrgVariable(region)).status, 204);
+  await owner.rest.repos.delete(inVault);
 });
 
 await scenario("actions_jobs_and_attempts", async () => {

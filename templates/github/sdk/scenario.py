@@ -1113,6 +1113,62 @@ def environment_secrets_and_variables():
     raises(UnknownObjectException, 404, lambda: repo.get_environment("py-missing").get_variables().totalCount)
 
 
+@scenario
+def organization_secrets_and_variables():
+    """An organization's secrets and variables: its own key, each `all`, `private` or
+    `selected` (a list of repositories PyGithub adds to and removes from), and what each
+    repository may use (no PyGithub method: read through its requester)."""
+    org, repo = owner.get_organization("acme"), owner.get_repo("acme/hello-world")
+    key = org.get_public_key()
+    assert len(key.key) == 44 and key.key != repo.get_public_key().key
+    vault = org.create_repo("py-vault", private=True)
+    org.create_secret("py_everyone", "s3cret")
+    org.create_secret("py_hidden", "s3cret", "private")
+    picked = org.create_secret("py_picked", "s3cret", "selected", [repo])
+    listed = [(s.name, s.visibility) for s in org.get_secrets()]
+    assert listed == [("PY_EVERYONE", "all"), ("PY_HIDDEN", "private"), ("PY_PICKED", "selected")], listed
+    assert [r.full_name for r in picked.selected_repositories] == ["acme/hello-world"]
+    secret = org.get_secret("PY_PICKED")
+    assert secret.visibility == "selected" and secret.add_repo(vault)
+    assert [r.name for r in secret.selected_repositories] == ["hello-world", "py-vault"]
+    assert secret.remove_repo(repo)
+    assert [r.name for r in secret.selected_repositories] == ["py-vault"]
+
+    def shared(repository, kind):
+        _, data = owner.requester.requestJsonAndCheck("GET", f"{repository.url}/actions/organization-{kind}")
+        return [item["name"] for item in data[kind]]
+
+    assert shared(repo, "secrets") == ["PY_EVERYONE"]
+    assert shared(vault, "secrets") == ["PY_EVERYONE", "PY_HIDDEN", "PY_PICKED"]
+    everyone = org.get_secret("PY_EVERYONE")
+    assert everyone.visibility == "all" and not everyone.add_repo(repo)  # PyGithub checks first
+    raises(GithubException, 409, lambda: owner.requester.requestJsonAndCheck("PUT", f"{everyone.url}/repositories/{repo.id}"))
+    assert everyone.edit("again", visibility="selected", selected_repositories=[repo])
+    assert shared(repo, "secrets") == ["PY_EVERYONE"]
+    member = reviewer.get_organization("acme")
+    err = raises(GithubException, 403, lambda: member.get_secrets().totalCount)
+    assert err.data["message"] == "You must be an org admin or have the actions secrets fine-grained permission.", err.data
+    for name in ("PY_EVERYONE", "PY_HIDDEN", "PY_PICKED"):
+        org.get_secret(name).delete()
+    raises(UnknownObjectException, 404, lambda: org.get_secret("PY_PICKED").visibility)
+
+    variable = org.create_variable("py_region", "eu-west-1", "selected", [repo])
+    assert variable.add_repo(vault)
+    fetched = org.get_variable("PY_REGION")
+    assert (fetched.value, fetched.visibility) == ("eu-west-1", "selected")
+    assert [r.name for r in fetched.selected_repositories] == ["hello-world", "py-vault"]
+    raises(GithubException, 409, lambda: org.create_variable("PY_REGION", "x"))
+    assert shared(repo, "variables") == ["PY_REGION"]
+    assert fetched.remove_repo(repo)
+    assert shared(repo, "variables") == []
+    assert fetched.edit("us-east-1", visibility="private")
+    assert [(v.name, v.value, v.visibility) for v in org.get_variables()] == [("PY_REGION", "us-east-1", "private")]
+    assert shared(vault, "variables") == ["PY_REGION"]
+    fetched.delete()
+    assert org.get_variables().totalCount == 0
+    vault.delete()
+
+
 def dispatched_run(name):
     """A new repository `name` of octocat's with a dispatchable `build.yml`, dispatched once:
     the repository and its run."""
