@@ -9,7 +9,8 @@
 //! does (`X-Slack-Retry-Num`, `X-Slack-Retry-Reason`; `X-Slack-No-Retry: 1` in an answer
 //! stops retries), on the subscription's delays.
 //!
-//! Also here: the background worker that posts scheduled messages and reminders when due.
+//! Also here: `apps.event.authorizations.list`, and the background worker that posts
+//! scheduled messages and reminders when due.
 
 use std::time::Duration;
 
@@ -23,11 +24,12 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::admin::{AdminResult, delivery_schedule, invalid, json_body};
-use crate::error::ApiError;
-use crate::model::event::{TOPIC, app_identity};
+use crate::error::{ApiError, ApiResult, reply};
+use crate::model::event::{TOPIC, app_identity, context_team};
 use crate::model::interaction::post_signed;
+use crate::model::socket::require_app_token;
+use crate::{AppState, Call};
 
 /// The Events API's admin routes: the app's subscription and its deliveries.
 pub(crate) fn admin_routes() -> Router<AppState> {
@@ -281,4 +283,37 @@ mod tests {
         assert!(!answers_challenge(r#"{"challenge":"abd"}"#, "abc"));
         assert!(!answers_challenge("", "abc"));
     }
+}
+
+/// `apps.event.authorizations.list` (an app-level token holding `authorizations:read`): the
+/// installations an event, named by the `event_context` of its envelope, is visible to. A
+/// clone's app is installed once, by its bot, so the list is that one authorization (as the
+/// envelope's `authorizations` holds it), on one page: a `cursor` is one the clone never
+/// handed out (`invalid_cursor`). An `event_context` that is not one the clone's events carry,
+/// or names another workspace, is `invalid_event_context`; without one, `invalid_arguments`.
+pub(crate) async fn authorizations_list(state: &AppState, call: &Call) -> ApiResult {
+    require_app_token(state, call, "authorizations:read").await?;
+    let context = call.args.required("event_context")?;
+    if call.args.non_empty("cursor").is_some() {
+        return Err(ApiError::new("invalid_cursor"));
+    }
+    call.args.limit(100, 1000)?;
+    let client = state.kit.db().await?;
+    let app = app_identity(&client).await?;
+    if context_team(&context).as_deref() != Some(app.team_id.as_str()) {
+        return Err(ApiError::new("invalid_event_context"));
+    }
+    reply([
+        (
+            "authorizations",
+            json!([{
+                "enterprise_id": null,
+                "team_id": app.team_id,
+                "user_id": app.bot_user,
+                "is_bot": true,
+                "is_enterprise_install": false,
+            }]),
+        ),
+        ("response_metadata", json!({ "next_cursor": "" })),
+    ])
 }

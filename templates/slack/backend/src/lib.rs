@@ -34,7 +34,7 @@
 //! | `files.*` and the upload/download URLs | `files` |
 //! | `files.remote.*` (remote files) | `remote` |
 //! | `functions.completeSuccess`, `functions.completeError` and the admin surface's executions | `functions` |
-//! | Events API subscription, queue and delivery worker | `events` |
+//! | Events API subscription, queue and delivery worker; `apps.event.authorizations.list` | `events` |
 //! | Interactivity: app configuration, slash commands, block actions, modals, `response_url` | `interactivity` |
 //! | rate-limit tiers | `ratelimit` |
 //! | `oauth.v2.access` and the admin surface's install codes | `oauth` |
@@ -239,6 +239,7 @@ async fn web_api(
         "apps.uninstall" => revoke::uninstall(state, call).await,
         "auth.teams.list" => team::teams_list(state, call).await,
         "apps.connections.open" => socket::connections_open(state, call).await,
+        "apps.event.authorizations.list" => events::authorizations_list(state, call).await,
         "oauth.v2.access"
             if call.args.non_empty("grant_type").as_deref() == Some("refresh_token") =>
         {

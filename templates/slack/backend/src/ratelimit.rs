@@ -96,7 +96,8 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "views.update"
         | "views.open"
         | "views.push"
-        | "dnd.info" => Tier::Four,
+        | "dnd.info"
+        | "apps.event.authorizations.list" => Tier::Four,
         _ => Tier::Three,
     }
 }

@@ -29,9 +29,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::hub::Outgoing;
 use crate::model::event::app_identity;
 use crate::model::socket::{
-    CONNECTIONS_WRITE, app_token_scopes, claim_due, envelopes, mint_ticket, use_ticket,
+    CONNECTIONS_WRITE, claim_due, envelopes, mint_ticket, require_app_token, use_ticket,
 };
-use crate::{AppState, Call, auth};
+use crate::{AppState, Call};
 
 /// Socket Mode's routes: the WebSocket and the admin switch.
 pub(crate) fn routes() -> Router<AppState> {
@@ -62,20 +62,8 @@ const HOST: &str = "applink-asym";
 /// new connection, `ws://<clone>/link/?ticket=…&app_id=A…` (Slack's is
 /// `wss://wss-primary.slack.com/link/?ticket=…&app_id=…`).
 pub(crate) async fn connections_open(state: &AppState, call: &Call) -> ApiResult {
-    let token =
-        auth::token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
+    require_app_token(state, call, CONNECTIONS_WRITE).await?;
     let client = state.kit.db().await?;
-    let Some(scopes) = app_token_scopes(&client, token).await? else {
-        drop(client);
-        // A bot or user token (Slack's answer to either), or none the clone knows.
-        auth::caller(state, call).await?;
-        return Err(ApiError::new("not_allowed_token_type"));
-    };
-    if !scopes.iter().any(|scope| scope == CONNECTIONS_WRITE) {
-        return Err(ApiError::new("missing_scope")
-            .with("needed", CONNECTIONS_WRITE)
-            .with("provided", scopes.join(",")));
-    }
     let ticket = mint_ticket(&client).await?;
     let app = app_identity(&client).await?;
     let public = &state.kit.config().public_url;

@@ -94,10 +94,27 @@ impl AppIdentity {
                 "is_enterprise_install": false,
             }],
             "is_ext_shared_channel": false,
-            "event_context": format!("4-{}", asym_kit::cursor::encode(&format!("{}:{event_id}", self.team_id))),
+            "event_context": event_context(&self.team_id, event_id),
         })
         .to_string()
     }
+}
+
+/// The `event_context` of event `event_id` in workspace `team`: an opaque string (`4-` and
+/// base64), as Slack's.
+pub(crate) fn event_context(team: &str, event_id: &str) -> String {
+    format!(
+        "4-{}",
+        asym_kit::cursor::encode(&format!("{team}:{event_id}"))
+    )
+}
+
+/// The workspace of an [`event_context`], when it is one (its event id in Slack's shape).
+pub(crate) fn context_team(context: &str) -> Option<String> {
+    let inner = asym_kit::cursor::decode(context.strip_prefix("4-")?).ok()?;
+    let (team, event) = inner.split_once(':')?;
+    let id = event.strip_prefix("Ev")?;
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| team.to_owned())
 }
 
 /// The installed app (its bot of lowest id).

@@ -54,6 +54,36 @@ pub(crate) async fn app_token_scopes(
     Ok(row.map(|row| row.get(0)))
 }
 
+/// Checks that the call's token is an app-level token holding `scope` (the methods only an
+/// app-level token may call: `apps.connections.open`, `apps.event.authorizations.list`).
+///
+/// # Errors
+///
+/// `not_authed` without a token; for a bot or user token, `not_allowed_token_type` (or the
+/// reason it fails, as `auth::caller` gives it); `invalid_auth` for one the clone does not
+/// know; `missing_scope` when it lacks `scope`.
+pub(crate) async fn require_app_token(
+    state: &crate::AppState,
+    call: &crate::Call,
+    scope: &'static str,
+) -> Result<(), ApiError> {
+    let token =
+        crate::auth::token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
+    let client = state.kit.db().await?;
+    let Some(scopes) = app_token_scopes(&client, token).await? else {
+        drop(client);
+        // A bot or user token (Slack's answer to either), or none the clone knows.
+        crate::auth::caller(state, call).await?;
+        return Err(ApiError::new("not_allowed_token_type"));
+    };
+    if !scopes.iter().any(|held| held == scope) {
+        return Err(ApiError::new("missing_scope")
+            .with("needed", scope)
+            .with("provided", scopes.join(",")));
+    }
+    Ok(())
+}
+
 /// Whether the app has Socket Mode on.
 ///
 /// # Errors

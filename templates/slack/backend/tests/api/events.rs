@@ -322,3 +322,50 @@ async fn revoking_a_token_sends_tokens_revoked(slack: asym::Slack) {
     assert_eq!(event["type"], "tokens_revoked");
     assert_eq!(event["tokens"], json!({"oauth": ["U0000000003"]}));
 }
+
+/// `apps.event.authorizations.list`: an event's `event_context` names the installations it is
+/// visible to (the app's one, its bot), to an app-level token holding `authorizations:read`.
+#[asym::clone("slack", seed = "basic")]
+async fn an_events_context_lists_its_authorizations(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver = subscribe(&slack, 0, json!(["message.channels"])).await;
+    slack.post(slack.bot_token(), "C0000000001", "hello").await;
+    let envelope = receiver.delivery().await.json();
+    let context = envelope["event_context"].as_str().unwrap().to_owned();
+    let app = slack
+        .mint("app", None, Some(&["authorizations:read"]))
+        .await;
+    let method = "apps.event.authorizations.list";
+    let listed = slack
+        .ok(&app, method, json!({"event_context": context}))
+        .await;
+    assert_eq!(listed["authorizations"], envelope["authorizations"]);
+    assert_eq!(listed["response_metadata"]["next_cursor"], "");
+
+    let other = format!("4-{}", asym_kit::cursor::encode("T0NOPE:Ev0000000001"));
+    for (args, error) in [
+        (json!({}), "invalid_arguments"),
+        (json!({"event_context": "4-nope"}), "invalid_event_context"),
+        (json!({"event_context": other}), "invalid_event_context"),
+        (
+            json!({"event_context": context, "cursor": "bm9wZQ=="}),
+            "invalid_cursor",
+        ),
+    ] {
+        slack.err(&app, method, args, error).await;
+    }
+    let args = json!({"event_context": context});
+    slack
+        .err(
+            slack.bot_token(),
+            method,
+            args.clone(),
+            "not_allowed_token_type",
+        )
+        .await;
+    let refused = slack
+        .missing_scope(slack.app_token(), method, args.clone())
+        .await;
+    assert_eq!(refused["needed"], "authorizations:read");
+    slack.err("xapp-1-nope", method, args, "invalid_auth").await;
+}
