@@ -1132,9 +1132,11 @@ await check('socket mode debug_reconnects reconnects a short-lived connection', 
   let connections = 0;
   client.on('connected', () => { connections += 1; });
   const heard = [];
-  client.on('message', async ({ ack, event }) => {
+  let envelope;
+  client.on('message', async ({ ack, event, body }) => {
     await ack();
     heard.push(event.text);
+    if (event.text === 'after debug reconnects') envelope = body;
   });
   await client.start();
   try {
@@ -1146,6 +1148,12 @@ await check('socket mode debug_reconnects reconnects a short-lived connection', 
       await until(async () => heard.includes('after debug reconnects'));
     }
     assert.ok(heard.includes('after debug reconnects'), JSON.stringify(heard));
+    // The envelope's event_context names the installations it is visible to.
+    const reader = new WebClient((await admin('POST', 'tokens', { kind: 'app', scopes: ['authorizations:read'] })).token, options);
+    const listed = await reader.apps.event.authorizations.list({ event_context: envelope.event_context });
+    assert.deepEqual(listed.authorizations, envelope.authorizations);
+    await fails('invalid_event_context', reader.apps.event.authorizations.list({ event_context: '4-nope' }));
+    await fails('not_allowed_token_type', bot.apps.event.authorizations.list({ event_context: envelope.event_context }));
   } finally {
     await client.disconnect();
     await admin('DELETE', 'socket-mode');

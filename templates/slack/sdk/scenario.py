@@ -1234,6 +1234,16 @@ def socket_mode_client_receives_and_acks():
         assert seen.wait(10), "the event came over the socket"
         assert heard["event"]["type"] == "event_callback" and heard["event"]["api_app_id"] == "A0000000001"
         assert heard["event"]["event"]["user"] == "U0000000003" and heard["retry"] == 0
+        # The envelope's event_context names the installations it is visible to.
+        context = heard["event"]["event_context"]
+        reader = WebClient(token=admin("POST", "tokens", {"kind": "app", "scopes": ["authorizations:read"]})["token"],
+                           base_url=BASE)
+        listed = reader.apps_event_authorizations_list(event_context=context)["authorizations"]
+        assert listed == heard["event"]["authorizations"], listed
+        fails("invalid_event_context", reader.apps_event_authorizations_list, event_context="4-nope")
+        fails("missing_scope", WebClient(token=os.environ["SLACK_APP_TOKEN"], base_url=BASE)
+              .apps_event_authorizations_list, event_context=context)
+        fails("not_allowed_token_type", bot.apps_event_authorizations_list, event_context=context)
         ran = admin("POST", "interactions/command",
                     {"command": "/deploy", "text": "prod", "user": "U0000000003", "channel": GENERAL})
         assert heard["command"]["command"] == "/deploy" and heard["command"]["user_id"] == "U0000000003"
