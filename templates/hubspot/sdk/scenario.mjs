@@ -990,7 +990,7 @@ await check("communication preferences: subscription definitions, an address's s
   await rejects(prefs.statusApi.subscribe({ emailAddress: email, subscriptionId: '999' }), 400, 'VALIDATION_ERROR');
 });
 
-await check('communication preferences v4 batches: statuses read and written (207 for refused inputs), addresses opted out of all email, their portal-wide status read', async () => {
+await check('communication preferences v4 batches: statuses read and written (207 for refused inputs, a resubscribe without consent among them), addresses opted out of all email, their portal-wide status read, one resubscribed with its consent', async () => {
   // No generated method for v4 in the SDK: the client's own apiRequest.
   const send = async (path, body) => {
     const response = await hubspot.apiRequest({ method: 'POST', path: `/communication-preferences/v4/statuses/batch/${path}`, body });
@@ -1011,7 +1011,7 @@ await check('communication preferences v4 batches: statuses read and written (20
   assert.equal(partial.status, 207);
   assert.equal(partial.body.numErrors, 3);
   assert.equal(partial.body.results[0].setStatusSuccessReason, 'NO_STATUS_CHANGE');
-  assert.deepEqual(partial.body.errors.map((e) => e.message), ['You cannot subscribe an unsubscribed address.', 'Email address not-an-address is invalid', 'Subscription 999 does not exist']);
+  assert.deepEqual(partial.body.errors.map((e) => e.message), ["You cannot subscribe an unsubscribed address without the contact's consent: a resubscribe needs a legalBasis and its legalBasisExplanation.", 'Email address not-an-address is invalid', 'Subscription 999 does not exist']);
   assert.deepEqual(partial.body.errors[1].context.subscriberIdString, ['not-an-address']);
   // A batch read reports an invalid address in a 207 too, the others read.
   const read = await send('read?channel=EMAIL', { inputs: [email, 'not-an-address'] });
@@ -1034,6 +1034,11 @@ await check('communication preferences v4 batches: statuses read and written (20
   assert.deepEqual(wide.body.results[0].wideStatuses.map((w) => [w.wideStatusType, w.status]), [['PORTAL_WIDE', 'UNSUBSCRIBED']]);
   assert.deepEqual(wide.body.results[1].wideStatuses, []);
   await rejects(hubspot.communicationPreferences.statusApi.subscribe({ emailAddress: email, subscriptionId: '7003' }), 400, 'VALIDATION_ERROR');
+  // v4 resubscribes it with the contact's consent on record, lifting its opt-out of all email.
+  const again = await send('write', { inputs: [{ ...state(email, 'SUBSCRIBED', 7003), legalBasis: 'CONSENT_WITH_NOTICE', legalBasisExplanation: 'Asked to hear from us again' }] });
+  assert.equal(again.status, 200);
+  assert.equal(again.body.results[0].setStatusSuccessReason, 'RESUBSCRIBE_OCCURRED');
+  assert.deepEqual((await send('unsubscribe-all/read?channel=EMAIL', { inputs: [email] })).body.results[0].wideStatuses, []);
   assert.equal((await send('unsubscribe-all', { inputs: [email] })).status, 400);
   assert.equal((await send('write', { inputs: 'x' })).status, 400);
 });

@@ -1310,7 +1310,8 @@ def preference_batches():
     body = partial.json()
     assert body["numErrors"] == 3 and body["results"][0]["setStatusSuccessReason"] == "NO_STATUS_CHANGE", body
     assert [e["message"] for e in body["errors"]] == [
-        "You cannot subscribe an unsubscribed address.", "Email address not-an-address is invalid",
+        "You cannot subscribe an unsubscribed address without the contact's consent: a resubscribe needs a legalBasis "
+        "and its legalBasisExplanation.", "Email address not-an-address is invalid",
         "Subscription 999 does not exist"], body
     assert body["errors"][1]["context"]["subscriberIdString"] == ["not-an-address"], body
     # A batch read reports an invalid address in a 207 too, the others read.
@@ -1340,6 +1341,12 @@ def preference_batches():
         raise AssertionError("expected 400 after unsubscribe-all")
     except PreferencesApiException as err:
         assert err.status == 400, err.body
+    # v4 resubscribes it with the contact's consent on record, lifting its opt-out of all email.
+    again = send("write", {"inputs": [dict(state(email, "SUBSCRIBED", 7003), legalBasis="CONSENT_WITH_NOTICE",
+                                           legalBasisExplanation="Asked to hear from us again")]})
+    assert again.status_code == 200 and again.json()["results"][0]["setStatusSuccessReason"] == "RESUBSCRIBE_OCCURRED", again.text
+    wide = send("unsubscribe-all/read", {"inputs": [email]}, {"channel": "EMAIL"})
+    assert wide.json()["results"][0]["wideStatuses"] == [], wide.text
     assert send("unsubscribe-all", {"inputs": [email]}).status_code == 400  # no channel
     assert send("write", {"inputs": "x"}).status_code == 400
 
@@ -1477,6 +1484,6 @@ check("leads: created with their primary contact (578), read with it, moved to a
 check("crm users (0-115, through the generic objects API): listed, a user's record updated (job title, availability), read by hs_internal_user_id, searched; a create refused", crm_users)
 check("goals (goal_targets): listed, read, searched; an update refused", goals)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
-check("communication preferences v4 batches: statuses read and written (207 for refused inputs), addresses opted out of all email, their portal-wide status read", preference_batches)
+check("communication preferences v4 batches: statuses read and written (207 for refused inputs, a resubscribe without consent among them), addresses opted out of all email, their portal-wide status read, one resubscribed with its consent", preference_batches)
 check("communication preferences v4: one address opted out of all email (verbose: each type's status), its portal-wide status read", preference_opt_out)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

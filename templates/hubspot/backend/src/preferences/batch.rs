@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::{
-    Change, READ, STATUS_V4, WRITE, address, addresses, channel, completed, every_status, held,
-    inputs, known, lock, now_iso, one_status, resubscribe_refused, status_state, store,
+    Change, READ, STATUS_V4, WRITE, address, addresses, channel, completed, every_status, inputs,
+    lock, now_iso, status_state, write_v4,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::objects::model::ISO;
@@ -103,10 +103,9 @@ async fn read(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
 
 /// `POST /communication-preferences/v4/statuses/batch/write` `{inputs: [{channel, statusState,
 /// subscriberIdString, subscriptionId, legalBasis?, legalBasisExplanation?}]}` → each written
-/// status (`PublicStatus` with `setStatusSuccessReason`: `REQUESTED_CHANGE_OCCURRED`, or
-/// `NO_STATUS_CHANGE` for a status already so), 207 with the refused inputs: an invalid
-/// address, an unknown subscription type, a subscribe of an address that unsubscribed, a field
-/// missing or of another value.
+/// status (`PublicStatus` with its `setStatusSuccessReason`, [`write_v4`]), 207 with the
+/// refused inputs: an invalid address, an unknown subscription type, a resubscribe without a
+/// legal basis and its explanation, a field missing or of another value.
 async fn write(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[BATCH_WRITE]).await?;
     let started = now_iso();
@@ -120,7 +119,7 @@ async fn write(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     for (input, request) in inputs.iter().zip(requests) {
         let subscriber = input["subscriberIdString"].as_str().unwrap_or_default();
         let outcome = match request {
-            Ok((change, subscribed)) => write_one(&tx, &change, subscribed).await,
+            Ok((change, subscribed)) => write_v4(&tx, &change, subscribed).await,
             Err(err) => Err(err),
         };
         outcomes.push(outcome.map_err(|err| for_subscriber(err, subscriber)));
@@ -155,30 +154,6 @@ fn request(input: &Value) -> Result<(Change, bool), ApiError> {
     let mut given = input.clone();
     given["emailAddress"] = input["subscriberIdString"].clone();
     Ok((Change::read(&given)?, subscribed))
-}
-
-/// Writes one status of a batch (its address locked) and renders it.
-///
-/// # Errors
-///
-/// 400 for an unknown type or a subscribe of an address that unsubscribed; the statements'.
-async fn write_one(
-    tx: &impl GenericClient,
-    change: &Change,
-    subscribed: bool,
-) -> Result<Value, ApiError> {
-    known(tx, change).await?;
-    let reason = match (held(tx, change).await?, subscribed) {
-        (Some(held), wanted) if held == wanted => "NO_STATUS_CHANGE",
-        (Some(false), true) => return Err(resubscribe_refused()),
-        _ => {
-            store(tx, change, subscribed).await?;
-            "REQUESTED_CHANGE_OCCURRED"
-        }
-    };
-    let mut status = one_status(tx, STATUS_V4, change).await?;
-    status["setStatusSuccessReason"] = json!(reason);
-    Ok(status)
 }
 
 /// `verbose`: `true` or `false` (absent: `false`).

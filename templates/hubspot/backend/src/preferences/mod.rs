@@ -216,8 +216,8 @@ pub(super) fn status_state(given: Option<&Value>, model: &str) -> Result<bool, A
 }
 
 /// `POST /communication-preferences/v4/statuses/{subscriberIdString}` `{channel, statusState:
-/// SUBSCRIBED | UNSUBSCRIBED, subscriptionId, legalBasis?, legalBasisExplanation?}`: the
-/// change v3's subscribe and unsubscribe make, answered in v4's envelope.
+/// SUBSCRIBED | UNSUBSCRIBED, subscriptionId, legalBasis?, legalBasisExplanation?}` → the
+/// status written ([`write_v4`]: a change, no change, or a resubscribe), in v4's envelope.
 async fn change_v4(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let started = now_iso();
@@ -227,9 +227,53 @@ async fn change_v4(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let mut given = body.clone();
     given["emailAddress"] = json!(call.param("subscriberIdString"));
     let change = Change::read(&given)?;
-    apply(&call, &change, subscribed).await?;
-    let status = one_status(&call.kit.db().await?, STATUS_V4, &change).await?;
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    lock(&tx, [change.email.as_str()]).await?;
+    let status = write_v4(&tx, &change, subscribed).await?;
+    tx.commit().await?;
     Ok(axum::Json(completed(&started, vec![status])).into_response())
+}
+
+/// Writes one v4 status (its address locked) and renders it with its
+/// `setStatusSuccessReason`: `NO_STATUS_CHANGE` for a status already so,
+/// `RESUBSCRIBE_OCCURRED` for a subscribe of an address that unsubscribed (from the type or
+/// from all email: v4 resubscribes, as HubSpot's v3 guide says v3 does not), which needs the
+/// contact's consent on record, a `legalBasis` and its `legalBasisExplanation` (as HubSpot's
+/// manual resubscribe asks), and lifts the address's opt-out of all email;
+/// `REQUESTED_CHANGE_OCCURRED` for any other.
+///
+/// # Errors
+///
+/// 400 for an unknown type or a resubscribe without its legal basis; the statements'.
+pub(super) async fn write_v4(
+    tx: &impl GenericClient,
+    change: &Change,
+    subscribed: bool,
+) -> Result<Value, ApiError> {
+    known(tx, change).await?;
+    let reason = match (held(tx, change).await?, subscribed) {
+        (Some(held), wanted) if held == wanted => "NO_STATUS_CHANGE",
+        (Some(false), true) => {
+            if !change.has_legal_basis() {
+                return Err(resubscribe_without_basis());
+            }
+            store(tx, change, true).await?;
+            tx.execute(
+                "DELETE FROM subscription_opt_outs WHERE email = $1",
+                &[&change.email],
+            )
+            .await?;
+            "RESUBSCRIBE_OCCURRED"
+        }
+        _ => {
+            store(tx, change, subscribed).await?;
+            "REQUESTED_CHANGE_OCCURRED"
+        }
+    };
+    let mut status = one_status(tx, STATUS_V4, change).await?;
+    status["setStatusSuccessReason"] = json!(reason);
+    Ok(status)
 }
 
 /// The address `email`'s status in each active subscription type, as `projection` ([`STATUS`],
@@ -349,6 +393,18 @@ impl Change {
             legal_basis,
             explanation: optional_text(body, "legalBasisExplanation")?,
         })
+    }
+}
+
+impl Change {
+    /// Whether it gives a legal basis and a (not blank) explanation of it: what a resubscribe
+    /// records of the contact's consent.
+    fn has_legal_basis(&self) -> bool {
+        self.legal_basis.is_some()
+            && self
+                .explanation
+                .as_deref()
+                .is_some_and(|text| !text.trim().is_empty())
     }
 }
 
@@ -472,10 +528,19 @@ pub(super) async fn held(
         .map(|row| row.get(0)))
 }
 
-/// The refusal of a subscribe of an address that unsubscribed (HubSpot's API cannot undo an
-/// opt-out).
-pub(super) fn resubscribe_refused() -> ApiError {
+/// v3's refusal of a subscribe of an address that unsubscribed (HubSpot's v3 guide: it will
+/// not resubscribe contacts who opted out).
+fn resubscribe_refused() -> ApiError {
     ApiError::validation("You cannot subscribe an unsubscribed address.")
+}
+
+/// v4's refusal of a resubscribe that does not record the contact's consent (the text is the
+/// clone's).
+fn resubscribe_without_basis() -> ApiError {
+    ApiError::validation(
+        "You cannot subscribe an unsubscribed address without the contact's consent: a \
+         resubscribe needs a legalBasis and its legalBasisExplanation.",
+    )
 }
 
 /// Refuses a change that would leave the status as it is, and a subscribe of an address that

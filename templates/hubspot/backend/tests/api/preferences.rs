@@ -1,7 +1,7 @@
 //! Communication preferences v3: subscription types, an address's statuses, subscribe and
 //! unsubscribe (final through the API); v4's statuses of one subscriber, over the same rows.
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, assert_contains};
 use serde_json::{Value, json};
 
 use crate::{api, by_id, len, post, read, scoped, strs};
@@ -198,19 +198,43 @@ async fn the_v4_statuses_api_reads_and_changes_the_same_statuses(hubspot: asym::
     )
     .await;
     assert_eq!(unsubscribed["results"][0]["status"], "UNSUBSCRIBED");
-    let again = post(
-        &api,
-        path,
-        &json!({"channel": "EMAIL", "statusState": "SUBSCRIBED", "subscriptionId": 7001}),
-        400,
-    )
-    .await;
-    assert_eq!(
-        again["message"],
-        "You cannot subscribe an unsubscribed address."
-    );
+    // v4 resubscribes an address that unsubscribed, given the contact's consent on record (a
+    // legal basis and its explanation); without them it is refused. v3 never does.
+    let resubscribe =
+        json!({"channel": "EMAIL", "statusState": "SUBSCRIBED", "subscriptionId": 7001});
+    let mut basis_only = resubscribe.clone();
+    basis_only["legalBasis"] = json!("CONSENT_WITH_NOTICE");
+    let mut blank = basis_only.clone();
+    blank["legalBasisExplanation"] = json!(" ");
+    for body in [&resubscribe, &basis_only, &blank] {
+        let refused = post(&api, path, body, 400).await;
+        assert_contains(&refused["message"], "a resubscribe needs a legalBasis");
+    }
     let after = read(&api, &format!("{path}?channel=EMAIL")).await;
     assert_eq!(after["results"][0]["status"], "UNSUBSCRIBED");
+    let mut consented = basis_only.clone();
+    consented["legalBasisExplanation"] = json!("Asked to hear from us again");
+    let resubscribed = post(&api, path, &consented, 200).await;
+    let status = &resubscribed["results"][0];
+    assert_eq!(
+        (
+            status["status"].clone(),
+            status["setStatusSuccessReason"].clone()
+        ),
+        (json!("SUBSCRIBED"), json!("RESUBSCRIBE_OCCURRED"))
+    );
+    assert_eq!(
+        status["legalBasisExplanation"],
+        "Asked to hear from us again"
+    );
+    let v3 = v3_statuses(&api, "ada@example.com").await;
+    assert_eq!(v3_status(&v3, "7001")["status"], "SUBSCRIBED");
+    // A status already so is no change.
+    let unchanged = post(&api, path, &resubscribe, 200).await;
+    assert_eq!(
+        unchanged["results"][0]["setStatusSuccessReason"],
+        "NO_STATUS_CHANGE"
+    );
     // The channel is EMAIL; a state and a known subscription are needed.
     api.get(path).await.expect(400);
     for body in [
@@ -243,7 +267,7 @@ async fn the_v4_statuses_api_reads_and_changes_the_same_statuses(hubspot: asym::
         strs(&both["results"], "subscriberIdString"),
         ["ada@example.com", "jane.doe@example.com"]
     );
-    assert_eq!(both["results"][0]["statuses"][0]["status"], "UNSUBSCRIBED");
+    assert_eq!(both["results"][0]["statuses"][0]["status"], "SUBSCRIBED");
     assert_eq!(both["results"][1]["statuses"][0]["status"], "NOT_SPECIFIED");
     // An input that is not an address is reported in a 207, the others read; one that is not
     // a string refuses the batch.
@@ -330,7 +354,8 @@ async fn statuses_are_written_in_batches_with_a_207_for_refused_inputs(hubspot: 
     assert_eq!(
         strs(&partial["errors"], "message"),
         [
-            "You cannot subscribe an unsubscribed address.",
+            "You cannot subscribe an unsubscribed address without the contact's consent: a \
+             resubscribe needs a legalBasis and its legalBasisExplanation.",
             "Email address not-an-address is invalid",
             "Subscription 999 does not exist",
             "Invalid input JSON: Cannot build PublicStatusRequest, some of required attributes are not set [statusState]",
@@ -426,6 +451,24 @@ async fn addresses_opt_out_of_all_email_in_a_batch(hubspot: asym::HubSpot) {
     assert_eq!(
         refused["message"],
         "You cannot subscribe an unsubscribed address."
+    );
+    // v4 resubscribes it to one type, with its consent on record: no longer opted out of all
+    // email, its other types still unsubscribed.
+    let write = "/communication-preferences/v4/statuses/batch/write";
+    let consented = json!({"channel": "EMAIL", "statusState": "SUBSCRIBED",
+        "subscriberIdString": "ada@example.com", "subscriptionId": 7002,
+        "legalBasis": "CONSENT_WITH_NOTICE", "legalBasisExplanation": "Opted in on our form"});
+    let resubscribed = post(&api, write, &json!({"inputs": [consented]}), 200).await;
+    assert_eq!(
+        resubscribed["results"][0]["setStatusSuccessReason"],
+        "RESUBSCRIBE_OCCURRED"
+    );
+    let lifted = post(&api, wide, &json!({"inputs": ["ada@example.com"]}), 200).await;
+    assert_eq!(lifted["results"][0]["wideStatuses"], json!([]));
+    let ada = v3_statuses(&api, "ada@example.com").await;
+    assert_eq!(
+        strs(&ada["subscriptionStatuses"], "status"),
+        ["NOT_SUBSCRIBED", "SUBSCRIBED", "NOT_SUBSCRIBED"]
     );
 
     // A bad address in a read is reported alone; the channel and the scopes are checked.
