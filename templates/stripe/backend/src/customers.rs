@@ -353,17 +353,16 @@ async fn change_sources(cx: &Cx<'_>, customer: &mut Value, params: &Params) -> A
         let old = customer["default_source"].take();
         source::add(cx, customer, reference, "source").await?;
         if let Some(old) = old.as_str() {
-            let id = customer["id"].as_str().unwrap_or_default().to_owned();
-            let card = source::of_customer(cx, &id, old, "source").await?;
+            let card = source::of_customer(cx, customer, old).await?;
             source::remove(cx, customer, &card).await?;
         }
     }
     if let Some(id) = params.str("default_source")? {
-        let owner = customer["id"].as_str().unwrap_or_default().to_owned();
         customer["default_source"] = if id.is_empty() {
             Value::Null
         } else {
-            source::of_customer(cx, &owner, id, "default_source").await?["id"].clone()
+            let card = source::of_customer(cx, customer, id).await;
+            card.map_err(|e| e.param("default_source"))?["id"].clone()
         };
     }
     Ok(())

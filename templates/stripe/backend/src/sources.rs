@@ -27,29 +27,22 @@ pub(crate) fn routes() -> Router<Kit> {
 
 /// What `POST /v1/tokens` takes: card tokens only (bank accounts, accounts, persons, PII and
 /// CVC updates are refused by name).
+#[rustfmt::skip]
 const TOKEN_CREATE: Takes = Takes {
     route: "token creation",
     serves: &[&["card"]],
-    refuses: &[&[
-        "account",
-        "bank_account",
-        "customer",
-        "cvc_update",
-        "person",
-        "pii",
-    ]],
+    refuses: &[&["account", "bank_account", "customer", "cvc_update", "person", "pii"]],
     nested: &[("card", &TOKEN_CARD)],
 };
 
 /// A token's `card`: its number, expiry, CVC, cardholder and billing address (the
 /// preferred network and a currency, for payout cards, are not served).
-#[rustfmt::skip]
 const TOKEN_CARD: Takes = Takes {
     route: "token creation",
-    serves: &[&[
-        "number", "exp_month", "exp_year", "cvc", "name", "address_city", "address_country",
-        "address_line1", "address_line2", "address_state", "address_zip",
-    ]],
+    serves: &[
+        &["number", "exp_month", "exp_year", "cvc", "name"],
+        ADDRESS_FIELDS,
+    ],
     refuses: &[&["currency", "networks"]],
     nested: &[],
 };
@@ -130,8 +123,8 @@ pub(crate) async fn list_sources(cx: &mut Cx<'_>, customer: &str) -> ApiResult {
 /// `GET /v1/customers/{id}/sources/{card}`.
 pub(crate) async fn retrieve_source(cx: &mut Cx<'_>, customer: &str, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    CUSTOMER.find(cx, customer).await?;
-    source::of_customer(cx, customer, id, "id").await
+    let owner = CUSTOMER.find(cx, customer).await?;
+    source::of_customer(cx, &owner, id).await
 }
 
 /// What `POST /v1/customers/{id}/sources/{card}` takes: a card's cardholder, billing address,
@@ -149,8 +142,8 @@ const SOURCE_UPDATE: Takes = Takes {
 pub(crate) async fn update_source(cx: &mut Cx<'_>, customer: &str, id: &str) -> ApiResult {
     cx.params.take(&SOURCE_UPDATE)?;
     let params = cx.params.clone();
-    CUSTOMER.find(cx, customer).await?;
-    let mut card = source::of_customer(cx, customer, id, "id").await?;
+    let owner = CUSTOMER.find(cx, customer).await?;
+    let mut card = source::of_customer(cx, &owner, id).await?;
     let before = card.clone();
     for key in ADDRESS_FIELDS.iter().chain(&["name"]) {
         if let Some(value) = string_at(params.get(key), key)? {
@@ -178,7 +171,7 @@ pub(crate) async fn update_source(cx: &mut Cx<'_>, customer: &str, id: &str) -> 
 pub(crate) async fn delete_source(cx: &mut Cx<'_>, customer: &str, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
     let mut owner = CUSTOMER.lock(cx, customer).await?;
-    let card = source::of_customer(cx, customer, id, "id").await?;
+    let card = source::of_customer(cx, &owner, id).await?;
     let before = owner.clone();
     source::remove(cx, &mut owner, &card).await?;
     if owner != before {
@@ -191,8 +184,8 @@ pub(crate) async fn delete_source(cx: &mut Cx<'_>, customer: &str, id: &str) -> 
 /// name (bank accounts are not served; a card needs none).
 pub(crate) async fn verify_source(cx: &mut Cx<'_>, customer: &str, id: &str) -> ApiResult {
     cx.params.allow(&["amounts"])?;
-    CUSTOMER.find(cx, customer).await?;
-    source::of_customer(cx, customer, id, "id").await?;
+    let owner = CUSTOMER.find(cx, customer).await?;
+    source::of_customer(cx, &owner, id).await?;
     Err(unserved(
         "amounts",
         "customer source verification (bank accounts)",

@@ -94,16 +94,8 @@ pub(crate) async fn new_card(
 /// A new token (stored, unused) carrying `card`.
 pub(crate) async fn new_token(cx: &Cx<'_>, card: Value) -> ApiResult<Value> {
     let (id, seq) = cx.new_id("tok_").await?;
-    let token = json!({
-        "id": id,
-        "object": "token",
-        "card": card,
-        "client_ip": null,
-        "created": cx.now,
-        "livemode": false,
-        "type": "card",
-        "used": false,
-    });
+    let token = json!({"id": id, "object": "token", "card": card, "client_ip": null,
+                       "created": cx.now, "livemode": false, "type": "card", "used": false});
     cx.insert(seq, &token)?;
     Ok(token)
 }
@@ -156,16 +148,12 @@ pub(crate) async fn add(
     Ok(card)
 }
 
-/// The card `id` of `customer`, locked, or `No such source` naming `param`.
-pub(crate) async fn of_customer(
-    cx: &Cx<'_>,
-    customer: &str,
-    id: &str,
-    param: &str,
-) -> ApiResult<Value> {
-    let card = CARD.lock_named(cx, id, param).await?;
-    if card["customer"].as_str() != Some(customer) {
-        return Err(ApiError::missing_resource("source", id, param));
+/// The card `id` of customer `owner`, locked, or `No such source` naming `id` (rename the
+/// parameter where a request names it otherwise).
+pub(crate) async fn of_customer(cx: &Cx<'_>, owner: &Value, id: &str) -> ApiResult<Value> {
+    let card = CARD.lock(cx, id).await?;
+    if card["customer"] != owner["id"] {
+        return Err(ApiError::missing_resource("source", id, "id"));
     }
     Ok(card)
 }
