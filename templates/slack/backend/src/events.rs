@@ -271,20 +271,6 @@ async fn analyze_grown(state: &AppState) -> Result<(), ApiError> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn challenges_are_read_in_every_shape() {
-        assert!(answers_challenge("abc", "abc"));
-        assert!(answers_challenge(r#"{"challenge":"abc"}"#, "abc"));
-        assert!(answers_challenge("challenge=abc", "abc"));
-        assert!(!answers_challenge(r#"{"challenge":"abd"}"#, "abc"));
-        assert!(!answers_challenge("", "abc"));
-    }
-}
-
 /// `apps.event.authorizations.list` (an app-level token holding `authorizations:read`): the
 /// installations an event, named by the `event_context` of its envelope, is visible to. A
 /// clone's app is installed once, by its bot, so the list is that one authorization (as the
@@ -316,4 +302,18 @@ pub(crate) async fn authorizations_list(state: &AppState, call: &Call) -> ApiRes
         ),
         ("response_metadata", json!({ "next_cursor": "" })),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenges_are_read_in_every_shape() {
+        assert!(answers_challenge("abc", "abc"));
+        assert!(answers_challenge(r#"{"challenge":"abc"}"#, "abc"));
+        assert!(answers_challenge("challenge=abc", "abc"));
+        assert!(!answers_challenge(r#"{"challenge":"abd"}"#, "abc"));
+        assert!(!answers_challenge("", "abc"));
+    }
 }
