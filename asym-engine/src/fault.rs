@@ -38,6 +38,19 @@ impl Fault {
         Self::default().set("status", json!(status))
     }
 
+    /// No answer at all: the connection closes before the clone handles the request, as a
+    /// network failure does, and nothing happens (the client reads no status line).
+    pub fn disconnect() -> Self {
+        Self::default().set("disconnect", json!("before"))
+    }
+
+    /// The clone handles the request, then the connection closes in place of its answer:
+    /// the work is done and the client never hears of it (what a client's retry with the
+    /// same idempotency key must survive). The journal lists it with the status answered.
+    pub fn lose_answer() -> Self {
+        Self::default().set("disconnect", json!("after"))
+    }
+
     /// No answer of its own: the clone's, `delay` late (at most five minutes).
     pub fn slow(delay: Duration) -> Self {
         Self::default().after(delay)

@@ -33,8 +33,13 @@ pub struct SeenRequest {
     /// Whether [`SeenRequest::body`] was cut at 8 KiB.
     #[serde(default)]
     pub body_truncated: bool,
-    /// The status the clone answered.
+    /// The status the clone answered; 0 when a fault closed the connection before the clone
+    /// handled the request.
     pub status: u16,
+    /// Whether a fault closed the connection in place of the answer (`Fault::disconnect`,
+    /// `Fault::lose_answer`): the client read no answer.
+    #[serde(default)]
+    pub disconnected: bool,
     /// The body answered, as text, on the same terms as [`SeenRequest::body`].
     pub response: Option<String>,
     /// Whether [`SeenRequest::response`] was cut at 8 KiB.
@@ -59,6 +64,16 @@ impl SeenRequest {
         match &self.query {
             Some(query) => format!("{}?{query}", self.path),
             None => self.path.clone(),
+        }
+    }
+
+    /// The status as the client saw it: `201`, or `dropped` (with what the clone answered:
+    /// `dropped (201 lost)`) when a fault closed the connection.
+    pub fn outcome(&self) -> String {
+        match (self.disconnected, self.status) {
+            (false, status) => status.to_string(),
+            (true, 0) => "dropped".to_owned(),
+            (true, status) => format!("dropped ({status} lost)"),
         }
     }
 
@@ -203,6 +218,7 @@ mod tests {
             body: body.map(Into::into),
             body_truncated: false,
             status: 200,
+            disconnected: false,
             response: Some(r#"{"ok":false,"error":"channel_not_found"}"#.into()),
             response_truncated: false,
             ms: 1.0,
@@ -219,6 +235,14 @@ mod tests {
         assert_eq!(post.response_json().unwrap()["error"], "channel_not_found");
         assert_eq!(post.answer_start(12), r#"{"ok":false,…"#);
         assert_eq!(post.target(), "/api/chat.postMessage");
+        assert_eq!(post.outcome(), "200");
+        let lost = SeenRequest {
+            disconnected: true,
+            ..post.clone()
+        };
+        assert_eq!(lost.outcome(), "dropped (200 lost)");
+        let dropped = SeenRequest { status: 0, ..lost };
+        assert_eq!(dropped.outcome(), "dropped");
         let listed = seen("GET", "/v1/customers", None, Some("limit=3"));
         assert_eq!(listed.target(), "/v1/customers?limit=3");
     }

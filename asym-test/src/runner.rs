@@ -159,7 +159,7 @@ fn last_requests(id: &str, journal: Result<Journal, Error>) -> String {
             "\n  {} {} → {} {}",
             request.method,
             request.target(),
-            request.status,
+            request.outcome(),
             request.answer_start(ANSWER_SHOWN)
         );
     }
@@ -194,6 +194,7 @@ mod tests {
             body: None,
             body_truncated: false,
             status: 200,
+            disconnected: false,
             response: Some(response.into()),
             response_truncated: false,
             ms: 1.0,
@@ -211,6 +212,7 @@ mod tests {
             Ok(Journal {
                 requests,
                 dropped: 2,
+                epoch: 0,
             }),
         );
         let lines: Vec<&str> = report.lines().collect();
@@ -225,6 +227,7 @@ mod tests {
         let none = Journal {
             requests: vec![],
             dropped: 0,
+            epoch: 0,
         };
         assert_eq!(
             last_requests("slack-1", Ok(none)),

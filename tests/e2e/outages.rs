@@ -65,7 +65,9 @@ async fn a_stripe_clone_answers_the_outage_asked_for_then_a_reset_forgets_it() {
         "{missing:?}"
     );
     home.asym_json(&["fault", &id, "--delay-ms", "10", "--path", "/v1/x"]);
-    assert_eq!(home.asym_json(&["fault", &id, "--clear"])["cleared"], 1);
+    let dropping = home.asym_json(&["fault", &id, "--disconnect", "after", "--path", "/v1/y"]);
+    assert_eq!(dropping["disconnect"], "after", "{dropping}");
+    assert_eq!(home.asym_json(&["fault", &id, "--clear"])["cleared"], 2);
     let refused = home.asym(&[
         "admin",
         &id,
@@ -83,7 +85,8 @@ async fn a_stripe_clone_answers_the_outage_asked_for_then_a_reset_forgets_it() {
 }
 
 /// The product's own failures by name, from a test: the template's presets, narrowed and
-/// counted as the test asks, and faults of the test's own making.
+/// counted as the test asks, faults of the test's own making, and connections closed with no
+/// answer before or after the clone did the work (an idempotent retry survives the latter).
 #[asym::clone("stripe", seed = "basic")]
 async fn a_test_asks_its_clone_for_the_products_own_failures_by_name(stripe: asym::Stripe) {
     use asym::Fault;
@@ -129,6 +132,63 @@ async fn a_test_asks_its_clone_for_the_products_own_failures_by_name(stripe: asy
     assert_eq!(create_customer(&api, &key).await.0, 503);
     assert_eq!(stripe.clear_faults().await.unwrap(), 1);
     assert_eq!(create_customer(&api, &key).await.0, 200);
+
+    // No answer at all. Before the clone handles it: nothing is made. After: the customer is
+    // made and its answer lost; the retry with the same idempotency key gets that customer.
+    let create = async |name: &str| {
+        reqwest::Client::new()
+            .post(format!("{api}/v1/customers"))
+            .bearer_auth(&key)
+            .header("Idempotency-Key", format!("key-{name}"))
+            .form(&[("name", name)])
+            .send()
+            .await
+    };
+    stripe
+        .fail(Fault::disconnect().on("POST", "/v1/customers"))
+        .await
+        .unwrap();
+    let dropped = create("Gone").await.unwrap_err();
+    assert!(
+        format!("{dropped:?}").contains("IncompleteMessage"),
+        "{dropped:?}"
+    );
+    stripe
+        .fail(Fault::lose_answer().on("POST", "/v1/customers"))
+        .await
+        .unwrap();
+    assert!(create("Lost").await.is_err(), "the answer is lost");
+    let retried: Value = create("Lost").await.unwrap().json().await.unwrap();
+    let listed: Value = reqwest::Client::new()
+        .get(format!("{api}/v1/customers?limit=100"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let named = |name: &str| {
+        let all = listed["data"].as_array().unwrap();
+        all.iter()
+            .filter(|c| c["name"] == name)
+            .map(|c| c["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (named("Gone"), named("Lost")),
+        (vec![], vec![retried["id"].clone()])
+    );
+    let outcomes: Vec<String> = stripe
+        .requests_to("POST", "/v1/customers")
+        .await
+        .unwrap()
+        .iter()
+        .rev()
+        .take(3)
+        .map(asym::SeenRequest::outcome)
+        .collect();
+    assert_eq!(outcomes, ["200", "dropped (200 lost)", "dropped"]);
 
     let refused = stripe.fail(Fault::status(99)).await.unwrap_err();
     assert!(

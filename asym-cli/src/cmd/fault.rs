@@ -18,6 +18,7 @@ use crate::output;
     asym fault slack-1a2b3c rate_limited --times always\n  \
     asym fault notion-1a2b3c 503 --path '/v1/*' --body '{\"object\": \"error\"}'\n  \
     asym fault github-1a2b3c --delay-ms 3000 --path /repos/acme/hello-world/issues\n  \
+    asym fault stripe-1a2b3c --disconnect after --method POST --path /v1/charges\n  \
     asym fault stripe-1a2b3c\n  \
     asym fault stripe-1a2b3c --clear")]
 pub(crate) struct Args {
@@ -40,11 +41,15 @@ pub(crate) struct Args {
     /// The body answered: JSON, or `@FILE` holding it.
     #[arg(long, value_parser = body)]
     body: Option<Value>,
+    /// No answer at all: close the connection `before` the clone handles the request, or
+    /// `after` it has (the work done, the answer lost).
+    #[arg(long, value_enum, conflicts_with_all = ["kind", "body", "headers"])]
+    disconnect: Option<When>,
     /// A header answered, `NAME: VALUE` (repeatable).
     #[arg(long = "header", value_parser = header)]
     headers: Vec<(String, String)>,
     /// Forget every fault the clone keeps.
-    #[arg(long, conflicts_with_all = ["kind", "method", "path", "times", "delay_ms", "body", "headers"])]
+    #[arg(long, conflicts_with_all = ["kind", "method", "path", "times", "delay_ms", "body", "headers", "disconnect"])]
     clear: bool,
     /// Accepted as by every data verb: the answer is JSON either way.
     #[arg(long)]
@@ -62,6 +67,13 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
         }
     };
     output::json(&answer)
+}
+
+/// When `--disconnect` closes the connection.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum When {
+    Before,
+    After,
 }
 
 /// How many requests a fault takes.
@@ -86,18 +98,18 @@ fn times(given: &str) -> Result<Times, String> {
 
 /// The fault the arguments describe: none without a kind or a delay.
 fn fault(args: &Args) -> Option<Fault> {
-    let delay = args.delay_ms.map(Duration::from_millis);
-    let mut fault = match (&args.kind, delay) {
-        (Some(kind), delay) => {
-            let fault = match kind.parse::<u16>() {
-                Ok(status) => Fault::status(status),
-                Err(_) => Fault::preset(kind),
-            };
-            match delay {
-                Some(delay) => fault.after(delay),
-                None => fault,
-            }
-        }
+    let answer = match (&args.kind, args.disconnect) {
+        (Some(kind), _) => Some(match kind.parse::<u16>() {
+            Ok(status) => Fault::status(status),
+            Err(_) => Fault::preset(kind),
+        }),
+        (None, Some(When::Before)) => Some(Fault::disconnect()),
+        (None, Some(When::After)) => Some(Fault::lose_answer()),
+        (None, None) => None,
+    };
+    let mut fault = match (answer, args.delay_ms.map(Duration::from_millis)) {
+        (Some(fault), Some(delay)) => fault.after(delay),
+        (Some(fault), None) => fault,
         (None, Some(delay)) => Fault::slow(delay),
         (None, None) => return None,
     };

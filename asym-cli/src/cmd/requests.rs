@@ -137,7 +137,7 @@ fn row(request: &SeenRequest) -> Vec<String> {
         request.seq.to_string(),
         request.method.clone(),
         request.target(),
-        request.status.to_string(),
+        request.outcome(),
         format!("{:.1}", request.ms),
         request.answer_start(ANSWER_SHOWN),
     ]

@@ -4,7 +4,11 @@
 //! clone is reset.
 //!
 //! - `POST /api/admin/faults` `{"path", "method"?, "status"?, "body"?, "headers"?,
-//!   "times"?, "delayMs"?}`: 201 with the fault as kept (`id`, `remaining`, `hits`).
+//!   "times"?, "delayMs"?, "disconnect"?}`: 201 with the fault as kept (`id`, `remaining`,
+//!   `hits`). `disconnect` closes the connection with no answer at all, as a network failure
+//!   does: `"before"` the clone handles the request (nothing happens), `"after"` it has (the
+//!   work is done, the answer is lost: what a client's retry with an idempotency key is for);
+//!   it takes no status, body or headers.
 //!   `path` is the request path as the backend sees it (Slack's `/api/chat.postMessage`,
 //!   Stripe's `/v1/customers`; the query is not compared), or a prefix ending in `*`;
 //!   `method` any when absent; `body` a JSON value, sent as `application/json`, or a string,
@@ -64,9 +68,25 @@ struct Fault {
     /// Times left; `None` for `"always"`.
     remaining: Option<u64>,
     delay_ms: u64,
+    disconnect: Option<Disconnect>,
     /// Requests it has taken.
     hits: u64,
 }
+
+/// When a fault closes the connection in place of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Disconnect {
+    /// Before the clone handles the request.
+    Before,
+    /// After the clone handled it, in place of its answer.
+    After,
+}
+
+/// Put on the response of a request whose connection a fault closed (the journal reads it):
+/// what the clone answered, if it handled the request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Disconnected(pub(crate) Option<StatusCode>);
 
 /// A fault as asked for.
 #[derive(Debug, Deserialize)]
@@ -81,12 +101,15 @@ struct Ask {
     times: Option<Value>,
     #[serde(default)]
     delay_ms: u64,
+    disconnect: Option<Disconnect>,
 }
 
-/// What a request that a fault took gets: a delay, then the fault's answer or the clone's.
+/// What a request that a fault took gets: a delay, then the fault's answer, the clone's, or
+/// none.
 struct Hit {
     delay: Duration,
     answer: Option<Response>,
+    disconnect: Option<Disconnect>,
 }
 
 impl Faults {
@@ -110,6 +133,7 @@ impl Faults {
             body: ask.body,
             headers: ask.headers,
             delay_ms: ask.delay_ms,
+            disconnect: ask.disconnect,
             hits: 0,
         };
         check(&fault)?;
@@ -153,6 +177,7 @@ impl Faults {
         let hit = Hit {
             delay: Duration::from_millis(fault.delay_ms),
             answer: fault.status.map(|status| fault.answer(status)),
+            disconnect: fault.disconnect,
         };
         if let Some(left) = &mut fault.remaining {
             *left -= 1;
@@ -193,12 +218,18 @@ fn check(fault: &Fault) -> Result<(), String> {
     {
         return Err(format!("method {method:?} is not an HTTP method"));
     }
+    let answers = fault.status.is_some() || fault.body.is_some() || !fault.headers.is_empty();
+    if fault.disconnect.is_some() && answers {
+        return Err("disconnect sends no answer: it takes no status, body or headers".into());
+    }
     match fault.status {
         Some(status) if !(200..=599).contains(&status) => {
             return Err(format!("status {status} is not from 200 to 599"));
         }
-        None if fault.delay_ms == 0 => {
-            return Err("a fault needs a status, a delayMs, or both".into());
+        None if fault.delay_ms == 0 && fault.disconnect.is_none() => {
+            return Err(
+                "a fault needs a status, a delayMs, a disconnect, or a status and a delayMs".into(),
+            );
         }
         None if fault.body.is_some() || !fault.headers.is_empty() => {
             return Err("body and headers need a status".into());
@@ -270,11 +301,29 @@ impl Faults {
         if !hit.delay.is_zero() {
             tokio::time::sleep(hit.delay).await;
         }
-        match hit.answer {
-            Some(answer) => answer,
-            None => next.run(request).await,
+        match (hit.answer, hit.disconnect) {
+            (Some(answer), _) => answer,
+            (None, None) => next.run(request).await,
+            (None, Some(Disconnect::Before)) => disconnected(None),
+            (None, Some(Disconnect::After)) => {
+                let answered = next.run(request).await;
+                disconnected(Some(answered.status()))
+            }
         }
     }
+}
+
+/// A response that closes its connection with no answer sent (hyper drops a connection
+/// whose body fails before its first byte: the client reads no status line at all).
+fn disconnected(answered: Option<StatusCode>) -> Response {
+    let failed = futures_util::stream::once(async {
+        Err::<Bytes, _>(std::io::Error::other(
+            "asym: the connection is closed, as a fault asked",
+        ))
+    });
+    let mut response = Response::new(Body::from_stream(failed));
+    response.extensions_mut().insert(Disconnected(answered));
+    response
 }
 
 /// The admin routes: add, list, clear, remove.
@@ -330,6 +379,7 @@ mod tests {
     use super::*;
     use crate::kit::Kit;
     use crate::server::tests::{offline_kit, send};
+    use asym_contract::wire::REQUESTS_PATH;
     use axum::http::Request as HttpRequest;
 
     fn app(kit: &Kit) -> Router {
@@ -440,6 +490,51 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_disconnect_sends_no_answer_before_or_after_the_clone_handled_the_request() {
+        let kit = offline_kit();
+        let handled = Arc::new(AtomicU64::new(0));
+        let product = Router::new().route(
+            "/v1/customers",
+            routing::post({
+                let handled = handled.clone();
+                async move || {
+                    handled.fetch_add(1, Ordering::SeqCst);
+                    (StatusCode::CREATED, "created")
+                }
+            }),
+        );
+        let app = crate::router(&kit, product);
+        for when in ["before", "after"] {
+            let ask = json!({"path": "/v1/customers", "disconnect": when});
+            let (status, body) = send(app.clone(), admin("POST", FAULTS_PATH, ask)).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            let response = tower::ServiceExt::oneshot(app.clone(), call("POST"))
+                .await
+                .unwrap();
+            // The body fails before its first byte: hyper closes the connection unanswered.
+            assert!(
+                axum::body::to_bytes(response.into_body(), 1 << 10)
+                    .await
+                    .is_err()
+            );
+        }
+        assert_eq!(handled.load(Ordering::SeqCst), 1, "handled only after");
+        let (_, listed) = send(app.clone(), admin("GET", REQUESTS_PATH, Value::Null)).await;
+        let listed: Value = serde_json::from_str(&listed).unwrap();
+        let seen: Vec<(&Value, &Value)> = listed["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (&r["status"], &r["disconnected"]))
+            .collect();
+        assert_eq!(
+            seen,
+            [(&json!(0), &json!(true)), (&json!(201), &json!(true))]
+        );
+        assert_eq!(send(app, call("POST")).await.0, StatusCode::CREATED);
+    }
+
+    #[tokio::test]
     async fn bad_faults_are_refused_by_name_and_the_admin_surface_is_never_faulted() {
         let kit = offline_kit();
         for (ask, says) in [
@@ -477,6 +572,14 @@ mod tests {
             (
                 json!({"path": "/x", "status": 500, "headers": {"a b": "1"}}),
                 "not a valid header",
+            ),
+            (
+                json!({"path": "/x", "status": 500, "disconnect": "after"}),
+                "takes no status",
+            ),
+            (
+                json!({"path": "/x", "disconnect": "sometimes"}),
+                "unknown variant",
             ),
             (
                 json!({"path": "/x", "status": 500, "colour": 1}),

@@ -14,7 +14,9 @@
 //! Each request: `seq` (from 1 after a reset), `atMs` (Unix milliseconds), `method`, `path`,
 //! `query`, `headers` (credentials shortened to their first characters), `body` and `response`
 //! (as text, up to [`TEXT_KEPT`] bytes each, `null` when binary or not buffered; a
-//! `…Truncated` flag when cut), `status` and `ms` (time to the answer's head). A request
+//! `…Truncated` flag when cut), `status` and `ms` (time to the answer's head). A request whose
+//! connection a fault closed has `disconnected: true`, and `status` is what the clone
+//! answered (its answer lost) or 0 when it never handled the request. A request
 //! body is buffered to be kept only when its `Content-Length` is at most [`BUFFERED`]; a
 //! streamed one reaches the handler untouched and is kept as `null`. The admin surface and
 //! the health check are not journaled.
@@ -36,6 +38,8 @@ use serde_json::json;
 use std::sync::Arc;
 
 use tokio::sync::Notify;
+
+use crate::faults::Disconnected;
 
 /// How many requests the journal keeps: the oldest go first.
 pub(crate) const KEPT: usize = 1_000;
@@ -80,7 +84,10 @@ struct Kept {
 struct Entry {
     seq: u64,
     sent: Sent,
-    status: StatusCode,
+    /// What the clone answered: `None` when a fault closed the connection first.
+    status: Option<StatusCode>,
+    /// Whether a fault closed the connection in place of the answer.
+    disconnected: bool,
     response: Option<Head>,
     ms: f64,
 }
@@ -142,6 +149,8 @@ struct Listed<'a> {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     body_truncated: bool,
     status: u16,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    disconnected: bool,
     response: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     response_truncated: bool,
@@ -160,7 +169,8 @@ impl Entry {
             headers: shown(&self.sent.headers),
             body: self.sent.body.as_ref().and_then(Head::text),
             body_truncated: truncated(&self.sent.body),
-            status: self.status.as_u16(),
+            status: self.status.map_or(0, |status| status.as_u16()),
+            disconnected: self.disconnected,
             response: self.response.as_ref().and_then(Head::text),
             response_truncated: truncated(&self.response),
             ms: self.ms,
@@ -204,6 +214,7 @@ impl Journal {
     pub(crate) async fn keep(&self, sent: Sent, response: Response) -> Response {
         let ms = (sent.started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
         let (parts, body) = response.into_parts();
+        let disconnected = parts.extensions.get::<Disconnected>().copied();
         let bounded = HttpBody::size_hint(&body)
             .exact()
             .is_some_and(|n| n <= BUFFERED as u64);
@@ -217,7 +228,8 @@ impl Journal {
         let entry = Entry {
             seq: kept.issued,
             sent,
-            status: parts.status,
+            status: disconnected.map_or(Some(parts.status), |Disconnected(answered)| answered),
+            disconnected: disconnected.is_some(),
             response: answered,
             ms,
         };
