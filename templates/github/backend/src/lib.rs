@@ -571,15 +571,7 @@ fn repo_routes() -> Router<Kit> {
         .route("/actions/runs/{id}/artifacts", get(artifacts::list_for_run))
         .route("/actions/runs/{id}/cancel", post(actions::cancel))
         .route("/actions/runs/{id}/rerun", post(actions::rerun))
-        .nest("/actions", secret_routes::<{ secrets::REPOSITORY }>())
-        .route(
-            "/actions/organization-secrets",
-            get(secrets::organization_secrets),
-        )
-        .route(
-            "/actions/organization-variables",
-            get(secrets::organization_variables),
-        )
+        .nest("/actions", repository_secret_routes())
         .nest(
             "/environments/{environment}",
             secret_routes::<{ secrets::ENVIRONMENT }>(),
@@ -610,26 +602,36 @@ fn repo_routes() -> Router<Kit> {
         )
 }
 
+/// The secrets and variables of a repository (below `…/actions`), with the organization's it
+/// may use.
+fn repository_secret_routes() -> Router<Kit> {
+    use secrets::*;
+    secret_routes::<REPOSITORY>()
+        .route("/organization-secrets", get(organization_secrets))
+        .route("/organization-variables", get(organization_variables))
+}
+
 /// The secrets and variables of an organization (below `/orgs/{org}/actions`), with the
 /// repositories selected to use each.
 fn organization_secret_routes() -> Router<Kit> {
     use secrets::*;
     secret_routes::<ORGANIZATION>()
+        .merge(selection_routes::<SECRETS>("secrets"))
+        .merge(selection_routes::<VARIABLES>("variables"))
+}
+
+/// The repositories selected to use an organization's secrets or variables (`KIND`, below
+/// `/{kind}`).
+fn selection_routes<const KIND: bool>(kind: &str) -> Router<Kit> {
+    use secrets::*;
+    Router::new()
         .route(
-            "/secrets/{name}/repositories",
-            get(list_repositories::<SECRETS>).put(set_repositories::<SECRETS>),
+            &format!("/{kind}/{{name}}/repositories"),
+            get(list_repositories::<KIND>).put(set_repositories::<KIND>),
         )
         .route(
-            "/secrets/{name}/repositories/{repository_id}",
-            put(add_repository::<SECRETS>).delete(remove_repository::<SECRETS>),
-        )
-        .route(
-            "/variables/{name}/repositories",
-            get(list_repositories::<VARIABLES>).put(set_repositories::<VARIABLES>),
-        )
-        .route(
-            "/variables/{name}/repositories/{repository_id}",
-            put(add_repository::<VARIABLES>).delete(remove_repository::<VARIABLES>),
+            &format!("/{kind}/{{name}}/repositories/{{repository_id}}"),
+            put(add_repository::<KIND>).delete(remove_repository::<KIND>),
         )
 }
 

@@ -195,6 +195,26 @@ impl Kind {
         }
     }
 
+    /// `page` of `{total_count, <kind>}`: the rows (aliased `s`) of `from` that `filter`
+    /// keeps, each as `item`, by name, over `params`.
+    async fn page(
+        self,
+        client: &Object,
+        page: &Page<'_>,
+        (from, filter, item): (&str, &str, &str),
+        params: &[&(dyn ToSql + Sync)],
+    ) -> ApiResult {
+        let listing = Listing {
+            from,
+            alias: "s",
+            filter,
+            item,
+            order: "s.name",
+        };
+        let sql = listing.counted_sql(params.len(), self.field());
+        req::list_sql(client, page, &sql, params).await
+    }
+
     /// One of its rows (aliased `s`) as GitHub answers it: an organization's with its
     /// `visibility` and, when `selected`, its `selected_repositories_url` (parameter `$url`,
     /// the URL of the organization's list with a trailing `/`, before the name).
@@ -316,20 +336,13 @@ async fn listed<const AT: u8>(signed: &Signed<AT>, query: &Query, kind: Kind) ->
     let from = format!("{} s", holder.table(kind));
     let filter = format!("s.{} = $1", holder.column());
     let item = kind.item(holder, 2);
-    let listing = Listing {
-        from: &from,
-        alias: "s",
-        filter: &filter,
-        item: &item,
-        order: "s.name",
-    };
     let url = signed.list_url(&path, kind);
     let id = holder.id();
     let params = with_url(&[&id], holder, &url);
-    let sql = listing.counted_sql(params.len(), kind.field());
     let base = &signed.kit.config().public_url;
     let page = Page::new(base, format!("{path}/{}", kind.field()), query);
-    req::list_sql(&client, &page, &sql, &params).await
+    kind.page(&client, &page, (&from, &filter, &item), &params)
+        .await
 }
 
 /// `params`, then an organization's `url` (the parameter [`Kind::item`] reads).

@@ -225,32 +225,33 @@ async fn repository<C: GenericClient>(
     Ok((id, name, repository))
 }
 
+/// Adds the repository of the path to the selection (`add`) or takes it out: 204 either way,
+/// whether it was there or not.
+async fn select(signed: Signed<ORGANIZATION>, kind: Kind, add: bool) -> ApiResult {
+    let (client, org, _path) = signed.holder(kind).await?;
+    let (id, name, repository) = repository(&client, &signed, kind, org).await?;
+    let table = kind.selected();
+    let sql = match add {
+        true => format!(
+            "INSERT INTO {table} (org_id, name, repo_id) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING"
+        ),
+        false => format!("DELETE FROM {table} WHERE org_id = $1 AND name = $2 AND repo_id = $3"),
+    };
+    client.execute(&sql, &[&id, &name, &repository]).await?;
+    Ok(req::no_content())
+}
+
 /// `PUT /orgs/{org}/actions/{secrets|variables}/{name}/repositories/{repository_id}`: 204,
 /// the repository selected (again).
 pub(crate) async fn add_repository<const KIND: bool>(signed: Signed<ORGANIZATION>) -> ApiResult {
-    let kind = Kind::of(KIND);
-    let (client, org, _path) = signed.holder(kind).await?;
-    let (id, name, repository) = repository(&client, &signed, kind, org).await?;
-    let sql = format!(
-        "INSERT INTO {} (org_id, name, repo_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        kind.selected()
-    );
-    client.execute(&sql, &[&id, &name, &repository]).await?;
-    Ok(req::no_content())
+    select(signed, Kind::of(KIND), true).await
 }
 
 /// `DELETE /orgs/{org}/actions/{secrets|variables}/{name}/repositories/{repository_id}`: 204,
 /// the repository no longer selected (or never).
 pub(crate) async fn remove_repository<const KIND: bool>(signed: Signed<ORGANIZATION>) -> ApiResult {
-    let kind = Kind::of(KIND);
-    let (client, org, _path) = signed.holder(kind).await?;
-    let (id, name, repository) = repository(&client, &signed, kind, org).await?;
-    let sql = format!(
-        "DELETE FROM {} WHERE org_id = $1 AND name = $2 AND repo_id = $3",
-        kind.selected()
-    );
-    client.execute(&sql, &[&id, &name, &repository]).await?;
-    Ok(req::no_content())
+    select(signed, Kind::of(KIND), false).await
 }
 
 /// The organization's rows of `kind` the repository of the path may use, by name, as a
@@ -269,17 +270,10 @@ async fn shared(signed: &Signed<REPOSITORY>, query: &Query, kind: Kind) -> ApiRe
         kind.selected()
     );
     let item = kind.item(repository, 2);
-    let listing = Listing {
-        from: &from,
-        alias: "s",
-        filter: &filter,
-        item: &item,
-        order: "s.name",
-    };
-    let sql = listing.counted_sql(1, kind.field());
     let base = &signed.kit.config().public_url;
     let page = Page::new(base, format!("{path}/organization-{}", kind.field()), query);
-    req::list_sql(&client, &page, &sql, &[&repository.id()]).await
+    kind.page(&client, &page, (&from, &filter, &item), &[&repository.id()])
+        .await
 }
 
 /// `GET /repos/{o}/{r}/actions/organization-secrets`: the organization's secrets the
