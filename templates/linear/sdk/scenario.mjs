@@ -4,7 +4,7 @@
 // LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
   AuthenticationLinearError, ForbiddenLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType,
-  RatelimitedLinearError, UserFlagType, UserFlagUpdateOperation,
+  RatelimitedLinearError, UserFlagType, UserFlagUpdateOperation, UserRoleType,
 } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
 import { admin, withReceiver } from "./check.mjs";
@@ -1370,6 +1370,24 @@ await scenario("updateOrganization: an admin's settings read back through organi
   const back = await linear.updateOrganization({ name: "Acme", urlKey: "acme", logoUrl: null, gitBranchFormat: null });
   const restored = await linear.organization;
   assert(back.success && restored.name === "Acme" && restored.urlKey === "acme" && restored.logoUrl === undefined && restored.previousUrlKeys.join() === "acme-labs", `restored: ${restored.previousUrlKeys}`);
+});
+
+await scenario("suspendUser, unsuspendUser and userChangeRole: an admin's, of another user; a member refused (ForbiddenLinearError)", async () => {
+  const ben = await oauth.viewer;
+  assert((await linear.suspendUser(ben.id)).success, "suspendUser");
+  assert(!(await linear.users()).nodes.some((u) => u.id === ben.id), "a suspended user is not listed");
+  assert(!(await linear.users({ includeDisabled: true })).nodes.find((u) => u.id === ben.id).active, "listed with includeDisabled, inactive");
+  assert((await linear.unsuspendUser(ben.id)).success && (await linear.user(ben.id)).active, "unsuspendUser");
+  assert((await linear.userChangeRole(ben.id, UserRoleType.Admin)).success && (await linear.user(ben.id)).admin, "made an admin");
+  assert((await oauth.updateOrganization({ roadmapEnabled: false })).success, "an admin now, Ben may update the workspace");
+  assert((await linear.userChangeRole(ben.id, UserRoleType.User)).success && !(await linear.user(ben.id)).admin, "a member again");
+  const me = await linear.viewer;
+  for (const [promise, what] of [[oauth.suspendUser(me.id), "suspendUser"], [oauth.userChangeRole(ben.id, UserRoleType.Admin), "userChangeRole"]]) {
+    const err = await expectError(promise, LinearErrorType.Forbidden, what);
+    assert(err instanceof ForbiddenLinearError && err.status === 403, `${what}: ${err.status}`);
+  }
+  await expectError(linear.suspendUser(me.id), LinearErrorType.InvalidInput, "oneself");
+  await expectError(linear.userChangeRole(ben.id, UserRoleType.Guest), LinearErrorType.InvalidInput, "a guest (the clone has none)");
 });
 
 await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 20 updates of one issue at once all land", async () => {

@@ -36,7 +36,7 @@
 //! | `projectRelationCreate`/`Update`/`Delete` (project dependencies) | `project_relations` |
 //! | `projectStatusCreate`/`Update`/`Archive`/`Unarchive` | `project_statuses` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
-//! | `organizationUpdate` (a workspace admin's settings) | `organization` |
+//! | what only a workspace admin may do: `organizationUpdate`, `userSuspend`/`userUnsuspend`, `userChangeRole` | `organization` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
 //! | `notificationSubscriptions`, `notificationSubscription`, `notificationSubscriptionCreate`/`Update`/`Delete` (the viewer's, typed by what each is on) | `notification_subscriptions` |
 //! | `customViewCreate`/`Update`/`Delete`, and the reads `customViews`, `customView`, its `issues` and `projects` | `views` |

@@ -1,13 +1,15 @@
-//! The workspace's settings: `organizationUpdate` is a workspace admin's (Ada's; Ben, a
-//! member, is refused as Linear refuses him), validates each setting, keeps what the clone
-//! has no use for out by name, and what it wrote reads back through `organization`,
-//! `viewer.organization` and the payload.
+//! What only a workspace admin (Ada; Ben, a member, is refused as Linear refuses him) may
+//! do. The workspace's settings: `organizationUpdate` validates each setting, keeps what the
+//! clone has no use for out by name, and what it wrote reads back through `organization`,
+//! `viewer.organization` and the payload. Users: `userSuspend`, `userUnsuspend` and
+//! `userChangeRole` of another user.
 
 use serde_json::{Value, json};
 
 use crate::{
-    ENG, argument_error, ask, assert_fields, client, error, gql, missing, mutate, oauth_client,
-    refused_for, refused_inputs_as, validation_errors,
+    ADA, BEN, ENG, argument_error, ask, assert_fields, client, count, delivered, error, gql,
+    invalid_argument, missing, mutate, oauth_client, refused_for, refused_inputs_as, subscribed,
+    validation_errors,
 };
 
 const FIELDS: &str = "id name urlKey logoUrl gitBranchFormat previousUrlKeys updatedAt
@@ -228,4 +230,104 @@ async fn settings_are_validated_as_linear_validates_them(linear: asym::Linear) {
     )
     .await;
     assert_eq!(workspace(&api).await["name"], "Acme", "nothing was written");
+}
+
+const SUSPEND: &str = "mutation($id: String!) { userSuspend(id: $id) { success } }";
+const UNSUSPEND: &str = "mutation($id: String!) { userUnsuspend(id: $id) { success } }";
+const CHANGE_ROLE: &str = "mutation($id: String!, $role: UserRoleType!) { userChangeRole(id: $id, role: $role) { success } }";
+
+/// Ben as `users(includeDisabled: true)` lists him: `[active, admin]`.
+async fn ben(api: &asym_kit::testing::Api) -> Value {
+    let got = ask(
+        api,
+        "{ users(includeDisabled: true) { nodes { id active admin } } }",
+    )
+    .await;
+    let nodes = got["users"]["nodes"].as_array().unwrap().clone();
+    let ben = nodes.into_iter().find(|user| user["id"] == BEN).unwrap();
+    json!([ben["active"], ben["admin"]])
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn an_admin_suspends_and_promotes_a_member(linear: asym::Linear) {
+    let api = client(&linear);
+    let done = json!({"success": true});
+    let id = json!({ "id": BEN });
+    let receiver = subscribed(&api, "User", None).await;
+    assert_eq!(mutate(&api, SUSPEND, id.clone()).await, done);
+    assert_eq!(ben(&api).await, json!([false, false]));
+    let hook = delivered(&receiver, "User", "update").await;
+    assert_eq!(
+        (&hook["data"]["id"], &hook["data"]["active"]),
+        (&json!(BEN), &json!(false))
+    );
+    assert_eq!(hook["updatedFrom"]["active"], true, "{hook}");
+    assert_eq!(
+        count(&api, "users").await,
+        1,
+        "a suspended user is not listed by default"
+    );
+    assert_eq!(mutate(&api, UNSUSPEND, id.clone()).await, done);
+    assert_eq!(ben(&api).await, json!([true, false]));
+    let role = |role: &str| json!({ "id": BEN, "role": role });
+    assert_eq!(mutate(&api, CHANGE_ROLE, role("admin")).await, done);
+    assert_eq!(ben(&api).await, json!([true, true]));
+    // Now an admin, Ben may update the workspace.
+    let payload = mutate(
+        &oauth_client(&linear),
+        UPDATE,
+        json!({"input": {"name": "Ben's"}}),
+    )
+    .await;
+    assert_eq!(payload["organization"]["name"], "Ben's");
+    assert_eq!(mutate(&api, CHANGE_ROLE, role("user")).await, done);
+    assert_eq!(ben(&api).await, json!([true, false]));
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn only_an_admin_administers_users_and_not_themselves(linear: asym::Linear) {
+    let member = oauth_client(&linear);
+    for (mutation, variables) in [
+        (SUSPEND, json!({ "id": ADA })),
+        (UNSUSPEND, json!({ "id": ADA })),
+        (CHANGE_ROLE, json!({ "id": BEN, "role": "admin" })),
+        (CHANGE_ROLE, json!({ "id": BEN, "role": "guest" })),
+    ] {
+        let reply = gql(&member, mutation, variables).await;
+        assert_eq!(
+            error(&reply, 403, "FORBIDDEN"),
+            "Invalid role: admin required"
+        );
+    }
+    let api = client(&linear);
+    for mutation in [SUSPEND, UNSUSPEND] {
+        missing(&api, mutation, json!({ "id": "nope" }), "User").await;
+    }
+    missing(
+        &api,
+        CHANGE_ROLE,
+        json!({ "id": "nope", "role": "user" }),
+        "User",
+    )
+    .await;
+    invalid_argument(
+        &api,
+        SUSPEND,
+        json!({ "id": ADA }),
+        "You cannot suspend yourself.",
+    )
+    .await;
+    let own = json!({ "id": ADA, "role": "user" });
+    invalid_argument(
+        &api,
+        CHANGE_ROLE,
+        own,
+        "You cannot change the role of yourself.",
+    )
+    .await;
+    for role in ["guest", "owner", "app"] {
+        let variables = json!({ "id": BEN, "role": role });
+        refused_for(&api, CHANGE_ROLE, variables, &format!("Role `{role}`")).await;
+    }
+    assert_eq!(ben(&api).await, json!([true, false]), "nothing was written");
 }
