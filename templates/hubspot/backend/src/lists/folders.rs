@@ -95,16 +95,16 @@ fn folder_name(name: &str) -> Result<&str, ApiError> {
 async fn rename(call: Call, args: Args) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let id = path_folder(&call, "renamed")?;
-    let client = call.kit.db().await?;
-    let tree = tree::tree(&client).await?;
-    if tree.get(id).is_none() {
-        return Err(tree::no_folder(id));
-    }
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    tree::locked(&tx, id).await?;
     let name = args
         .get("newFolderName")
         .ok_or_else(|| ApiError::validation("newFolderName is required"))?;
-    tree::rename(&client, id, folder_name(name)?).await?;
-    answer(&client, &tree::tree(&client).await?, id).await
+    tree::rename(&tx, id, folder_name(name)?).await?;
+    let answered = answer(&tx, &tree::tree(&tx).await?, id).await?;
+    tx.commit().await?;
+    Ok(answered)
 }
 
 /// `PUT /crm/v3/lists/folders/{folderId}/move/{newParentFolderId}` → `{folder}`: the folder
