@@ -102,20 +102,16 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
 /// `GET /avatars/<user>-<key>_<size>.<kind>`: the photo as set, at each of its sizes (the clone
 /// scales nothing); 404 for a photo replaced or deleted since.
 async fn avatar(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    // `<user>-<key>_<size>.<kind>`: the user and the key name the photo.
+    let named = name
+        .split_once('-')
+        .and_then(|(user, rest)| Some((user, rest.split_once('_')?.0)));
     let found = async {
-        let Some((user, rest)) = name.split_once('-') else {
+        let Some((user, key)) = named else {
             return Ok(None);
         };
-        let Some((key, _)) = rest.split_once('_') else {
-            return Ok(None);
-        };
-        let client = state.kit.db().await?;
-        let row = client
-            .query_opt(
-                "SELECT image, kind FROM user_photos WHERE user_id = $1 AND key = $2",
-                &[&user, &key],
-            )
-            .await?;
+        let sql = "SELECT image, kind FROM user_photos WHERE user_id = $1 AND key = $2";
+        let row = state.kit.db().await?.query_opt(sql, &[&user, &key]).await?;
         Ok(row.map(|row| {
             let mimetype = match row.get::<_, &str>(1) {
                 "png" => "image/png",

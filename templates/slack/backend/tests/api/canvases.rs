@@ -36,10 +36,8 @@ async fn edit(slack: &Api<'_>, canvas: &str, change: Value) -> Value {
         .await
 }
 
-#[asym::clone("slack", seed = "basic")]
-async fn canvases_are_edited_section_by_section(slack: asym::Slack) {
-    let slack = Api::new(&slack);
-    let doc = "# Launch\nThe plan.\n\n## Risks\nNone yet.\n\n## Owners\nAlice.";
+/// The bot's new canvas `Launch` of `doc`; its id.
+async fn launch(slack: &Api<'_>, doc: &str) -> String {
     let created = slack
         .bot_ok(
             "canvases.create",
@@ -48,6 +46,14 @@ async fn canvases_are_edited_section_by_section(slack: asym::Slack) {
         .await;
     let canvas = created["canvas_id"].as_str().unwrap().to_owned();
     assert!(canvas.starts_with('F'), "{created}");
+    canvas
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn canvases_are_edited_section_by_section(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let doc = "# Launch\nThe plan.\n\n## Risks\nNone yet.\n\n## Owners\nAlice.";
+    let canvas = launch(&slack, doc).await;
 
     let headers = lookup(&slack, &canvas, json!({"section_types": ["any_header"]})).await;
     assert_eq!(headers.len(), 3);
@@ -379,13 +385,7 @@ async fn grants_decide_who_may_edit_a_canvas(slack: asym::Slack) {
 async fn canvases_are_read_back_as_markdown_or_html(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let doc = "# Launch\nThe plan.\nStill the plan.\n\n## Risks\nNone yet.";
-    let created = slack
-        .bot_ok(
-            "canvases.create",
-            json!({"title": "Launch", "document_content": markdown(doc)}),
-        )
-        .await;
-    let canvas = created["canvas_id"].as_str().unwrap().to_owned();
+    let canvas = launch(&slack, doc).await;
     let read = |content_type: Option<&str>| {
         let mut args = json!({"canvas_id": canvas});
         if let Some(kind) = content_type {

@@ -30,21 +30,17 @@ async fn list_filters_types_and_pages(slack: asym::Slack) {
         .await;
     assert_eq!(pluck(&body["channels"], "id"), Vec::<String>::new());
 
-    let mut seen = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let body = slack
-            .user_ok("conversations.list", json!({"limit": 2, "cursor": cursor}))
-            .await;
-        seen.extend(pluck(&body["channels"], "id"));
-        cursor = body["response_metadata"]["next_cursor"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        if cursor.is_empty() {
-            break;
-        }
-    }
+    let pages = slack
+        .pages(
+            slack.user_token(),
+            "conversations.list",
+            json!({"limit": 2}),
+        )
+        .await;
+    let seen: Vec<String> = pages
+        .iter()
+        .flat_map(|page| pluck(&page["channels"], "id"))
+        .collect();
     assert_eq!(seen.len(), 4);
     for (args, code) in [
         (json!({"cursor": "bm9wZQ=="}), "invalid_cursor"),

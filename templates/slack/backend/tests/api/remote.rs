@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Api, png};
+use crate::common::Api;
 
 /// `files.remote.add` of `external_id` titled `title` by the bot; the file object.
 async fn add(slack: &Api<'_>, external_id: &str, title: &str) -> Value {
@@ -195,6 +195,15 @@ async fn sharing_posts_a_remote_file_into_channels(slack: asym::Slack) {
         .await;
     let posted = &slack.history("C0000000001").await[0];
     assert_eq!(posted["files"][0]["mode"], "tombstone");
+}
+
+/// The first bytes of a PNG of `w`×`h`: its signature and `IHDR` chunk.
+pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend(w.to_be_bytes());
+    bytes.extend(h.to_be_bytes());
+    bytes.extend(b"\x08\x06\0\0\0");
+    bytes
 }
 
 /// slack_sdk and the Node SDK send `files.remote.add` as `multipart/form-data` when it

@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, err, ok, png};
+use crate::common::{Api, err, ok};
+use crate::remote::png;
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn list_info_and_lookup(slack: asym::Slack) {

@@ -130,6 +130,32 @@ impl<'a> Api<'a> {
         self.err(token, method, args, "missing_scope").await
     }
 
+    /// [`Api::missing_scope`] without arguments, asserting the scope it names as `needed`.
+    pub(crate) async fn needs_scope(&self, token: &str, method: &str, scope: &str) {
+        let refused = self.missing_scope(token, method, json!({})).await;
+        assert_eq!(refused["needed"], scope, "{method}: {refused}");
+    }
+
+    /// Every page of `method` with `args` and `token`, following `next_cursor` to the last
+    /// (each asserted `ok: true`).
+    pub(crate) async fn pages(&self, token: &str, method: &str, args: Value) -> Vec<Value> {
+        let mut pages = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let mut args = args.clone();
+            args["cursor"] = json!(cursor);
+            let page = self.ok(token, method, args).await;
+            cursor = page["response_metadata"]["next_cursor"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            pages.push(page);
+            if cursor.is_empty() {
+                return pages;
+            }
+        }
+    }
+
     /// Calls `method` with a form body (the token among the fields), as the Node SDK does;
     /// the body.
     pub(crate) async fn form(&self, token: &str, method: &str, args: &[(&str, &str)]) -> Value {
@@ -318,15 +344,6 @@ impl std::ops::Deref for Api<'_> {
     fn deref(&self) -> &asym::Slack {
         self.slack
     }
-}
-
-/// The first bytes of a PNG of `w`×`h`: its signature and `IHDR` chunk (all the clone reads).
-pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-    bytes.extend(w.to_be_bytes());
-    bytes.extend(h.to_be_bytes());
-    bytes.extend(b"\x08\x06\0\0\0");
-    bytes
 }
 
 /// The clock's time now, in Unix seconds (as `post_at` and reminders' `time` take it).
