@@ -81,18 +81,18 @@ fn span(len: usize, start: &Val, end: Option<&Val>) -> (usize, usize) {
 }
 
 fn text_fn(name: &str, args: &[Val]) -> Option<Val> {
-    let text = args.first().map(Val::text).unwrap_or_default();
+    let text = || args.first().map(Val::text).unwrap_or_default();
     let arg = |i: usize| args.get(i).map(Val::text).unwrap_or_default();
     let pattern = || Pattern::new(&arg(1)).ok();
     Some(match name {
-        "lower" => Val::Text(text.to_lowercase()),
-        "upper" => Val::Text(text.to_uppercase()),
-        "trim" => Val::Text(text.trim().to_owned()),
-        "format" | "unstyle" | "style" => Val::Text(text),
-        "link" => Val::Text(text),
-        "test" => Val::Bool(pattern()?.find(&chars(&text), 0).is_some()),
+        "lower" => Val::Text(text().to_lowercase()),
+        "upper" => Val::Text(text().to_uppercase()),
+        "trim" => Val::Text(text().trim().to_owned()),
+        "format" | "unstyle" | "style" => Val::Text(text()),
+        "link" => Val::Text(text()),
+        "test" => Val::Bool(pattern()?.find(&chars(&text()), 0).is_some()),
         "match" => {
-            let chars = chars(&text);
+            let chars = chars(&text());
             Val::List(
                 pattern()?
                     .find_all(&chars)
@@ -103,7 +103,7 @@ fn text_fn(name: &str, args: &[Val]) -> Option<Val> {
             )
         }
         "replace" | "replaceAll" => {
-            let chars = chars(&text);
+            let chars = chars(&text());
             let pattern = pattern()?;
             let found = if name == "replace" {
                 pattern.find(&chars, 0).into_iter().collect()
@@ -122,20 +122,20 @@ fn text_fn(name: &str, args: &[Val]) -> Option<Val> {
             Val::Text(out)
         }
         "split" => Val::List(match arg(1).as_str() {
-            "" => text.chars().map(|c| Val::Text(c.into())).collect(),
-            sep => text.split(sep).map(|t| Val::Text(t.into())).collect(),
+            "" => text().chars().map(|c| Val::Text(c.into())).collect(),
+            sep => text().split(sep).map(|t| Val::Text(t.into())).collect(),
         }),
         "substring" => {
-            let chars = chars(&text);
+            let chars = chars(&text());
             let (a, b) = span(chars.len(), args.get(1)?, args.get(2));
             Val::Text(chars[a..b].iter().collect())
         }
         "repeat" => {
             let times = whole(args.get(1)?.number())?;
-            if text.len().saturating_mul(times) > MAX_TEXT {
+            if text().len().saturating_mul(times) > MAX_TEXT {
                 return None;
             }
-            Val::Text(text.repeat(times))
+            Val::Text(text().repeat(times))
         }
         "padStart" | "padEnd" => {
             let width = whole(args.get(1)?.number())?;
@@ -143,15 +143,15 @@ fn text_fn(name: &str, args: &[Val]) -> Option<Val> {
                 return None;
             }
             let fill: Vec<char> = arg(2).chars().collect();
-            let have = text.chars().count();
+            let have = text().chars().count();
             if fill.is_empty() || have >= width {
-                return Some(Val::Text(text));
+                return Some(Val::Text(text()));
             }
             let pad: String = fill.iter().cycle().take(width - have).collect();
             Val::Text(if name == "padStart" {
-                pad + &text
+                pad + &text()
             } else {
-                text + &pad
+                text() + &pad
             })
         }
         _ => return None,
@@ -164,24 +164,24 @@ fn chars(text: &str) -> Vec<char> {
 
 fn list_fn(name: &str, args: &[Val]) -> Option<Val> {
     let first = args.first()?;
-    let items = first.items();
+    let items = || first.items();
     Some(match name {
         "at" => {
             let i = args.get(1)?.number();
-            let i = if i < 0.0 { i + items.len() as f64 } else { i };
-            items.get(whole(i)?).cloned().unwrap_or(Val::Empty)
+            let i = if i < 0.0 { i + items().len() as f64 } else { i };
+            items().get(whole(i)?).cloned().unwrap_or(Val::Empty)
         }
-        "first" => items.first().cloned().unwrap_or(Val::Empty),
-        "last" => items.last().cloned().unwrap_or(Val::Empty),
+        "first" => items().first().cloned().unwrap_or(Val::Empty),
+        "last" => items().last().cloned().unwrap_or(Val::Empty),
         "slice" if !matches!(first, Val::List(_)) => return text_fn("substring", args),
         "slice" => {
-            let (a, b) = span(items.len(), args.get(1)?, args.get(2));
-            Val::List(items[a..b].to_vec())
+            let (a, b) = span(items().len(), args.get(1)?, args.get(2));
+            Val::List(items()[a..b].to_vec())
         }
-        "reverse" => Val::List(items.into_iter().rev().collect()),
+        "reverse" => Val::List(items().into_iter().rev().collect()),
         "unique" => {
             let mut seen: Vec<Val> = Vec::new();
-            for item in items {
+            for item in items() {
                 if !seen.iter().any(|s| s.same(&item)) {
                     seen.push(item);
                 }
@@ -191,12 +191,11 @@ fn list_fn(name: &str, args: &[Val]) -> Option<Val> {
         "includes" if !matches!(first, Val::List(_)) => {
             Val::Bool(first.text().contains(&args.get(1)?.text()))
         }
-        "includes" => Val::Bool(items.iter().any(|item| item.same(&args[1]))),
-        "flat" => Val::List(items.iter().flat_map(Val::items).collect()),
+        "includes" => Val::Bool(items().iter().any(|item| item.same(&args[1]))),
+        "flat" => Val::List(items().iter().flat_map(Val::items).collect()),
         "join" => match (first, args.get(1)) {
-            (Val::List(items), Some(sep)) => Val::Text(
-                items
-                    .iter()
+            (Val::List(list), Some(sep)) => Val::Text(
+                list.iter()
                     .map(Val::text)
                     .collect::<Vec<_>>()
                     .join(&sep.text()),
@@ -215,11 +214,11 @@ fn list_fn(name: &str, args: &[Val]) -> Option<Val> {
         }
         "concat" => Val::Text(args.iter().map(Val::text).collect()),
         "length" => match first {
-            Val::List(items) => count(items.len()),
+            Val::List(list) => count(list.len()),
             other => count(other.text().chars().count()),
         },
         "contains" => match first {
-            Val::List(items) => Val::Bool(items.iter().any(|item| item.same(&args[1]))),
+            Val::List(list) => Val::Bool(list.iter().any(|item| item.same(&args[1]))),
             other => Val::Bool(other.text().contains(&args.get(1)?.text())),
         },
         _ => return None,
