@@ -1,4 +1,5 @@
-//! The notifier against a Slack clone: each test starts from the `basic` seed.
+//! The notifier against a Slack clone: each test starts from the `basic` seed, and may read
+//! what the notifier sent (`requests_to`) besides the messages it left.
 
 use slack_notifier::{Notifier, NotifyError};
 
@@ -87,4 +88,24 @@ async fn a_revoked_token_is_reported(slack: asym::Slack) {
 fn plain_fn_tests_work_too(slack: asym::AnyClone) {
     assert!(slack.api_url().ends_with("/api"));
     assert!(slack.token("bot").unwrap().starts_with("xoxb-"));
+}
+
+/// What the notifier sent, as the clone saw it: a failure is threaded under the notice and
+/// broadcast, which the channel's messages alone would not show.
+#[asym::clone("slack", seed = "basic")]
+async fn a_failed_deploy_is_threaded_and_broadcast(slack: asym::Slack) {
+    let notifier = Notifier::new(slack.api_url(), slack.bot_token(), "#general");
+    let deploy = notifier.deploy_started("billing", "v2").await.unwrap();
+    notifier.deploy_finished(&deploy, false).await.unwrap();
+
+    let posts = slack
+        .requests_to("POST", "/api/chat.postMessage")
+        .await
+        .unwrap();
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    let notice = posts[0].response_json().unwrap();
+    let outcome = posts[1].json().unwrap();
+    assert_eq!(outcome["thread_ts"], notice["ts"]);
+    assert_eq!(outcome["reply_broadcast"], true);
+    assert!(posts[1].headers["authorization"].starts_with("Bearer xoxb-"));
 }
