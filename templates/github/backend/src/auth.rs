@@ -1,7 +1,9 @@
 //! Who is calling: the middleware every product route runs behind. It reads
 //! `Authorization: Bearer|token <credential>` (or Basic with the token as password), looks
 //! the credential up through the kit, counts the call against its rate limit, answers 401
-//! for a credential it does not know, and adds GitHub's headers to every answer:
+//! for a credential it does not know (a GitHub App's JSON web token is checked by [`jwt`]),
+//! keeps an app's token and a narrowed installation token to what they reach
+//! ([`installations::reach`]), and adds GitHub's headers to every answer:
 //! `X-OAuth-Scopes`, `X-Accepted-OAuth-Scopes`, `x-ratelimit-*`, `ETag` (with
 //! `If-None-Match` answered 304).
 
@@ -20,6 +22,7 @@ use base64::Engine;
 use crate::error::ApiError;
 use crate::ratelimit::{self, Rate};
 use crate::viewer::{Caller, Viewer};
+use crate::{installations, jwt};
 
 /// The API versions GitHub accepts in `X-GitHub-Api-Version`.
 const API_VERSIONS: [&str; 2] = ["2022-11-28", "2026-03-10"];
@@ -62,6 +65,10 @@ pub(crate) async fn layer(State(kit): State<Kit>, mut request: Request, next: Ne
     let viewer = match credential(request.headers()) {
         None => None,
         Some(token) if token.is_empty() => return ApiError::bad_credentials().into_response(),
+        Some(token) if jwt::looks_like_jwt(&token) => match jwt::authenticate(&kit, &token).await {
+            Ok((app_id, bot_id)) => Some(Viewer::app(app_id, bot_id)),
+            Err(err) => return err.into_response(),
+        },
         Some(token) => match credentials::authenticate(&kit, &token).await {
             Ok(Some(principal)) => match Viewer::from_principal(&principal) {
                 Some(viewer) => Some(viewer),
@@ -72,6 +79,11 @@ pub(crate) async fn layer(State(kit): State<Kit>, mut request: Request, next: Ne
         },
     };
     let path = request.uri().path().to_owned();
+    if let Some(viewer) = &viewer
+        && let Err(err) = installations::reach(&kit, viewer, request.method(), &path).await
+    {
+        return err.into_response();
+    }
     let rate = ratelimit::hit(&kit, viewer.as_ref(), &path).await;
     if let Some(rate) = &rate
         && rate.exceeded()
@@ -106,6 +118,7 @@ fn headers(headers: &mut HeaderMap, viewer: Option<&Viewer>, rate: Option<&Rate>
     };
     if let Some(viewer) = viewer
         && !viewer.installation
+        && viewer.app.is_none()
     {
         set(headers, "x-oauth-scopes", viewer.scopes.join(", "));
         set(

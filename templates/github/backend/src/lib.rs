@@ -31,7 +31,9 @@
 //! | Actions artifacts | `artifacts` |
 //! | Actions secrets (and their public key) and variables: a repository's, an environment's, an organization's (and the repositories it selects) | `secrets` |
 //! | teams: members, memberships, repositories (their permission counts in `gh_permission`) | `teams` |
-//! | an installation's repositories | `installations` |
+//! | an installation's repositories, what a narrowed installation token or an app's JWT reaches | `installations` |
+//! | the app's own routes (`/app`, installations, minting installation tokens) | `apps` |
+//! | App JWT checks, the app's key pair; a minted token's limits | `jwt`, `grant` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
 //! | `/`, `/zen`, `/octocat`, `/meta`, provisioning | `meta` |
@@ -42,6 +44,7 @@
 
 mod actions;
 mod activity;
+mod apps;
 mod artifacts;
 mod assets;
 mod auth;
@@ -61,6 +64,7 @@ mod error;
 mod forks;
 mod git;
 mod gitdata;
+mod grant;
 mod hook_tests;
 mod hooks;
 mod installations;
@@ -68,6 +72,7 @@ mod invitations;
 mod invites;
 mod issue_writes;
 mod issues;
+mod jwt;
 mod labels;
 mod linguist;
 mod merges;
@@ -194,6 +199,18 @@ fn routes(kit: Kit) -> Router {
             "/installation/repositories",
             get(installations::repositories),
         )
+        .route("/app", get(apps::get))
+        .route("/app/installations", get(apps::installations))
+        .route(
+            "/app/installations/{installation_id}",
+            get(apps::installation).delete(apps::uninstall),
+        )
+        .route(
+            "/app/installations/{installation_id}/access_tokens",
+            post(apps::create_token),
+        )
+        .route("/orgs/{org}/installation", get(apps::for_org))
+        .route("/users/{user}/installation", get(apps::for_user))
         .route(
             "/user/repos",
             get(repos::list_mine).post(repos::create_for_user),
@@ -305,6 +322,7 @@ fn repo_routes() -> Router<Kit> {
             get(repos::get).patch(repos::update).delete(repos::delete),
         )
         .route("/topics", get(repos::topics).put(repos::set_topics))
+        .route("/installation", get(apps::for_repo))
         .route("/stargazers", get(stars::stargazers))
         .route("/languages", get(repos::languages))
         .route("/contributors", get(commits::contributors))

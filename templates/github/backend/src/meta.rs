@@ -6,11 +6,13 @@ use asym_kit::credentials::{self, Mint};
 use asym_kit::token;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::jwt;
 
 /// GitHub's zen sayings (`GET /zen` answers one, pings carry the first).
 pub(crate) const ZEN: [&str; 8] = [
@@ -32,34 +34,77 @@ pub(crate) const REVIEWER_ID: &str = "2";
 /// The seeded GitHub App's bot user.
 pub(crate) const APP_BOT_ID: &str = "200";
 
-/// `POST /api/admin/provision`: `token` and `reviewer` (`ghp_…` classic tokens) and `app`
-/// (a `ghs_…` installation token of the seeded app on the org).
+/// The seeded app (`acme-bot`) and its installation on `acme`, as the fixtures number them.
+const APP_ID: i64 = 1;
+/// The seeded app's installation.
+const INSTALLATION_ID: &str = "1";
+
+/// `POST /api/admin/provision`: `token` and `reviewer` (`ghp_…` classic tokens), `app`
+/// (a `ghs_…` installation token of the seeded app on the org), and what the app
+/// authenticates as itself with: `appId`, `appClientId` (`Iv23…`), `appPrivateKey` (a fresh
+/// RSA key pair's private half, PKCS#1 PEM as GitHub's download is; only the public half is
+/// kept) and `appInstallationId`.
 pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
-    credentials::provision(&kit, &body, || {
-        vec![
-            Mint::new("token", token::mint("ghp_"))
-                .subject(OWNER_ID)
-                .kind("pat")
-                .scopes([
-                    "admin:org",
-                    "admin:repo_hook",
-                    "delete_repo",
-                    "gist",
-                    "notifications",
-                    "repo",
-                    "user",
-                    "workflow",
-                ]),
-            Mint::new("reviewer", token::mint("ghp_"))
-                .subject(REVIEWER_ID)
-                .kind("pat")
-                .scopes(["read:org", "repo"]),
-            Mint::new("app", token::mint("ghs_"))
-                .subject(APP_BOT_ID)
-                .kind("installation"),
-        ]
+    let keys = match tokio::task::spawn_blocking(jwt::generate).await {
+        Ok(Ok(keys)) => keys,
+        Ok(Err(reason)) => {
+            return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, reason).into_response();
+        }
+        Err(err) => {
+            return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, err.to_string()).into_response();
+        }
+    };
+    let client_id = format!("Iv23li{}", token::random_alnum(14));
+    credentials::provision_with(&kit, &body, credentials::CREDENTIALS, async |tx| {
+        credentials::revoke_provisioned(tx).await?;
+        let mut tokens = Map::new();
+        for minted in mints() {
+            credentials::store(tx, &minted, true).await?;
+            tokens.insert(minted.name, Value::String(minted.token));
+        }
+        tx.execute(
+            "INSERT INTO app_keys (app_id, client_id, public_key) VALUES ($1, $2, $3)
+             ON CONFLICT (app_id) DO UPDATE SET client_id = $2, public_key = $3",
+            &[&APP_ID, &client_id, &keys.public_pem],
+        )
+        .await?;
+        for (name, value) in [
+            ("appId", APP_ID.to_string()),
+            ("appClientId", client_id.clone()),
+            ("appPrivateKey", keys.private_pem.clone()),
+            ("appInstallationId", INSTALLATION_ID.to_owned()),
+        ] {
+            tokens.insert(name.to_owned(), Value::String(value));
+        }
+        Ok(tokens)
     })
     .await
+}
+
+/// The tokens provisioning mints.
+fn mints() -> Vec<Mint> {
+    vec![
+        Mint::new("token", token::mint("ghp_"))
+            .subject(OWNER_ID)
+            .kind("pat")
+            .scopes([
+                "admin:org",
+                "admin:repo_hook",
+                "delete_repo",
+                "gist",
+                "notifications",
+                "repo",
+                "user",
+                "workflow",
+            ]),
+        Mint::new("reviewer", token::mint("ghp_"))
+            .subject(REVIEWER_ID)
+            .kind("pat")
+            .scopes(["read:org", "repo"]),
+        Mint::new("app", token::mint("ghs_"))
+            .subject(APP_BOT_ID)
+            .kind("installation"),
+    ]
 }
 
 /// The URL templates GitHub lists at its root, as (field, path after the base URL).

@@ -5,6 +5,7 @@ use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 
 use crate::error::ApiError;
+use crate::grant::Grant;
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -15,15 +16,47 @@ pub(crate) struct Viewer {
     pub(crate) installation: bool,
     /// Classic token scopes (empty for installation tokens).
     pub(crate) scopes: Vec<String>,
+    /// The app a JSON web token authenticates (`None` for every GitHub token).
+    pub(crate) app: Option<i64>,
+    /// An installation token's limits (none for a person's token).
+    pub(crate) grant: Grant,
 }
 
 impl Viewer {
+    /// The caller a stored credential names; `None` for one that no longer holds (a minted
+    /// installation token past its hour).
     pub(crate) fn from_principal(principal: &Principal) -> Option<Self> {
+        let installation = principal.kind == "installation";
+        let grant = if installation {
+            Grant::from_scopes(&principal.scopes)
+        } else {
+            Grant::default()
+        };
+        if grant.expired(crate::time::now()) {
+            return None;
+        }
         Some(Self {
             user_id: principal.subject.parse().ok()?,
-            installation: principal.kind == "installation",
-            scopes: principal.scopes.clone(),
+            installation,
+            scopes: if installation {
+                Vec::new()
+            } else {
+                principal.scopes.clone()
+            },
+            app: None,
+            grant,
         })
+    }
+
+    /// An app authenticated by its JSON web token, acting through its bot user `bot_id`.
+    pub(crate) fn app(app_id: i64, bot_id: i64) -> Self {
+        Self {
+            user_id: bot_id,
+            installation: false,
+            scopes: Vec::new(),
+            app: Some(app_id),
+            grant: Grant::default(),
+        }
     }
 
     /// Fails with 403 unless a classic token carries `scope` (or one of `alternatives`);
