@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use crate::cx::Cx;
 use crate::dispatch::{self, Called, Pending};
 use crate::error::ApiError;
+use crate::html::{self, page};
 use crate::model::auth;
 use crate::model::intent::AUTHENTICATE_PATH;
 use crate::params::Params;
@@ -147,27 +148,7 @@ fn form(intent: &Value) -> String {
     )
 }
 
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body><h1>{title}</h1>{body}</body></html>"
-    )
-}
-
 /// An error shown as a page, with its status.
 fn refusal(err: &ApiError) -> Response {
-    let message = err
-        .body
-        .get("message")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .replace('<', "&lt;");
-    (
-        err.status,
-        Html(page(
-            "3D Secure authentication",
-            &format!("<p>{message}</p>"),
-        )),
-    )
-        .into_response()
+    html::refusal("3D Secure authentication", err, "")
 }

@@ -8,7 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PORTAL_CONFIGURATION, PRICE, PRODUCT};
 use crate::model::subscription::quantity_at;
-use crate::model::{price, tax};
+use crate::model::{checkout, price, tax};
 use crate::params::{Takes, apply_metadata, string_at};
 use crate::portal::DEFAULT_CONFIGURATION;
 use crate::shapes::ITEM_RECURRING;
@@ -25,8 +25,8 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
-/// What `POST /v1/checkout/sessions` takes. Sessions are never completed here, so what only
-/// shapes the checkout page or what completing it makes (collection, consent, custom fields,
+/// What `POST /v1/checkout/sessions` takes. What only shapes the checkout page or what
+/// completing it makes (collection, consent, custom fields,
 /// the payment intent's, setup intent's or subscription's data, …) is refused by name.
 #[rustfmt::skip]
 const SESSION_CREATE: Takes = Takes {
@@ -34,13 +34,14 @@ const SESSION_CREATE: Takes = Takes {
     serves: &[&[
         "mode", "line_items", "success_url", "cancel_url", "customer", "customer_email",
         "client_reference_id", "metadata", "payment_method_types", "currency", "expires_at",
+        "customer_creation",
         "allow_promotion_codes", "billing_address_collection", "locale", "ui_mode",
         "submit_type", "discounts",
     ]],
     refuses: &[&[
         "adaptive_pricing", "after_expiration", "allowed_payment_method_types", "automatic_tax",
         "branding_settings", "consent_collection", "custom_fields", "custom_text",
-        "customer_account", "customer_creation", "customer_update",
+        "customer_account", "customer_update",
         "excluded_payment_method_types", "integration_identifier", "invoice_creation",
         "managed_payments", "name_collection", "optional_items", "origin_context",
         "payment_intent_data", "payment_method_collection", "payment_method_configuration",
@@ -117,6 +118,18 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         }
         None => None,
     };
+    let creation = params.one_of("customer_creation", &["always", "if_required"])?;
+    if creation.is_some() && mode == "subscription" {
+        return Err(ApiError::invalid_param(
+            "customer_creation",
+            "`customer_creation` can only be used in `payment` and `setup` mode.",
+        ));
+    }
+    let creation = match creation {
+        Some(given) => json!(given),
+        None if customer.is_none() && mode == "payment" => json!("if_required"),
+        None => Value::Null,
+    };
     let specs = params.array("line_items")?.cloned().unwrap_or_default();
     if mode != "setup" && specs.is_empty() {
         return Err(ApiError::missing("line_items"));
@@ -163,7 +176,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         "custom_fields": [],
         "custom_text": {"after_submit": null, "shipping_address": null, "submit": null, "terms_of_service_acceptance": null},
         "customer": customer,
-        "customer_creation": if customer.is_none() && mode == "payment" { json!("if_required") } else { Value::Null },
+        "customer_creation": creation,
         "customer_details": params.str("customer_email")?.map(|e| json!({"address": null, "email": e, "name": null, "phone": null, "tax_exempt": "none", "tax_ids": null})),
         "customer_email": params.str("customer_email")?,
         "expires_at": expires_at,
@@ -193,7 +206,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         "success_url": params.url("success_url")?,
         "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": tax},
         "ui_mode": params.str("ui_mode")?.unwrap_or("hosted"),
-        "url": format!("{public}/c/pay/{id}"),
+        "url": format!("{public}{}{id}", checkout::PAY_PATH),
         "_line_items": items,
     });
     apply_metadata(&mut session, &params)?;
@@ -338,18 +351,7 @@ pub(crate) fn line_items_value(holder: &Map<String, Value>) -> Value {
 /// `GET /v1/checkout/sessions/{id}`.
 pub(crate) async fn retrieve_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut session = CHECKOUT_SESSION.lock(cx, id).await?;
-    expire_if_due(cx, &mut session).await?;
-    Ok(session)
-}
-
-async fn expire_if_due(cx: &mut Cx<'_>, session: &mut Value) -> ApiResult<()> {
-    if session["status"] == "open" && session["expires_at"].as_i64().is_some_and(|t| t <= cx.now) {
-        session["status"] = json!("expired");
-        cx.save(session)?;
-        cx.emit("checkout.session.expired", session, None).await?;
-    }
-    Ok(())
+    checkout::current(cx, id).await
 }
 
 /// `GET /v1/checkout/sessions/{id}/line_items`.

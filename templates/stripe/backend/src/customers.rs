@@ -8,6 +8,7 @@ use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{CUSTOMER, TEST_CLOCK};
+use crate::model::customer::new_customer;
 use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
 use crate::model::{discount, method, source, tax_id};
@@ -246,35 +247,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         .as_ref()
         .and_then(|c| c["frozen_time"].as_i64())
         .unwrap_or(cx.now);
-    let mut customer = json!({
-        "id": id,
-        "object": "customer",
-        "address": null,
-        "balance": 0,
-        "created": created,
-        "currency": null,
-        "default_source": null,
-        "delinquent": false,
-        "description": null,
-        "discount": null,
-        "email": null,
-        "invoice_prefix": crate::ids::base62(&format!("prefix:{id}"), 8).to_uppercase(),
-        "invoice_settings": {
-            "custom_fields": null,
-            "default_payment_method": null,
-            "footer": null,
-            "rendering_options": null,
-        },
-        "livemode": false,
-        "metadata": {},
-        "name": null,
-        "next_invoice_sequence": 1,
-        "phone": null,
-        "preferred_locales": [],
-        "shipping": null,
-        "tax_exempt": "none",
-        "test_clock": clock.as_ref().map(|c| c["id"].clone()),
-    });
+    let mut customer = new_customer(&id, created, clock.as_ref().map(|c| c["id"].clone()));
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
     if asks_discount(&params) {

@@ -36,8 +36,10 @@
 //! | test clocks | `test_clocks` |
 //! | what several resources build on (test cards, charging an intent, a subscription's invoice) | `model` |
 //! | checkout sessions, billing portal sessions | `checkout` |
+//! | Checkout's page (`/c/pay/{id}`) and completing a session for a test (`POST /api/admin/checkout/sessions/{id}/complete`; the completion: `model::checkout`) | `checkout_page` |
 //! | customer portal configurations | `portal` |
 //! | the 3-D Secure test page (`/redirect/authenticate/{id}`) | `authenticate` |
+//! | the HTML pages' frame | `html` |
 //! | events, webhook endpoints | `events` |
 //! | stored object types (`Kind`: fetch, retrieve, list, search) | `kinds` |
 //! | bounds on the integers a request sends (amounts, counts, dates) | `bounds` |
@@ -59,6 +61,7 @@ mod bounds;
 mod catalog;
 mod charges;
 mod checkout;
+mod checkout_page;
 mod clock;
 mod coupons;
 mod credit_notes;
@@ -70,6 +73,7 @@ mod dispatch;
 mod disputes;
 mod error;
 mod events;
+mod html;
 mod ids;
 mod invoice_items;
 mod invoice_previews;
@@ -137,6 +141,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(invoice_previews::routes())
         .merge(test_clocks::routes())
         .merge(checkout::routes())
+        .merge(checkout_page::routes())
         .merge(portal::routes())
         .merge(events::routes())
         .merge(authenticate::routes())

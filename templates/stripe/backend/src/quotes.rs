@@ -734,35 +734,6 @@ pub(crate) async fn accept_quote(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     Ok(quote)
 }
 
-/// A line as a subscription's `items[n]` or `add_invoice_items[n]`: its price (a price made
-/// for the quote from `price_data` is inactive, so it is given again as `price_data`), its
-/// quantity and tax rates.
-fn line_spec(line: &Value) -> Value {
-    let price = &line["price"];
-    let mut spec = if price["active"] == false {
-        let mut data = json!({
-            "currency": price["currency"],
-            "product": price["product"],
-            "unit_amount_decimal": price["unit_amount_decimal"],
-            "tax_behavior": price["tax_behavior"],
-        });
-        if price["recurring"].is_object() {
-            data["recurring"] = json!({
-                "interval": price["recurring"]["interval"],
-                "interval_count": price["recurring"]["interval_count"].to_string(),
-            });
-        }
-        json!({"price_data": data})
-    } else {
-        json!({"price": price["id"]})
-    };
-    spec["quantity"] = json!(line["quantity"].to_string());
-    if let Some(rates) = line["_tax_rates"].as_array().filter(|r| !r.is_empty()) {
-        spec["tax_rates"] = json!(rates);
-    }
-    spec
-}
-
 /// What `POST /v1/subscriptions` is sent for an accepted quote's lines.
 fn subscription_params(quote: &Value, lines: &[Value]) -> Params {
     let (recurring, once): (Vec<&Value>, Vec<&Value>) = lines
@@ -770,11 +741,15 @@ fn subscription_params(quote: &Value, lines: &[Value]) -> Params {
         .partition(|l| l["price"]["type"] == "recurring");
     let mut params = json!({
         "customer": quote["customer"],
-        "items": recurring.into_iter().map(line_spec).collect::<Vec<_>>(),
+        "items": recurring.into_iter().map(subscribe::line_spec).collect::<Vec<_>>(),
         "collection_method": quote["collection_method"],
     });
     if !once.is_empty() {
-        params["add_invoice_items"] = json!(once.into_iter().map(line_spec).collect::<Vec<_>>());
+        params["add_invoice_items"] = json!(
+            once.into_iter()
+                .map(subscribe::line_spec)
+                .collect::<Vec<_>>()
+        );
     }
     if quote["collection_method"] == "send_invoice" {
         let days = quote["invoice_settings"]["days_until_due"]

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
-use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
 use crate::model::intent::{method_types, requested_three_d_secure};
 use crate::model::{method, setup};
@@ -88,32 +87,9 @@ pub(crate) async fn create_setup(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&CREATE)?;
     let params = cx.params.clone();
     let (id, seq) = cx.new_id("seti_").await?;
-    let mut setup = json!({
-        "id": id,
-        "object": "setup_intent",
-        "application": null,
-        "automatic_payment_methods": if params.has("payment_method_types") || params.has("allowed_payment_method_types") { Value::Null } else { json!({"allow_redirects": "always", "enabled": true}) },
-        "cancellation_reason": null,
-        "client_secret": ids::client_secret(&id),
-        "created": cx.now,
-        "customer": null,
-        "description": null,
-        "flow_directions": null,
-        "last_setup_error": null,
-        "latest_attempt": null,
-        "livemode": false,
-        "mandate": null,
-        "metadata": {},
-        "next_action": null,
-        "on_behalf_of": null,
-        "payment_method": null,
-        "payment_method_configuration_details": null,
-        "payment_method_options": {"card": {"mandate_options": null, "network": null, "request_three_d_secure": "automatic"}},
-        "payment_method_types": ["card"],
-        "single_use_mandate": null,
-        "status": "requires_payment_method",
-        "usage": "off_session",
-    });
+    let automatic =
+        !params.has("payment_method_types") && !params.has("allowed_payment_method_types");
+    let mut setup = setup::new_setup(&id, cx.now, automatic);
     apply_setup(cx, &mut setup, &params).await?;
     cx.insert(seq, &setup)?;
     cx.emit("setup_intent.created", &setup, None).await?;

@@ -5,9 +5,41 @@ use serde_json::{Value, json};
 
 use crate::cx::{self, Cx};
 use crate::error::ApiResult;
+use crate::ids;
 use crate::model::card::{self, Step};
 use crate::model::intent::{ask_authentication, set_up};
 use crate::model::method;
+
+/// A new setup intent `id` (not stored), created at `created`, waiting for a payment method;
+/// with automatic payment methods unless its types were given (`automatic` false).
+pub(crate) fn new_setup(id: &str, created: i64, automatic: bool) -> Value {
+    json!({
+        "id": id,
+        "object": "setup_intent",
+        "application": null,
+        "automatic_payment_methods": if automatic { json!({"allow_redirects": "always", "enabled": true}) } else { Value::Null },
+        "cancellation_reason": null,
+        "client_secret": ids::client_secret(id),
+        "created": created,
+        "customer": null,
+        "description": null,
+        "flow_directions": null,
+        "last_setup_error": null,
+        "latest_attempt": null,
+        "livemode": false,
+        "mandate": null,
+        "metadata": {},
+        "next_action": null,
+        "on_behalf_of": null,
+        "payment_method": null,
+        "payment_method_configuration_details": null,
+        "payment_method_options": {"card": {"mandate_options": null, "network": null, "request_three_d_secure": "automatic"}},
+        "payment_method_types": ["card"],
+        "single_use_mandate": null,
+        "status": "requires_payment_method",
+        "usage": "off_session",
+    })
+}
 
 /// Sets up `method` for `setup` (stored, locked): declines as the card's check does, asks for
 /// authentication (`requires_action`, coming back to `return_url`) when the card wants it,

@@ -317,3 +317,32 @@ pub(crate) async fn default_tax_rates(
     }
     Ok(())
 }
+
+/// A line as a subscription's `items[n]` or `add_invoice_items[n]`: its price (a price made
+/// for the quote or session from `price_data` is inactive, so it is given again as `price_data`), its
+/// quantity and tax rates.
+pub(crate) fn line_spec(line: &Value) -> Value {
+    let price = &line["price"];
+    let mut spec = if price["active"] == false {
+        let mut data = json!({
+            "currency": price["currency"],
+            "product": price["product"],
+            "unit_amount_decimal": price["unit_amount_decimal"],
+            "tax_behavior": price["tax_behavior"],
+        });
+        if price["recurring"].is_object() {
+            data["recurring"] = json!({
+                "interval": price["recurring"]["interval"],
+                "interval_count": price["recurring"]["interval_count"].to_string(),
+            });
+        }
+        json!({"price_data": data})
+    } else {
+        json!({"price": price["id"]})
+    };
+    spec["quantity"] = json!(line["quantity"].to_string());
+    if let Some(rates) = line["_tax_rates"].as_array().filter(|r| !r.is_empty()) {
+        spec["tax_rates"] = json!(rates);
+    }
+    spec
+}

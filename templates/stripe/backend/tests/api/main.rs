@@ -13,6 +13,7 @@ mod amounts;
 mod bad_input;
 mod balance;
 mod cards;
+mod checkout;
 mod clocks;
 mod common;
 mod credit_notes;

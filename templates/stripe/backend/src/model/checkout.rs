@@ -1,0 +1,280 @@
+//! Completing a checkout session, as a customer paying on Checkout's page does: by the
+//! session's `mode`, a payment intent charged (`payment`), a subscription started with its
+//! first invoice paid (`subscription`) or a setup intent succeeded (`setup`); the customer
+//! Checkout makes when it makes one; then the session `complete` and
+//! `checkout.session.completed`. A declined card leaves the session open, its payment or
+//! setup intent keeping the error, as Checkout shows a decline. And a session's expiry once
+//! its `expires_at` has passed.
+
+use serde_json::{Map, Value, json};
+
+use crate::cx::Cx;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{CHECKOUT_SESSION, PAYMENT_INTENT, SETUP_INTENT};
+use crate::model::card::{self, Step, luhn_ok};
+use crate::model::customer::new_customer;
+use crate::model::intent::{Attempted, authenticated, charge, new_intent};
+use crate::model::{method, setup, subscribe};
+use crate::params::Params;
+
+/// Where the clone serves Checkout's page (a session's `url`): the session's id follows.
+pub(crate) const PAY_PATH: &str = "/c/pay/";
+
+/// The card a payer pays with when none is given: Stripe's Visa test card.
+pub(crate) const DEFAULT_CARD: &str = "4242424242424242";
+
+/// The email a payer has when none is given, the session names none and its customer has
+/// none (Checkout asks for one; the clone's choice).
+pub(crate) const DEFAULT_EMAIL: &str = "customer@example.com";
+
+/// Who pays a session and with what, as the page's form or the admin route gives it.
+#[derive(Debug, Default)]
+pub(crate) struct Payer {
+    /// The card: a test card's name (`pm_card_visa`, `tok_visa`), a card number, or a stored
+    /// payment method's id; [`DEFAULT_CARD`] when none.
+    pub(crate) card: Option<String>,
+    /// The email typed on the page.
+    pub(crate) email: Option<String>,
+    /// The name on the card.
+    pub(crate) name: Option<String>,
+    /// The parameter the card was sent as (named by its errors).
+    pub(crate) param: &'static str,
+}
+
+/// Marks `session` expired (saved, with `checkout.session.expired`) when it is open and its
+/// `expires_at` has passed.
+pub(crate) async fn expire_if_due(cx: &mut Cx<'_>, session: &mut Value) -> ApiResult<()> {
+    if session["status"] == "open" && session["expires_at"].as_i64().is_some_and(|t| t <= cx.now) {
+        session["status"] = json!("expired");
+        cx.save(session)?;
+        cx.emit("checkout.session.expired", session, None).await?;
+    }
+    Ok(())
+}
+
+/// The checkout session `id`, locked, expired first if it is due.
+pub(crate) async fn current(cx: &mut Cx<'_>, id: &str) -> ApiResult<Value> {
+    let mut session = CHECKOUT_SESSION.lock(cx, id).await?;
+    expire_if_due(cx, &mut session).await?;
+    Ok(session)
+}
+
+/// Completes the open session `id` as `payer` paying it on the page does, and answers it.
+/// A session that is not open is refused (the clone's words, after the expiry refusal's);
+/// a declined card answers the card's 402, the session left open.
+pub(crate) async fn complete(cx: &mut Cx<'_>, id: &str, payer: &Payer) -> ApiResult {
+    let mut session = current(cx, id).await?;
+    if session["status"] != "open" {
+        return Err(ApiError::invalid(format!(
+            "Only Checkout Sessions with a status in [\"open\"] can be completed. This Checkout \
+             Session has a status of \"{}\".",
+            session["status"].as_str().unwrap_or_default()
+        ))
+        .persist());
+    }
+    let known = match session["customer"].as_str() {
+        Some(_) => Some(cx.customer_of(&session).await?),
+        None => None,
+    };
+    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    let email = payer
+        .email
+        .clone()
+        .or_else(|| text(&session["customer_email"]))
+        .or_else(|| known.as_ref().and_then(|c| text(&c["email"])))
+        .unwrap_or_else(|| DEFAULT_EMAIL.to_owned());
+    let name = payer
+        .name
+        .clone()
+        .or_else(|| known.as_ref().and_then(|c| text(&c["name"])));
+    let details = json!({
+        "address": {"city": null, "country": "US", "line1": null, "line2": null,
+                    "postal_code": null, "state": null},
+        "email": email, "name": name, "phone": null, "tax_exempt": "none", "tax_ids": [],
+    });
+    let method = payment_method(cx, payer, &details).await?;
+    let mode = session["mode"].as_str().unwrap_or_default().to_owned();
+    let makes_customer = mode == "subscription" || session["customer_creation"] == "always";
+    let customer = match (&known, makes_customer) {
+        (Some(c), _) => Some(c["id"].as_str().unwrap_or_default().to_owned()),
+        (None, true) => Some(customer_for(cx, &mut session, &details).await?),
+        (None, false) => None,
+    };
+    let outcome = match mode.as_str() {
+        "subscription" => start_subscription(cx, &mut session, customer.as_deref(), &method).await,
+        "setup" => set_up(cx, &mut session, customer.as_deref(), &method).await,
+        _ => pay(cx, &mut session, customer.as_deref(), &method).await,
+    };
+    if let Err(err) = outcome {
+        // A decline is kept (the intent's error): so is what the session refers to.
+        if err.persist {
+            cx.save(&session)?;
+        }
+        return Err(err);
+    }
+    if let Some(object) = session.as_object_mut() {
+        object.remove("_customer");
+    }
+    let free = session["amount_total"].as_i64().unwrap_or(0) == 0;
+    session["customer"] = json!(customer);
+    session["customer_details"] = details;
+    session["payment_status"] = json!(if free { "no_payment_required" } else { "paid" });
+    session["status"] = json!("complete");
+    cx.save(&session)?;
+    cx.emit("checkout.session.completed", &session, None)
+        .await?;
+    Ok(session)
+}
+
+/// The payment method `payer` pays with (a test card's name or a number makes a card
+/// carrying the page's billing `details`; an id is a stored payment method).
+async fn payment_method(cx: &mut Cx<'_>, payer: &Payer, details: &Value) -> ApiResult<Value> {
+    let reference = payer.card.as_deref().unwrap_or(DEFAULT_CARD);
+    let digits: String = reference
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let number = match card::named(reference) {
+        Some(test) => test.number.to_owned(),
+        None if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            if !luhn_ok(&digits) {
+                return Err(ApiError::card(
+                    "incorrect_number",
+                    None,
+                    "Your card number is incorrect.",
+                )
+                .param(payer.param));
+            }
+            digits
+        }
+        None => return method::resolve(cx, reference, payer.param).await,
+    };
+    let (brand, funding) = card::brand_and_funding(&number);
+    let billing = json!({"address": details["address"], "email": details["email"],
+                         "name": details["name"]});
+    method::new_card(cx, &number, brand, funding, (12, 2034), Some(&billing)).await
+}
+
+/// The customer Checkout makes for `session` from the page's `details` (`customer.created`);
+/// kept on the session while an attempt is declined, so a second attempt makes no other.
+async fn customer_for(cx: &mut Cx<'_>, session: &mut Value, details: &Value) -> ApiResult<String> {
+    if let Some(id) = session["_customer"].as_str() {
+        return Ok(id.to_owned());
+    }
+    let (id, seq) = cx.new_id("cus_").await?;
+    let mut customer = new_customer(&id, cx.now, None);
+    customer["email"] = details["email"].clone();
+    customer["name"] = details["name"].clone();
+    cx.insert(seq, &customer)?;
+    cx.emit("customer.created", &customer, None).await?;
+    session["_customer"] = json!(id);
+    Ok(id)
+}
+
+/// `payment` mode: the session's payment intent (made at the first attempt, kept for the
+/// next after a decline) charged with `method`. A card that asks for 3-D Secure is charged as
+/// authenticated: the customer completes the challenge on Checkout's page.
+async fn pay(
+    cx: &mut Cx<'_>,
+    session: &mut Value,
+    customer: Option<&str>,
+    method: &Value,
+) -> ApiResult<()> {
+    let amount = session["amount_total"].as_i64().unwrap_or(0);
+    if amount == 0 {
+        return Ok(());
+    }
+    let mut intent = match session["payment_intent"].as_str() {
+        Some(id) => PAYMENT_INTENT.lock(cx, id).await?,
+        None => {
+            let currency = session["currency"].as_str().unwrap_or("usd").to_owned();
+            let (intent, seq) = new_intent(cx, amount, &currency, customer, cx.now).await?;
+            cx.insert(seq, &intent)?;
+            cx.emit("payment_intent.created", &intent, None).await?;
+            session["payment_intent"] = intent["id"].clone();
+            intent
+        }
+    };
+    intent["payment_method"] = method["id"].clone();
+    let test = card::of(method);
+    let charged_decline = test.and_then(|c| c.decline);
+    let (decline, secured) = match card::step(test, false, "automatic", false) {
+        Step::Decline(decline) => (Some(decline), None),
+        Step::Authenticate => (
+            charged_decline,
+            Some(authenticated(intent["id"].as_str().unwrap_or_default())),
+        ),
+        Step::Charge => (charged_decline, None),
+    };
+    match charge(cx, &mut intent, method, decline, secured).await? {
+        Attempted::Declined(err) => Err(err),
+        Attempted::Charged | Attempted::RequiresAction => Ok(()),
+    }
+}
+
+/// `subscription` mode: `method` attached to the customer, and a subscription of the
+/// session's recurring lines (its one-time lines on the first invoice) paid with it. A
+/// decline makes nothing (the subscription is created with `error_if_incomplete`).
+async fn start_subscription(
+    cx: &mut Cx<'_>,
+    session: &mut Value,
+    customer: Option<&str>,
+    method: &Value,
+) -> ApiResult<()> {
+    let customer = customer.unwrap_or_default();
+    let method_id = method["id"].as_str().unwrap_or_default().to_owned();
+    method::attach(cx, &method_id, customer, "payment_method")
+        .await
+        .map_err(|err| ApiError {
+            persist: false,
+            ..err
+        })?;
+    let lines = session["_line_items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let (recurring, once): (Vec<&Value>, Vec<&Value>) = lines
+        .iter()
+        .partition(|l| l["price"]["type"] == "recurring");
+    let mut params = Map::new();
+    params.insert("customer".into(), json!(customer));
+    let specs = |lines: Vec<&Value>| lines.into_iter().map(subscribe::line_spec).collect();
+    params.insert("items".into(), Value::Array(specs(recurring)));
+    if !once.is_empty() {
+        params.insert("add_invoice_items".into(), Value::Array(specs(once)));
+    }
+    params.insert("default_payment_method".into(), json!(method_id));
+    params.insert("payment_behavior".into(), json!("error_if_incomplete"));
+    let sub = subscribe::create(cx, &Params(params), None).await?;
+    session["subscription"] = sub["id"].clone();
+    session["invoice"] = sub["latest_invoice"].clone();
+    Ok(())
+}
+
+/// `setup` mode: the session's setup intent (made at the first attempt) confirmed with
+/// `method`, attached to the customer if there is one; authentication, when the card asks
+/// for it, is completed on the page.
+async fn set_up(
+    cx: &mut Cx<'_>,
+    session: &mut Value,
+    customer: Option<&str>,
+    method: &Value,
+) -> ApiResult<()> {
+    let mut intent = match session["setup_intent"].as_str() {
+        Some(id) => SETUP_INTENT.lock(cx, id).await?,
+        None => {
+            let (id, seq) = cx.new_id("seti_").await?;
+            let mut intent = setup::new_setup(&id, cx.now, false);
+            intent["customer"] = json!(customer);
+            cx.insert(seq, &intent)?;
+            cx.emit("setup_intent.created", &intent, None).await?;
+            session["setup_intent"] = json!(id);
+            intent
+        }
+    };
+    setup::confirm(cx, &mut intent, method, None).await?;
+    if intent["status"] == "requires_action" {
+        setup::succeed(cx, &mut intent, method).await?;
+    }
+    Ok(())
+}
