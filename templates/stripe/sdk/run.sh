@@ -9,7 +9,8 @@
 #     templates/stripe/sdk/run.sh   # existing clone
 #
 # The scenarios use the clone's admin surface (ASYM_ADMIN_SECRET, `asym admin <id> --secret`)
-# only for set-up Stripe does outside its API: rate limits switched on.
+# only for set-up Stripe does outside its API: rate limits switched on, checkout sessions
+# completed (what a customer does on Checkout's page).
 source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "stripe${STRIPE_PYTHON_VERSION:+==$STRIPE_PYTHON_VERSION}"
 sdk_npm stripe "stripe${STRIPE_NODE_VERSION:+@$STRIPE_NODE_VERSION}"

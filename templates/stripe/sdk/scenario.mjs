@@ -1262,6 +1262,45 @@ await check('Dispute: the dispute test cards, list, retrieve, update (evidence, 
   await assert.rejects(stripe.disputes.retrieve('dp_nope'), (err) => err.statusCode === 404 && err.code === 'resource_missing');
 });
 
+await check('checkout.sessions completed (admin route): payment, subscription, setup; the webhook', () => withReceiver(async (url, received, until) => {
+  const complete = (id, body) => admin('POST', `checkout/sessions/${id}/complete`, body);
+  const endpoint = await stripe.webhookEndpoints.create({ url, enabled_events: ['checkout.session.completed'] });
+  const session = await stripe.checkout.sessions.create({
+    mode: 'payment', line_items: [{ price: 'price_SEEDshirt001', quantity: 2 }],
+    success_url: 'https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}', customer_email: 'pay-node@example.com',
+    client_reference_id: 'order-8', customer_creation: 'always',
+  });
+  await assert.rejects(complete(session.id, { paymentMethod: 'pm_card_chargeDeclined' }), /402.*card_declined/);
+  assert.equal((await stripe.checkout.sessions.retrieve(session.id)).status, 'open');
+  await complete(session.id, { name: 'Pat Payer' });
+  const delivery = await until((d) => d.body.includes('checkout.session.completed'));
+  assert.ok(delivery, 'no webhook delivered');
+  const event = stripe.webhooks.constructEvent(delivery.body, delivery.headers['stripe-signature'], endpoint.secret);
+  assert.equal(event.type, 'checkout.session.completed');
+  assert.equal(event.data.object.id, session.id);
+  assert.equal(event.data.object.client_reference_id, 'order-8');
+  const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent', 'customer'] });
+  assert.deepEqual([done.status, done.payment_status, done.amount_total], ['complete', 'paid', 5000]);
+  assert.equal(done.payment_intent.status, 'succeeded');
+  assert.equal(done.customer.email, 'pay-node@example.com');
+  assert.deepEqual((await stripe.checkout.sessions.listLineItems(session.id)).data.map((i) => i.quantity), [2]);
+  const subscribing = await stripe.checkout.sessions.create({
+    mode: 'subscription', line_items: [{ price: 'price_SEEDproMonth1', quantity: 1 }], success_url: 'https://shop.example/ok',
+  });
+  await complete(subscribing.id, { email: 'subscriber-node@example.com', paymentMethod: '4242424242424242' });
+  const subscribed = await stripe.checkout.sessions.retrieve(subscribing.id, { expand: ['subscription', 'invoice'] });
+  assert.deepEqual([subscribed.subscription.status, subscribed.invoice.status, subscribed.payment_intent], ['active', 'paid', null]);
+  const saving = await stripe.checkout.sessions.create({
+    mode: 'setup', customer: 'cus_SEEDbob0000001', currency: 'usd', success_url: 'https://shop.example/ok',
+  });
+  await complete(saving.id, {});
+  const saved = await stripe.checkout.sessions.retrieve(saving.id, { expand: ['setup_intent'] });
+  assert.deepEqual([saved.setup_intent.status, saved.payment_status], ['succeeded', 'no_payment_required']);
+  assert.equal((await stripe.paymentMethods.retrieve(saved.setup_intent.payment_method)).customer, 'cus_SEEDbob0000001');
+  await assert.rejects(complete(session.id, {}), /400.*complete/);
+  await assert.rejects(complete('cs_test_nope', {}), /404.*resource_missing/);
+}));
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

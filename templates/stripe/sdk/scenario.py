@@ -621,6 +621,52 @@ def subscription_and_invoice_lifecycle():
     assert stripe.Event.retrieve(event.id).data.object.id == sub.id
 
 
+def checkout_completed():
+    complete = lambda session, body: admin("POST", f"checkout/sessions/{session}/complete", body)
+    with Receiver() as hook:
+        endpoint = stripe.WebhookEndpoint.create(url=hook.url, enabled_events=["checkout.session.completed"])
+        session = stripe.checkout.Session.create(
+            mode="payment", line_items=[{"price": "price_SEEDshirt001", "quantity": 2}],
+            success_url="https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}",
+            customer_email="pay@example.com", client_reference_id="order-7", customer_creation="always",
+            metadata={"order": "7"})
+        try:
+            complete(session.id, {"paymentMethod": "pm_card_chargeDeclined"})
+            raise AssertionError("a declined card does not complete the session")
+        except AssertionError as err:
+            assert "402" in str(err) and "card_declined" in str(err), err
+        assert stripe.checkout.Session.retrieve(session.id).status == "open"
+        complete(session.id, {"name": "Pat Payer"})
+        headers, payload = hook.next()
+    event = stripe.Webhook.construct_event(payload, headers["Stripe-Signature"], endpoint.secret)
+    assert event.type == "checkout.session.completed" and event.data.object.id == session.id, event
+    assert event.data.object.client_reference_id == "order-7" and event.data.object.metadata.order == "7"
+    done = stripe.checkout.Session.retrieve(session.id, expand=["payment_intent", "customer"])
+    assert (done.status, done.payment_status, done.amount_total) == ("complete", "paid", 5000), done
+    assert done.payment_intent.status == "succeeded" and done.payment_intent.amount_received == 5000
+    assert done.customer.email == "pay@example.com" and done.customer_details.name == "Pat Payer"
+    assert [i.quantity for i in stripe.checkout.Session.list_line_items(session.id).data] == [2]
+    subscribing = stripe.checkout.Session.create(
+        mode="subscription", line_items=[{"price": "price_SEEDproMonth1", "quantity": 1}],
+        success_url="https://shop.example/ok")
+    complete(subscribing.id, {"email": "subscriber@example.com", "paymentMethod": "4242424242424242"})
+    done = stripe.checkout.Session.retrieve(subscribing.id, expand=["subscription", "invoice"])
+    assert done.subscription.status == "active" and done.invoice.status == "paid", done
+    assert done.subscription.customer == done.customer and done.payment_intent is None
+    saving = stripe.checkout.Session.create(mode="setup", customer="cus_SEEDbob0000001", currency="usd",
+                                            success_url="https://shop.example/ok")
+    complete(saving.id, {})
+    done = stripe.checkout.Session.retrieve(saving.id, expand=["setup_intent"])
+    assert done.setup_intent.status == "succeeded" and done.payment_status == "no_payment_required", done
+    assert stripe.PaymentMethod.retrieve(done.setup_intent.payment_method).customer == "cus_SEEDbob0000001"
+    for closed, why in [(session.id, "complete"), ("cs_test_nope", "404")]:
+        try:
+            complete(closed, {})
+            raise AssertionError(f"{closed} is not completed again")
+        except AssertionError as err:
+            assert why in str(err), err
+
+
 def errors_the_sdk_raises():
     try:
         stripe.Customer.list(api_key="sk_test_not_a_key")
@@ -1436,6 +1482,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               quote_discounts),
              ("Quote subscription_data[effective_date]: a schedule that starts then", quote_effective_date),
              ("Dispute: the dispute test cards, list, retrieve, modify (evidence, submit), close", disputes),
+             ("checkout.Session completed (admin route): payment, subscription, setup; the webhook",
+              checkout_completed),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)
