@@ -5,7 +5,7 @@
 use chrono::{Datelike, Timelike, Utc};
 
 use super::dates;
-use super::pattern::{Pattern, expand};
+use super::pattern::Pattern;
 use super::value::Val;
 
 /// The longest text `repeat`, `padStart` and `padEnd` make.
@@ -90,36 +90,16 @@ fn text_fn(name: &str, args: &[Val]) -> Option<Val> {
         "trim" => Val::Text(text().trim().to_owned()),
         "format" | "unstyle" | "style" => Val::Text(text()),
         "link" => Val::Text(text()),
-        "test" => Val::Bool(pattern()?.find(&chars(&text()), 0).is_some()),
-        "match" => {
-            let chars = chars(&text());
-            Val::List(
-                pattern()?
-                    .find_all(&chars)
-                    .iter()
-                    .filter_map(|caps| caps[0])
-                    .map(|(a, b)| Val::Text(chars[a..b].iter().collect()))
-                    .collect(),
-            )
-        }
+        "test" => Val::Bool(pattern()?.test(&text())),
+        "match" => Val::List(
+            pattern()?
+                .matches(&text())
+                .into_iter()
+                .map(|found| Val::Text(found.to_owned()))
+                .collect(),
+        ),
         "replace" | "replaceAll" => {
-            let chars = chars(&text());
-            let pattern = pattern()?;
-            let found = if name == "replace" {
-                pattern.find(&chars, 0).into_iter().collect()
-            } else {
-                pattern.find_all(&chars)
-            };
-            let mut out = String::new();
-            let mut from = 0;
-            for caps in &found {
-                let (a, b) = caps[0]?;
-                out.extend(&chars[from..a]);
-                out.push_str(&expand(&arg(2), &chars, caps));
-                from = b;
-            }
-            out.extend(&chars[from..]);
-            Val::Text(out)
+            Val::Text(pattern()?.replace(&text(), &arg(2), name == "replaceAll"))
         }
         "split" => Val::List(match arg(1).as_str() {
             "" => text().chars().map(|c| Val::Text(c.into())).collect(),

@@ -144,6 +144,43 @@ async fn filters_and_sorts_on_formulas_2_0(notion: asym::Notion) {
 }
 
 #[asym::clone("notion", seed = "basic")]
+async fn regular_expressions_read_javascripts_syntax(notion: asym::Notion) {
+    let api = api(&notion);
+    tasks_schema(
+        &api,
+        json!({
+            "Swapped": { "formula": { "expression": r#"replace(prop("Name"), "^(\\w+) (?<rest>.*)$", "$<rest>, $1 ($$)")"# } },
+            "Initials": { "formula": { "expression": r#"match(prop("Name"), "\\b\\w").join("")"# } },
+            "Spaced": { "formula": { "expression": r#"replaceAll(prop("Name"), "\\s+", "_")"# } },
+            "Braces": { "formula": { "expression": r#"test(prop("Name"), "^\\w{5} [^]he")"# } },
+            "Nested": { "formula": { "expression": r#"test(repeat("a", 5000) + "!", "(a+)+$")"# } }
+        }),
+    )
+    .await;
+    let page = read(&api, &format!("/v1/pages/{TASK2}")).await;
+    let value = |name: &str| page["properties"][name]["formula"].clone();
+    let text = |s: &str| json!({ "type": "string", "string": s });
+    assert_eq!(value("Swapped"), text("the API, Build ($)"));
+    assert_eq!(value("Initials"), text("BtA"));
+    assert_eq!(value("Spaced"), text("Build_the_API"));
+    assert_eq!(
+        value("Braces"),
+        json!({ "type": "boolean", "boolean": true })
+    );
+    // A pattern that sends a backtracking matcher into a spin answers at once.
+    assert_eq!(
+        value("Nested"),
+        json!({ "type": "boolean", "boolean": false })
+    );
+    let filtered = query_tasks(
+        &api,
+        &json!({ "filter": { "property": "Initials", "formula": { "string": { "equals": "Ftlb" } } } }),
+    )
+    .await;
+    assert_eq!(titles(&filtered), [FIX]);
+}
+
+#[asym::clone("notion", seed = "basic")]
 async fn formulas_naming_what_is_not_there_are_refused(notion: asym::Notion) {
     let api = api(&notion);
     for (expression, reason) in [
@@ -159,6 +196,18 @@ async fn formulas_naming_what_is_not_there_are_refused(notion: asym::Notion) {
         (
             r#"test(prop("Name"), "(a")"#,
             "test(): invalid regular expression `(a`: unterminated group",
+        ),
+        (
+            r#"test(prop("Name"), "(?<=a)b")"#,
+            "test(): invalid regular expression `(?<=a)b`: lookarounds are not supported",
+        ),
+        (
+            r#"replace(prop("Name"), "(a)\\1", "")"#,
+            "replace(): invalid regular expression `(a)\\1`: backreferences are not supported",
+        ),
+        (
+            r#"match(prop("Name"), "(?:a{1000}){1000}")"#,
+            "match(): invalid regular expression `(?:a{1000}){1000}`: pattern too large",
         ),
         (
             r#"dateAdd(prop("Due"), 1, "fortnights")"#,
