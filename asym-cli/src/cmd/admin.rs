@@ -27,7 +27,7 @@ pub(crate) struct Args {
     /// Clone id.
     id: String,
     /// The method (with a path).
-    #[arg(value_enum, requires = "path")]
+    #[arg(value_enum, requires = "path", required_unless_present = "secret")]
     method: Option<Method>,
     /// The route under `/api/admin/` (`events`, `rate-limits`, …).
     path: Option<String>,
@@ -43,9 +43,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
-    let secret = provider.admin_secret(&args.id)?;
-    let Some(method) = args.method.filter(|_| !args.secret) else {
-        println!("{secret}");
+    // clap takes a call without a method only with `--secret`.
+    let Some(method) = args.method else {
+        println!("{}", provider.admin_secret(&args.id)?);
         return Ok(());
     };
     let (clone, secret) = reach(provider, &args.id).await?;

@@ -19,7 +19,9 @@
 //! answered (its answer lost) or 0 when it never handled the request. A request
 //! body is buffered to be kept only when its `Content-Length` is at most [`BUFFERED`]; a
 //! streamed one reaches the handler untouched and is kept as `null`. The admin surface and
-//! the health check are not journaled.
+//! the health check are not journaled. What is kept is copied out of the request (a shared
+//! slice would hold its connection's whole read buffer alive), credentials already
+//! shortened: a full journal of small requests takes a few MiB.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
@@ -27,7 +29,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use asym_contract::wire::{HEALTH_PATH, REQUESTS_PATH, is_admin};
 use axum::Router;
-use axum::body::{Body, Bytes, HttpBody};
+use axum::body::{Body, HttpBody};
 use axum::extract::{FromRef, Query, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -78,8 +80,8 @@ struct Kept {
     epoch: u64,
 }
 
-/// One request and its answer, as kept: cheap handles on what was sent and answered (no
-/// text is made until the journal is listed, so a request pays a few clones for it).
+/// One request and its answer, as kept: copies of what was sent and answered, so that a kept
+/// entry holds no connection's buffer alive (listing makes the JSON).
 #[derive(Debug)]
 struct Entry {
     seq: u64,
@@ -98,30 +100,45 @@ pub(crate) struct Sent {
     at_ms: u128,
     started: Instant,
     method: Method,
-    uri: Uri,
-    headers: HeaderMap,
+    /// The path, its query after a `?` if it has one, then a line a header (`name: value`,
+    /// credentials already shortened): one string, so a request pays one allocation for it.
+    head: String,
     body: Option<Head>,
 }
 
-/// The head of a body, as kept: its first [`TEXT_KEPT`] bytes (shared with the body when it is no
-/// longer, copied when it is, so that a kept entry never holds a large body alive).
+impl Sent {
+    /// The path and the query.
+    fn target(&self) -> (&str, Option<&str>) {
+        let target = self.head.split('\n').next().unwrap_or_default();
+        match target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (target, None),
+        }
+    }
+
+    /// The headers, by name (a repeated header shows its last value).
+    fn headers(&self) -> BTreeMap<&str, &str> {
+        self.head
+            .split('\n')
+            .skip(1)
+            .filter_map(|line| line.split_once(": "))
+            .collect()
+    }
+}
+
+/// The head of a body, as kept: a copy of its first [`TEXT_KEPT`] bytes (a request's body is
+/// a slice of its connection's buffer, which sharing it would keep alive).
 #[derive(Debug)]
 struct Head {
-    bytes: Bytes,
+    bytes: Box<[u8]>,
     truncated: bool,
 }
 
 impl Head {
-    fn of(bytes: &Bytes) -> Self {
-        if bytes.len() <= TEXT_KEPT {
-            return Self {
-                bytes: bytes.clone(),
-                truncated: false,
-            };
-        }
+    fn of(bytes: &[u8]) -> Self {
         Self {
-            bytes: Bytes::copy_from_slice(&bytes[..TEXT_KEPT]),
-            truncated: true,
+            bytes: bytes[..bytes.len().min(TEXT_KEPT)].into(),
+            truncated: bytes.len() > TEXT_KEPT,
         }
     }
 
@@ -144,7 +161,7 @@ struct Listed<'a> {
     method: &'a str,
     path: &'a str,
     query: Option<&'a str>,
-    headers: BTreeMap<&'a str, String>,
+    headers: BTreeMap<&'a str, &'a str>,
     body: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     body_truncated: bool,
@@ -160,13 +177,14 @@ struct Listed<'a> {
 impl Entry {
     fn listed(&self) -> Listed<'_> {
         let truncated = |kept: &Option<Head>| kept.as_ref().is_some_and(|k| k.truncated);
+        let (path, query) = self.sent.target();
         Listed {
             seq: self.seq,
             at_ms: self.sent.at_ms,
             method: self.sent.method.as_str(),
-            path: self.sent.uri.path(),
-            query: self.sent.uri.query(),
-            headers: shown(&self.sent.headers),
+            path,
+            query,
+            headers: self.sent.headers(),
             body: self.sent.body.as_ref().and_then(Head::text),
             body_truncated: truncated(&self.sent.body),
             status: self.status.map_or(0, |status| status.as_u16()),
@@ -202,8 +220,7 @@ impl Journal {
                 .as_millis(),
             started: Instant::now(),
             method: parts.method.clone(),
-            uri: parts.uri.clone(),
-            headers: parts.headers.clone(),
+            head: head(&parts.uri, &parts.headers),
             body: kept,
         };
         (Request::from_parts(parts, body), Some(sent))
@@ -274,20 +291,24 @@ async fn buffered(body: Body) -> (Body, Option<Head>) {
     }
 }
 
-/// The request's headers as listed: names lower-case, credentials shortened.
-fn shown(headers: &HeaderMap) -> BTreeMap<&str, String> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let value = String::from_utf8_lossy(value.as_bytes());
-            let value = if SECRET_HEADERS.contains(&name.as_str()) {
-                shortened(&value)
-            } else {
-                value.into_owned()
-            };
-            (name.as_str(), value)
-        })
-        .collect()
+/// The request's target and headers as [`Sent`] keeps them: names lower-case, credentials
+/// shortened.
+fn head(uri: &Uri, headers: &HeaderMap) -> String {
+    let target = uri.path_and_query().map_or("/", |target| target.as_str());
+    let mut head = String::with_capacity(target.len() + 64 * headers.len());
+    head.push_str(target);
+    for (name, value) in headers {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let value = if SECRET_HEADERS.contains(&name.as_str()) {
+            std::borrow::Cow::Owned(shortened(&value))
+        } else {
+            value
+        };
+        for part in ["\n", name.as_str(), ": ", &value] {
+            head.push_str(part);
+        }
+    }
+    head
 }
 
 /// A credential's first characters (`Bearer xoxb-1234567…`): enough to tell which token.
@@ -326,7 +347,7 @@ impl Filter {
             .method
             .as_ref()
             .is_none_or(|m| m.eq_ignore_ascii_case(entry.sent.method.as_str()));
-        let path = entry.sent.uri.path();
+        let (path, _) = entry.sent.target();
         let path = self
             .path
             .as_ref()
@@ -504,16 +525,16 @@ mod tests {
 
     #[test]
     fn text_is_kept_whole_cut_on_a_character_or_not_at_all() {
-        let whole = Head::of(&Bytes::from("channel=C1&text=h%C3%A9"));
+        let whole = Head::of(b"channel=C1&text=h%C3%A9");
         assert_eq!(whole.text(), Some("channel=C1&text=h%C3%A9"));
         assert!(!whole.truncated);
         // 'é' is two bytes: a cut between them keeps the text before it.
         let mut long = "a".repeat(TEXT_KEPT - 1);
         long.push('é');
-        let cut = Head::of(&Bytes::from(long.clone()));
+        let cut = Head::of(long.as_bytes());
         assert_eq!(cut.text(), Some(&long[..TEXT_KEPT - 1]));
         assert!(cut.truncated);
-        let binary = Head::of(&Bytes::from_static(&[0xff, 0xfe, 0x00, 0x81, 0x82]));
+        let binary = Head::of(&[0xff, 0xfe, 0x00, 0x81, 0x82]);
         assert_eq!(binary.text(), None);
     }
 
@@ -530,7 +551,15 @@ mod tests {
             "Basic c2tfdGVzdF9hYmNkZWY6".parse().unwrap(),
         );
         headers.insert("content-type", "application/json".parse().unwrap());
-        let shown = shown(&headers);
+        let sent = Sent {
+            at_ms: 0,
+            started: Instant::now(),
+            method: Method::POST,
+            head: head(&"/v1/customers?expand=x".parse().unwrap(), &headers),
+            body: None,
+        };
+        assert_eq!(sent.target(), ("/v1/customers", Some("expand=x")));
+        let shown = sent.headers();
         assert_eq!(shown["authorization"], "Basic c2tfdGVzdF9h…");
         assert_eq!(shown["content-type"], "application/json");
     }
