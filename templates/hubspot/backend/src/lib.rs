@@ -23,6 +23,7 @@
 //! | `/oauth/v1/access-tokens/{token}`, `/oauth/v1/refresh-tokens/{token}` (metadata, deletion) | `oauth` |
 //! | `/oauth/authorize`, `/oauth/v1/token`, `/api/admin/oauth/codes` (grants) | `oauth::grant` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
+//! | `/marketing/v3/forms/` (forms), `/submissions/v3/integration/…/submit/…`, `/form-integrations/v1/submissions/forms/…` | `forms`, `forms::definition`, `forms::submit` |
 //! | `/crm/v3/lists` (lists, memberships, filters, folders, id mapping) | `lists`, `lists::memberships`, `lists::folders`, `lists::mapping` (routes), `lists::model`, `lists::members`, `lists::tree` (model), `lists::filters` |
 //! | app webhooks: events | `webhooks` |
 //! | `/webhooks/v3/{appId}/…` (settings, subscriptions), the admin surface's webhook routes | `subscriptions::api`, `subscriptions::admin` (routes), `subscriptions` (model) |
@@ -43,6 +44,7 @@ mod error;
 mod expiry;
 mod exports;
 mod fieldtypes;
+mod forms;
 mod imports;
 mod labels;
 mod lists;
@@ -100,6 +102,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(oauth::routes())
         .merge(users::routes())
         .merge(preferences::routes())
+        .merge(forms::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(

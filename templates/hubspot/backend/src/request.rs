@@ -29,7 +29,7 @@ pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
 /// is configured for them all (`/oauth/authorize` grants any of them).
-pub(crate) const SCOPES: [&str; 39] = [
+pub(crate) const SCOPES: [&str; 40] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -69,6 +69,7 @@ pub(crate) const SCOPES: [&str; 39] = [
     "communication_preferences.write",
     "communication_preferences.statuses.batch.read",
     "communication_preferences.statuses.batch.write",
+    "forms",
 ];
 
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).
@@ -315,6 +316,8 @@ pub(crate) enum Caller {
     Admin,
     /// HubSpot's webhooks API: the app's developer API key (`hapikey`), no scopes.
     DeveloperKey,
+    /// A route anyone may call, without credentials (a website's form submission).
+    Public,
 }
 
 impl Caller {
@@ -339,7 +342,7 @@ impl Caller {
 /// 401 `INVALID_AUTHENTICATION`.
 async fn refuse_caller(kit: &Kit, parts: &Parts) -> Result<(), ApiError> {
     match Caller::of(parts) {
-        Some(Caller::Admin) => Ok(()),
+        Some(Caller::Admin | Caller::Public) => Ok(()),
         Some(Caller::DeveloperKey) => {
             let pairs = asym_kit::form::parse(parts.uri.query().unwrap_or_default().as_bytes());
             developer(kit, asym_kit::form::first(&pairs, "hapikey"))

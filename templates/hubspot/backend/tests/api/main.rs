@@ -9,6 +9,7 @@
 mod associations;
 mod batch;
 mod engagements;
+mod forms;
 mod goals;
 mod imports;
 mod leads;

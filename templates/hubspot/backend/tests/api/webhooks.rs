@@ -14,7 +14,7 @@ const SUBSCRIPTIONS: &str = "/api/admin/webhooks/subscriptions";
 
 /// A receiver the app's webhooks now go to, with `subscriptions` (bodies of the admin route)
 /// added.
-async fn subscribed(hubspot: &asym::HubSpot, subscriptions: &[Value]) -> Receiver {
+pub(crate) async fn subscribed(hubspot: &asym::HubSpot, subscriptions: &[Value]) -> Receiver {
     let receiver = Receiver::start().await;
     let admin = admin(hubspot);
     admin
@@ -31,7 +31,7 @@ async fn subscribed(hubspot: &asym::HubSpot, subscriptions: &[Value]) -> Receive
 }
 
 /// The events of the next delivery, after checking its signatures with [`SECRET`].
-async fn next(receiver: &Receiver) -> Vec<Value> {
+pub(crate) async fn next(receiver: &Receiver) -> Vec<Value> {
     next_signed(receiver, SECRET).await
 }
 
@@ -61,7 +61,7 @@ async fn next_signed(receiver: &Receiver, secret: &str) -> Vec<Value> {
 }
 
 /// The `subscriptionType` of each of a delivery's events.
-fn subscription_types(events: &[Value]) -> Vec<&str> {
+pub(crate) fn subscription_types(events: &[Value]) -> Vec<&str> {
     events
         .iter()
         .map(|e| e["subscriptionType"].as_str().unwrap())
