@@ -1059,4 +1059,55 @@ await check('communication preferences v4: one address opted out of all email (v
   assert.ok(statuses.every((s) => s.status === 'NOT_SUBSCRIBED'));
 });
 
+await check('marketing forms: created, read, listed, replaced (PUT), submitted through the secure route (plain HTTP, the contact updated), its submissions read, archived', async () => {
+  const api = hubspot.marketing.forms.formsApi;
+  const email = { objectTypeId: '0-1', name: 'email', label: 'Email', required: true, hidden: false,
+    fieldType: 'email', dependentFields: [], validation: { blockedEmailDomains: [], useDefaultBlockList: false } };
+  const created = await api.create({
+    formType: 'hubspot', name: `Node form ${run}`, archived: false,
+    fieldGroups: [{ groupType: 'default_group', richTextType: 'text', fields: [email] }],
+    configuration: { postSubmitAction: { type: 'redirect_url', value: 'https://acme.example/thanks' } },
+    legalConsentOptions: { type: 'none' },
+  });
+  assert.equal(created.formType, 'hubspot');
+  assert.ok(created.createdAt instanceof Date);
+  const got = await api.getById(created.id);
+  assert.equal(got.fieldGroups[0].fields[0].name, 'email');
+  const page = await api.getPage(undefined, 500, undefined, ['hubspot']);
+  assert.ok(page.results.some((f) => f.id === created.id));
+  const first = { objectTypeId: '0-1', name: 'firstname', label: 'First name', required: false, hidden: false,
+    fieldType: 'single_line_text', dependentFields: [] };
+  const replaced = await api.replace(created.id, {
+    ...got, name: `Node form ${run} v2`,
+    fieldGroups: [{ groupType: 'default_group', richTextType: 'text', fields: [email, first] }],
+  });
+  assert.equal(replaced.name, `Node form ${run} v2`);
+  assert.equal(replaced.fieldGroups[0].fields.length, 2);
+  // The secure submit route has no SDK client: plain HTTP with the token.
+  const submit = (fields) => fetch(`${basePath}/submissions/v3/integration/secure/submit/62515/${created.id}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${process.env.HUBSPOT_TOKEN}` },
+    body: JSON.stringify({ fields, context: { pageUri: 'https://acme.example/node' } }),
+  });
+  const address = `node-form-${run}@web.example`;
+  await hubspot.crm.contacts.basicApi.create({ properties: { email: address, firstname: 'Before' } });
+  const answer = await submit([{ name: 'email', value: address }, { name: 'firstname', value: 'After' }]);
+  assert.equal(answer.status, 200);
+  assert.deepEqual(await answer.json(), { redirectUri: 'https://acme.example/thanks' });
+  const contact = await hubspot.crm.contacts.basicApi.getById(address, ['firstname'], undefined, undefined, false, 'email');
+  assert.equal(contact.properties.firstname, 'After');
+  const missing = await submit([{ name: 'firstname', value: 'No email' }]);
+  assert.equal(missing.status, 400);
+  assert.equal((await missing.json()).errors[0].errorType, 'REQUIRED_FIELD');
+  const read = await fetch(`${basePath}/form-integrations/v1/submissions/forms/${created.id}`, {
+    headers: { Authorization: `Bearer ${process.env.HUBSPOT_TOKEN}` },
+  });
+  const submissions = await read.json();
+  assert.equal(submissions.results.length, 1);
+  assert.equal(submissions.results[0].pageUrl, 'https://acme.example/node');
+  await api.archive(created.id);
+  await assert.rejects(api.getById(created.id), (err) => err.code === 404);
+  assert.equal((await api.getById(created.id, true)).archived, true);
+});
+
 finish('node @hubspot/api-client');

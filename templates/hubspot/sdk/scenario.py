@@ -1447,6 +1447,54 @@ def goals():
         assert err.status == 400 and "cannot be updated" in json.loads(err.body)["message"], err.body
 
 
+def forms():
+    from hubspot.marketing.forms import (
+        ApiException as FormsApiException, EmailField, FieldGroup, FormDefinitionCreateRequestBase,
+        HubSpotFormConfiguration, FormPostSubmitAction, HubSpotFormDefinitionPatchRequest,
+        SingleLineTextField)
+    api = client.marketing.forms.forms_api
+    created = api.create(FormDefinitionCreateRequestBase(
+        form_type="hubspot", name=f"Python form {run}", archived=False,
+        field_groups=[FieldGroup(group_type="default_group", rich_text_type="text", fields=[
+            EmailField(object_type_id="0-1", name="email", label="Email", required=True, hidden=False,
+                       field_type="email", dependent_fields=[]),
+            SingleLineTextField(object_type_id="0-1", name="firstname", label="First name", required=False,
+                                hidden=False, field_type="single_line_text", dependent_fields=[]),
+        ])],
+        configuration=HubSpotFormConfiguration(
+            post_submit_action=FormPostSubmitAction(type="thank_you", value="Merci!"))))
+    assert created.form_type == "hubspot" and len(created.id) == 36, created
+    assert created.field_groups[0].fields[0].name == "email", created
+    got = api.get_by_id(created.id)
+    assert got.name == f"Python form {run}" and got.configuration.post_submit_action.value == "Merci!", got
+    page = api.get_page(limit=500)
+    assert created.id in [f.id for f in page.results], page
+    patched = api.update(created.id, HubSpotFormDefinitionPatchRequest(name=f"Renamed {run}"))
+    assert patched.name == f"Renamed {run}" and patched.field_groups[0].fields[1].name == "firstname", patched
+    # The submit route has no SDK client: plain HTTP, without credentials.
+    email = f"form-{run}@web.example"
+    http = urllib3.PoolManager()
+    url = f"{os.environ['HUBSPOT_API_BASE']}/submissions/v3/integration/submit/62515/{created.id}"
+    answer = http.request("POST", url, body=json.dumps({
+        "fields": [{"objectTypeId": "0-1", "name": "email", "value": email},
+                   {"objectTypeId": "0-1", "name": "firstname", "value": "Formy"}],
+        "context": {"pageUri": "https://acme.example/form", "pageName": "Form"}}),
+        headers={"Content-Type": "application/json"})
+    assert answer.status == 200 and json.loads(answer.data) == {"inlineMessage": "Merci!"}, answer.data
+    contact = client.crm.contacts.basic_api.get_by_id(email, id_property="email", properties=["firstname"])
+    assert contact.properties["firstname"] == "Formy", contact
+    bad = http.request("POST", url, body=json.dumps({"fields": [{"name": "email", "value": "nope"}]}),
+                       headers={"Content-Type": "application/json"})
+    assert bad.status == 400 and json.loads(bad.data)["errors"][0]["errorType"] == "INVALID_EMAIL", bad.data
+    api.archive(created.id)
+    try:
+        api.get_by_id(created.id)
+        raise AssertionError("an archived form was read")
+    except FormsApiException as err:
+        assert err.status == 404, err
+    assert api.get_by_id(created.id, archived=True).archived is True
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1486,4 +1534,5 @@ check("goals (goal_targets): listed, read, searched; an update refused", goals)
 check("communication preferences: subscription definitions, an address's statuses (NOT_SUBSCRIBED until it opts in), subscribed with a legal basis, unsubscribed; subscribing it again and unsubscribing it twice refused", communication_preferences)
 check("communication preferences v4 batches: statuses read and written (207 for refused inputs, a resubscribe without consent among them), addresses opted out of all email, their portal-wide status read, one resubscribed with its consent", preference_batches)
 check("communication preferences v4: one address opted out of all email (verbose: each type's status), its portal-wide status read", preference_opt_out)
+check("marketing forms: created with an email and a text field, read, listed, renamed (PATCH), submitted without credentials (plain HTTP: the contact created, INVALID_EMAIL refused), archived", forms)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")
