@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 40] = [
+const ENTITIES: [Entity; 42] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -265,6 +265,16 @@ const ENTITIES: [Entity; 40] = [
         name: "Initiative",
         table: "initiatives",
         doc: "initiative_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "AgentSession",
+        table: "agent_sessions",
+        doc: "agent_session_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "AgentActivity",
+        table: "agent_activities",
+        doc: "agent_activity_doc(t)",
     },
     Entity {
         name: "InitiativeToProject",

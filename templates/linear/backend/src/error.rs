@@ -105,6 +105,13 @@ pub(crate) fn admin_required(presentable: &str) -> Error {
     new(Kind::Forbidden, "Invalid role: admin required", presentable)
 }
 
+/// `Invalid actor: app required`, the refusal of what only an OAuth app's own user
+/// (`actor=app`) may do, such as an agent's activities (the clone's wording, after Linear's
+/// role refusals), with `presentable` saying what was refused.
+pub(crate) fn app_required(presentable: &str) -> Error {
+    new(Kind::Forbidden, "Invalid actor: app required", presentable)
+}
+
 /// A failure of the clone itself (Postgres down, a bug); logged, shown generically.
 pub(crate) fn internal(err: impl std::fmt::Debug) -> Error {
     eprintln!("linear: internal error: {err:?}");

@@ -64,6 +64,8 @@ pub(crate) enum Kind {
     InitiativeLabel,
     /// `NotificationFilter` over `notifications`.
     Notification,
+    /// `AgentActivityFilter` over `agent_activities`.
+    AgentActivity,
 }
 
 /// How a column compares.
@@ -99,6 +101,7 @@ impl Kind {
             Self::Reaction => "reactions",
             Self::Emoji => "emojis",
             Self::Notification => "notifications",
+            Self::AgentActivity => "agent_activities",
             Self::ProjectLabel => "project_labels",
             Self::InitiativeLabel => "initiative_labels",
         }
@@ -126,7 +129,7 @@ impl Kind {
             ],
             Self::User => &[
                 (Cmp::Text, &["name", "displayName", "email"]),
-                (Cmp::Bool, &["active", "admin"]),
+                (Cmp::Bool, &["active", "admin", "app"]),
             ],
             Self::Label | Self::ProjectLabel | Self::InitiativeLabel => {
                 &[(Cmp::Text, &["name"]), (Cmp::Bool, &["isGroup"])]
@@ -161,6 +164,7 @@ impl Kind {
             Self::Reaction => &[(Cmp::Text, &["emoji"])],
             Self::Emoji => &[(Cmp::Text, &["name"])],
             Self::Notification => &[(Cmp::Text, &["type"]), (Cmp::Date, &["archivedAt"])],
+            Self::AgentActivity => &[(Cmp::Text, &["agentSessionId", "type"])],
             Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
     }
@@ -198,6 +202,7 @@ impl Kind {
                 ("user", "user_id", Kind::User),
             ],
             Self::Attachment => &[("creator", "creator_id", Kind::User)],
+            Self::AgentActivity => &[("sourceComment", "source_comment_id", Kind::Comment)],
             Self::ProjectLabel => &[
                 ("creator", "creator_id", Kind::User),
                 ("parent", "parent_id", Kind::ProjectLabel),

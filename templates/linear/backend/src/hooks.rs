@@ -97,42 +97,83 @@ impl Subscribers {
         event: Event<'_>,
     ) -> Result<bool> {
         for hook in &self.0 {
-            let (id, url, secret): (String, String, String) =
-                (hook.get(0), hook.get(1), hook.get(2));
-            let organization: Option<String> = hook.get(3);
             let actor: Option<String> = hook.get(4);
-            let (created, timestamp): (String, i64) = (hook.get(5), hook.get(6));
             let mut body = json!({
                 "action": event.action,
                 "actor": { "id": viewer.user_id, "name": actor, "type": "user" },
-                "createdAt": created,
                 "data": unviewed(event.data),
                 "url": event.data.get("url").cloned().unwrap_or(Value::Null),
                 "type": event.resource,
-                "organizationId": organization,
-                "webhookTimestamp": timestamp,
-                "webhookId": id,
             });
             if let Some(previous) = &event.updated_from {
                 body["updatedFrom"] = previous.clone();
             }
-            let delivery = Delivery::new(
-                format!("webhook:{id}"),
-                format!("{}.{}", event.resource, event.action),
-                url,
-                Signer::Linear,
-                secret,
-                body.to_string(),
-            )
-            .header("Linear-Delivery", asym_kit::token::random_hex(32))
-            .header("Linear-Event", event.resource)
-            .header("User-Agent", "Linear-Webhook");
-            outbox::enqueue(tx, &delivery)
-                .await
-                .map_err(error::internal)?;
+            queue(tx, hook, event.resource, event.action, body).await?;
         }
         Ok(!self.0.is_empty())
     }
+}
+
+/// Queues an `AgentSessionEvent` (`action` `created` or `prompted`) for every webhook
+/// subscribed to that resource type in `team`: `fields` (the session, its activity or
+/// prompt context, as `agent_session_event` renders them) with Linear's `type`, `action`,
+/// `createdAt`, `organizationId`, `oauthClientId`, `webhookTimestamp` and `webhookId`.
+/// Answers whether any delivery was queued.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn emit_agent_event(
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    team: Option<&str>,
+    action: &'static str,
+    fields: &Value,
+) -> Result<bool> {
+    const RESOURCE: &str = "AgentSessionEvent";
+    let subscribers = subscribed(tx, viewer, RESOURCE, team).await?;
+    for hook in &subscribers.0 {
+        let mut body = fields.clone();
+        body["type"] = RESOURCE.into();
+        body["action"] = action.into();
+        body["oauthClientId"] = crate::OAUTH_CLIENT_ID.into();
+        queue(tx, hook, RESOURCE, action, body).await?;
+    }
+    Ok(!subscribers.is_empty())
+}
+
+/// Queues `body` for webhook `hook` (a row of [`subscribed`]), with the members every
+/// payload carries (`createdAt`, `organizationId`, `webhookTimestamp`, `webhookId`), signed
+/// `Linear-Signature` and sent with Linear's headers.
+async fn queue(
+    tx: &Transaction<'_>,
+    hook: &Row,
+    resource: &str,
+    action: &str,
+    mut body: Value,
+) -> Result<()> {
+    let (id, url, secret): (String, String, String) = (hook.get(0), hook.get(1), hook.get(2));
+    let organization: Option<String> = hook.get(3);
+    let (created, timestamp): (String, i64) = (hook.get(5), hook.get(6));
+    body["createdAt"] = created.into();
+    body["organizationId"] = organization.into();
+    body["webhookTimestamp"] = timestamp.into();
+    body["webhookId"] = id.clone().into();
+    let delivery = Delivery::new(
+        format!("webhook:{id}"),
+        format!("{resource}.{action}"),
+        url,
+        Signer::Linear,
+        secret,
+        body.to_string(),
+    )
+    .header("Linear-Delivery", asym_kit::token::random_hex(32))
+    .header("Linear-Event", resource)
+    .header("User-Agent", "Linear-Webhook");
+    outbox::enqueue(tx, &delivery)
+        .await
+        .map_err(error::internal)?;
+    Ok(())
 }
 
 /// The object as a webhook carries it: without `favorite`, the viewer's own favorite of it

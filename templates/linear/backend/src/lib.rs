@@ -30,6 +30,7 @@
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
+//! | the Agents API: `agentSessionCreateOnIssue`/`OnComment`, `agentSessionUpdate`, `agentSessionUpdateExternalUrl`, `agentActivityCreate`, their reads; a comment mentioning the app or replying in a session's thread | `agents` |
 //! | `entityExternalLinkCreate`/`Update`/`Delete` (a project's or an initiative's links) | `external_links` |
 //! | project and initiative labels: `projectLabelCreate`/`Update`/`Delete`/`Retire`/`Restore`, `projectAddLabel`/`projectRemoveLabel`, the same of initiatives | `labels` |
 //! | the viewer's inbox: `notificationUpdate`, `notificationArchive`/`Unarchive`, `notificationMarkReadAll`/`MarkUnreadAll`/`SnoozeAll`/`UnsnoozeAll`/`ArchiveAll` | `notifications` |
@@ -45,6 +46,7 @@
 //! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
 //! | Linear's error shape; Postgres errors as Linear's | `error` |
 
+mod agents;
 mod args;
 mod case;
 mod connection;
@@ -97,6 +99,10 @@ use axum::routing::{get, post};
 const ADMIN_USER: &str = "b0000000-0000-4000-8000-000000000001";
 /// The second seeded user (`oauthToken`'s user).
 const SECOND_USER: &str = "b0000000-0000-4000-8000-000000000002";
+/// The OAuth app's own user, installed in every fixture (`appToken`'s user, `actor=app`).
+const APP_USER: &str = "b0000000-0000-4000-8000-0000000000a1";
+/// The OAuth client of that app, as its `AgentSessionEvent` webhooks name it.
+const OAUTH_CLIENT_ID: &str = "a1a00000-0000-4000-8000-0000000000a1";
 
 /// What every resolver reads: the kit and the clone's public URL.
 #[derive(Clone, Debug)]
@@ -173,8 +179,9 @@ pub fn app(kit: Kit) -> Router {
         .with_state(app)
 }
 
-/// `POST /api/admin/provision`: `apiKey` (a personal API key of the admin) and `oauthToken`
-/// (an OAuth access token of the second user).
+/// `POST /api/admin/provision`: `apiKey` (a personal API key of the admin), `oauthToken`
+/// (an OAuth access token of the second user) and `appToken` (an OAuth access token of the
+/// installed app, `actor=app`: its own user acts).
 async fn provision(State(app): State<App>, body: Bytes) -> Response {
     credentials::provision(&app.shared.kit, &body, || {
         vec![
@@ -186,6 +193,10 @@ async fn provision(State(app): State<App>, body: Bytes) -> Response {
                 .subject(SECOND_USER)
                 .kind(http::OAUTH)
                 .scopes(["read", "write"]),
+            Mint::new("appToken", asym_kit::token::mint("lin_oauth_"))
+                .subject(APP_USER)
+                .kind(http::OAUTH)
+                .scopes(["read", "write", "app:assignable", "app:mentionable"]),
         ]
     })
     .await

@@ -114,13 +114,8 @@ RETURNING o.id";
 ///
 /// `Invalid role: admin required` (`forbidden`, 403).
 async fn admin_only(shared: &Shared, viewer: &Viewer, presentable: &str) -> Result<()> {
-    let found = "SELECT admin FROM users WHERE id = $1";
-    let row = write::lookup(shared, found, &viewer.user_id, "User").await?;
-    if row.get::<_, bool>(0) {
-        Ok(())
-    } else {
-        Err(error::admin_required(presentable))
-    }
+    let refusal = error::admin_required(presentable);
+    write::viewer_must_be(shared, viewer, "admin", refusal).await
 }
 
 /// `organizationUpdate(input:)`.

@@ -258,6 +258,8 @@ root_list!(
     triage_responsibilities, "triageResponsibilities" => "TriageResponsibility", None;
     project_relations, "projectRelations" => "ProjectRelation", None;
     emojis, "emojis" => "Emoji", Some(Kind::Emoji);
+    agent_sessions, "agentSessions" => "AgentSession", None;
+    agent_activities, "agentActivities" => "AgentActivity", Some(Kind::AgentActivity);
     project_labels, "projectLabels" => "ProjectLabel", Some(Kind::ProjectLabel);
     initiative_labels, "initiativeLabels" => "InitiativeLabel", Some(Kind::InitiativeLabel);
     external_users, "externalUsers" => "ExternalUser", None;
@@ -309,6 +311,8 @@ child_list!(
     issue_relations_of_issue => "IssueRelation", None, "t.issue_id = {}";
     issue_inverse_relations => "IssueRelation", None, "t.related_issue_id = {}";
     comment_children => "Comment", Some(Kind::Comment), "t.parent_id = {}";
+    agent_session_activities => "AgentActivity", Some(Kind::AgentActivity), "t.agent_session_id = {}";
+    issue_agent_sessions => "AgentSession", None, "t.issue_id = {}";
     favorite_children => "Favorite", None, "t.parent_id = {}";
     project_update_comments => "Comment", Some(Kind::Comment), "t.project_update_id = {}";
     project_comments => "Comment", Some(Kind::Comment), "t.project_id = {}";

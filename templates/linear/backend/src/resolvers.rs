@@ -6,10 +6,10 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, emojis, external_links, initiatives, issues, labels, notification_subscriptions,
-    notifications, organization, project_relations, project_statuses, queries, ratelimit,
-    resources, search, status_updates, subscriptions, teams, templates, triage, user_settings,
-    views,
+    agents, documents, emojis, external_links, initiatives, issues, labels,
+    notification_subscriptions, notifications, organization, project_relations, project_statuses,
+    queries, ratelimit, resources, search, status_updates, subscriptions, teams, templates, triage,
+    user_settings, views,
 };
 
 /// A custom resolver.
@@ -167,6 +167,19 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "entityExternalLinkUpdate") => adapt!(external_links::update),
         ("Mutation", "entityExternalLinkDelete") => adapt!(external_links::delete),
         ("Query", "externalUsers") => adapt!(queries::external_users),
+        ("Query", "agentSession") => adapt!(agents::session),
+        ("Query", "agentSessions") => adapt!(queries::agent_sessions),
+        ("Query", "agentActivity") => adapt!(agents::activity),
+        ("Query", "agentActivities") => adapt!(queries::agent_activities),
+        ("AgentSession", "activities") => adapt!(queries::agent_session_activities),
+        ("Issue", "agentSessions") => adapt!(queries::issue_agent_sessions),
+        ("Comment", "agentSession") => adapt!(agents::of_comment),
+        ("Mutation", "agentSessionCreateOnIssue") => adapt!(agents::create_on_issue),
+        ("Mutation", "agentSessionCreateOnComment") => adapt!(agents::create_on_comment),
+        ("Mutation", "agentSessionUpdate" | "agentSessionUpdateExternalUrl") => {
+            adapt!(agents::update)
+        }
+        ("Mutation", "agentActivityCreate") => adapt!(agents::activity_create),
         ("Query", "emoji") => adapt!(queries::emoji),
         ("Query", "emojis") => adapt!(queries::emojis),
         ("Mutation", "emojiCreate") => adapt!(emojis::create),

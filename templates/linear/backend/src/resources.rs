@@ -6,6 +6,7 @@ use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 use serde_json::json;
 
+use crate::agents;
 use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
 use crate::write::{self, Rule};
@@ -284,10 +285,19 @@ async fn create(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
 }
 
+/// `commentCreate(input:)`, then what the comment tells an agent (a mention of an app, a
+/// reply in an agent session's thread: [`agents::comment_made`]).
+pub(crate) async fn comment_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let input = with_issue_ids(ctx, write::input(ctx)?).await?;
+    let (payload, id) = simple::create(ctx, &COMMENT, &input, &[], None).await?;
+    let (shared, viewer) = crate::args::context(ctx)?;
+    agents::comment_made(shared, viewer, &id).await?;
+    Ok(payload)
+}
+
 // The mutations that are a plain [`create`], [`simple::update_plain`] or [`simple::delete`]
 // of a spec.
 simple::delegate!(
-    comment_create => create, COMMENT, "commentCreate(input:)";
     comment_delete => simple::delete, COMMENT, "commentDelete(id:)";
     label_create => create, LABEL, "issueLabelCreate(input:)";
     label_update => simple::update_plain, LABEL, "issueLabelUpdate(id:, input:)";

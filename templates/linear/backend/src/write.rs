@@ -269,6 +269,27 @@ pub(crate) async fn lookup(shared: &Shared, sql: &str, key: &str, entity: &str) 
     one(&client, sql, &[&key], entity).await
 }
 
+/// Refuses `viewer` with `refusal` unless their user has the role `column` of `users` says
+/// (`admin`: a workspace admin; `app`: an OAuth app's own user).
+///
+/// # Errors
+///
+/// `refusal`; `User` not found; Postgres errors.
+pub(crate) async fn viewer_must_be(
+    shared: &Shared,
+    viewer: &Viewer,
+    column: &'static str,
+    refusal: async_graphql::Error,
+) -> Result<()> {
+    let sql = format!("SELECT {column} FROM users WHERE id = $1");
+    let row = lookup(shared, &sql, &viewer.user_id, "User").await?;
+    if row.get::<_, bool>(0) {
+        Ok(())
+    } else {
+        Err(refusal)
+    }
+}
+
 /// The id of the `entity` (a table with a `slug_id`) that `key` names: its id or its
 /// `slugId`.
 ///

@@ -6,6 +6,7 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
+mod agents;
 mod attachments;
 mod auth;
 mod batches;

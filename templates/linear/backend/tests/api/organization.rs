@@ -264,8 +264,8 @@ async fn an_admin_suspends_and_promotes_a_member(linear: asym::Linear) {
     assert_eq!(hook["updatedFrom"]["active"], true, "{hook}");
     assert_eq!(
         count(&api, "users").await,
-        1,
-        "a suspended user is not listed by default"
+        2,
+        "a suspended user is not listed by default (Ada and the app are)"
     );
     assert_eq!(mutate(&api, UNSUSPEND, id.clone()).await, done);
     assert_eq!(ben(&api).await, json!([true, false]));

@@ -296,7 +296,8 @@ async fn other_lists_and_search(linear: asym::Linear) {
                attachments { nodes { url } } webhooks { nodes { id } }
                issuePriorityValues { priority label }
                searchIssues(term: \"password\") { totalCount nodes { identifier } } }").await;
-    assert_eq!(got["users"]["nodes"].as_array().unwrap().len(), 2);
+    // Ada, Ben and the installed app's user.
+    assert_eq!(got["users"]["nodes"].as_array().unwrap().len(), 3);
     assert_eq!(got["workflowStates"]["nodes"].as_array().unwrap().len(), 2);
     assert_eq!(got["issueLabels"]["nodes"].as_array().unwrap().len(), 3);
     assert_eq!(got["projects"]["nodes"][0]["state"], "started");
