@@ -23,6 +23,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::objects::model;
 use crate::objects::render::{json_column, next_after, page};
 use crate::objects::{self, commit_with, write_error};
+use crate::preferences;
 use crate::request::{Args, Call, Caller, JsonBody, after, object};
 use crate::types::{self, ObjectType, PORTAL_ID};
 use crate::values;
@@ -318,53 +319,44 @@ fn check_consent(options: &Value, form_consent: &Value, refusals: &mut Vec<Refus
         return;
     }
     let blank = |v: &Value| v.as_str().is_none_or(|s| s.trim().is_empty());
-    let rules: Vec<(bool, &'static str, &str)> = if consent.is_object() {
-        let communications = consent["communications"]
-            .as_array()
-            .map_or(&[][..], Vec::as_slice);
-        let mut seen = HashSet::new();
-        vec![
-            (
-                consent["consentToProcess"] != true,
-                "MISSING_PROCESSING_CONSENT",
-                "consentToProcess must be true",
-            ),
-            (
-                blank(&consent["text"]),
-                "MISSING_PROCESSING_CONSENT_TEXT",
-                "The text of the consent to process is missing",
-            ),
-            (
-                communications.iter().any(|c| blank(&c["text"])),
-                "MISSING_COMMUNICATION_CONSENT_TEXT",
-                "The text of a communication consent is missing",
-            ),
-            (
-                communications
-                    .iter()
-                    .any(|c| !seen.insert(c["subscriptionTypeId"].to_string())),
-                "DUPLICATE_SUBSCRIPTION_TYPE_ID",
-                "A subscriptionTypeId appears more than once in communications",
-            ),
-        ]
+    // The consent to process (or the legitimate interest standing for it) and its text.
+    let (given, flag, text_type, what) = if consent.is_object() {
+        let text_type = "MISSING_PROCESSING_CONSENT_TEXT";
+        (
+            consent,
+            "consentToProcess",
+            text_type,
+            "the consent to process",
+        )
     } else {
-        vec![
-            (
-                interest["value"] != true,
-                "MISSING_PROCESSING_CONSENT",
-                "legitimateInterest.value must be true",
-            ),
-            (
-                blank(&interest["text"]),
-                "MISSING_LEGITIMATE_INTEREST_TEXT",
-                "The text of the legitimate interest is missing",
-            ),
-        ]
+        let text_type = "MISSING_LEGITIMATE_INTEREST_TEXT";
+        (interest, "value", text_type, "the legitimate interest")
     };
-    for (broken, error_type, why) in rules {
-        if broken {
-            refuse(refusals, error_type, why);
-        }
+    if given[flag] != true {
+        let why = format!("{flag} must be true");
+        refuse(refusals, "MISSING_PROCESSING_CONSENT", &why);
+    }
+    if blank(&given["text"]) {
+        refuse(
+            refusals,
+            text_type,
+            &format!("The text of {what} is missing"),
+        );
+    }
+    let communications = consent["communications"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    if communications.iter().any(|c| blank(&c["text"])) {
+        let why = "The text of a communication consent is missing";
+        refuse(refusals, "MISSING_COMMUNICATION_CONSENT_TEXT", why);
+    }
+    let mut seen = HashSet::new();
+    if communications
+        .iter()
+        .any(|c| !seen.insert(c["subscriptionTypeId"].to_string()))
+    {
+        let why = "A subscriptionTypeId appears more than once in communications";
+        refuse(refusals, "DUPLICATE_SUBSCRIPTION_TYPE_ID", why);
     }
 }
 
@@ -527,6 +519,47 @@ const PRIMARY_COMPANY: i32 = 1;
 /// contact, primary).
 const COMPANY_TO_CONTACT_PRIMARY: i32 = 2;
 
+/// What a submission's consent opts its address into: `(legal basis, its explanation (the
+/// consent's text), subscription types)`: the communications given `value: true` under
+/// `consent` (`CONSENT_WITH_NOTICE`), or the `legitimateInterest`'s type (HubSpot's legitimate
+/// interest bases: `CUSTOMER` a client's, `LEAD` a prospect's, any other `OTHER`).
+fn opted_in(body: &Value) -> Option<(&'static str, String, Vec<i64>)> {
+    let options = &body["legalConsentOptions"];
+    let id = |v: &Value| {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    };
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    if let Some(consent) = options["consent"].as_object() {
+        let chosen = consent
+            .get("communications")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|c| c["value"] == true)
+            .filter_map(|c| id(&c["subscriptionTypeId"]))
+            .collect();
+        let explanation = text(consent.get("text").unwrap_or(&Value::Null));
+        return Some(("CONSENT_WITH_NOTICE", explanation, chosen));
+    }
+    let interest = options["legitimateInterest"].as_object()?;
+    let basis = match interest.get("legalBasis").and_then(Value::as_str) {
+        Some("CUSTOMER") => "LEGITIMATE_INTEREST_CLIENT",
+        Some("LEAD") => "LEGITIMATE_INTEREST_PQL",
+        _ => "LEGITIMATE_INTEREST_OTHER",
+    };
+    let chosen = interest
+        .get("subscriptionTypeId")
+        .and_then(id)
+        .into_iter()
+        .collect();
+    Some((
+        basis,
+        text(interest.get("text").unwrap_or(&Value::Null)),
+        chosen,
+    ))
+}
+
 /// Writes what the submission describes in one transaction with the submission: the contact
 /// its `email` names (created when no live contact has it) with the contact values (`0-1`), and
 /// the company values (`0-2`) on the contact's primary company (one created and made its
@@ -596,6 +629,9 @@ async fn record(
             }
         }
         contact_id = Some(id);
+    }
+    if let (Some(email), Some((basis, explanation, subscriptions))) = (email, opted_in(body)) {
+        preferences::opt_in(&tx, email, &subscriptions, basis, &explanation).await?;
     }
     let submitted: Vec<Value> = values
         .iter()

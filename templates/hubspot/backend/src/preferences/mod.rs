@@ -509,6 +509,39 @@ pub(super) async fn store(
     Ok(())
 }
 
+/// Subscribes `email` (an address) in `tx` to each active type of `subscriptions` it has no
+/// status for, with `legal_basis` and `explanation`, under the address's lock: the opt-in a
+/// form's consent gives. An address that unsubscribed from a type, or opted out of all email,
+/// stays so (a resubscribe is the v4 API's, with its own consent rules).
+///
+/// # Errors
+///
+/// The statements' errors.
+pub(crate) async fn opt_in(
+    tx: &impl GenericClient,
+    email: &str,
+    subscriptions: &[i64],
+    legal_basis: &str,
+    explanation: &str,
+) -> Result<(), ApiError> {
+    if subscriptions.is_empty() {
+        return Ok(());
+    }
+    let email = email.to_lowercase();
+    lock(tx, [email.as_str()]).await?;
+    tx.execute(
+        "INSERT INTO subscription_statuses (email, subscription_id, subscribed,
+                                            legal_basis, legal_basis_explanation)
+         SELECT $1, id, true, $3, $4 FROM subscription_definitions
+         WHERE id = ANY($2) AND is_active
+           AND NOT EXISTS (SELECT 1 FROM subscription_opt_outs WHERE email = $1)
+         ON CONFLICT (email, subscription_id) DO NOTHING",
+        &[&email, &subscriptions, &legal_basis, &explanation],
+    )
+    .await?;
+    Ok(())
+}
+
 /// The status held for `change`'s address and type: subscribed, unsubscribed, or none.
 ///
 /// # Errors

@@ -212,6 +212,9 @@ async fn a_submission_creates_then_updates_the_contact_with_its_webhooks(hubspot
             {"name": "hs_lead_status", "value": "NEW"},
             {"objectTypeId": "0-2", "name": "name", "value": "Web Co"},
         ],
+        "legalConsentOptions": {"consent": {"consentToProcess": true, "text": "I agree",
+            "communications": [{"value": true, "subscriptionTypeId": 7001, "text": "Marketing"},
+                               {"value": false, "subscriptionTypeId": 7003, "text": "Service"}]}},
         "context": {"hutk": "0123456789abcdef0123456789abcdef", "pageUri": "https://acme.example/contact",
                     "pageName": "Contact", "ipAddress": "192.0.2.1"},
     });
@@ -229,6 +232,24 @@ async fn a_submission_creates_then_updates_the_contact_with_its_webhooks(hubspot
         subscription_types(&events),
         ["contact.creation", "contact.propertyChange"]
     );
+    // The consent given subscribed the address to the types it chose.
+    let statuses = read(
+        &api,
+        "/communication-preferences/v3/status/email/visitor@web.example",
+    )
+    .await;
+    let status = |id: &str| {
+        statuses["subscriptionStatuses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(status("7001")["status"], "SUBSCRIBED");
+    assert_eq!(status("7001")["legalBasis"], "CONSENT_WITH_NOTICE");
+    assert_eq!(status("7003")["status"], "NOT_SUBSCRIBED");
     // The company values made the contact's primary company.
     let contact_id = id(&contact);
     let linked = read(
@@ -273,11 +294,7 @@ async fn a_submission_creates_then_updates_the_contact_with_its_webhooks(hubspot
         "Web Company"
     );
 
-    let read_back = read(
-        &api,
-        &format!("/form-integrations/v1/submissions/forms/{form}"),
-    )
-    .await;
+    let read_back = submissions(&api, &form, "").await;
     assert_eq!(len(&read_back["results"]), 2);
     assert_eq!(
         read_back["results"][1]["submittedAt"],
@@ -288,17 +305,9 @@ async fn a_submission_creates_then_updates_the_contact_with_its_webhooks(hubspot
         "https://acme.example/contact"
     );
     assert_eq!(read_back["results"][0]["values"][1]["value"], "Vivian");
-    let page = read(
-        &api,
-        &format!("/form-integrations/v1/submissions/forms/{form}?limit=1"),
-    )
-    .await;
+    let page = submissions(&api, &form, "?limit=1").await;
     let after = page["paging"]["next"]["after"].as_str().unwrap().to_owned();
-    let rest = read(
-        &api,
-        &format!("/form-integrations/v1/submissions/forms/{form}?limit=1&after={after}"),
-    )
-    .await;
+    let rest = submissions(&api, &form, &format!("?limit=1&after={after}")).await;
     assert_eq!(
         rest["results"][0]["pageUrl"],
         "https://acme.example/contact"
@@ -488,4 +497,10 @@ async fn form_refused(api: &Api, body: Value, text: &str) {
 /// `POST path` with `body` from `web`, asserting HTTP 400; the body.
 async fn submission_refused(web: &Api, path: &str, body: Value) -> Value {
     web.post(path, &body).await.expect(400)
+}
+
+/// The submissions of `form` (`query` appended to the path), asserting HTTP 200.
+async fn submissions(api: &Api, form: &str, query: &str) -> Value {
+    let path = format!("/form-integrations/v1/submissions/forms/{form}{query}");
+    read(api, &path).await
 }
