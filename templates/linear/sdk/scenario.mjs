@@ -1,5 +1,5 @@
 // @linear/sdk scenarios against a Linear clone: the SDK unmodified but for its apiUrl.
-//   LINEAR_API_URL=http://127.0.0.1:3014/graphql LINEAR_API_KEY=lin_api_… LINEAR_OAUTH_TOKEN=… node scenario.mjs
+//   LINEAR_API_URL=http://127.0.0.1:3014/graphql LINEAR_API_KEY=lin_api_… LINEAR_OAUTH_TOKEN=… LINEAR_APP_TOKEN=… node scenario.mjs
 // ASYM_ADMIN_SECRET (the clone's; with ASYM_ADMIN_URL, its admin surface, which run.sh derives from
 // LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
@@ -12,6 +12,8 @@ import { admin, withReceiver } from "./check.mjs";
 const apiUrl = process.env.LINEAR_API_URL;
 const linear = new LinearClient({ apiKey: process.env.LINEAR_API_KEY, apiUrl });
 const oauth = new LinearClient({ accessToken: process.env.LINEAR_OAUTH_TOKEN, apiUrl });
+// The installed app's own user (actor=app), as an agent authenticates.
+const app = new LinearClient({ accessToken: process.env.LINEAR_APP_TOKEN, apiUrl });
 const ENG = "c0000000-0000-4000-8000-000000000001";
 
 let failures = 0;
@@ -46,7 +48,7 @@ await scenario("viewer, organization, users", async () => {
   const org = await linear.organization;
   assert(org.name === "Acme" && org.urlKey === "acme", "organization");
   const users = await linear.users();
-  assert(users.nodes.length === 2, "two users");
+  assert(users.nodes.length === 3 && users.nodes.filter((u) => u.app).length === 1, "two people and the installed app");
   const ben = await linear.user(other.id);
   assert(ben.displayName === "ben" && !ben.isMe, "user by id");
 });
@@ -1330,7 +1332,7 @@ await scenario("updateUserFlag counts, locks and clears the viewer's flags; user
 });
 
 await scenario("project.members (memberIds on createProject and updateProject); project.needs, attachments and history: empty connections", async () => {
-  const [ada, ben] = (await linear.users()).nodes.sort((a, b) => a.email.localeCompare(b.email));
+  const [ada, ben] = (await linear.users()).nodes.filter((u) => !u.app).sort((a, b) => a.email.localeCompare(b.email));
   const project = await (await linear.createProject({ name: "Crew", teamIds: [ENG], memberIds: [ada.id, ben.id] })).project;
   const members = await project.members();
   assert(members.nodes.map((u) => u.id).sort().join() === [ada.id, ben.id].sort().join(), "both members");
@@ -1382,8 +1384,10 @@ await scenario("suspendUser, unsuspendUser and userChangeRole: an admin's, of an
   assert((await oauth.updateOrganization({ roadmapEnabled: false })).success, "an admin now, Ben may update the workspace");
   assert((await linear.userChangeRole(ben.id, UserRoleType.User)).success && !(await linear.user(ben.id)).admin, "a member again");
   const me = await linear.viewer;
-  for (const [promise, what] of [[oauth.suspendUser(me.id), "suspendUser"], [oauth.userChangeRole(ben.id, UserRoleType.Admin), "userChangeRole"]]) {
-    const err = await expectError(promise, LinearErrorType.Forbidden, what);
+  // Each call made only when its refusal is awaited: two at once would leave the second's
+  // rejection unhandled while the first is awaited.
+  for (const [call, what] of [[() => oauth.suspendUser(me.id), "suspendUser"], [() => oauth.userChangeRole(ben.id, UserRoleType.Admin), "userChangeRole"]]) {
+    const err = await expectError(call(), LinearErrorType.Forbidden, what);
     assert(err instanceof ForbiddenLinearError && err.status === 403, `${what}: ${err.status}`);
   }
   await expectError(linear.suspendUser(me.id), LinearErrorType.InvalidInput, "oneself");
@@ -1402,6 +1406,65 @@ await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 
   const cycles = await Promise.all(Array.from({ length: 20 }, (_, n) => linear.createCycle({ teamId: ENG, startsAt: day(n), endsAt: day(n + 14) }).then((p) => p.cycle)));
   assert(new Set(cycles.map((c) => c.number)).size === 20, `cycle numbers ${cycles.map((c) => c.number)}`);
 });
+
+await scenario("agents: agentSessionCreateOnIssue, createAgentActivity moving the session (thought, action, elicitation, response), agentSession, activities, agentActivities, agentActivity; updateAgentSession, agentSessionUpdateExternalUrl; a person refused", async () => {
+  const agent = await app.viewer;
+  assert(agent.app && agent.supportsAgentSessions, "the app's own user");
+  const created = await app.agentSessionCreateOnIssue({ issueId: "ENG-2", externalUrls: [{ label: "Run", url: "https://agent.example/run/2" }] });
+  const session = await created.agentSession;
+  assert(created.success && session.status === "pending" && (await session.appUser).id === agent.id, "created, pending");
+  assert((await session.issue).identifier === "ENG-2" && session.externalLinks[0].url === "https://agent.example/run/2", "issue, external links");
+  const steps = [
+    [{ type: "thought", body: "Looking into it" }, "active"],
+    [{ type: "action", action: "Searching", parameter: "flaky test", result: "3 hits" }, "active"],
+    [{ type: "elicitation", body: "Which branch?" }, "awaitingInput"],
+    [{ type: "response", body: "Fixed on main" }, "complete"],
+  ];
+  const made = [];
+  for (const [content, status] of steps) {
+    const payload = await app.createAgentActivity({ agentSessionId: session.id, content });
+    const activity = await payload.agentActivity;
+    made.push(activity);
+    assert(payload.success && activity.content.type === content.type && activity.content.__typename.endsWith("Content"), `${content.type} created`);
+    assert((await linear.agentSession(session.id)).status === status, `${content.type} -> ${status}`);
+  }
+  const done = await linear.agentSession(session.id);
+  assert(done.startedAt instanceof Date && done.endedAt instanceof Date, "started and ended");
+  const activities = await done.activities();
+  assert(activities.nodes.map((a) => a.content.type).join() === "response,elicitation,action,thought", "session.activities, newest first");
+  const action = await linear.agentActivity(made[1].id);
+  assert(action.content.action === "Searching" && action.content.result === "3 hits" && (await action.agentSession).id === session.id, "agentActivity");
+  assert((await linear.agentActivities({ filter: { type: { eq: "thought" } } })).nodes.map((a) => a.id).join() === made[0].id, "agentActivities(filter)");
+  assert((await linear.agentSessions()).nodes.some((s) => s.id === session.id), "agentSessions");
+  const planned = await (await app.updateAgentSession(session.id, { plan: { steps: [{ content: "Fix", status: "completed" }] }, addedExternalUrls: [{ label: "PR", url: "https://git.example/pr/1" }] })).agentSession;
+  assert(planned.plan.steps[0].status === "completed" && planned.externalLinks.length === 2, "updateAgentSession: plan, added link");
+  assert((await app.agentSessionUpdateExternalUrl(session.id, { externalLink: "https://agent.example/live" })).success, "agentSessionUpdateExternalUrl");
+  assert((await linear.agentSession(session.id)).externalLink === "https://agent.example/live", "externalLink");
+  const refused = await expectError(linear.createAgentActivity({ agentSessionId: session.id, content: { type: "thought", body: "me too" } }), LinearErrorType.Forbidden, "a person's activity");
+  assert(refused instanceof ForbiddenLinearError && refused.status === 403, `${refused.status}`);
+  await expectError(app.createAgentActivity({ agentSessionId: session.id, content: { type: "response", body: "x" }, ephemeral: true }), LinearErrorType.InvalidInput, "an ephemeral response");
+  await expectError(linear.agentSession("nope"), LinearErrorType.InvalidInput, "an unknown session");
+});
+
+await scenario("agents: a mention of the app in a comment starts a session (AgentSessionEvent created, with promptContext), a reply in its thread prompts it (prompted); both verify with LinearWebhookClient; comment.agentSession", () => withReceiver(async (url, received, until) => {
+  const hook = await (await linear.createWebhook({ url, allPublicTeams: true, resourceTypes: ["AgentSessionEvent"], secret: "ag3nt" })).webhook;
+  const verifier = new LinearWebhookClient("ag3nt");
+  const root = await (await linear.createComment({ issueId: "ENG-3", body: "@agent please triage this" })).comment;
+  const createdHook = await until((r) => r.body.includes('"created"'));
+  const created = verifier.parseData(Buffer.from(createdHook.body), createdHook.headers["linear-signature"]);
+  assert(created.type === "AgentSessionEvent" && created.action === "created" && created.agentSession.commentId === root.id, "created event");
+  assert(created.promptContext.includes('<issue identifier="ENG-3">') && created.agentSession.issue.identifier === "ENG-3", "promptContext");
+  const session = await (await linear.comment({ id: root.id })).agentSession;
+  assert(session.id === created.agentSession.id && (await session.creator).email === "ada@acme.test", "comment.agentSession");
+  await app.createAgentActivity({ agentSessionId: session.id, content: { type: "elicitation", body: "Which release?" } });
+  const reply = await (await linear.createComment({ issueId: "ENG-3", parentId: root.id, body: "The next one" })).comment;
+  const promptedHook = await until((r) => r.body.includes('"prompted"'));
+  const prompted = verifier.parseData(Buffer.from(promptedHook.body), promptedHook.headers["linear-signature"]);
+  assert(prompted.agentActivity.content.body === "The next one" && prompted.agentActivity.sourceCommentId === reply.id, "prompted event");
+  const latest = (await (await linear.agentSession(session.id)).activities()).nodes[0];
+  assert(latest.content.type === "prompt" && latest.content.__typename === "AgentActivityPromptContent", "the prompt activity");
+  await linear.deleteWebhook(hook.id);
+}));
 
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

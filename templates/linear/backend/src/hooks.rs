@@ -7,7 +7,9 @@
 //! teams) gets Linear's payload — `{action, actor, createdAt, data, url, type, organizationId, webhookTimestamp,
 //! webhookId, updatedFrom}` — queued in the write's own transaction on the kit's outbox,
 //! signed `Linear-Signature` (HMAC-SHA256 of the body with the webhook's secret) with
-//! `Linear-Delivery` and `Linear-Event` headers.
+//! `Linear-Delivery` and `Linear-Event` headers. An installed app's `AgentSessionEvent`s
+//! (`created`, `prompted`) go the same way to the webhooks subscribed to that type
+//! ([`emit_agent_event`]).
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::outbox::{self, Delivery, Signer};
 use asym_kit::tokio_postgres::Row;
