@@ -52,7 +52,7 @@ async fn show(
     RawQuery(query): RawQuery,
 ) -> Response {
     let outcome = match Params::parse(query.as_deref(), b"") {
-        Ok(params) => dispatch::page(&state, &pay_path(&id), params, current).await,
+        Ok(params) => on_session(&state, &id, params, current).await,
         Err(err) => Err(err),
     };
     match outcome {
@@ -64,7 +64,7 @@ async fn show(
 /// `POST`: pays session `id` with the form's card, then sends the browser on.
 async fn pay(State(state): State<Kit>, Path(id): Path<String>, body: Bytes) -> Response {
     let outcome = match Params::parse(None, &body) {
-        Ok(params) => dispatch::page(&state, &pay_path(&id), params, finish).await,
+        Ok(params) => on_session(&state, &id, params, finish).await,
         Err(err) => Err(err),
     };
     let session = match outcome {
@@ -95,7 +95,7 @@ async fn pay(State(state): State<Kit>, Path(id): Path<String>, body: Bytes) -> R
 /// does, from JSON, and answers the session.
 async fn complete(State(state): State<Kit>, Path(id): Path<String>, body: Bytes) -> Response {
     let outcome = match admin_params(&body) {
-        Ok(params) => dispatch::page(&state, &pay_path(&id), params, finish).await,
+        Ok(params) => on_session(&state, &id, params, finish).await,
         Err(err) => Err(err),
     };
     match outcome {
@@ -107,9 +107,19 @@ async fn complete(State(state): State<Kit>, Path(id): Path<String>, body: Bytes)
     }
 }
 
-/// The page's path for session `id` (its id is the path's second segment for [`Called`]).
-fn pay_path(id: &str) -> String {
-    format!("{PAY_PATH}{}", asym_kit::form::encode(id))
+/// Runs `endpoint` for session `id` with `params` (the session's id is the second segment of
+/// the path it is [`Called`] with); an id Postgres cannot hold (a NUL) is no session.
+async fn on_session(
+    state: &Kit,
+    id: &str,
+    params: Params,
+    endpoint: dispatch::Endpoint,
+) -> ApiResult {
+    if id.contains('\0') {
+        return Err(ApiError::missing_resource("checkout.session", id, "id"));
+    }
+    let path = format!("{PAY_PATH}{}", asym_kit::form::encode(id));
+    dispatch::page(state, &path, params, endpoint).await
 }
 
 /// The admin route's JSON body as parameters: an object of [`FIELDS`], each a string (or

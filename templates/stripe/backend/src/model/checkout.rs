@@ -100,10 +100,15 @@ pub(crate) async fn complete(cx: &mut Cx<'_>, id: &str, payer: &Payer) -> ApiRes
         (None, true) => Some(customer_for(cx, &mut session, &details).await?),
         (None, false) => None,
     };
+    let mut attempt = Attempt {
+        session: &mut session,
+        customer: customer.as_deref(),
+        method: &method,
+    };
     let outcome = match mode.as_str() {
-        "subscription" => start_subscription(cx, &mut session, customer.as_deref(), &method).await,
-        "setup" => set_up(cx, &mut session, customer.as_deref(), &method).await,
-        _ => pay(cx, &mut session, customer.as_deref(), &method).await,
+        "subscription" => start_subscription(cx, &mut attempt).await,
+        "setup" => set_up(cx, &mut attempt).await,
+        _ => pay(cx, &mut attempt).await,
     };
     if let Err(err) = outcome {
         // A decline is kept (the intent's error): so is what the session refers to.
@@ -124,6 +129,14 @@ pub(crate) async fn complete(cx: &mut Cx<'_>, id: &str, payer: &Payer) -> ApiRes
     cx.emit("checkout.session.completed", &session, None)
         .await?;
     Ok(session)
+}
+
+/// One attempt at paying a session: the session, its customer (if it has or gets one) and the
+/// payment method.
+struct Attempt<'a> {
+    session: &'a mut Value,
+    customer: Option<&'a str>,
+    method: &'a Value,
 }
 
 /// The payment method `payer` pays with (a test card's name or a number makes a card
@@ -174,29 +187,27 @@ async fn customer_for(cx: &mut Cx<'_>, session: &mut Value, details: &Value) -> 
 /// `payment` mode: the session's payment intent (made at the first attempt, kept for the
 /// next after a decline) charged with `method`. A card that asks for 3-D Secure is charged as
 /// authenticated: the customer completes the challenge on Checkout's page.
-async fn pay(
-    cx: &mut Cx<'_>,
-    session: &mut Value,
-    customer: Option<&str>,
-    method: &Value,
-) -> ApiResult<()> {
-    let amount = session["amount_total"].as_i64().unwrap_or(0);
+async fn pay(cx: &mut Cx<'_>, attempt: &mut Attempt<'_>) -> ApiResult<()> {
+    let amount = attempt.session["amount_total"].as_i64().unwrap_or(0);
     if amount == 0 {
         return Ok(());
     }
-    let mut intent = match session["payment_intent"].as_str() {
+    let mut intent = match attempt.session["payment_intent"].as_str() {
         Some(id) => PAYMENT_INTENT.lock(cx, id).await?,
         None => {
-            let currency = session["currency"].as_str().unwrap_or("usd").to_owned();
-            let (intent, seq) = new_intent(cx, amount, &currency, customer, cx.now).await?;
+            let currency = attempt.session["currency"]
+                .as_str()
+                .unwrap_or("usd")
+                .to_owned();
+            let (intent, seq) = new_intent(cx, amount, &currency, attempt.customer, cx.now).await?;
             cx.insert(seq, &intent)?;
             cx.emit("payment_intent.created", &intent, None).await?;
-            session["payment_intent"] = intent["id"].clone();
+            attempt.session["payment_intent"] = intent["id"].clone();
             intent
         }
     };
-    intent["payment_method"] = method["id"].clone();
-    let test = card::of(method);
+    intent["payment_method"] = attempt.method["id"].clone();
+    let test = card::of(attempt.method);
     let charged_decline = test.and_then(|c| c.decline);
     let (decline, secured) = match card::step(test, false, "automatic", false) {
         Step::Decline(decline) => (Some(decline), None),
@@ -206,7 +217,7 @@ async fn pay(
         ),
         Step::Charge => (charged_decline, None),
     };
-    match charge(cx, &mut intent, method, decline, secured).await? {
+    match charge(cx, &mut intent, attempt.method, decline, secured).await? {
         Attempted::Declined(err) => Err(err),
         Attempted::Charged | Attempted::RequiresAction => Ok(()),
     }
@@ -215,21 +226,16 @@ async fn pay(
 /// `subscription` mode: `method` attached to the customer, and a subscription of the
 /// session's recurring lines (its one-time lines on the first invoice) paid with it. A
 /// decline makes nothing (the subscription is created with `error_if_incomplete`).
-async fn start_subscription(
-    cx: &mut Cx<'_>,
-    session: &mut Value,
-    customer: Option<&str>,
-    method: &Value,
-) -> ApiResult<()> {
-    let customer = customer.unwrap_or_default();
-    let method_id = method["id"].as_str().unwrap_or_default().to_owned();
+async fn start_subscription(cx: &mut Cx<'_>, attempt: &mut Attempt<'_>) -> ApiResult<()> {
+    let customer = attempt.customer.unwrap_or_default();
+    let method_id = attempt.method["id"].as_str().unwrap_or_default().to_owned();
     method::attach(cx, &method_id, customer, "payment_method")
         .await
         .map_err(|err| ApiError {
             persist: false,
             ..err
         })?;
-    let lines = session["_line_items"]
+    let lines = attempt.session["_line_items"]
         .as_array()
         .cloned()
         .unwrap_or_default();
@@ -246,35 +252,30 @@ async fn start_subscription(
     params.insert("default_payment_method".into(), json!(method_id));
     params.insert("payment_behavior".into(), json!("error_if_incomplete"));
     let sub = subscribe::create(cx, &Params(params), None).await?;
-    session["subscription"] = sub["id"].clone();
-    session["invoice"] = sub["latest_invoice"].clone();
+    attempt.session["subscription"] = sub["id"].clone();
+    attempt.session["invoice"] = sub["latest_invoice"].clone();
     Ok(())
 }
 
 /// `setup` mode: the session's setup intent (made at the first attempt) confirmed with
 /// `method`, attached to the customer if there is one; authentication, when the card asks
 /// for it, is completed on the page.
-async fn set_up(
-    cx: &mut Cx<'_>,
-    session: &mut Value,
-    customer: Option<&str>,
-    method: &Value,
-) -> ApiResult<()> {
-    let mut intent = match session["setup_intent"].as_str() {
+async fn set_up(cx: &mut Cx<'_>, attempt: &mut Attempt<'_>) -> ApiResult<()> {
+    let mut intent = match attempt.session["setup_intent"].as_str() {
         Some(id) => SETUP_INTENT.lock(cx, id).await?,
         None => {
             let (id, seq) = cx.new_id("seti_").await?;
             let mut intent = setup::new_setup(&id, cx.now, false);
-            intent["customer"] = json!(customer);
+            intent["customer"] = json!(attempt.customer);
             cx.insert(seq, &intent)?;
             cx.emit("setup_intent.created", &intent, None).await?;
-            session["setup_intent"] = json!(id);
+            attempt.session["setup_intent"] = json!(id);
             intent
         }
     };
-    setup::confirm(cx, &mut intent, method, None).await?;
+    setup::confirm(cx, &mut intent, attempt.method, None).await?;
     if intent["status"] == "requires_action" {
-        setup::succeed(cx, &mut intent, method).await?;
+        setup::succeed(cx, &mut intent, attempt.method).await?;
     }
     Ok(())
 }

@@ -8,6 +8,21 @@ use crate::common::{ALICE, Api, MISSING, PRO_MONTHLY, assert_fields, expect_refu
 /// The seeded one-time price, the $25 Asym T-shirt.
 const SHIRT: &str = "price_SEEDshirt001";
 
+/// What a shop sends with its order: the email, its reference, metadata.
+const ORDER: [(&str, &str); 3] = [
+    ("customer_email", "jenny@example.com"),
+    ("client_reference_id", "order-42"),
+    ("metadata[order]", "42"),
+];
+
+/// A subscription's lines: Asym Pro monthly and, once, a T-shirt.
+const PRO_AND_SHIRT: [(&str, &str); 4] = [
+    ("line_items[0][price]", PRO_MONTHLY),
+    ("line_items[0][quantity]", "1"),
+    ("line_items[1][price]", SHIRT),
+    ("line_items[1][quantity]", "1"),
+];
+
 /// `POST /api/admin/checkout/sessions/{session}/complete` with `body`: status and answer.
 async fn complete(stripe: &asym::Stripe, session: &str, body: &Value) -> (u16, Value) {
     let url = format!(
@@ -23,6 +38,23 @@ async fn complete(stripe: &asym::Stripe, session: &str, body: &Value) -> (u16, V
         .unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
+}
+
+/// Completes `session` with `body`, asserting it is done: the session.
+async fn completed(stripe: &asym::Stripe, session: &Value, body: &Value) -> Value {
+    let (status, done) = complete(stripe, id(session), body).await;
+    assert_eq!(
+        (status, &done["status"]),
+        (200, &json!("complete")),
+        "{done}"
+    );
+    done
+}
+
+/// The object `holder[field]` names, retrieved from `collection`.
+async fn named(api: &Api, holder: &Value, field: &str, collection: &str) -> Value {
+    api.current(collection, holder[field].as_str().unwrap())
+        .await
 }
 
 /// The types of the events recorded, in order.
@@ -47,23 +79,21 @@ async fn session(api: &Api, mode: &str, extra: &[(&str, &str)]) -> Value {
         .await
 }
 
+/// A `payment` session for `quantity` Asym T-shirts, with `extra` parameters.
+async fn shirts(api: &Api, quantity: &str, extra: &[(&str, &str)]) -> Value {
+    let mut form = vec![
+        ("line_items[0][price]", SHIRT),
+        ("line_items[0][quantity]", quantity),
+    ];
+    form.extend_from_slice(extra);
+    session(api, "payment", &form).await
+}
+
 #[asym::clone("stripe", seed = "basic")]
 async fn a_payment_session_completes_with_a_charged_payment_intent(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let created = session(
-        &api,
-        "payment",
-        &[
-            ("line_items[0][price]", SHIRT),
-            ("line_items[0][quantity]", "2"),
-            ("customer_email", "jenny@example.com"),
-            ("client_reference_id", "order-42"),
-            ("metadata[order]", "42"),
-        ],
-    )
-    .await;
-    let (status, done) = complete(&stripe, id(&created), &json!({"name": "Jenny Rosen"})).await;
-    assert_eq!(status, 200, "{done}");
+    let created = shirts(&api, "2", &ORDER).await;
+    let done = completed(&stripe, &created, &json!({"name": "Jenny Rosen"})).await;
     assert_fields(
         &done,
         json!({"status": "complete", "payment_status": "paid", "amount_total": 5000,
@@ -103,16 +133,7 @@ async fn a_payment_session_completes_with_a_charged_payment_intent(stripe: asym:
 #[asym::clone("stripe", seed = "basic")]
 async fn a_declined_card_leaves_the_session_open_until_another_pays(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let created = session(
-        &api,
-        "payment",
-        &[
-            ("line_items[0][price]", SHIRT),
-            ("line_items[0][quantity]", "1"),
-            ("customer_creation", "always"),
-        ],
-    )
-    .await;
+    let created = shirts(&api, "1", &[("customer_creation", "always")]).await;
     let declined = json!({"paymentMethod": "pm_card_chargeDeclined", "email": "a@example.com"});
     let (status, refusal) = complete(&stripe, id(&created), &declined).await;
     assert_eq!(status, 402, "{refusal}");
@@ -128,59 +149,33 @@ async fn a_declined_card_leaves_the_session_open_until_another_pays(stripe: asym
     assert_eq!(intent["status"], "requires_payment_method");
     assert_eq!(intent["last_payment_error"]["code"], "card_declined");
 
-    let (status, done) = complete(
-        &stripe,
-        id(&created),
-        &json!({"paymentMethod": "4242 4242 4242 4242"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{done}");
+    let visa = json!({"paymentMethod": "4242 4242 4242 4242"});
+    let done = completed(&stripe, &created, &visa).await;
     assert_eq!(done["payment_intent"], intent_id.as_str());
-    let customer = api
-        .current("/v1/customers", done["customer"].as_str().unwrap())
-        .await;
+    let customer = named(&api, &done, "customer", "/v1/customers").await;
     assert_eq!(customer["email"], "a@example.com");
-    let (_, customers) = api
+    let (_, made) = api
         .get("/v1/customers", &[("email", "a@example.com")])
         .await;
-    assert_eq!(
-        customers["data"].as_array().unwrap().len(),
-        1,
-        "one customer made"
-    );
+    assert_eq!(made["data"].as_array().map(Vec::len), Some(1), "one made");
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn a_subscription_session_starts_a_paid_subscription(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let created = session(
-        &api,
-        "subscription",
-        &[
-            ("line_items[0][price]", PRO_MONTHLY),
-            ("line_items[0][quantity]", "1"),
-            ("line_items[1][price]", SHIRT),
-            ("line_items[1][quantity]", "1"),
-        ],
-    )
-    .await;
+    let created = session(&api, "subscription", &PRO_AND_SHIRT).await;
     let body = json!({"email": "sam@example.com", "name": "Sam"});
-    let (status, done) = complete(&stripe, id(&created), &body).await;
-    assert_eq!(status, 200, "{done}");
+    let done = completed(&stripe, &created, &body).await;
     assert_fields(
         &done,
         json!({"status": "complete", "payment_status": "paid", "payment_intent": null}),
     );
-    let customer = api
-        .current("/v1/customers", done["customer"].as_str().unwrap())
-        .await;
+    let customer = named(&api, &done, "customer", "/v1/customers").await;
     assert_fields(
         &customer,
         json!({"email": "sam@example.com", "name": "Sam"}),
     );
-    let sub = api
-        .current("/v1/subscriptions", done["subscription"].as_str().unwrap())
-        .await;
+    let sub = named(&api, &done, "subscription", "/v1/subscriptions").await;
     assert_eq!(sub["status"], "active");
     assert_eq!(sub["latest_invoice"], done["invoice"]);
     let invoice = api.latest_invoice(&sub).await;
@@ -196,22 +191,14 @@ async fn a_subscription_session_starts_a_paid_subscription(stripe: asym::Stripe)
 async fn a_setup_session_saves_the_card_to_its_customer(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let created = session(&api, "setup", &[("customer", ALICE), ("currency", "usd")]).await;
-    let (status, done) = complete(&stripe, id(&created), &json!({})).await;
-    assert_eq!(status, 200, "{done}");
+    let done = completed(&stripe, &created, &json!({})).await;
     assert_fields(
         &done,
         json!({"status": "complete", "payment_status": "no_payment_required", "customer": ALICE}),
     );
-    let setup = api
-        .current("/v1/setup_intents", done["setup_intent"].as_str().unwrap())
-        .await;
+    let setup = named(&api, &done, "setup_intent", "/v1/setup_intents").await;
     assert_eq!(setup["status"], "succeeded");
-    let method = api
-        .current(
-            "/v1/payment_methods",
-            setup["payment_method"].as_str().unwrap(),
-        )
-        .await;
+    let method = named(&api, &setup, "payment_method", "/v1/payment_methods").await;
     assert_eq!(method["customer"], ALICE);
     assert_eq!(method["card"]["last4"], "4242");
 }
@@ -219,13 +206,9 @@ async fn a_setup_session_saves_the_card_to_its_customer(stripe: asym::Stripe) {
 #[asym::clone("stripe", seed = "basic")]
 async fn completing_is_refused_for_closed_unknown_or_badly_asked_sessions(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let line = [
-        ("line_items[0][price]", SHIRT),
-        ("line_items[0][quantity]", "1"),
-    ];
-    let paid = session(&api, "payment", &line).await;
-    assert_eq!(complete(&stripe, id(&paid), &json!({})).await.0, 200);
-    let expired = session(&api, "payment", &line).await;
+    let paid = shirts(&api, "1", &[]).await;
+    completed(&stripe, &paid, &json!({})).await;
+    let expired = shirts(&api, "1", &[]).await;
     api.ok(
         &format!("/v1/checkout/sessions/{}/expire", id(&expired)),
         &[],
@@ -247,7 +230,7 @@ async fn completing_is_refused_for_closed_unknown_or_badly_asked_sessions(stripe
         missing["error"]["message"],
         "No such checkout.session: 'cs_test_nope'"
     );
-    let open = session(&api, "payment", &line).await;
+    let open = shirts(&api, "1", &[]).await;
     for (body, status, code) in [
         (
             json!({"paymentMethod": "4242424242424241"}),
@@ -291,19 +274,8 @@ async fn completing_is_refused_for_closed_unknown_or_badly_asked_sessions(stripe
 #[asym::clone("stripe", seed = "basic")]
 async fn checkouts_page_pays_and_sends_the_browser_to_success_url(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let created = session(
-        &api,
-        "payment",
-        &[
-            ("line_items[0][price]", SHIRT),
-            ("line_items[0][quantity]", "2"),
-            (
-                "success_url",
-                "https://example.com/ok?session={CHECKOUT_SESSION_ID}",
-            ),
-        ],
-    )
-    .await;
+    let success = "https://example.com/ok?session={CHECKOUT_SESSION_ID}";
+    let created = shirts(&api, "2", &[("success_url", success)]).await;
     let url = created["url"].as_str().unwrap();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -315,32 +287,15 @@ async fn checkouts_page_pays_and_sends_the_browser_to_success_url(stripe: asym::
     for shown in ["Asym T-shirt", "$50.00", "4242424242424242", "Pay $50.00"] {
         assert!(html.contains(shown), "{shown} in {html}");
     }
-    let declined = http
-        .post(url)
-        .form(&[
-            ("paymentMethod", "4000000000000002"),
-            ("email", "p@example.com"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let pay = |card: &'static str| {
+        let form = [("paymentMethod", card), ("email", "p@example.com")];
+        http.post(url).form(&form).send()
+    };
+    let declined = pay("4000000000000002").await.unwrap();
     assert_eq!(declined.status(), 402);
-    assert!(
-        declined
-            .text()
-            .await
-            .unwrap()
-            .contains("Your card was declined.")
-    );
-    let paid = http
-        .post(url)
-        .form(&[
-            ("paymentMethod", "4242424242424242"),
-            ("email", "p@example.com"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let shown = declined.text().await.unwrap();
+    assert!(shown.contains("Your card was declined."), "{shown}");
+    let paid = pay("4242424242424242").await.unwrap();
     assert_eq!(paid.status(), 303);
     assert_eq!(
         paid.headers()["location"],
