@@ -781,6 +781,57 @@ await check('canvases', async () => {
   await fails('channel_canvas_already_exists', bot.conversations.canvases.create({ channel_id: GENERAL }));
 });
 
+await check('slack lists', async () => {
+  const { token } = await admin('POST', 'tokens', { kind: 'bot', scopes: ['lists:read', 'lists:write'] });
+  const lists = new WebClient(token, options);
+  const rich = (text) => [{ type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] }];
+  const created = await lists.slackLists.create({
+    name: 'Hiring',
+    schema: [
+      { key: 'name', name: 'Name', type: 'text', is_primary_column: true },
+      { key: 'owner', name: 'Owner', type: 'user' },
+      { key: 'start', name: 'Start', type: 'date' },
+    ],
+  });
+  const listId = created.list_id;
+  const cols = Object.fromEntries(created.list_metadata.schema.map((c) => [c.key, c.id]));
+  assert.match(listId, /^F/);
+  const { item } = await lists.slackLists.items.create({
+    list_id: listId,
+    initial_fields: [
+      { column_id: cols.name, rich_text: rich('Ada') },
+      { column_id: cols.owner, user: ['U0000000003'] },
+    ],
+  });
+  assert.match(item.id, /^Rec/);
+  assert.deepEqual(item.fields.map((f) => f.key), ['name', 'owner']);
+  const sub = await lists.slackLists.items.create({ list_id: listId, parent_item_id: item.id });
+  await lists.slackLists.items.update({ list_id: listId, cells: [{ row_id: item.id, column_id: cols.start, date: ['2027-01-04'] }] });
+  const info = await lists.slackLists.items.info({ list_id: listId, id: item.id });
+  assert.equal(info.record.fields[2].value, '2027-01-04');
+  assert.deepEqual(info.subtasks.map((s) => s.id), [sub.item.id]);
+  assert.equal(info.list.id, listId);
+  const all = await lists.slackLists.items.list({ list_id: listId });
+  assert.deepEqual(all.items.map((i) => i.id), [item.id, sub.item.id]);
+  await lists.slackLists.update({ id: listId, description_blocks: rich('Open roles') });
+  const { job_id: jobId } = await lists.slackLists.download.start({ list_id: listId });
+  const got = await lists.slackLists.download.get({ list_id: listId, job_id: jobId });
+  const csv = await (await fetch(got.download_url, { headers: { Authorization: `Bearer ${token}` } })).text();
+  assert.deepEqual(csv.split('\r\n').slice(0, 2), ['Name,Owner,Start', 'Ada,U0000000003,2027-01-04']);
+  await lists.slackLists.access.set({ list_id: listId, access_level: 'write', channel_ids: [GENERAL] });
+  await lists.slackLists.access.delete({ list_id: listId, channel_ids: [GENERAL] });
+  await lists.slackLists.items.deleteMultiple({ list_id: listId, ids: [sub.item.id] });
+  await lists.slackLists.items.delete({ list_id: listId, id: item.id });
+  assert.deepEqual((await lists.slackLists.items.list({ list_id: listId })).items, []);
+  const chatty = new WebClient((await admin('POST', 'tokens', { kind: 'bot', scopes: ['chat:write'] })).token, options);
+  await fails('missing_scope', chatty.slackLists.items.list({ list_id: listId }));
+  await fails('invalid_date', lists.slackLists.items.update({ list_id: listId, cells: [{ row_id: item.id, column_id: cols.start, date: ['someday'] }] }));
+  await fails('record_not_found', lists.slackLists.items.delete({ list_id: listId, id: item.id }));
+  await fails('missing_arg_copy_from_list_id', lists.slackLists.create({ name: 'X', include_copied_list_records: true }));
+  await fails('invalid_column_type', lists.slackLists.create({ name: 'X', schema: [{ key: 'k', name: 'K', type: 'hologram' }] }));
+  await fails('user_not_found', lists.slackLists.access.set({ list_id: listId, access_level: 'read', user_ids: ['U0NOPE'] }));
+});
+
 async function freePort() {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

@@ -1391,6 +1391,80 @@ def async_web_client():
 
 
 @scenario
+def slack_lists():
+    """slackLists.create with a schema, items.create/update/info/list/delete(Multiple),
+    update, download.start/get (the CSV served at its URL), access.set/delete; Slack's
+    errors, and missing_scope for a token without the lists scopes."""
+    import urllib.request
+
+    token = admin("POST", "tokens", {"kind": "bot", "scopes": ["lists:read", "lists:write"]})["token"]
+    lists = WebClient(token=token, base_url=BASE)
+
+    def rich(text):
+        return [{"type": "rich_text", "elements": [{"type": "rich_text_section",
+                                                    "elements": [{"type": "text", "text": text}]}]}]
+
+    created = lists.slackLists_create(name="Roadmap", description_blocks=rich("Next quarter"), schema=[
+        {"key": "title", "name": "Title", "type": "text", "is_primary_column": True},
+        {"key": "stage", "name": "Stage", "type": "select", "options": {"choices": [
+            {"value": "idea", "label": "Idea", "color": "blue"}, {"value": "built", "label": "Built", "color": "green"}]}},
+        {"key": "done", "name": "Done", "type": "checkbox"},
+    ])
+    list_id = created["list_id"]
+    cols = {c["key"]: c["id"] for c in created["list_metadata"]["schema"]}
+    assert list_id.startswith("F") and cols["title"].startswith("Col"), created.data
+    item = lists.slackLists_items_create(list_id=list_id, initial_fields=[
+        {"column_id": cols["title"], "rich_text": rich("Dark mode")},
+        {"column_id": cols["stage"], "select": ["idea"]}])["item"]
+    assert item["id"].startswith("Rec") and item["fields"][0]["text"] == "Dark mode", item
+    other = lists.slackLists_items_create(list_id=list_id, duplicated_item_id=item["id"])["item"]
+    lists.slackLists_items_update(list_id=list_id, cells=[
+        {"row_id": item["id"], "column_id": cols["stage"], "select": ["built"]},
+        {"row_id": item["id"], "column_id": cols["done"], "checkbox": True}])
+    info = lists.slackLists_items_info(list_id=list_id, id=item["id"], include_is_subscribed=True)
+    assert [f["value"] for f in info["record"]["fields"]] == ["Dark mode", "built", True], info.data
+    assert info["list"]["filetype"] == "list" and info["list"]["title"] == "Roadmap", info["list"]
+    page = lists.slackLists_items_list(list_id=list_id, limit=1)
+    assert [i["id"] for i in page["items"]] == [item["id"]], page.data
+    rest = lists.slackLists_items_list(list_id=list_id, cursor=page["response_metadata"]["next_cursor"])
+    assert [i["id"] for i in rest["items"]] == [other["id"]] and rest["response_metadata"]["next_cursor"] == ""
+    lists.slackLists_update(id=list_id, name="Roadmap 2027", todo_mode=True)
+    job = lists.slackLists_download_start(list_id=list_id)["job_id"]
+    got = lists.slackLists_download_get(list_id=list_id, job_id=job)
+    assert got["status"] == "completed", got.data
+    request = urllib.request.Request(got["download_url"], headers={"Authorization": f"Bearer {token}"})
+    csv = urllib.request.urlopen(request).read().decode()
+    assert csv.splitlines()[:2] == ["Title,Stage,Done,Completed,Assignee,Due date", "Dark mode,built,true,,,"], csv
+    # Access: alice sees nothing until granted, then reads but may not write.
+    alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003",
+                                                     "scopes": ["lists:read", "lists:write"]})["token"], base_url=BASE)
+    fails("list_not_found", alice.slackLists_items_list, list_id=list_id)
+    lists.slackLists_access_set(list_id=list_id, access_level="read", user_ids=["U0000000003"])
+    assert len(alice.slackLists_items_list(list_id=list_id)["items"]) == 2
+    fails("permission_denied", alice.slackLists_items_delete, list_id=list_id, id=item["id"])
+    lists.slackLists_access_delete(list_id=list_id, user_ids=["U0000000003"])
+    fails("list_not_found", alice.slackLists_items_list, list_id=list_id)
+    lists.slackLists_items_deleteMultiple(list_id=list_id, ids=[other["id"]])
+    lists.slackLists_items_delete(list_id=list_id, id=item["id"])
+    fails("record_deleted", lists.slackLists_items_info, list_id=list_id, id=item["id"])
+    # Errors.
+    chatty = WebClient(token=admin("POST", "tokens", {"kind": "bot", "scopes": ["chat:write"]})["token"], base_url=BASE)
+    fails("missing_scope", chatty.slackLists_create, name="Nope")
+    assert bot.slackLists_items_list(list_id=list_id)["items"] == []  # the provisioned bot holds them
+    fails("invalid_copy_and_schema_args", lists.slackLists_create, name="X", copy_from_list_id=list_id, schema=[])
+    fails("invalid_primary_column", lists.slackLists_create, name="X",
+          schema=[{"key": "n", "name": "N", "type": "number", "is_primary_column": True}])
+    fails("invalid_option_id", lists.slackLists_items_create, list_id=list_id,
+          initial_fields=[{"column_id": cols["stage"], "select": ["shipped"]}])
+    fails("row_not_found", lists.slackLists_items_update, list_id=list_id,
+          cells=[{"row_id": item["id"], "column_id": cols["done"], "checkbox": False}])
+    fails("missing_arguments", lists.slackLists_update, id=list_id)
+    fails("job_not_found", lists.slackLists_download_get, list_id=list_id, job_id="LE0NOPE")
+    fails("invalid_parameters", lists.slackLists_access_set, list_id=list_id, access_level="read")
+    fails("list_not_found", lists.slackLists_items_list, list_id="F0NOPE")
+
+
+@scenario
 def uninstalling_the_app():
     """Last: apps.uninstall, with the app's client id and secret, revokes every token of the
     install."""

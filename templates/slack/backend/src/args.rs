@@ -332,7 +332,7 @@ impl Args {
     ///
     /// # Errors
     ///
-    /// `invalid` (the method's own code) for a string that is not JSON.
+    /// `invalid` (the method's own code) for a string that is not JSON or holds a NUL.
     pub(crate) fn json(
         &self,
         name: &str,
@@ -341,7 +341,8 @@ impl Args {
         match self.get(name) {
             None => Ok(None),
             Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
-            Some(Value::String(text)) => serde_json::from_str(text)
+            // Through the kit's reader: a NUL (`\u0000`) inside is refused as Postgres would.
+            Some(Value::String(text)) => asym_kit::body::json(text.as_bytes(), &LIMITS)
                 .map(Some)
                 .map_err(|_| ApiError::new(invalid)),
             Some(other) => Ok(Some(other.clone())),
@@ -362,6 +363,19 @@ pub(crate) fn channel_arg(call: &Call) -> Result<String, ApiError> {
         ));
     }
     call.args.non_empty_or("channel", "channel_not_found")
+}
+
+/// The users or the channels an `access.set`/`access.delete` call names (`user_ids` or
+/// `channel_ids`: one list of at least one, not both, as Slack takes them), and whether
+/// they are channels; `None` otherwise.
+pub(crate) fn grantees(call: &Call) -> Option<(Vec<String>, bool)> {
+    let channels = call.args.list("channel_ids");
+    let users = call.args.list("user_ids");
+    match (channels.is_empty(), users.is_empty()) {
+        (false, true) => Some((channels, true)),
+        (true, false) => Some((users, false)),
+        _ => None,
+    }
 }
 
 /// Reads a cursor whose inner form is `<kind>:<value>`.

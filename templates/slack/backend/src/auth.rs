@@ -17,7 +17,8 @@ pub(crate) const BOT_SCOPES: &[&str] = &[
     "canvases:write", "channels:history", "channels:join", "channels:manage",
     "channels:read", "chat:write", "chat:write.customize", "dnd:read", "emoji:read",
     "files:read", "files:write", "groups:history", "groups:read", "groups:write", "im:history",
-    "im:read", "im:write", "links:read", "links:write", "mpim:history", "mpim:read",
+    "im:read", "im:write", "links:read", "links:write", "lists:read", "lists:write",
+    "mpim:history", "mpim:read",
     "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write",
     "remote_files:read", "remote_files:share", "remote_files:write", "team:read",
     "usergroups:read", "usergroups:write", "users.profile:read", "users:read",
@@ -28,14 +29,14 @@ pub(crate) const BOT_SCOPES: &[&str] = &[
 #[rustfmt::skip]
 pub(crate) const USER_SCOPES: &[&str] = &[
     "bookmarks:read", "bookmarks:write", "calls:read", "calls:write", "canvases:read",
-    "canvases:write", "channels:history", "channels:read", "channels:write",
-    "chat:write", "dnd:read", "dnd:write", "emoji:read", "files:read", "files:write",
-    "groups:history", "groups:read", "groups:write", "im:history", "im:read", "im:write",
-    "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write", "reactions:read",
-    "reactions:write", "reminders:read", "reminders:write", "remote_files:read",
-    "remote_files:share", "search:read", "stars:read", "stars:write", "team:read",
-    "usergroups:read", "usergroups:write", "users.profile:read", "users.profile:write",
-    "users:read", "users:read.email", "users:write",
+    "canvases:write", "channels:history", "channels:read", "channels:write", "chat:write",
+    "dnd:read", "dnd:write", "emoji:read", "files:read", "files:write", "groups:history",
+    "groups:read", "groups:write", "im:history", "im:read", "im:write", "lists:read",
+    "lists:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
+    "reactions:read", "reactions:write", "reminders:read", "reminders:write",
+    "remote_files:read", "remote_files:share", "search:read", "stars:read", "stars:write",
+    "team:read", "usergroups:read", "usergroups:write", "users.profile:read",
+    "users.profile:write", "users:read", "users:read.email", "users:write",
 ];
 
 /// Which kind of token authenticated the call.

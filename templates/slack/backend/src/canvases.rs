@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::args::grantees;
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult};
 use crate::model::canvas::{self, Access, Canvas, Section, sections, sections_of};
@@ -214,18 +215,10 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
     Ok(Map::new())
 }
 
-/// The users or the channels a `canvases.access.*` call names (one list of at least one, not
-/// both, as Slack takes them), and whether they are channels.
+/// The users or the channels a `canvases.access.*` call names, and whether they are
+/// channels.
 fn principals(call: &Call) -> Result<(Vec<String>, bool), ApiError> {
-    let channels = call.args.list("channel_ids");
-    let users = call.args.list("user_ids");
-    match (channels.is_empty(), users.is_empty()) {
-        (false, true) => Ok((channels, true)),
-        (true, false) => Ok((users, false)),
-        _ => Err(ApiError::invalid_arguments(
-            "pass either channel_ids or user_ids",
-        )),
-    }
+    grantees(call).ok_or_else(|| ApiError::invalid_arguments("pass either channel_ids or user_ids"))
 }
 
 /// `canvases.access.set`: grants `access_level` (`read`, `write`, `owner`) to the users and

@@ -22,8 +22,9 @@ use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{Conversation, Naming, channel_filter, resolve};
 use crate::model::event::{emit, emit_and_commit};
 use crate::model::message::{NewMessage, insert_message};
+use crate::model::token::reader;
 use crate::model::user::is_admin;
-use crate::model::{canvas, preview};
+use crate::model::{canvas, list, preview};
 
 use crate::{AppState, Call};
 
@@ -739,15 +740,20 @@ pub(crate) async fn download(
     let result: Result<Option<(Vec<u8>, &'static str)>, ApiError> = async {
         let client = state.kit.db().await?;
         let hash = asym_kit::token::hash(token);
-        if let Some(html) = canvas::download(&client, team, file, &hash).await? {
+        let Some(reader) = reader(&client, team, &hash).await? else {
+            return Ok(None);
+        };
+        if let Some(html) = canvas::download(&client, &reader, file).await? {
             return Ok(Some((html.into_bytes(), "text/html; charset=utf-8")));
+        }
+        if let Some(csv) = list::export(&client, &reader, file).await? {
+            return Ok(Some((csv.into_bytes(), "text/csv; charset=utf-8")));
         }
         let row = client
             .query_opt(
                 "SELECT f.content, f.name FROM files f
-                 WHERE f.id = $1 AND f.team_id = $2 AND NOT f.deleted AND f.completed
-                   AND EXISTS (SELECT 1 FROM tokens t WHERE t.token_hash = $3 AND t.team_id = $2)",
-                &[&file, &team, &hash],
+                 WHERE f.id = $1 AND f.team_id = $2 AND NOT f.deleted AND f.completed",
+                &[&file, &team],
             )
             .await?;
         Ok(row.map(|row| {

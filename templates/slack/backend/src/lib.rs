@@ -26,6 +26,7 @@
 //! | `emoji.list` | `emoji` |
 //! | `bookmarks.*` | `bookmarks` |
 //! | `canvases.*` (`getContent` too), `conversations.canvases.create` | `canvases` |
+//! | `slackLists.*` (Slack Lists: a list, its items, exports, access) | `lists` |
 //! | `views.*` | `views` |
 //! | `dnd.*` | `dnd` |
 //! | `reminders.*` | `reminders` |
@@ -65,6 +66,7 @@ mod history;
 mod hub;
 mod interactivity;
 mod json;
+mod lists;
 mod model;
 mod oauth;
 mod openid;
@@ -278,6 +280,18 @@ async fn web_api(
         "canvases.sections.lookup" => canvases::sections_lookup(state, call).await,
         "canvases.getContent" => canvases::get_content(state, call).await,
         "conversations.canvases.create" => canvases::create_for_channel(state, call).await,
+        "slackLists.create" => lists::create(state, call).await,
+        "slackLists.update" => lists::update(state, call).await,
+        "slackLists.items.create" => lists::items_create(state, call).await,
+        "slackLists.items.list" => lists::items_list(state, call).await,
+        "slackLists.items.info" => lists::items_info(state, call).await,
+        "slackLists.items.update" => lists::items_update(state, call).await,
+        "slackLists.items.delete" => lists::items_delete(state, call).await,
+        "slackLists.items.deleteMultiple" => lists::items_delete_multiple(state, call).await,
+        "slackLists.download.start" => lists::download_start(state, call).await,
+        "slackLists.download.get" => lists::download_get(state, call).await,
+        "slackLists.access.set" => lists::access_set(state, call).await,
+        "slackLists.access.delete" => lists::access_delete(state, call).await,
         "conversations.list" => conversations::list(state, call).await,
         "conversations.info" => conversations::info(state, call).await,
         "conversations.replies" => conversations::replies(state, call).await,

@@ -9,6 +9,7 @@ use asym_kit::tokio_postgres::Row;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::model::token::Reader;
 
 /// One section: its id, kind (`h1`, `h2`, `h3` or `p`) and markdown.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,8 +109,8 @@ pub(crate) enum Access {
 }
 
 impl Access {
-    /// From the level [`CANVAS_SQL`] computes.
-    fn from_level(level: i32) -> Self {
+    /// From the level [`CANVAS_SQL`] (or a list's query) computes: 3 owner, 2 write, 1 read.
+    pub(crate) fn from_level(level: i32) -> Self {
         match level {
             3.. => Self::Owner,
             2 => Self::Write,
@@ -119,7 +120,7 @@ impl Access {
     }
 
     /// As a file's `access` names it.
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Owner => "owner",
             Self::Write => "write",
@@ -442,29 +443,17 @@ pub(crate) fn markdown(sections: &[Section]) -> String {
     parts.join("\n\n")
 }
 
-/// The HTML of canvas `id` in workspace `team` for the holder of the token of hash
-/// `token_hash`, when it may read it.
+/// The HTML of canvas `id` for `reader`, when they may read it.
 ///
 /// # Errors
 ///
 /// `internal_error` when Postgres fails.
 pub(crate) async fn download(
     client: &impl GenericClient,
-    team: &str,
+    reader: &Reader,
     id: &str,
-    token_hash: &str,
 ) -> Result<Option<String>, ApiError> {
-    let holder = client
-        .query_opt(
-            "SELECT user_id FROM tokens WHERE token_hash = $1 AND team_id = $2",
-            &[&token_hash, &team],
-        )
-        .await?;
-    let Some(holder) = holder else {
-        return Ok(None);
-    };
-    let user: String = holder.get(0);
-    let canvas = Canvas::load(client, team, &user, id).await?;
+    let canvas = Canvas::load(client, &reader.team, &reader.user, id).await?;
     if canvas.is_none_or(|canvas| canvas.access < Access::Read) {
         return Ok(None);
     }

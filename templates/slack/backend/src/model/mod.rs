@@ -10,6 +10,8 @@ pub(crate) mod element;
 pub(crate) mod event;
 pub(crate) mod interaction;
 pub(crate) mod link;
+pub(crate) mod list;
+pub(crate) mod list_item;
 pub(crate) mod message;
 pub(crate) mod preview;
 pub(crate) mod reminder;

@@ -70,6 +70,37 @@ pub(crate) async fn rotation_enabled(client: &impl GenericClient) -> Result<bool
     Ok(row.is_some())
 }
 
+/// A person reading a private file URL (a file's, a canvas's, a list export's) with a token
+/// of the URL's workspace.
+#[derive(Debug)]
+pub(crate) struct Reader {
+    /// The workspace.
+    pub(crate) team: String,
+    /// The user the token acts as.
+    pub(crate) user: String,
+}
+
+/// The user the token of hash `$1` acts as, when it is one of workspace `$2`'s.
+const READER_SQL: &str = "SELECT user_id FROM tokens WHERE token_hash = $1 AND team_id = $2";
+
+/// The [`Reader`] holding the token of hash `token_hash`, when it is one of workspace
+/// `team`'s.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn reader(
+    client: &impl GenericClient,
+    team: &str,
+    token_hash: &str,
+) -> Result<Option<Reader>, ApiError> {
+    let row = client.query_opt(READER_SQL, &[&token_hash, &team]).await?;
+    Ok(row.map(|row| Reader {
+        team: team.to_owned(),
+        user: row.get(0),
+    }))
+}
+
 /// Who a token is minted for: `kind` (`bot` or `user`), the user it acts as, the workspace,
 /// its scopes.
 #[derive(Debug)]

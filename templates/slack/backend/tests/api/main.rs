@@ -21,6 +21,7 @@ mod files;
 mod functions;
 mod inprocess;
 mod interactivity;
+mod lists;
 mod meta;
 mod oauth;
 mod openid;
