@@ -25,6 +25,22 @@ pub(super) const FIELD_TYPES: [&str; 13] = [
     "payment_link_radio",
 ];
 
+/// The field types whose values are chosen from `options`.
+const ENUMERATED: [&str; 4] = [
+    "dropdown",
+    "radio",
+    "multiple_checkboxes",
+    "payment_link_radio",
+];
+
+/// The languages a form may be in (the reference's `language` values).
+const LANGUAGES: [&str; 43] = [
+    "af", "ar-eg", "bg", "bn", "ca-es", "cs", "da", "de", "el", "en", "en-gb", "es", "es-mx", "fi",
+    "fr", "fr-ca", "he-il", "hr", "hu", "id", "it", "ja", "ko", "lt", "ms", "nl", "no-no", "pl",
+    "pt", "pt-br", "ro", "ru", "sk", "sl", "sv", "th", "tl", "tr", "uk", "vi", "zh-cn", "zh-hk",
+    "zh-tw",
+];
+
 /// The object types a field may write: contacts and companies, as HubSpot's forms do.
 pub(super) const FIELD_OBJECT_TYPES: [&str; 2] = ["0-1", "0-2"];
 
@@ -175,9 +191,8 @@ fn field(value: &Value, at: &str) -> Result<Value, ApiError> {
     )?
     .to_vec();
     field.insert("dependentFields".to_owned(), Value::Array(dependent));
-    if ["dropdown", "radio", "multiple_checkboxes"]
-        .contains(&field["fieldType"].as_str().unwrap_or(""))
-    {
+    let kind = field["fieldType"].as_str().unwrap_or_default().to_owned();
+    if ENUMERATED.contains(&kind.as_str()) {
         let options = array_or_empty(
             field.get("options").unwrap_or(&Value::Null),
             &format!("{at}.options"),
@@ -186,10 +201,19 @@ fn field(value: &Value, at: &str) -> Result<Value, ApiError> {
         field.insert("options".to_owned(), Value::Array(options));
         field.entry("defaultValues").or_insert_with(|| json!([]));
     }
-    if field["fieldType"] == "email" {
-        field
-            .entry("validation")
-            .or_insert_with(|| json!({ "blockedEmailDomains": [], "useDefaultBlockList": false }));
+    let validation = match kind.as_str() {
+        "email" => Some(json!({ "blockedEmailDomains": [], "useDefaultBlockList": false })),
+        "phone" | "mobile_phone" => Some(json!({ "minAllowedDigits": 7, "maxAllowedDigits": 20 })),
+        _ => None,
+    };
+    if let Some(validation) = validation {
+        field.entry("validation").or_insert(validation);
+    }
+    if kind == "phone" {
+        field.entry("useCountryCodeSelect").or_insert(json!(false));
+    }
+    if kind == "file" {
+        field.entry("allowMultipleFiles").or_insert(json!(false));
     }
     Ok(Value::Object(field))
 }
@@ -272,6 +296,12 @@ fn configuration(value: &Value) -> Result<Value, ApiError> {
     )?;
     let value = action.get("value").cloned().unwrap_or(json!(""));
     merged["postSubmitAction"] = json!({ "type": kind, "value": value });
+    merged["language"] = one_of(
+        &merged["language"],
+        "configuration.language",
+        &LANGUAGES,
+        "en",
+    )?;
     if !merged["recaptchaEnabled"].is_boolean() {
         return Err(invalid(
             "Invalid input JSON: configuration.recaptchaEnabled must be a boolean",

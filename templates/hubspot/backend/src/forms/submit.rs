@@ -194,7 +194,7 @@ fn check_value(field: &Value, key: &str, value: &str, refusals: &mut Vec<Refusal
         "number" if value.trim().parse::<f64>().is_err() => {
             refusals.push(Refusal::field("INVALID_NUMBER", key, "Invalid number"));
         }
-        "dropdown" | "radio" | "multiple_checkboxes" => {
+        "dropdown" | "radio" | "multiple_checkboxes" | "payment_link_radio" => {
             let options: HashSet<&str> = field["options"]
                 .as_array()
                 .into_iter()

@@ -74,7 +74,12 @@ async fn forms_are_created_read_listed_updated_and_archived(hubspot: asym::HubSp
 
     let path = format!("{FORMS}{form_id}");
     assert_eq!(read(&api, &path).await, form);
-    let second = post(&api, FORMS, &json!({"name": "Newsletter"}), 201).await;
+    let phone = json!({"name": "phone", "fieldType": "phone"});
+    let newsletter = json!({"name": "Newsletter", "fieldGroups": [{"fields": [phone]}]});
+    let second = post(&api, FORMS, &newsletter, 201).await;
+    let phone = &second["fieldGroups"][0]["fields"][0];
+    assert_eq!(phone["validation"]["minAllowedDigits"], 7);
+    assert_eq!(phone["useCountryCodeSelect"], false);
     let page = read(&api, "/marketing/v3/forms/?limit=1").await;
     assert_eq!(len(&page["results"]), 1);
     assert_eq!(page["results"][0]["id"], form["id"]);
@@ -126,58 +131,54 @@ async fn forms_are_created_read_listed_updated_and_archived(hubspot: asym::HubSp
 #[asym::clone("hubspot", seed = "basic")]
 async fn form_writes_are_refused_as_hubspot_refuses_them(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let refused = |body: Value, text: &'static str| form_refused(&api, body, text);
-    refused(
-        json!({"formType": "hubspot"}),
-        "some of required attributes are not set [name]",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "formType": "captured"}),
-        "formType must be one of hubspot",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "fieldGroups": [{"fields": [{"name": "email"}]}]}),
-        "[fieldType]",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "fieldGroups": [{"fields": [{"name": "email", "fieldType": "slider"}]}]}),
-        "fieldType must be one of",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "fieldGroups": [{"fields": [{"name": "nope", "fieldType": "number"}]}]}),
-        "Property \"nope\" does not exist on object type 0-1",
-    )
-    .await;
     let four = json!({"name": "email", "fieldType": "email"});
-    refused(
-        json!({"name": "x", "fieldGroups": [{"fields": [four, four, four, four]}]}),
-        "at most 3 fields",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "fieldGroups": [{"fields": [four]}, {"fields": [four]}]}),
-        "more than once",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "legalConsentOptions": {"type": "maybe"}}),
-        "legalConsentOptions.type must be one of",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "configuration": {"postSubmitAction": {"type": "popup"}}}),
-        "postSubmitAction.type",
-    )
-    .await;
-    refused(
-        json!({"name": "x", "fieldGroups": {}}),
-        "fieldGroups must be an array",
-    )
-    .await;
+    let field = |f: Value| json!({"name": "x", "fieldGroups": [{"fields": [f]}]});
+    let refusals = [
+        (
+            json!({"formType": "hubspot"}),
+            "some of required attributes are not set [name]",
+        ),
+        (
+            json!({"name": "x", "formType": "captured"}),
+            "formType must be one of hubspot",
+        ),
+        (field(json!({"name": "email"})), "[fieldType]"),
+        (
+            field(json!({"name": "email", "fieldType": "slider"})),
+            "fieldType must be one of",
+        ),
+        (
+            field(json!({"name": "nope", "fieldType": "number"})),
+            "Property \"nope\" does not exist on object type 0-1",
+        ),
+        (
+            json!({"name": "x", "fieldGroups": [{"fields": [four, four, four, four]}]}),
+            "at most 3 fields",
+        ),
+        (
+            json!({"name": "x", "fieldGroups": [{"fields": [four]}, {"fields": [four]}]}),
+            "more than once",
+        ),
+        (
+            json!({"name": "x", "legalConsentOptions": {"type": "maybe"}}),
+            "legalConsentOptions.type must be one of",
+        ),
+        (
+            json!({"name": "x", "configuration": {"postSubmitAction": {"type": "popup"}}}),
+            "postSubmitAction.type",
+        ),
+        (
+            json!({"name": "x", "fieldGroups": {}}),
+            "fieldGroups must be an array",
+        ),
+        (
+            json!({"name": "x", "configuration": {"language": "klingon"}}),
+            "configuration.language must be one of",
+        ),
+    ];
+    for (body, text) in refusals {
+        form_refused(&api, body, text).await;
+    }
 
     api.get(&format!("{FORMS}not-a-form")).await.expect(404);
     let unknown = format!("{FORMS}00000000-0000-4000-8000-000000000000");
