@@ -148,6 +148,11 @@ pub(crate) fn parse(
 }
 
 fn wrong_rollup(name: &str, function: &str, result: &str, shape: &str) -> ApiError {
+    if result == "unsupported" {
+        return invalid(format!(
+            "body failed validation: the rollup `{name}` ({function}) answers no value the API can filter on (`unsupported`), which a `{shape}` filter cannot test."
+        ));
+    }
     let fits = if result == "array" {
         "`any`, `every` or `none`".to_owned()
     } else {
@@ -170,8 +175,10 @@ fn item_filter_type(kind: &str) -> &str {
 }
 
 /// The parameters of `computed` (a compiler's, over `schema`, data source `data_source`'s),
-/// by slot: computes each property for the pages `scope` admits (a condition on `pages p`:
-/// trash and sharing), tests or ranks them.
+/// by slot: computes each property named once for the pages `scope` admits (a condition on
+/// `pages p`: trash and sharing), tests or ranks them. Only what those properties need is
+/// read: the stored values their formulas name (through the formulas they name) and their
+/// rollups' relations, and only their rollups are rolled up.
 ///
 /// # Errors
 ///
@@ -184,36 +191,91 @@ pub(crate) async fn resolve(
     computed: &[Computed],
 ) -> ApiResult<Vec<(usize, Bound)>> {
     check_items(client, data_source, schema, computed).await?;
-    let sql = format!("SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {scope}");
-    let statement = client.prepare_cached(&sql).await?;
-    let rows = client.query(&statement, &[&data_source]).await?;
-    let rolled = pages::rolled_for(client, schema, &rows.iter().collect::<Vec<_>>()).await?;
+    let mut named: Vec<&str> = computed
+        .iter()
+        .map(|one| one.id.as_str())
+        .filter(|id| schema.contains_key(*id))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let rollups: Schema = named
+        .iter()
+        .filter(|id| schema::kind(&schema[**id]) == "rollup")
+        .map(|id| ((*id).to_owned(), schema[*id].clone()))
+        .collect();
+    let rows = match stored_reads(schema, &named) {
+        Some(keys) => {
+            // `props` narrowed to what is read, in the place `COLUMNS` gives it.
+            let narrowed = "(SELECT json_object_agg(key, value) FROM json_each(p.props) WHERE key = ANY($2))::text";
+            let columns = COLUMNS.replace("p.props::text", narrowed);
+            let sql =
+                format!("SELECT {columns} FROM pages p WHERE p.data_source_id = $1 AND {scope}");
+            let statement = client.prepare_cached(&sql).await?;
+            client.query(&statement, &[&data_source, &keys]).await?
+        }
+        None => {
+            let sql =
+                format!("SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {scope}");
+            let statement = client.prepare_cached(&sql).await?;
+            client.query(&statement, &[&data_source]).await?
+        }
+    };
+    let rolled = pages::rolled_for(client, &rollups, &rows.iter().collect::<Vec<_>>()).await?;
+    // Each property's value on each page: [page][property], properties in `named`'s order.
+    let values: Vec<(String, Vec<Value>)> = rows
+        .iter()
+        .map(|row| {
+            let id: String = row.get(0);
+            let (props, meta) = pages::props_and_meta(row);
+            let page = named
+                .iter()
+                .map(|named| {
+                    let prop = &schema[*named];
+                    let mut value =
+                        values::render_property(named, prop, schema, &props, meta, rolled.get(&id));
+                    value[schema::kind(prop)].take()
+                })
+                .collect();
+            (id, page)
+        })
+        .collect();
     let now = Utc::now();
     let mut found = Vec::with_capacity(computed.len());
     for one in computed {
-        let Some(prop) = schema.get(&one.id) else {
+        let Some(at) = named.iter().position(|id| *id == one.id) else {
             continue;
         };
-        let kind = schema::kind(prop);
-        let values = rows.iter().map(|row| {
-            let id: String = row.get(0);
-            let (props, meta) = pages::props_and_meta(row);
-            let value =
-                values::render_property(&one.id, prop, schema, &props, meta, rolled.get(&id));
-            (id, value[kind].clone())
-        });
+        let of_each = values.iter().map(|(id, page)| (id, &page[at]));
         let bound = match &one.need {
             Need::Filter(test) => Bound::Ids(
-                values
+                of_each
                     .filter(|(_, value)| holds(test, value, now))
-                    .map(|(id, _)| id)
+                    .map(|(id, _)| id.clone())
                     .collect(),
             ),
-            Need::Order => Bound::Ranks(ranks(values.collect()).to_string()),
+            Need::Order => Bound::Ranks(ranks(of_each).to_string()),
         };
         found.push((one.slot, bound));
     }
     Ok(found)
+}
+
+/// The ids of the stored values the computed properties `named` read: what their formulas
+/// name, their rollups' relations; `None` when it cannot be told (all are read then).
+fn stored_reads(schema: &Schema, named: &[&str]) -> Option<Vec<String>> {
+    let mut keys = Vec::new();
+    for id in named {
+        let prop = &schema[*id];
+        if schema::kind(prop) == "rollup" {
+            keys.push(prop["rollup"]["relation_property_id"].as_str()?.to_owned());
+            continue;
+        }
+        let expression = prop["formula"]["expression"].as_str()?;
+        keys.extend(crate::formula::reads(expression, schema)?);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Some(keys)
 }
 
 /// Checks each `any`/`every`/`none` condition against the type of the property its rollup
@@ -380,10 +442,10 @@ impl Key {
 
 /// `{"<page id>": rank}`: ranks ascending by value, equal values sharing one; pages with
 /// an empty value are left out (the statement sorts them last either way).
-fn ranks(values: Vec<(String, Value)>) -> Value {
-    let mut keyed: Vec<(String, Key)> = values
+fn ranks<'a>(values: impl IntoIterator<Item = (&'a String, &'a Value)>) -> Value {
+    let mut keyed: Vec<(&String, Key)> = values
         .into_iter()
-        .filter_map(|(id, value)| Key::of(&value).map(|key| (id, key)))
+        .filter_map(|(id, value)| Key::of(value).map(|key| (id, key)))
         .collect();
     keyed.sort_by(|a, b| a.1.order(&b.1));
     let mut out = serde_json::Map::with_capacity(keyed.len());
@@ -392,7 +454,7 @@ fn ranks(values: Vec<(String, Value)>) -> Value {
         if i > 0 && keyed[i - 1].1.order(key) != Ordering::Equal {
             rank += 1;
         }
-        out.insert(id.clone(), rank.into());
+        out.insert((*id).clone(), rank.into());
     }
     Value::Object(out)
 }
@@ -498,7 +560,7 @@ mod tests {
     #[test]
     fn ranks_share_ties_and_leave_empty_values_out() {
         let number = |n: Value| json!({ "type": "number", "number": n });
-        let values = [
+        let values: Vec<(String, Value)> = [
             ("a", number(json!(3))),
             ("b", number(Value::Null)),
             ("c", number(json!(1))),
@@ -508,8 +570,11 @@ mod tests {
         .into_iter()
         .map(|(id, value)| (id.to_owned(), value))
         .collect();
-        assert_eq!(ranks(values), json!({ "c": 0, "a": 1, "d": 1 }));
-        let dates = vec![
+        assert_eq!(
+            ranks(values.iter().map(|(id, v)| (id, v))),
+            json!({ "c": 0, "a": 1, "d": 1 })
+        );
+        let dates = [
             (
                 "x".to_owned(),
                 json!({ "type": "date", "date": { "start": "2025-02-01" } }),
@@ -519,6 +584,9 @@ mod tests {
                 json!({ "type": "date", "date": { "start": "2025-01-31T23:00:00Z" } }),
             ),
         ];
-        assert_eq!(ranks(dates), json!({ "y": 0, "x": 1 }));
+        assert_eq!(
+            ranks(dates.iter().map(|(id, v)| (id, v))),
+            json!({ "y": 0, "x": 1 })
+        );
     }
 }

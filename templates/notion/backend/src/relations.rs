@@ -210,10 +210,10 @@ async fn rollup(tx: &Transaction<'_>, own: &str, schema: &mut Schema, id: &str) 
     let config = schema[id]["rollup"].clone();
     let name = schema[id]["name"].as_str().unwrap_or_default().to_owned();
     let function = config["function"].as_str().unwrap_or_default();
-    if !rollup::FUNCTIONS[..rollup::FUNCTIONS.len() - 2].contains(&function) {
+    if !rollup::FUNCTIONS.contains(&function) {
         return Err(invalid(format!(
             "body failed validation: the rollup `{name}` has function `{function}`, which should be one of {}.",
-            rollup::FUNCTIONS[..rollup::FUNCTIONS.len() - 2].join(", ")
+            rollup::FUNCTIONS.join(", ")
         )));
     }
     let key = |field: &str| {

@@ -1,9 +1,13 @@
 //! Rollup functions: what a rollup property answers for the values of the property it
 //! rolls up, one per related page (`{type, <type>: value}` items), as Notion computes them.
+//! `count_per_group` and `percent_per_group` (a count or share per option of a select,
+//! status or checkbox, which Notion shows in its app) have no value type in the API, whose
+//! rollup values are a number, a date or an array: they answer `{type: "unsupported",
+//! unsupported: {}}`, the API's type for a rollup it cannot express.
 
 use serde_json::{Value, json};
 
-/// The rollup functions Notion offers; all but the two `…_per_group` are computed.
+/// The rollup functions Notion offers.
 pub(crate) const FUNCTIONS: [&str; 24] = [
     "count",
     "count_values",
@@ -31,11 +35,12 @@ pub(crate) const FUNCTIONS: [&str; 24] = [
     "percent_per_group",
 ];
 
-/// The type of value `function` answers: `number`, `date` or `array`.
+/// The type of value `function` answers: `number`, `date`, `array` or `unsupported`.
 pub(crate) fn result_type(function: &str) -> &'static str {
     match function {
         "earliest_date" | "latest_date" | "date_range" => "date",
-        "show_original" | "show_unique" | "count_per_group" | "percent_per_group" => "array",
+        "show_original" | "show_unique" => "array",
+        "count_per_group" | "percent_per_group" => "unsupported",
         _ => "number",
     }
 }
@@ -175,6 +180,7 @@ pub(crate) fn aggregate(function: &str, items: Vec<Value>) -> Value {
             ("date", date)
         }
         "show_unique" => ("array", Value::Array(unique())),
+        "count_per_group" | "percent_per_group" => ("unsupported", json!({})),
         _ => ("array", Value::Array(items)),
     };
     json!({ "type": kind, kind: value, "function": function })
@@ -221,6 +227,16 @@ mod tests {
                 "date_range",
                 dates(),
                 date("2025-01-02", json!("2025-03-01")),
+            ),
+            (
+                "count_per_group",
+                checks(),
+                json!({ "type": "unsupported", "unsupported": {} }),
+            ),
+            (
+                "percent_per_group",
+                Vec::new(),
+                json!({ "type": "unsupported", "unsupported": {} }),
             ),
             (
                 "show_original",

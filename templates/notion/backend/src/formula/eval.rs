@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::functions;
-use super::parse::{Expr, bound_names, parse};
+use super::parse::{Expr, bound_names, parsed};
 use super::value::Val;
 use crate::rows::Meta;
 use crate::schema::{self, Schema};
@@ -52,7 +52,7 @@ impl Page<'_> {
         match kind {
             "formula" if depth < MAX_DEPTH => {
                 let expression = prop["formula"]["expression"].as_str().unwrap_or_default();
-                parse(expression).map_or(Val::Empty, |expr| self.eval(&expr, depth + 1))
+                parsed(expression).map_or(Val::Empty, |expr| self.eval(&expr, depth + 1))
             }
             "created_time" => Val::from_stored(kind, &self.meta.created_time.into()),
             "last_edited_time" => Val::from_stored(kind, &self.meta.last_edited_time.into()),

@@ -1,6 +1,9 @@
 //! Reading an expression: tokens, a recursive-descent parser, the table of functions and
 //! the checks made when a schema is written (names bound, literal patterns and units valid).
 
+use std::rc::Rc;
+
+use super::cache::Memo;
 use super::dates::UNITS;
 use super::pattern::Pattern;
 
@@ -371,6 +374,15 @@ fn call(name: String, args: Vec<Expr>) -> Result<Expr, String> {
         return Err(format!("{name}() takes {least} to {most} arguments"));
     }
     Ok(Expr::Call(name, args))
+}
+
+thread_local! {
+    static PARSED: Memo<Option<Rc<Expr>>> = Memo::new();
+}
+
+/// `text` parsed, or `None` when it does not parse; read once per thread ([`Memo`]).
+pub(super) fn parsed(text: &str) -> Option<Rc<Expr>> {
+    PARSED.with(|parsed| parsed.get(text, |text| parse(text).ok().map(Rc::new)))
 }
 
 /// Parses `text`.

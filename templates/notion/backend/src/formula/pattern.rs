@@ -6,14 +6,14 @@
 //! `]` are literals, `[]` matches nothing and `[^]` anything. Lookarounds and backreferences,
 //! which `regex` lacks, are refused by name when the pattern is read, as is a pattern whose
 //! compiled form would pass [`SIZE_LIMIT`]. Compiled patterns are kept per thread (a formula
-//! evaluated over every page of a query reads its pattern once).
+//! evaluated over every page of a query compiles its pattern once).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
 use regex::{Captures, Regex, RegexBuilder};
+
+use super::cache::Memo;
 
 /// The most memory, in bytes, a compiled pattern may take (its program and lazy DFA each),
 /// so that no formula makes a query slow.
@@ -21,9 +21,6 @@ const SIZE_LIMIT: usize = 1 << 20;
 
 /// How deeply groups and repetitions may nest.
 const NEST_LIMIT: u32 = 64;
-
-/// How many compiled patterns a thread keeps before it starts over.
-const CACHE_SIZE: usize = 256;
 
 /// JavaScript's `\s`: its white space and line terminators.
 const SPACE: &str = r"\t\n\v\f\r\x{20}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}";
@@ -41,8 +38,7 @@ pub(super) struct Pattern {
 }
 
 thread_local! {
-    static COMPILED: RefCell<HashMap<String, Result<Pattern, String>>> =
-        RefCell::new(HashMap::new());
+    static COMPILED: Memo<Result<Pattern, String>> = Memo::new();
 }
 
 /// What the last piece written was, to tell whether a quantifier may follow it.
@@ -407,17 +403,7 @@ impl Pattern {
     ///
     /// Why the pattern is not one Notion's formulas take (or the clone cannot run).
     pub(super) fn new(source: &str) -> Result<Self, String> {
-        COMPILED.with_borrow_mut(|compiled| {
-            if let Some(known) = compiled.get(source) {
-                return known.clone();
-            }
-            if compiled.len() >= CACHE_SIZE {
-                compiled.clear();
-            }
-            let made = compile(source);
-            compiled.insert(source.to_owned(), made.clone());
-            made
-        })
+        COMPILED.with(|compiled| compiled.get(source, compile))
     }
 
     /// Whether `text` holds a match.

@@ -215,7 +215,9 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
             "Total": rollup("Tasks", "Points", "sum"),
             "Count": rollup("Tasks", "Name", "count"),
             "Names": rollup("Tasks", "Name", "show_original"),
-            "Finished": rollup("Tasks", "Done", "percent_checked")
+            "Finished": rollup("Tasks", "Done", "percent_checked"),
+            "PerStatus": rollup("Tasks", "Status", "count_per_group"),
+            "ShareDone": rollup("Tasks", "Done", "percent_per_group")
         } }),
     )
     .await;
@@ -238,6 +240,35 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
     assert_eq!(names["type"], "array");
     assert_eq!(names["array"][0]["type"], "title");
     assert_eq!(names["array"][1]["title"][0]["plain_text"], "Build the API");
+    // Per-group rollups have no value type in the API: `unsupported`, their function named.
+    for (name, function) in [
+        ("PerStatus", "count_per_group"),
+        ("ShareDone", "percent_per_group"),
+    ] {
+        assert_eq!(
+            properties[name]["rollup"],
+            json!({ "type": "unsupported", "unsupported": {}, "function": function })
+        );
+        assert_eq!(ds["properties"][name]["rollup"]["function"], function);
+    }
+    let message = invalid(
+        api.post(
+            &format!("/v1/data_sources/{sprints}/query"),
+            &json!({ "filter": { "property": "PerStatus", "rollup": { "number": { "equals": 1 } } } }),
+        )
+        .await,
+    );
+    assert!(
+        message.contains("`PerStatus` (count_per_group) answers no value the API can filter on"),
+        "{message}"
+    );
+    let sorted = post(
+        &api,
+        &format!("/v1/data_sources/{sprints}/query"),
+        &json!({ "sorts": [{ "property": "PerStatus", "direction": "ascending" }] }),
+    )
+    .await;
+    assert_eq!(sorted["results"].as_array().unwrap().len(), 1);
     // A query answers the same values; the property item lists the relations.
     let listed = post(
         &api,

@@ -153,7 +153,8 @@ async fn regular_expressions_read_javascripts_syntax(notion: asym::Notion) {
             "Initials": { "formula": { "expression": r#"match(prop("Name"), "\\b\\w").join("")"# } },
             "Spaced": { "formula": { "expression": r#"replaceAll(prop("Name"), "\\s+", "_")"# } },
             "Braces": { "formula": { "expression": r#"test(prop("Name"), "^\\w{5} [^]he")"# } },
-            "Nested": { "formula": { "expression": r#"test(repeat("a", 5000) + "!", "(a+)+$")"# } }
+            "Nested": { "formula": { "expression": r#"test(repeat("a", 5000) + "!", "(a+)+$")"# } },
+            "Letters": { "formula": { "expression": r#"prop("Initials").length()"# } }
         }),
     )
     .await;
@@ -175,6 +176,13 @@ async fn regular_expressions_read_javascripts_syntax(notion: asym::Notion) {
     let filtered = query_tasks(
         &api,
         &json!({ "filter": { "property": "Initials", "formula": { "string": { "equals": "Ftlb" } } } }),
+    )
+    .await;
+    assert_eq!(titles(&filtered), [FIX]);
+    // A formula of a formula filters on what the inner one reads.
+    let filtered = query_tasks(
+        &api,
+        &json!({ "filter": { "property": "Letters", "formula": { "number": { "equals": 4 } } } }),
     )
     .await;
     assert_eq!(titles(&filtered), [FIX]);
