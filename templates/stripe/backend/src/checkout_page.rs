@@ -108,16 +108,13 @@ async fn complete(State(state): State<Kit>, Path(id): Path<String>, body: Bytes)
 }
 
 /// Runs `endpoint` for session `id` with `params` (the session's id is the second segment of
-/// the path it is [`Called`] with); an id Postgres cannot hold (a NUL) is no session.
+/// the path it is [`Called`] with).
 async fn on_session(
     state: &Kit,
     id: &str,
     params: Params,
     endpoint: dispatch::Endpoint,
 ) -> ApiResult {
-    if id.contains('\0') {
-        return Err(ApiError::missing_resource("checkout.session", id, "id"));
-    }
     let path = format!("{PAY_PATH}{}", asym_kit::form::encode(id));
     dispatch::page(state, &path, params, endpoint).await
 }

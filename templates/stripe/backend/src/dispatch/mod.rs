@@ -198,6 +198,11 @@ pub(crate) async fn page(
     params: Params,
     endpoint: Endpoint,
 ) -> ApiResult<serde_json::Value> {
+    let segments = segments(path);
+    // Postgres holds no NUL in text: an id with one names nothing.
+    if let Some(id) = segments.iter().find(|s| s.contains('\0')) {
+        return Err(ApiError::not_found(format!("No such object: '{id}'")).code("resource_missing"));
+    }
     let client = asym_kit::ManualTx::new(state.db().await?);
     client.batch_execute("BEGIN").await?;
     let db = Db::new(&client);
@@ -214,7 +219,7 @@ pub(crate) async fn page(
     );
     let called = Called {
         method: Method::POST,
-        segments: segments(path),
+        segments,
     };
     let result = endpoint(&mut cx, &called).await;
     let commit = match &result {

@@ -225,6 +225,8 @@ async fn completing_is_refused_for_closed_unknown_or_badly_asked_sessions(stripe
             )
         );
     }
+    let nul = expect_refusal(complete(&stripe, "cs_%00", &json!({})).await, MISSING);
+    assert_eq!(nul["error"]["message"], "No such object: 'cs_\u{0}'");
     let missing = expect_refusal(complete(&stripe, "cs_test_nope", &json!({})).await, MISSING);
     assert_eq!(
         missing["error"]["message"],
@@ -306,6 +308,14 @@ async fn checkouts_page_pays_and_sends_the_browser_to_success_url(stripe: asym::
         &done,
         json!({"status": "complete", "payment_status": "paid"}),
     );
+    let base = stripe.api_url();
+    for page in [
+        "/c/pay/cs_%00",
+        "/redirect/authenticate/pi_%00?client_secret=x",
+    ] {
+        let answer = http.get(format!("{base}{page}")).send().await.unwrap();
+        assert_eq!(answer.status(), 404, "{page}");
+    }
     let again = http.get(url).send().await.unwrap().text().await.unwrap();
     assert!(again.contains("complete"), "{again}");
 }
