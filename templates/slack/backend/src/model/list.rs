@@ -105,6 +105,9 @@ const LIST_SQL: &str = "SELECT l.id, l.team_id, l.owner, l.name, l.description_b
                           WHERE cm.conversation_id = a.principal AND cm.user_id = $2))), 0))
      FROM lists l WHERE l.team_id = $1 AND l.id = $3";
 
+/// Export `$1` of workspace `$2`: its list and its CSV.
+const EXPORT_SQL: &str = "SELECT list_id, csv FROM list_exports WHERE id = $1 AND team_id = $2";
+
 impl List {
     /// List `id` as `reader` sees it (of their workspace); `None` when there is none or they
     /// may not see it.
@@ -434,9 +437,6 @@ fn checked_column(sent: &Value) -> Result<Value, ApiError> {
     Ok(out)
 }
 
-/// Export `$1` of workspace `$2`: its list and its CSV.
-const EXPORT_SQL: &str = "SELECT list_id, csv FROM list_exports WHERE id = $1 AND team_id = $2";
-
 /// The CSV of export `job` for `reader`, when they may read its list.
 ///
 /// # Errors
@@ -447,8 +447,7 @@ pub(crate) async fn export(
     reader: &Reader,
     job: &str,
 ) -> Result<Option<String>, ApiError> {
-    let row = client.query_opt(EXPORT_SQL, &[&job, &reader.team]).await?;
-    let Some(row) = row else {
+    let Some(row) = client.query_opt(EXPORT_SQL, &[&job, &reader.team]).await? else {
         return Ok(None);
     };
     let list: String = row.get(0);

@@ -252,13 +252,8 @@ async fn lists_are_created_renamed_copied_and_exported(slack: asym::Slack) {
         .await;
     assert_eq!(copied["items"].as_array().unwrap().len(), 1);
 
-    let job = slack
-        .ok(
-            &token,
-            "slackLists.download.start",
-            json!({"list_id": list}),
-        )
-        .await;
+    let on_list = json!({"list_id": list});
+    let job = slack.ok(&token, "slackLists.download.start", on_list).await;
     let job = job["job_id"].as_str().unwrap();
     let got = slack
         .ok(
@@ -289,20 +284,21 @@ async fn list_access_is_granted_and_taken_back(slack: asym::Slack) {
     let token = lists_token(&slack, None).await;
     let (list, _) = launch(&slack, &token).await;
     let alice = lists_token(&slack, Some("U0000000003")).await;
+    let bob = lists_token(&slack, Some("U0000000004")).await;
     let read = json!({"list_id": list});
-    slack
-        .err(
+    let grant =
+        |level: &str| json!({"list_id": list, "access_level": level, "user_ids": ["U0000000003"]});
+    let general = json!({"list_id": list, "access_level": "read", "channel_ids": ["C0000000001"]});
+    let alice_only = json!({"list_id": list, "user_ids": ["U0000000003"]});
+    // Who calls, what, and the error it answers (none: it succeeds), in turn: alice by a
+    // grant of her own, bob as a member of #general.
+    let steps = [
+        (
             &alice,
             "slackLists.items.list",
             read.clone(),
-            "list_not_found",
-        )
-        .await;
-
-    let grant =
-        |level: &str| json!({"list_id": list, "access_level": level, "user_ids": ["U0000000003"]});
-    // Who calls, what, and the error it answers (none: it succeeds), in turn.
-    let steps = [
+            Some("list_not_found"),
+        ),
         (&token, "slackLists.access.set", grant("read"), None),
         (&alice, "slackLists.items.list", read.clone(), None),
         (
@@ -319,6 +315,22 @@ async fn list_access_is_granted_and_taken_back(slack: asym::Slack) {
         ),
         (&token, "slackLists.access.set", grant("write"), None),
         (&alice, "slackLists.items.create", read.clone(), None),
+        (&token, "slackLists.access.set", general.clone(), None),
+        (&bob, "slackLists.items.list", read.clone(), None),
+        (&token, "slackLists.access.delete", general, None),
+        (
+            &bob,
+            "slackLists.items.list",
+            read.clone(),
+            Some("list_not_found"),
+        ),
+        (&token, "slackLists.access.delete", alice_only, None),
+        (
+            &alice,
+            "slackLists.items.list",
+            read,
+            Some("list_not_found"),
+        ),
     ];
     for (who, method, args, error) in steps {
         match error {
@@ -326,42 +338,6 @@ async fn list_access_is_granted_and_taken_back(slack: asym::Slack) {
             None => slack.ok(who, method, args).await,
         };
     }
-
-    // A channel's members, through the channel.
-    slack
-        .ok(
-            &token,
-            "slackLists.access.set",
-            json!({"list_id": list, "access_level": "read", "channel_ids": ["C0000000001"]}),
-        )
-        .await;
-    let bob = lists_token(&slack, Some("U0000000004")).await;
-    slack.ok(&bob, "slackLists.items.list", read.clone()).await;
-    slack
-        .ok(
-            &token,
-            "slackLists.access.delete",
-            json!({"list_id": list, "channel_ids": ["C0000000001"]}),
-        )
-        .await;
-    slack
-        .err(
-            &bob,
-            "slackLists.items.list",
-            read.clone(),
-            "list_not_found",
-        )
-        .await;
-    slack
-        .ok(
-            &token,
-            "slackLists.access.delete",
-            json!({"list_id": list, "user_ids": ["U0000000003"]}),
-        )
-        .await;
-    slack
-        .err(&alice, "slackLists.items.list", read, "list_not_found")
-        .await;
 }
 
 #[asym::clone("slack", seed = "basic")]
