@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the SDK scenario suites: installs PyGithub and @octokit/rest into
+# Runs the SDK scenario suites: installs PyGithub, @octokit/rest and @octokit/auth-app into
 # templates/github/sdk/.deps (PyPI, npm), spins a GitHub clone with the asym CLI (seed basic),
 # runs scenario.py and scenario.mjs against it (only the base URL changed), destroys it.
 # Each suite gets a fresh clone (both write to the fixture repository). Exits non-zero if
@@ -13,10 +13,16 @@
 source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "PyGithub${PYGITHUB_VERSION:+==$PYGITHUB_VERSION}"
 sdk_npm @octokit/rest "@octokit/rest${OCTOKIT_VERSION:+@$OCTOKIT_VERSION}"
+sdk_npm @octokit/auth-app "@octokit/auth-app${OCTOKIT_AUTH_APP_VERSION:+@$OCTOKIT_AUTH_APP_VERSION}"
 
-# A fresh clone: its base URL and the three tokens exported, and its admin surface.
+# A fresh clone: its base URL and tokens exported, and its admin surface. The app's private
+# key (a PEM: lines with spaces) is read apart, from `asym tokens`.
 spin() {
-    sdk_spin github GITHUB_API_BASE GITHUB_TOKEN=token GITHUB_REVIEWER_TOKEN=reviewer GITHUB_APP_TOKEN=app
+    sdk_spin github GITHUB_API_BASE GITHUB_TOKEN=token GITHUB_REVIEWER_TOKEN=reviewer GITHUB_APP_TOKEN=app \
+        GITHUB_APP_ID=appId GITHUB_APP_INSTALLATION_ID=appInstallationId
+    GITHUB_APP_PRIVATE_KEY=$(asym tokens "$sdk_clone" --json |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["appPrivateKey"])')
+    export GITHUB_APP_PRIVATE_KEY
 }
 
 status=0

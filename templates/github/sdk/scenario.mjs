@@ -1,7 +1,10 @@
 // @octokit/rest, unmodified but for its baseUrl, against a GitHub clone.
-// Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN, and
+// Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN, GITHUB_APP_ID,
+// GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID (the app signs its JWT with
+// @octokit/auth-app), and
 // ASYM_ADMIN_URL/ASYM_ADMIN_SECRET for check.mjs's `admin` (set-up GitHub does outside its API:
 // rate limits switched on). Every scenario prints `ok <name>`; the first failure exits non-zero.
+import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -1270,3 +1273,48 @@ await scenario("deployments_and_environments", () => withReceiver(async (url, go
   assert.equal((await owner.rest.repos.deleteAnEnvironment({ ...target, environment_name: "production" })).status, 204);
   await fails(404, () => owner.rest.repos.getEnvironment({ ...target, environment_name: "production" }));
 }));
+
+await scenario("app_authentication", async () => {
+  // The app signs its own JWT with @octokit/auth-app and trades it for installation tokens.
+  const auth = { appId: Number(process.env.GITHUB_APP_ID), privateKey: process.env.GITHUB_APP_PRIVATE_KEY };
+  const installationId = Number(process.env.GITHUB_APP_INSTALLATION_ID);
+  const appOctokit = new Octokit({ authStrategy: createAppAuth, auth, baseUrl });
+  assert.equal((await appOctokit.rest.apps.getAuthenticated()).data.slug, "acme-bot");
+  const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations);
+  assert.deepEqual(installations.map((i) => i.id), [installationId]);
+  for (const call of [
+    () => appOctokit.rest.apps.getInstallation({ installation_id: installationId }),
+    () => appOctokit.rest.apps.getRepoInstallation(repo),
+    () => appOctokit.rest.apps.getOrgInstallation({ org: "acme" }),
+    () => appOctokit.rest.apps.getUserInstallation({ username: "acme" }),
+  ]) {
+    const { data } = await call();
+    assert.deepEqual([data.id, data.account.login], [installationId, "acme"]);
+  }
+  await fails(404, () => appOctokit.rest.apps.getRepoInstallation({ owner: "octocat", repo: "private-notes" }));
+
+  const { data: minted } = await appOctokit.rest.apps.createInstallationAccessToken({
+    installation_id: installationId, repositories: ["hello-world"], permissions: { issues: "write" },
+  });
+  assert.deepEqual([minted.repository_selection, minted.permissions], ["selected", { issues: "write" }]);
+  const narrow = new Octokit({ auth: minted.token, baseUrl });
+  const { data: listed } = await narrow.rest.apps.listReposAccessibleToInstallation();
+  assert.deepEqual(listed.repositories.map((r) => r.full_name), ["acme/hello-world"]);
+  const outside = await fails(422, () => appOctokit.rest.apps.createInstallationAccessToken({
+    installation_id: installationId, repositories: ["nope"],
+  }));
+  assert.equal(outside.response.data.message,
+    "There is at least one repository that does not exist or is not accessible to the parent installation.");
+
+  const bot = new Octokit({ authStrategy: createAppAuth, auth: { ...auth, installationId }, baseUrl });
+  const { data: issue } = await bot.rest.issues.create({ ...repo, title: "opened by the app (node)" });
+  assert.equal(issue.user.login, "acme-bot[bot]");
+  const token = await bot.auth({ type: "installation" });
+  assert.ok(token.token.startsWith("ghs_") && token.repositorySelection === "all", JSON.stringify(token));
+
+  const stranger = new Octokit({ authStrategy: createAppAuth, auth: { ...auth, appId: 999 }, baseUrl });
+  const refused = await fails(401, () => stranger.rest.apps.getAuthenticated());
+  assert.equal(refused.response.data.message, "A JSON web token could not be decoded");
+  const jwtOnRepo = await fails(401, () => new Octokit({ auth: process.env.GITHUB_APP_TOKEN, baseUrl }).request("GET /app"));
+  assert.equal(jwtOnRepo.response.data.message, "A JSON web token could not be decoded");
+});

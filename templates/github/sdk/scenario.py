@@ -1,6 +1,7 @@
 """PyGithub, unmodified but for its base URL, against a GitHub clone.
 
-Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN, and
+Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN, GITHUB_APP_ID,
+GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID, and
 ASYM_ADMIN_URL/ASYM_ADMIN_SECRET for check.py's `admin` (set-up GitHub does outside its API:
 rate limits switched on). Every scenario prints `ok <name>`; the first failure raises and exits non-zero.
 """
@@ -21,6 +22,7 @@ from github import (
     BadCredentialsException,
     Github,
     GithubException,
+    GithubIntegration,
     RateLimitExceededException,
     UnknownObjectException,
 )
@@ -1289,3 +1291,38 @@ def deployments_and_environments():
     assert [e.name for e in repo.get_environments()] == ["production", "staging"]
     repo.delete_environment("production")
     raises(UnknownObjectException, 404, lambda: repo.get_environment("production"))
+
+
+@scenario
+def app_authentication():
+    # The app signs its own JWT (PyGithub's AppAuth: iat 60 s back, 5 minutes) and trades
+    # it for an installation token, as a GitHub App does.
+    app_auth = Auth.AppAuth(int(os.environ["GITHUB_APP_ID"]), os.environ["GITHUB_APP_PRIVATE_KEY"])
+    installation_id = int(os.environ["GITHUB_APP_INSTALLATION_ID"])
+    integration = GithubIntegration(auth=app_auth, base_url=BASE)
+    assert integration.get_app().slug == "acme-bot"
+    assert [i.id for i in integration.get_installations()] == [installation_id]
+    for installation in [
+        integration.get_repo_installation("acme", "hello-world"),
+        integration.get_org_installation("acme"),
+        integration.get_user_installation("acme"),
+        integration.get_app_installation(installation_id),
+    ]:
+        assert (installation.id, installation.target_type) == (installation_id, "Organization")
+    raises(UnknownObjectException, 404, lambda: integration.get_user_installation("octocat"))
+    minted = integration.get_access_token(installation_id, permissions={"issues": "read"})
+    assert minted.token.startswith("ghs_") and minted.permissions == {"issues": "read"}, minted.raw_data
+    assert minted.expires_at > minted.expires_at.now(minted.expires_at.tzinfo)
+    err = raises(GithubException, 422, lambda: integration.get_access_token(installation_id, permissions={"administration": "write"}))
+    assert err.data["message"] == "The permissions requested are not granted to this installation.", err.data
+
+    bot = Github(auth=app_auth.get_installation_auth(installation_id), base_url=BASE)
+    issue = bot.get_repo("acme/hello-world").create_issue("opened by the app")
+    assert issue.user.login == "acme-bot[bot]"
+
+    # Refusals in GitHub's words: another app's id, an installation token on an app route.
+    stranger = GithubIntegration(auth=Auth.AppAuth(999, os.environ["GITHUB_APP_PRIVATE_KEY"]), base_url=BASE)
+    err = raises(GithubException, 401, stranger.get_app)
+    assert err.data["message"] == "A JSON web token could not be decoded", err.data
+    err = raises(GithubException, 403, lambda: Github(auth=app_auth, base_url=BASE).get_repo("acme/hello-world"))
+    assert err.data["message"] == "Resource not accessible by integration", err.data

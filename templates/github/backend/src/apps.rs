@@ -6,6 +6,8 @@
 //! `POST /app/installations/{id}/access_tokens`, which mints an installation token
 //! (`ghs_…`, an hour) that @octokit/auth-app and PyGithub's `AppInstallationAuth` then send.
 
+use std::collections::HashMap;
+
 use asym_kit::Kit;
 use asym_kit::credentials::{self, Mint};
 use asym_kit::token;
@@ -14,6 +16,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde_json::{Map, Value, json};
 
+use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::grant::Grant;
 use crate::req::{self, Body, Listing, Page, Query};
@@ -42,19 +45,12 @@ impl<S: Send + Sync> FromRequestParts<S> for App {
     }
 }
 
-/// `GET /app`: the app, with `installations_count`.
+/// `GET /app`: the app, with its client id and `installations_count`.
 pub(crate) async fn get(State(kit): State<Kit>, App(app): App) -> ApiResult {
-    let client = kit.db().await?;
-    let row = client
-        .query_opt(
-            "SELECT (gh_app(a, $2)::jsonb || jsonb_build_object('installations_count',
-                        (SELECT count(*) FROM installations i WHERE i.app_id = a.id)))::text
-             FROM apps a WHERE a.id = $1",
-            &[&app, &kit.config().public_url],
-        )
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(req::ok(row.get(0)))
+    let sql = "SELECT (gh_app(a, $2)::jsonb || jsonb_build_object('installations_count',
+                   (SELECT count(*) FROM installations i WHERE i.app_id = a.id)))::text
+               FROM apps a WHERE a.id = $1";
+    db::rendered(&kit, sql, &app).await
 }
 
 /// `GET /app/installations`: the app's installations, oldest first, `Link` pages.
@@ -76,77 +72,50 @@ pub(crate) async fn installations(
     req::list(&client, &page, &listing, &[&app, base]).await
 }
 
-/// The app's installation `condition` (on `i`, the installation, and `u`, its account)
-/// names with `value`, or 404.
-async fn installation_where(kit: &Kit, app: i64, condition: &str, value: &str) -> ApiResult {
+/// One of the app's installations, by what the route names: `GET /app/installations/{id}`,
+/// `GET /repos/{o}/{r}/installation` (the one on the repository's owner),
+/// `GET /orgs/{org}/installation` (an organization's) and `GET /users/{u}/installation` (any
+/// account's, as GitHub answers). 404 where the app is not installed.
+pub(crate) async fn installation(
+    State(kit): State<Kit>,
+    App(app): App,
+    Path(params): Path<HashMap<String, String>>,
+) -> ApiResult {
+    let param = |name: &str| params.get(name).cloned().unwrap_or_default();
+    let (condition, value) = if params.contains_key("installation_id") {
+        ("i.id::text = $2", param("installation_id"))
+    } else if params.contains_key("repo") {
+        (
+            "EXISTS (SELECT 1 FROM repos r WHERE r.owner_id = u.id AND lower(r.full_name) = lower($2))",
+            format!("{}/{}", param("owner"), param("repo")),
+        )
+    } else if params.contains_key("org") {
+        (
+            "u.type = 'Organization' AND lower(u.login) = lower($2)",
+            param("org"),
+        )
+    } else {
+        ("lower(u.login) = lower($2)", param("user"))
+    };
     let client = kit.db().await?;
     let sql = format!(
         "SELECT gh_installation(i, $3)::text FROM installations i JOIN users u ON u.id = i.account_id
          WHERE i.app_id = $1 AND {condition}"
     );
-    let row = client
-        .query_opt(&sql, &[&app, &value, &kit.config().public_url])
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = db::found(&client, &sql, &[&app, &value, &kit.config().public_url]).await?;
     Ok(req::ok(row.get(0)))
 }
 
-/// `GET /app/installations/{id}`.
-pub(crate) async fn installation(
-    State(kit): State<Kit>,
-    App(app): App,
-    Path(id): Path<String>,
-) -> ApiResult {
-    installation_where(&kit, app, "i.id::text = $2", &id).await
-}
-
-/// `GET /repos/{o}/{r}/installation`: the installation on the repository's owner.
-pub(crate) async fn for_repo(
-    State(kit): State<Kit>,
-    App(app): App,
-    Path((owner, repo)): Path<(String, String)>,
-) -> ApiResult {
-    let condition = "EXISTS (SELECT 1 FROM repos r WHERE r.owner_id = u.id
-                                AND lower(r.full_name) = lower($2))";
-    installation_where(&kit, app, condition, &format!("{owner}/{repo}")).await
-}
-
-/// `GET /orgs/{org}/installation`.
-pub(crate) async fn for_org(
-    State(kit): State<Kit>,
-    App(app): App,
-    Path(org): Path<String>,
-) -> ApiResult {
-    let condition = "u.type = 'Organization' AND lower(u.login) = lower($2)";
-    installation_where(&kit, app, condition, &org).await
-}
-
-/// `GET /users/{u}/installation` (an organization's too, as GitHub answers).
-pub(crate) async fn for_user(
-    State(kit): State<Kit>,
-    App(app): App,
-    Path(user): Path<String>,
-) -> ApiResult {
-    installation_where(&kit, app, "lower(u.login) = lower($2)", &user).await
-}
-
 /// `DELETE /app/installations/{id}`: uninstalls the app from the account (204); its
-/// installation tokens then reach none of the account's repositories.
+/// installation tokens then reach none of the account's private repositories.
 pub(crate) async fn uninstall(
     State(kit): State<Kit>,
     App(app): App,
     Path(id): Path<String>,
 ) -> ApiResult {
     let client = kit.db().await?;
-    let deleted = client
-        .execute(
-            "DELETE FROM installations WHERE id::text = $1 AND app_id = $2",
-            &[&id, &app],
-        )
-        .await?;
-    if deleted == 0 {
-        return Err(ApiError::not_found());
-    }
+    let sql = "DELETE FROM installations WHERE id::text = $1 AND app_id = $2 RETURNING id";
+    db::found(&client, sql, &[&id, &app]).await?;
     Ok(req::no_content())
 }
 
@@ -208,15 +177,14 @@ pub(crate) async fn create_token(
     let asked = body.object("permissions")?.cloned().unwrap_or_default();
     let base = &kit.config().public_url;
     let client = kit.db().await?;
-    let row = client
-        .query_opt(
-            "SELECT i.account_id, a.bot_user_id, gh_app_permissions()::text
-             FROM installations i JOIN apps a ON a.id = i.app_id
-             WHERE i.id::text = $1 AND i.app_id = $2",
-            &[&id, &app],
-        )
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = db::found(
+        &client,
+        "SELECT i.account_id, a.bot_user_id, gh_app_permissions()::text
+         FROM installations i JOIN apps a ON a.id = i.app_id
+         WHERE i.id::text = $1 AND i.app_id = $2",
+        &[&id, &app],
+    )
+    .await?;
     let (account, bot): (i64, i64) = (row.get(0), row.get(1));
     let granted: Value = serde_json::from_str(row.get(2)).unwrap_or_default();
     let permissions = narrowed(&asked, &granted)?;

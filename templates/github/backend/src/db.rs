@@ -9,6 +9,18 @@ use asym_kit::tokio_postgres::{Error, Row};
 
 use crate::error::{ApiError, ApiResult};
 
+/// The answer `sql` renders (its first column, JSON text) for `key` (`$1`; `$2` the clone's
+/// address), or 404 `Not Found`.
+pub(crate) async fn rendered(
+    kit: &asym_kit::Kit,
+    sql: &str,
+    key: &(dyn ToSql + Sync),
+) -> ApiResult {
+    let client = kit.db().await?;
+    let row = found(&client, sql, &[key, &kit.config().public_url]).await?;
+    Ok(crate::req::ok(row.get(0)))
+}
+
 /// The row `sql` selects over `params`, or 404 `Not Found`.
 pub(crate) async fn found(
     client: &impl GenericClient,

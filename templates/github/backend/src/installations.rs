@@ -15,12 +15,12 @@ use crate::viewer::Viewer;
 /// `…/installation` of a repository, organization or user), as @octokit/auth-app lists them.
 pub(crate) fn is_app_route(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    match parts.as_slice() {
-        ["", "app", ..] => true,
-        ["", "repos", _, _, "installation"] => true,
-        ["", "orgs" | "users", _, "installation"] => true,
-        _ => false,
-    }
+    matches!(
+        parts.as_slice(),
+        ["", "app", ..]
+            | ["", "repos", _, _, "installation"]
+            | ["", "orgs" | "users", _, "installation"]
+    )
 }
 
 /// Keeps a caller to what its token reaches. An app's JSON web token reaches only the app

@@ -199,18 +199,9 @@ fn routes(kit: Kit) -> Router {
             "/installation/repositories",
             get(installations::repositories),
         )
-        .route("/app", get(apps::get))
-        .route("/app/installations", get(apps::installations))
-        .route(
-            "/app/installations/{installation_id}",
-            get(apps::installation).delete(apps::uninstall),
-        )
-        .route(
-            "/app/installations/{installation_id}/access_tokens",
-            post(apps::create_token),
-        )
-        .route("/orgs/{org}/installation", get(apps::for_org))
-        .route("/users/{user}/installation", get(apps::for_user))
+        .nest("/app", app_routes())
+        .route("/orgs/{org}/installation", get(apps::installation))
+        .route("/users/{user}/installation", get(apps::installation))
         .route(
             "/user/repos",
             get(repos::list_mine).post(repos::create_for_user),
@@ -290,6 +281,19 @@ fn routes(kit: Kit) -> Router {
         .with_state(kit)
 }
 
+/// A GitHub App's own routes, under `/app` (`apps`).
+fn app_routes() -> Router<Kit> {
+    let one = get(apps::installation).delete(apps::uninstall);
+    Router::new()
+        .route("/", get(apps::get))
+        .route("/installations", get(apps::installations))
+        .route("/installations/{installation_id}", one)
+        .route(
+            "/installations/{installation_id}/access_tokens",
+            post(apps::create_token),
+        )
+}
+
 /// Everything under a team, however the path names it (`teams`).
 fn team_routes() -> Router<Kit> {
     use teams::{crud, members, repos};
@@ -322,7 +326,7 @@ fn repo_routes() -> Router<Kit> {
             get(repos::get).patch(repos::update).delete(repos::delete),
         )
         .route("/topics", get(repos::topics).put(repos::set_topics))
-        .route("/installation", get(apps::for_repo))
+        .route("/installation", get(apps::installation))
         .route("/stargazers", get(stars::stargazers))
         .route("/languages", get(repos::languages))
         .route("/contributors", get(commits::contributors))

@@ -4,7 +4,6 @@
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::{GenericClient, Object};
-use asym_kit::tokio_postgres::types::ToSql;
 use axum::extract::{Path, State};
 
 use crate::db;
@@ -69,26 +68,19 @@ pub(crate) async fn me(State(kit): State<Kit>, Person(viewer): Person) -> ApiRes
 pub(crate) async fn get(State(kit): State<Kit>, Path(login): Path<String>) -> ApiResult {
     let sql =
         "SELECT gh_user_full(u, $2, false)::text FROM users u WHERE lower(u.login) = lower($1)";
-    full(&kit, sql, &login).await
+    db::rendered(&kit, sql, &login).await
 }
 
 /// `GET /user/{account_id}`: the account with that id, as `GET /users/{login}` answers it
 /// (PyGithub's `get_user_by_id`); 404 for an id of no account or not a number.
 pub(crate) async fn get_by_id(State(kit): State<Kit>, Path(id): Path<String>) -> ApiResult {
     let id: i64 = db::id(&id)?;
-    full(
+    db::rendered(
         &kit,
         "SELECT gh_user_full(u, $2, false)::text FROM users u WHERE u.id = $1",
         &id,
     )
     .await
-}
-
-/// The account `sql` selects by `key` (`$1`; `$2` the clone's address), in full.
-async fn full(kit: &Kit, sql: &str, key: &(dyn ToSql + Sync)) -> ApiResult {
-    let client = kit.db().await?;
-    let row = db::found(&client, sql, &[key, &kit.config().public_url]).await?;
-    Ok(req::ok(row.get(0)))
 }
 
 /// `GET /user/orgs`.

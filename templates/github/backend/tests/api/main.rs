@@ -7,6 +7,7 @@
 )]
 
 mod actions;
+mod apps;
 mod assets;
 mod bad_input;
 mod changes;
