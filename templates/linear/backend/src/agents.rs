@@ -18,7 +18,7 @@ use serde_json::Map;
 use crate::args::{arg_str, context, parent_str};
 use crate::error::{self, Result};
 use crate::simple::{self, Spec};
-use crate::{Shared, Viewer, entity, hooks, issues, write};
+use crate::{Shared, Viewer, entity, hooks, write};
 
 /// An agent session: the app (its creator column) at work on an issue or a comment thread.
 const SESSION: Spec = Spec {
@@ -84,31 +84,32 @@ pub(crate) async fn of_comment(ctx: &ResolverContext<'_>) -> Result<Value> {
 
 /// `agentSessionCreateOnIssue(input:)`: the app's session on an issue (by id or identifier).
 pub(crate) async fn create_on_issue(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let (shared, viewer) = context(ctx)?;
-    app(shared, viewer, "create agent sessions").await?;
-    let mut input = write::input(ctx)?;
-    if let Some(issue) = write::text(&input, "issueId")? {
-        let id = issues::resolve_id(shared, &issue).await?;
-        input.insert("issueId".to_owned(), id.into());
-    }
-    Ok(simple::create(ctx, &SESSION, &input, &[], None).await?.0)
+    let sql = "SELECT id, true FROM issues WHERE id = $1 OR identifier = upper($1)";
+    create_on(ctx, "issueId", sql, "Issue").await
 }
 
 /// `agentSessionCreateOnComment(input:)`: the app's session on a root comment's thread (and
 /// the comment's issue, if it is on one).
 pub(crate) async fn create_on_comment(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let sql = "SELECT issue_id, parent_id IS NULL FROM comments WHERE id = $1";
+    create_on(ctx, "commentId", sql, "Comment").await
+}
+
+/// A session of the app (the viewer) on the `entity` the input's `key` names, which `sql`
+/// finds by it (`$1`), answering the session's issue and whether it may hold a session (a
+/// comment must be a thread's root).
+async fn create_on(ctx: &ResolverContext<'_>, key: &str, sql: &str, entity: &str) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
     app(shared, viewer, "create agent sessions").await?;
     let mut input = write::input(ctx)?;
-    let comment = write::text(&input, "commentId")?.unwrap_or_default();
-    let sql = "SELECT parent_id IS NULL, issue_id FROM comments WHERE id = $1";
-    let row = write::lookup(shared, sql, &comment, "Comment").await?;
-    if !row.get::<_, bool>(0) {
+    let target = write::text(&input, key)?.unwrap_or_default();
+    let row = write::lookup(shared, sql, &target, entity).await?;
+    if !row.get::<_, bool>(1) {
         return Err(error::invalid(
             "An agent session can only be created on a root comment.",
         ));
     }
-    let issue: Option<String> = row.get(1);
+    let issue: Option<String> = row.get(0);
     input.insert("issueId".to_owned(), issue.into());
     Ok(simple::create(ctx, &SESSION, &input, &[], None).await?.0)
 }
@@ -320,6 +321,38 @@ pub(crate) async fn comment_made(shared: &Shared, viewer: &Viewer, comment: &str
         (None, None) => return Ok(()),
     };
     let queued = announce(&tx, shared, viewer, &session, activity.as_deref(), action).await?;
+    write::commit(shared, tx, queued).await
+}
+
+/// What assigning issue `issue` to `assignee` tells an agent, after the write: when the
+/// assignee is an app's own user, that app's session on the issue starts (its creator the
+/// viewer, who assigned it), sent as `AgentSessionEvent` `created`. Assigning to a person
+/// writes nothing here.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn assigned(
+    shared: &Shared,
+    viewer: &Viewer,
+    issue: &str,
+    assignee: &str,
+) -> Result<()> {
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let started = tx
+        .query_opt(
+            "INSERT INTO agent_sessions (app_user_id, creator_id, issue_id)
+             SELECT u.id, $2, $3 FROM users u WHERE u.id = $1 AND u.app RETURNING id",
+            &[&assignee, &viewer.user_id, &issue],
+        )
+        .await
+        .map_err(error::db)?;
+    let Some(row) = started else {
+        return Ok(());
+    };
+    let session: String = row.get(0);
+    let queued = announce(&tx, shared, viewer, &session, None, "created").await?;
     write::commit(shared, tx, queued).await
 }
 

@@ -187,11 +187,29 @@ async fn check_parent(tx: &impl GenericClient, id: &str, parent: &str) -> Result
 pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
     let (input, template) = with_template(shared, write::input(ctx)?).await?;
+    let assignee = write::text(&input, "assigneeId")?;
     let payload = create_from(shared, viewer, input).await?;
     if let Some(template) = template {
         crate::templates::applied(shared, &template).await?;
     }
+    if let (Some(assignee), Some(issue)) = (assignee, issue_id(&payload)) {
+        crate::agents::assigned(shared, viewer, &issue, &assignee).await?;
+    }
     Ok(payload)
+}
+
+/// The id of the issue in an `IssuePayload`.
+fn issue_id(payload: &Value) -> Option<String> {
+    let Value::Object(fields) = payload else {
+        return None;
+    };
+    match fields.get("issue") {
+        Some(Value::Object(issue)) => match issue.get("id") {
+            Some(Value::String(id)) => Some(id.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// An `IssueCreateInput` with the data of the issue template its `templateId` names (if
@@ -608,7 +626,13 @@ async fn update_one(ctx: &ResolverContext<'_>, id: String, input: &Input) -> Res
 /// `issueUpdate(id:, input:)`.
 pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
     let id = id_arg(ctx).await?;
-    update_one(ctx, id, &write::input(ctx)?).await
+    let input = write::input(ctx)?;
+    let payload = update_one(ctx, id.clone(), &input).await?;
+    if let Some(assignee) = write::text(&input, "assigneeId")? {
+        let (shared, viewer) = context(ctx)?;
+        crate::agents::assigned(shared, viewer, &id, &assignee).await?;
+    }
+    Ok(payload)
 }
 
 /// `issueBatchUpdate(ids:, input:)`: all or nothing, at most 50.

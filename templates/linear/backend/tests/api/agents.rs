@@ -535,3 +535,45 @@ async fn the_app_is_a_user_of_the_workspace(linear: asym::Linear) {
     let viewer = query(&app_client(&linear), "{ viewer { id app } }", json!({})).await;
     assert_eq!(viewer["viewer"], json!({"id": APP, "app": true}));
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn assigning_an_issue_to_the_app_starts_a_session(linear: asym::Linear) {
+    let ada = client(&linear);
+    let receiver = subscribed(&ada, "AgentSessionEvent", Some(crate::ENG)).await;
+    let create = "mutation($i: IssueCreateInput!) { issueCreate(input: $i) { success issue { id identifier } } }";
+    let input = json!({"teamId": crate::ENG, "title": "Flaky login test", "assigneeId": APP});
+    let issue = mutate(&ada, create, json!({ "i": input })).await["issue"].clone();
+    let created = delivered(&receiver, "AgentSessionEvent", "created").await;
+    let event = &created["agentSession"];
+    assert_eq!(
+        (&event["issueId"], &event["creatorId"], &event["commentId"]),
+        (&issue["id"], &json!(ADA), &Value::Null)
+    );
+    let context = created["promptContext"].as_str().unwrap();
+    assert!(
+        context.contains("<title>Flaky login test</title>"),
+        "{context}"
+    );
+
+    // An update assigning the app starts another; assigning a person starts none.
+    let update = "mutation($id: String!, $i: IssueUpdateInput!) { issueUpdate(id: $id, input: $i) { success } }";
+    for (id, assignee) in [("ENG-2", APP), ("ENG-3", crate::BEN)] {
+        mutate(
+            &ada,
+            update,
+            json!({ "id": id, "i": {"assigneeId": assignee} }),
+        )
+        .await;
+    }
+    let again = delivered(&receiver, "AgentSessionEvent", "created").await;
+    assert_eq!(again["agentSession"]["issue"]["identifier"], "ENG-2");
+    let listed = "{ agentSessions { nodes { issue { identifier } creator { id } status } } }";
+    let sessions = ask(&ada, listed).await;
+    assert_eq!(
+        sessions["agentSessions"]["nodes"],
+        json!([
+            {"issue": {"identifier": "ENG-2"}, "creator": {"id": ADA}, "status": "pending"},
+            {"issue": {"identifier": issue["identifier"]}, "creator": {"id": ADA}, "status": "pending"}
+        ])
+    );
+}
