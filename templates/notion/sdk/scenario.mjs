@@ -520,6 +520,8 @@ await scenario("queries on formulas and rollups", async () => {
     properties: {
       Total: { rollup: { relation_property_name: "Parts", rollup_property_name: "Points", function: "sum" } },
       Names: { rollup: { relation_property_name: "Parts", rollup_property_name: "Name", function: "show_original" } },
+      Groups: { rollup: { relation_property_name: "Parts", rollup_property_name: "Points", function: "count_per_group" } },
+      Code: { formula: { expression: 'replace(prop("Name"), "^(?<l>\\w)$", "$<l>$<l>")' } },
     },
   });
   const ids = {};
@@ -548,6 +550,15 @@ await scenario("queries on formulas and rollups", async () => {
   assert.deepEqual(await names({ sorts: byTotal }), ["c", "b", "a"]);
   await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Double", formula: { checkbox: { equals: true } } } }));
   await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Total", rollup: { any: { number: { equals: 1 } } } } }));
+  // Per-group rollups answer `unsupported`; regular expressions read JavaScript's syntax.
+  const c = await notion.pages.retrieve({ page_id: ids.c });
+  assert.deepEqual(c.properties.Groups.rollup, { type: "unsupported", unsupported: {}, function: "count_per_group" });
+  await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Groups", rollup: { number: { equals: 1 } } } }));
+  assert.deepEqual(await names({ filter: { property: "Code", formula: { string: { equals: "bb" } } } }), ["b"]);
+  await expectError(
+    APIErrorCode.ValidationError,
+    notion.dataSources.update({ data_source_id: ds, properties: { Bad: { formula: { expression: 'test(prop("Name"), "(?=a)")' } } } }),
+  );
 });
 
 await scenario("formulas 2.0: list functions, let, regular expressions, dates", async () => {

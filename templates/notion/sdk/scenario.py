@@ -607,6 +607,8 @@ def query_formulas_and_rollups():
     notion.data_sources.update(data_source_id=ds, properties={
         "Total": {"rollup": {"relation_property_name": "Parts", "rollup_property_name": "Points", "function": "sum"}},
         "Names": {"rollup": {"relation_property_name": "Parts", "rollup_property_name": "Name", "function": "show_original"}},
+        "Groups": {"rollup": {"relation_property_name": "Parts", "rollup_property_name": "Points", "function": "percent_per_group"}},
+        "Code": {"formula": {"expression": 'replace(prop("Name"), "^(?<l>\\w)$", "$<l>$<l>")'}},
     })
     ids = {}
     for name, points in [("a", 1), ("b", 5), ("c", None)]:
@@ -634,6 +636,15 @@ def query_formulas_and_rollups():
                  filter={"property": "Double", "formula": {"string": {"contains": "2"}}})
     expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=ds,
                  filter={"property": "Names", "rollup": {"number": {"equals": 1}}})
+    # Per-group rollups answer `unsupported`; regular expressions read JavaScript's syntax.
+    c = notion.pages.retrieve(page_id=ids["c"])
+    assert c["properties"]["Groups"]["rollup"] == {
+        "type": "unsupported", "unsupported": {}, "function": "percent_per_group"}, c["properties"]["Groups"]
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=ds,
+                 filter={"property": "Groups", "rollup": {"number": {"equals": 1}}})
+    assert names(filter={"property": "Code", "formula": {"string": {"equals": "bb"}}}) == ["b"]
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.update, data_source_id=ds,
+                 properties={"Bad": {"formula": {"expression": 'test(prop("Name"), "(a)\\1")'}}})
 
 
 @scenario

@@ -176,9 +176,7 @@ fn item_filter_type(kind: &str) -> &str {
 
 /// The parameters of `computed` (a compiler's, over `schema`, data source `data_source`'s),
 /// by slot: computes each property named once for the pages `scope` admits (a condition on
-/// `pages p`: trash and sharing), tests or ranks them. Only what those properties need is
-/// read: the stored values their formulas name (through the formulas they name) and their
-/// rollups' relations, and only their rollups are rolled up.
+/// `pages p`: trash and sharing), tests or ranks them; only the rollups named are rolled up.
 ///
 /// # Errors
 ///
@@ -203,23 +201,9 @@ pub(crate) async fn resolve(
         .filter(|id| schema::kind(&schema[**id]) == "rollup")
         .map(|id| ((*id).to_owned(), schema[*id].clone()))
         .collect();
-    let rows = match stored_reads(schema, &named) {
-        Some(keys) => {
-            // `props` narrowed to what is read, in the place `COLUMNS` gives it.
-            let narrowed = "(SELECT json_object_agg(key, value) FROM json_each(p.props) WHERE key = ANY($2))::text";
-            let columns = COLUMNS.replace("p.props::text", narrowed);
-            let sql =
-                format!("SELECT {columns} FROM pages p WHERE p.data_source_id = $1 AND {scope}");
-            let statement = client.prepare_cached(&sql).await?;
-            client.query(&statement, &[&data_source, &keys]).await?
-        }
-        None => {
-            let sql =
-                format!("SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {scope}");
-            let statement = client.prepare_cached(&sql).await?;
-            client.query(&statement, &[&data_source]).await?
-        }
-    };
+    let sql = format!("SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {scope}");
+    let statement = client.prepare_cached(&sql).await?;
+    let rows = client.query(&statement, &[&data_source]).await?;
     let rolled = pages::rolled_for(client, &rollups, &rows.iter().collect::<Vec<_>>()).await?;
     // Each property's value on each page: [page][property], properties in `named`'s order.
     let values: Vec<(String, Vec<Value>)> = rows
@@ -258,24 +242,6 @@ pub(crate) async fn resolve(
         found.push((one.slot, bound));
     }
     Ok(found)
-}
-
-/// The ids of the stored values the computed properties `named` read: what their formulas
-/// name, their rollups' relations; `None` when it cannot be told (all are read then).
-fn stored_reads(schema: &Schema, named: &[&str]) -> Option<Vec<String>> {
-    let mut keys = Vec::new();
-    for id in named {
-        let prop = &schema[*id];
-        if schema::kind(prop) == "rollup" {
-            keys.push(prop["rollup"]["relation_property_id"].as_str()?.to_owned());
-            continue;
-        }
-        let expression = prop["formula"]["expression"].as_str()?;
-        keys.extend(crate::formula::reads(expression, schema)?);
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    Some(keys)
 }
 
 /// Checks each `any`/`every`/`none` condition against the type of the property its rollup

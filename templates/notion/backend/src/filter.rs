@@ -367,7 +367,9 @@ impl<'a> Compiler<'a> {
                 let kind = schema::kind(prop).to_owned();
                 if matches!(kind.as_str(), "formula" | "rollup") {
                     let ranks = self.defer(id, Need::Order, Box::new(String::from("{}")));
-                    let rank = format!("({ranks}::text::jsonb ->> p.id)::int8");
+                    // In a subquery, the ranks are read once per statement, not once per
+                    // row (as a generic plan reads a parameter's cast).
+                    let rank = format!("((SELECT {ranks}::text::jsonb) ->> p.id)::int8");
                     order = order.by_nullable(rank, descending);
                     continue;
                 }

@@ -49,34 +49,6 @@ pub(crate) fn result_type(expression: &str, schema: &Schema) -> Option<&'static 
     types::type_of(&expr, schema, 0, &mut Vec::new()).map(types::Type::answered)
 }
 
-/// The ids of the stored properties `expression` reads over `schema`, through the formulas
-/// it names (up to [`eval::MAX_DEPTH`] deep); `None` when it cannot be told (it does not
-/// parse).
-pub(crate) fn reads(expression: &str, schema: &Schema) -> Option<Vec<String>> {
-    let mut ids = Vec::new();
-    let mut pending = vec![(expression.to_owned(), 0)];
-    while let Some((text, depth)) = pending.pop() {
-        let expr = parse::parsed(&text)?;
-        let mut names = Vec::new();
-        parse::check_names(&expr, &mut Vec::new(), &mut names).ok()?;
-        for (id, prop) in names
-            .into_iter()
-            .filter_map(|name| schema::find(schema, name))
-        {
-            match prop["formula"]["expression"].as_str() {
-                Some(inner) if depth < eval::MAX_DEPTH => {
-                    pending.push((inner.to_owned(), depth + 1))
-                }
-                Some(_) => {}
-                None => ids.push(id.to_owned()),
-            }
-        }
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    Some(ids)
-}
-
 /// The value of the formula property `prop` of a page, as answered:
 /// `{type: "string" | "number" | "boolean" | "date", <type>: …}`.
 pub(crate) fn evaluate(
