@@ -1446,7 +1446,7 @@ await scenario("agents: agentSessionCreateOnIssue, createAgentActivity moving th
   await expectError(linear.agentSession("nope"), LinearErrorType.InvalidInput, "an unknown session");
 });
 
-await scenario("agents: a mention of the app in a comment starts a session (AgentSessionEvent created, with promptContext), a reply in its thread prompts it (prompted); both verify with LinearWebhookClient; comment.agentSession", () => withReceiver(async (url, received, until) => {
+await scenario("agents: a mention of the app in a comment starts a session (AgentSessionEvent created, with promptContext), a reply in its thread prompts it (prompted), assigning it an issue starts one; each verifies with LinearWebhookClient; comment.agentSession", () => withReceiver(async (url, received, until) => {
   const hook = await (await linear.createWebhook({ url, allPublicTeams: true, resourceTypes: ["AgentSessionEvent"], secret: "ag3nt" })).webhook;
   const verifier = new LinearWebhookClient("ag3nt");
   const root = await (await linear.createComment({ issueId: "ENG-3", body: "@agent please triage this" })).comment;
@@ -1463,6 +1463,11 @@ await scenario("agents: a mention of the app in a comment starts a session (Agen
   assert(prompted.agentActivity.content.body === "The next one" && prompted.agentActivity.sourceCommentId === reply.id, "prompted event");
   const latest = (await (await linear.agentSession(session.id)).activities()).nodes[0];
   assert(latest.content.type === "prompt" && latest.content.__typename === "AgentActivityPromptContent", "the prompt activity");
+  const agent = await app.viewer;
+  const assigned = await (await linear.createIssue({ teamId: ENG, title: "Agent, take this one", assigneeId: agent.id })).issue;
+  const assignedHook = await until((r) => r.body.includes(assigned.id));
+  const started = verifier.parseData(Buffer.from(assignedHook.body), assignedHook.headers["linear-signature"]);
+  assert(started.action === "created" && started.agentSession.issueId === assigned.id && started.promptContext.includes("Agent, take this one"), "assigning the app starts a session");
   await linear.deleteWebhook(hook.id);
 }));
 
