@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::Api;
+use crate::common::{Api, fields};
 
 /// The scopes a Lists app installs with.
 const SCOPES: [&str; 2] = ["lists:read", "lists:write"];
@@ -45,12 +45,24 @@ async fn lists_token(slack: &Api<'_>, user: Option<&str>) -> String {
     slack.mint(kind, user, Some(&SCOPES)).await
 }
 
-/// A new list `Launch` with [`schema`], made with `token`: its id and the ids of its columns
-/// `task`, `status`, `owner` and `due`.
-async fn launch(slack: &Api<'_>, token: &str) -> (String, [String; 4]) {
+/// Runs `steps` in turn: who calls, what, and the error it answers (none: it succeeds).
+async fn run(slack: &Api<'_>, steps: Vec<(&str, &str, Value, Option<&str>)>) {
+    for (who, method, args, error) in steps {
+        match error {
+            Some(error) => slack.err(who, method, args, error).await,
+            None => slack.ok(who, method, args).await,
+        };
+    }
+}
+
+/// A new list `Launch` with [`schema`], made by the bot with a token holding the Lists
+/// scopes: the token, the list's id and the ids of its columns `task`, `status`, `owner` and
+/// `due`.
+async fn launch(slack: &Api<'_>) -> (String, String, [String; 4]) {
+    let token = lists_token(slack, None).await;
     let created = slack
         .ok(
-            token,
+            &token,
             "slackLists.create",
             json!({"name": "Launch", "schema": schema()}),
         )
@@ -60,84 +72,69 @@ async fn launch(slack: &Api<'_>, token: &str) -> (String, [String; 4]) {
     let metadata = &created["list_metadata"];
     assert_eq!(metadata["views"][0]["type"], "table");
     let columns = ["task", "status", "owner", "due"].map(|key| column(metadata, key));
-    (id, columns)
+    (token, id, columns)
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn lists_hold_items_with_fields_by_column(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let token = lists_token(&slack, None).await;
-    let (list, [task, status, owner, due]) = launch(&slack, &token).await;
+    let (token, list, [task, status, owner, due]) = launch(&slack).await;
+    let ok = |method: &'static str, args: Value| slack.ok(&token, method, args);
     assert!(task.starts_with("Col"), "{task}");
 
-    let created = slack
-        .ok(
-            &token,
-            "slackLists.items.create",
-            json!({"list_id": list, "initial_fields": [
-                {"column_id": task, "rich_text": rich("Write the plan")},
-                {"column_id": status, "select": ["todo"]},
-                {"column_id": owner, "user": ["U0000000003"]},
-            ]}),
-        )
-        .await;
+    let created = ok(
+        "slackLists.items.create",
+        json!({"list_id": list, "initial_fields": [
+            {"column_id": task, "rich_text": rich("Write the plan")},
+            {"column_id": status, "select": ["todo"]},
+            {"column_id": owner, "user": ["U0000000003"]},
+        ]}),
+    )
+    .await;
     let item = &created["item"];
     let record = item["id"].as_str().unwrap().to_owned();
     assert!(record.starts_with("Rec"), "{item}");
     assert_eq!(item["list_id"], list);
     assert_eq!(item["created_by"], "U0000000002");
-    let fields = item["fields"].as_array().unwrap();
-    assert_eq!(fields.len(), 3, "{item}");
-    assert_eq!(fields[0]["key"], "task");
-    assert_eq!(fields[0]["text"], "Write the plan");
-    assert_eq!(fields[1]["select"], json!(["todo"]));
-    assert_eq!(fields[2]["user"], json!(["U0000000003"]));
+    let got = item["fields"].as_array().unwrap();
+    assert_eq!(got.len(), 3, "{item}");
+    assert_eq!(got[0]["key"], "task");
+    assert_eq!(got[0]["text"], "Write the plan");
+    assert_eq!(got[1]["select"], json!(["todo"]));
+    assert_eq!(got[2]["user"], json!(["U0000000003"]));
 
     // A subtask and a duplicate.
-    let subtask = slack
-        .ok(
-            &token,
-            "slackLists.items.create",
-            json!({"list_id": list, "parent_item_id": record,
+    let subtask = ok(
+        "slackLists.items.create",
+        json!({"list_id": list, "parent_item_id": record,
                    "initial_fields": [{"column_id": task, "rich_text": rich("Outline")}]}),
-        )
-        .await;
+    )
+    .await;
     assert_eq!(subtask["item"]["parent_record_id"], record);
-    let copy = slack
-        .ok(
-            &token,
-            "slackLists.items.create",
-            json!({"list_id": list, "duplicated_item_id": record}),
-        )
-        .await;
+    let copy = ok(
+        "slackLists.items.create",
+        json!({"list_id": list, "duplicated_item_id": record}),
+    )
+    .await;
     assert_eq!(copy["item"]["fields"][0]["text"], "Write the plan");
 
     // Update cells; an empty value clears one.
-    slack
-        .ok(
-            &token,
-            "slackLists.items.update",
-            json!({"list_id": list, "cells": [
-                {"row_id": record, "column_id": status, "select": ["done"]},
-                {"row_id": record, "column_id": due, "date": ["2026-12-31"]},
-                {"row_id": record, "column_id": owner, "user": []},
-            ]}),
-        )
-        .await;
-    let info = slack
-        .ok(
-            &token,
-            "slackLists.items.info",
-            json!({"list_id": list, "id": record, "include_is_subscribed": true}),
-        )
-        .await;
-    let keys: Vec<&str> = info["record"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|field| field["key"].as_str())
-        .collect();
-    assert_eq!(keys, ["task", "status", "due"], "{info}");
+    ok(
+        "slackLists.items.update",
+        json!({"list_id": list, "cells": [
+            {"row_id": record, "column_id": status, "select": ["done"]},
+            {"row_id": record, "column_id": due, "date": ["2026-12-31"]},
+            {"row_id": record, "column_id": owner, "user": []},
+        ]}),
+    )
+    .await;
+    let info = ok(
+        "slackLists.items.info",
+        json!({"list_id": list, "id": record, "include_is_subscribed": true}),
+    )
+    .await;
+    let keys = fields(info["record"]["fields"].as_array().unwrap(), ["key"]);
+    assert_eq!(keys, [["task"], ["status"], ["due"]], "{info}");
     assert_eq!(info["record"]["fields"][1]["value"], "done");
     assert_eq!(info["record"]["is_subscribed"], false);
     assert_eq!(info["subtasks"].as_array().unwrap().len(), 1);
@@ -160,108 +157,93 @@ async fn lists_hold_items_with_fields_by_column(slack: asym::Slack) {
         .collect();
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[0]["id"], record);
-    let archived = slack
-        .ok(
-            &token,
-            "slackLists.items.list",
-            json!({"list_id": list, "archived": true}),
-        )
-        .await;
+    let archived = ok(
+        "slackLists.items.list",
+        json!({"list_id": list, "archived": true}),
+    )
+    .await;
     assert_eq!(archived["items"], json!([]));
 
     let copy_id = copy["item"]["id"].as_str().unwrap();
-    slack
-        .ok(
-            &token,
+    let (of_list, the_record) = (
+        json!({"list_id": list, "ids": [copy_id]}),
+        json!({"list_id": list, "id": record}),
+    );
+    let steps = vec![
+        (
+            token.as_str(),
             "slackLists.items.deleteMultiple",
-            json!({"list_id": list, "ids": [copy_id]}),
-        )
-        .await;
-    slack
-        .ok(
-            &token,
+            of_list,
+            None,
+        ),
+        (
+            token.as_str(),
             "slackLists.items.delete",
-            json!({"list_id": list, "id": record}),
-        )
-        .await;
-    slack
-        .err(
-            &token,
+            the_record.clone(),
+            None,
+        ),
+        (
+            token.as_str(),
             "slackLists.items.info",
-            json!({"list_id": list, "id": record}),
-            "record_deleted",
-        )
-        .await;
-    let left = slack
-        .ok(&token, "slackLists.items.list", json!({"list_id": list}))
-        .await;
+            the_record,
+            Some("record_deleted"),
+        ),
+    ];
+    run(&slack, steps).await;
+    let left = ok("slackLists.items.list", json!({"list_id": list})).await;
     assert_eq!(left["items"], json!([]), "the subtask went with its parent");
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn lists_are_created_renamed_copied_and_exported(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let token = lists_token(&slack, None).await;
-    let plain = slack
-        .ok(
-            &token,
-            "slackLists.create",
-            json!({"name": "Errands", "todo_mode": true,
+    let (token, list, [task, ..]) = launch(&slack).await;
+    let ok = |method: &'static str, args: Value| slack.ok(&token, method, args);
+    let plain = ok(
+        "slackLists.create",
+        json!({"name": "Errands", "todo_mode": true,
                    "description_blocks": rich("Things to do")}),
-        )
-        .await;
-    let types: Vec<&str> = plain["list_metadata"]["schema"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|column| column["type"].as_str())
-        .collect();
-    assert_eq!(
-        types,
-        ["text", "todo_completed", "todo_assignee", "todo_due_date"]
+    )
+    .await;
+    let types = fields(
+        plain["list_metadata"]["schema"].as_array().unwrap(),
+        ["type"],
     );
+    let todo = [
+        ["text"],
+        ["todo_completed"],
+        ["todo_assignee"],
+        ["todo_due_date"],
+    ];
+    assert_eq!(types, todo);
 
-    let (list, [task, ..]) = launch(&slack, &token).await;
-    slack
-        .ok(
-            &token,
-            "slackLists.items.create",
-            json!({"list_id": list,
-                   "initial_fields": [{"column_id": task, "rich_text": rich("Ship, then \"rest\"")}]}),
-        )
-        .await;
-    slack
-        .ok(
-            &token,
-            "slackLists.update",
-            json!({"id": list, "name": "Launch v2", "todo_mode": true}),
-        )
-        .await;
+    let shipped = json!([{"column_id": task, "rich_text": rich("Ship, then \"rest\"")}]);
+    let item = json!({"list_id": list, "initial_fields": shipped});
+    ok("slackLists.items.create", item).await;
+    ok(
+        "slackLists.update",
+        json!({"id": list, "name": "Launch v2", "todo_mode": true}),
+    )
+    .await;
 
-    let copy = slack
-        .ok(
-            &token,
-            "slackLists.create",
-            json!({"name": "Copy", "copy_from_list_id": list, "include_copied_list_records": true}),
-        )
-        .await;
+    let copy = ok(
+        "slackLists.create",
+        json!({"name": "Copy", "copy_from_list_id": list, "include_copied_list_records": true}),
+    )
+    .await;
     let copy_id = copy["list_id"].as_str().unwrap();
     assert_eq!(copy["list_metadata"]["schema"].as_array().unwrap().len(), 7);
-    let copied = slack
-        .ok(&token, "slackLists.items.list", json!({"list_id": copy_id}))
-        .await;
+    let copied = ok("slackLists.items.list", json!({"list_id": copy_id})).await;
     assert_eq!(copied["items"].as_array().unwrap().len(), 1);
 
     let on_list = json!({"list_id": list});
-    let job = slack.ok(&token, "slackLists.download.start", on_list).await;
+    let job = ok("slackLists.download.start", on_list).await;
     let job = job["job_id"].as_str().unwrap();
-    let got = slack
-        .ok(
-            &token,
-            "slackLists.download.get",
-            json!({"list_id": list, "job_id": job}),
-        )
-        .await;
+    let got = ok(
+        "slackLists.download.get",
+        json!({"list_id": list, "job_id": job}),
+    )
+    .await;
     assert_eq!(got["status"], "completed");
     let url = got["download_url"].as_str().unwrap();
     assert!(url.ends_with("launch_v2.csv"), "{url}");
@@ -281,8 +263,7 @@ async fn lists_are_created_renamed_copied_and_exported(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn list_access_is_granted_and_taken_back(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let token = lists_token(&slack, None).await;
-    let (list, _) = launch(&slack, &token).await;
+    let (token, list, _) = launch(&slack).await;
     let alice = lists_token(&slack, Some("U0000000003")).await;
     let bob = lists_token(&slack, Some("U0000000004")).await;
     let read = json!({"list_id": list});
@@ -290,64 +271,71 @@ async fn list_access_is_granted_and_taken_back(slack: asym::Slack) {
         |level: &str| json!({"list_id": list, "access_level": level, "user_ids": ["U0000000003"]});
     let general = json!({"list_id": list, "access_level": "read", "channel_ids": ["C0000000001"]});
     let alice_only = json!({"list_id": list, "user_ids": ["U0000000003"]});
-    // Who calls, what, and the error it answers (none: it succeeds), in turn: alice by a
-    // grant of her own, bob as a member of #general.
-    let steps = [
+    // alice by a grant of her own, bob as a member of #general.
+    let steps = vec![
         (
-            &alice,
+            alice.as_str(),
             "slackLists.items.list",
             read.clone(),
             Some("list_not_found"),
         ),
-        (&token, "slackLists.access.set", grant("read"), None),
-        (&alice, "slackLists.items.list", read.clone(), None),
+        (token.as_str(), "slackLists.access.set", grant("read"), None),
+        (alice.as_str(), "slackLists.items.list", read.clone(), None),
         (
-            &alice,
+            alice.as_str(),
             "slackLists.items.create",
             read.clone(),
             Some("permission_denied"),
         ),
         (
-            &alice,
+            alice.as_str(),
             "slackLists.access.set",
             grant("write"),
             Some("restricted_action"),
         ),
-        (&token, "slackLists.access.set", grant("write"), None),
-        (&alice, "slackLists.items.create", read.clone(), None),
-        (&token, "slackLists.access.set", general.clone(), None),
-        (&bob, "slackLists.items.list", read.clone(), None),
-        (&token, "slackLists.access.delete", general, None),
         (
-            &bob,
+            token.as_str(),
+            "slackLists.access.set",
+            grant("write"),
+            None,
+        ),
+        (
+            alice.as_str(),
+            "slackLists.items.create",
+            read.clone(),
+            None,
+        ),
+        (
+            token.as_str(),
+            "slackLists.access.set",
+            general.clone(),
+            None,
+        ),
+        (bob.as_str(), "slackLists.items.list", read.clone(), None),
+        (token.as_str(), "slackLists.access.delete", general, None),
+        (
+            bob.as_str(),
             "slackLists.items.list",
             read.clone(),
             Some("list_not_found"),
         ),
-        (&token, "slackLists.access.delete", alice_only, None),
+        (token.as_str(), "slackLists.access.delete", alice_only, None),
         (
-            &alice,
+            alice.as_str(),
             "slackLists.items.list",
             read,
             Some("list_not_found"),
         ),
     ];
-    for (who, method, args, error) in steps {
-        match error {
-            Some(error) => slack.err(who, method, args, error).await,
-            None => slack.ok(who, method, args).await,
-        };
-    }
+    run(&slack, steps).await;
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn list_methods_answer_slacks_errors(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let token = lists_token(&slack, None).await;
-    let (list, [task, status, owner, due]) = launch(&slack, &token).await;
-    let item = slack
-        .ok(&token, "slackLists.items.create", json!({"list_id": list}))
-        .await;
+    let (token, list, [task, status, owner, due]) = launch(&slack).await;
+    let ok = |method: &'static str, args: Value| slack.ok(&token, method, args);
+    let item = ok("slackLists.items.create", json!({"list_id": list})).await;
     let record = item["item"]["id"].as_str().unwrap().to_owned();
     let text =
         |name: &str| json!({"key": "a", "name": name, "type": "text", "is_primary_column": true});
@@ -492,13 +480,11 @@ async fn list_methods_answer_slacks_errors(slack: asym::Slack) {
         }
     }
     // The record survived every refused update.
-    let info = slack
-        .ok(
-            &token,
-            "slackLists.items.info",
-            json!({"list_id": list, "id": record}),
-        )
-        .await;
+    let info = ok(
+        "slackLists.items.info",
+        json!({"list_id": list, "id": record}),
+    )
+    .await;
     assert_eq!(info["record"]["fields"], json!([]));
 
     // Scopes: writes need lists:write, reads lists:read.
