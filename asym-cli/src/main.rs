@@ -44,6 +44,7 @@ enum Command {
     Admin(cmd::admin::Args),
     Fault(cmd::fault::Args),
     Requests(cmd::requests::Args),
+    Webhooks(cmd::webhooks::Args),
     Query(cmd::query::Args),
     Db(cmd::db::Args),
     /// Save a clone's current database state under a name.
@@ -106,6 +107,7 @@ async fn run_on(p: &impl Provider, cli: Cli) -> Result<ExitCode, Error> {
         Command::Admin(args) => ok(cmd::admin::run(p, args).await),
         Command::Fault(args) => ok(cmd::fault::run(p, args).await),
         Command::Requests(args) => ok(cmd::requests::run(p, args).await),
+        Command::Webhooks(args) => ok(cmd::webhooks::run(p, args).await),
         Command::Query(args) => cmd::query::run(p, args).await,
         Command::Db(args) => ok(cmd::db::run(p, args).await),
         Command::Snapshot(s) => {

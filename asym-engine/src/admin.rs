@@ -89,6 +89,18 @@ fn origin(api: &str) -> &str {
         .map_or(api, |slash| &api[..host + slash])
 }
 
+/// `route` with the query `pairs` that have a value (encoded), for an admin call.
+pub(crate) fn with_query(route: &str, pairs: &[(&str, Option<String>)]) -> String {
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter_map(|(key, value)| Some((*key, value.as_deref()?)))
+        .collect();
+    match serde_urlencoded::to_string(&pairs).unwrap_or_default() {
+        query if query.is_empty() => route.to_owned(),
+        query => format!("{route}?{query}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::origin;

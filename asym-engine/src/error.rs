@@ -234,6 +234,20 @@ pub enum Error {
         /// Its body, as text.
         body: String,
     },
+    /// A clone tried no delivery of a webhook event within the time a caller waited.
+    #[error(
+        "clone {id} tried no `{event}` webhook within {seconds} s; {made} (`asym webhooks {id}` lists them)"
+    )]
+    WebhookNotSent {
+        /// The clone.
+        id: String,
+        /// The event type waited for.
+        event: String,
+        /// How long the caller waited.
+        seconds: u64,
+        /// What it did send: `it made none (is an endpoint registered?)` or `it made: …`.
+        made: String,
+    },
     /// A feature that is not implemented yet.
     #[error("{what} is not implemented yet")]
     NotImplemented {
@@ -318,6 +332,7 @@ impl Error {
             Self::SeedFileInvalid { .. } => "SEED_FILE_INVALID",
             Self::SeedFailed { .. } => "SEED_FAILED",
             Self::AdminRefused { .. } => "ADMIN_REFUSED",
+            Self::WebhookNotSent { .. } => "WEBHOOK_NOT_SENT",
             Self::NotImplemented { .. } => "NOT_IMPLEMENTED",
             Self::Internal { .. } => "INTERNAL",
         }

@@ -9,6 +9,7 @@ use asym_contract::wire::{ADMIN_PATH, REQUESTS_PATH};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::admin::with_query;
 use crate::{CloneInstance, Error, Result, admin_call};
 
 /// One request a clone answered, and its answer, as the clone's journal keeps it.
@@ -159,28 +160,17 @@ pub async fn requests(
     secret: &str,
     filter: &RequestFilter,
 ) -> Result<Journal> {
-    let numbers = [
-        ("after", filter.after),
-        ("epoch", filter.epoch),
-        (
-            "waitMs",
-            filter
-                .wait
-                .map(|w| w.as_millis().try_into().unwrap_or(u64::MAX)),
-        ),
-    ];
-    let mut query: Vec<(&str, String)> = numbers
-        .into_iter()
-        .filter_map(|(key, value)| Some((key, value?.to_string())))
-        .collect();
-    query.extend(
-        [("method", &filter.method), ("path", &filter.path)]
-            .into_iter()
-            .filter_map(|(key, value)| Some((key, value.clone()?))),
+    let route = with_query(
+        route(),
+        &[
+            ("after", filter.after.map(|n| n.to_string())),
+            ("epoch", filter.epoch.map(|n| n.to_string())),
+            ("waitMs", filter.wait.map(|w| w.as_millis().to_string())),
+            ("method", filter.method.clone()),
+            ("path", filter.path.clone()),
+        ],
     );
-    let query = serde_urlencoded::to_string(&query).unwrap_or_default();
-    let route = format!("{}?{query}", route());
-    let answer = admin_call(clone, secret, "GET", route.trim_end_matches('?'), None).await?;
+    let answer = admin_call(clone, secret, "GET", &route, None).await?;
     serde_json::from_value(answer).map_err(|e| {
         Error::internal(
             format!("reading clone {}'s journal", clone.record.id),

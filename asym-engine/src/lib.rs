@@ -38,6 +38,7 @@ mod provider;
 mod registry;
 mod reset;
 mod time;
+mod webhooks;
 
 pub use admin::admin_call;
 pub use catalog::{
@@ -63,3 +64,4 @@ pub use ports::is_bad_port;
 pub use provider::{CloneProvider, Environments, Operator, PoolMember, PoolProvider, Provider};
 pub use reset::{BASELINE, SNAPSHOT_FORMAT};
 pub use time::{Timestamp, parse_duration};
+pub use webhooks::{MAX_WEBHOOK_WAIT, Webhook, WebhookFilter, redeliver, webhooks};

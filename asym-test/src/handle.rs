@@ -4,7 +4,8 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use asym_engine::{
-    CloneInstance, CloneProvider as _, Error, Fault, PoolProvider as _, RequestFilter, SeenRequest,
+    CloneInstance, CloneProvider as _, Error, Fault, MAX_WEBHOOK_WAIT, PoolProvider as _,
+    RequestFilter, SeenRequest, Webhook, WebhookFilter,
 };
 use serde_json::Value;
 use tokio_postgres::Row;
@@ -218,6 +219,65 @@ impl AnyClone {
     pub async fn clear_requests(&self) -> Result<u64, Error> {
         let (instance, secret) = (Arc::clone(&self.instance), self.admin_secret.clone());
         pool::on_engine(async move |_| asym_engine::clear_requests(&instance, &secret).await).await
+    }
+
+    /// The webhooks the clone made since its reset, oldest first: each delivery's event,
+    /// URL, exact body, and how the receiver answered (`delivered`, `last_status`,
+    /// `last_error`, `outcome()`). The clone's worker sends them just after the write that
+    /// made them, so one may still be pending: [`AnyClone::webhook_sent`] waits for it.
+    ///
+    /// # Errors
+    /// As [`AnyClone::admin_get`].
+    pub async fn webhooks(&self) -> Result<Vec<Webhook>, Error> {
+        self.outbox(WebhookFilter::default()).await
+    }
+
+    /// Waits (up to 25 s) until the clone has tried to deliver a webhook of `event` (its
+    /// receiver answered, or the attempt failed), and answers the first one tried: what a test
+    /// of a webhook handler awaits before it looks at what the handler did.
+    ///
+    /// ```no_run
+    /// # async fn f(stripe: asym::Stripe) -> Result<(), asym::Error> {
+    /// // … a webhook endpoint registered for the test's receiver, a customer created …
+    /// let sent = stripe.webhook_sent("customer.created").await?;
+    /// assert!(sent.delivered, "{}", sent.outcome());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// `WEBHOOK_NOT_SENT` naming what the clone did send when none was tried in time; else
+    /// as [`AnyClone::admin_get`].
+    pub async fn webhook_sent(&self, event: &str) -> Result<Webhook, Error> {
+        let filter = WebhookFilter {
+            event: Some(event.to_owned()),
+            wait: Some(MAX_WEBHOOK_WAIT),
+            ..WebhookFilter::default()
+        };
+        if let Some(first) = self.outbox(filter).await?.into_iter().find(Webhook::tried) {
+            return Ok(first);
+        }
+        let made: Vec<String> = self
+            .webhooks()
+            .await?
+            .iter()
+            .map(|w| format!("{} ({})", w.event, w.outcome()))
+            .collect();
+        Err(Error::WebhookNotSent {
+            id: self.id().to_owned(),
+            event: event.to_owned(),
+            seconds: MAX_WEBHOOK_WAIT.as_secs(),
+            made: if made.is_empty() {
+                "it made none (is a webhook endpoint registered?)".to_owned()
+            } else {
+                format!("it made: {}", made.join(", "))
+            },
+        })
+    }
+
+    async fn outbox(&self, filter: WebhookFilter) -> Result<Vec<Webhook>, Error> {
+        let (instance, secret) = (Arc::clone(&self.instance), self.admin_secret.clone());
+        pool::on_engine(async move |_| asym_engine::webhooks(&instance, &secret, &filter).await)
+            .await
     }
 
     async fn journal(&self, filter: RequestFilter) -> Result<Vec<SeenRequest>, Error> {

@@ -36,7 +36,7 @@ mod runner;
 mod spec;
 mod steps;
 
-pub use asym_engine::{Error, Fault, SeenRequest};
+pub use asym_engine::{Error, Fault, SeenRequest, Webhook};
 pub use asym_test_macros::clone;
 pub use handle::{AnyClone, GitHub, HubSpot, Linear, Notion, Slack, Stripe};
 

@@ -4,7 +4,7 @@ use std::fmt::{Debug, Write as _};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use asym_engine::{Error, Journal};
+use asym_engine::{Error, Journal, Webhook};
 
 use crate::handle::{AnyClone, FromClone};
 use crate::pool;
@@ -115,6 +115,9 @@ fn run_inner(test: Test, requests: &[Request], body: impl FnOnce(Clones) -> Resu
                 test.name, i.record.id, i.endpoints.api, i.database_url, i.record.id, i.record.id
             );
             eprintln!("{}", last_requests(&i.record.id, pool::journal(lease)));
+            if let Some(report) = undelivered(&i.record.id, pool::webhooks(lease)) {
+                eprintln!("{report}");
+            }
         }
     }
     steps::mark("test body");
@@ -148,20 +151,50 @@ fn last_requests(id: &str, journal: Result<Journal, Error>) -> String {
     if total == 0 {
         return format!("asym: the test sent clone {id} no requests");
     }
-    let shown = &journal.requests[journal.requests.len().saturating_sub(SHOWN_REQUESTS)..];
-    let mut text = format!(
+    let shown = last(&journal.requests);
+    let heading = format!(
         "asym: the last {} of the {total} requests the test sent clone {id} (`asym requests {id}` lists them all):",
         shown.len()
     );
-    for request in shown {
-        let _ = write!(
-            text,
-            "\n  {} {} → {} {}",
-            request.method,
-            request.target(),
-            request.outcome(),
-            request.answer_start(ANSWER_SHOWN)
-        );
+    report(heading, shown, |r| {
+        let (target, outcome) = (r.target(), r.outcome());
+        format!(
+            "{} {target} → {outcome} {}",
+            r.method,
+            r.answer_start(ANSWER_SHOWN)
+        )
+    })
+}
+
+/// A failed test's webhooks that its receiver did not take (failing, given up or not yet
+/// tried), a line each: a handler that answered 500 or a receiver that was not listening is
+/// often the cause. `None` when every one was delivered, or none can be read.
+fn undelivered(id: &str, webhooks: Result<Vec<Webhook>, Error>) -> Option<String> {
+    let webhooks = webhooks.ok()?;
+    let undelivered: Vec<&Webhook> = webhooks.iter().filter(|w| !w.delivered).collect();
+    if undelivered.is_empty() {
+        return None;
+    }
+    let heading = format!(
+        "asym: {} of the {} webhooks clone {id} made were not delivered (`asym webhooks {id}` lists them):",
+        undelivered.len(),
+        webhooks.len()
+    );
+    Some(report(heading, last(&undelivered), |w| {
+        format!("{} → {}: {}", w.event, w.url, w.outcome())
+    }))
+}
+
+/// The last [`SHOWN_REQUESTS`] of `items`.
+fn last<T>(items: &[T]) -> &[T] {
+    &items[items.len().saturating_sub(SHOWN_REQUESTS)..]
+}
+
+/// `heading`, then a line for each of `items`, indented.
+fn report<T>(heading: String, items: &[T], line: impl Fn(&T) -> String) -> String {
+    let mut text = heading;
+    for item in items {
+        let _ = write!(text, "\n  {}", line(item));
     }
     text
 }
@@ -233,5 +266,37 @@ mod tests {
             last_requests("slack-1", Ok(none)),
             "asym: the test sent clone slack-1 no requests"
         );
+    }
+
+    #[test]
+    fn a_failed_test_shows_the_webhooks_its_receiver_did_not_take() {
+        let webhook = |id: i64, event: &str, error: Option<&str>| Webhook {
+            id,
+            topic: "endpoint:we_1".into(),
+            event: event.into(),
+            url: "http://127.0.0.1:9/hook".into(),
+            body: "{}".into(),
+            headers: Vec::new(),
+            attempts: 1,
+            max_attempts: 3,
+            delivered: error.is_none(),
+            last_status: error.is_none().then_some(200),
+            last_error: error.map(Into::into),
+            duration_ms: Some(1),
+            redelivery_of: None,
+            created_at: "2026-12-06T00:00:00Z".into(),
+            last_attempt_at: Some("2026-12-06T00:00:00Z".into()),
+        };
+        let made = vec![
+            webhook(1, "customer.created", None),
+            webhook(2, "invoice.paid", Some("connection refused")),
+        ];
+        assert_eq!(
+            undelivered("stripe-1", Ok(made)).unwrap(),
+            "asym: 1 of the 2 webhooks clone stripe-1 made were not delivered (`asym webhooks stripe-1` lists them):\n  invoice.paid → http://127.0.0.1:9/hook: failing: connection refused (1 of 3 attempts)"
+        );
+        let delivered = vec![webhook(1, "customer.created", None)];
+        assert_eq!(undelivered("stripe-1", Ok(delivered)), None);
+        assert_eq!(undelivered("stripe-1", Ok(Vec::new())), None);
     }
 }

@@ -21,3 +21,4 @@ pub(crate) mod spin;
 pub(crate) mod status;
 pub(crate) mod tokens;
 pub(crate) mod verify;
+pub(crate) mod webhooks;

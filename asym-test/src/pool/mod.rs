@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use asym_engine::{
     CloneInstance, CloneRecord, CloneSpec, Error, Journal, LocalDockerProvider, PoolMember,
-    PoolProvider, RequestFilter, SeedSpec,
+    PoolProvider, RequestFilter, SeedSpec, Webhook, WebhookFilter,
 };
 use sha2::{Digest, Sha256};
 
@@ -70,6 +70,15 @@ pub(crate) fn journal(lease: &Lease) -> Result<Journal, Error> {
         &lease.instance,
         &lease.admin_secret,
         &RequestFilter::default(),
+    ))
+}
+
+/// The webhooks `lease`'s clone made since its reset (for a failed test's report).
+pub(crate) fn webhooks(lease: &Lease) -> Result<Vec<Webhook>, Error> {
+    block_on(asym_engine::webhooks(
+        &lease.instance,
+        &lease.admin_secret,
+        &WebhookFilter::default(),
     ))
 }
 

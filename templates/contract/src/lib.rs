@@ -13,6 +13,8 @@
 
 pub mod catalog;
 mod json;
+#[cfg(feature = "serde")]
+pub mod webhook;
 pub mod wire;
 
 /// Whether a `seed` argument names a SQL file (it ends in `.sql` or holds a `/`) rather than

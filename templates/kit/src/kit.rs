@@ -139,6 +139,8 @@ struct Inner {
     schema: OnceCell<()>,
     http: std::sync::OnceLock<reqwest::Client>,
     outbox: Notify,
+    /// Woken each time the webhook worker records an attempt.
+    tried: Notify,
     /// Held by the webhook worker from a claim until its attempts are recorded.
     sending: tokio::sync::Mutex<()>,
 }
@@ -223,6 +225,7 @@ impl Kit {
                 schema: OnceCell::new(),
                 http: std::sync::OnceLock::new(),
                 outbox: Notify::new(),
+                tried: Notify::new(),
                 sending: tokio::sync::Mutex::new(()),
             }),
         })
@@ -362,6 +365,11 @@ impl Kit {
     /// Resolves when [`Kit::wake_outbox`] is called.
     pub(crate) async fn outbox_notified(&self) {
         self.inner.outbox.notified().await;
+    }
+
+    /// Woken each time the webhook worker records an attempt's outcome.
+    pub(crate) fn outbox_tried(&self) -> &Notify {
+        &self.inner.tried
     }
 
     /// Resolves once no webhook attempt is in flight: what a delivery listing reads then

@@ -43,6 +43,7 @@ use serde_json::json;
 
 use crate::cursor::base64;
 use crate::errors::{admin_error, error_chain};
+use crate::journal::MAX_WAIT_MS;
 use crate::kit::{BackendError, Kit};
 use crate::token::hmac_sha256;
 
@@ -304,41 +305,9 @@ pub async fn enqueue(
     Ok(row.get(0))
 }
 
-/// One delivery as recorded, for the admin surface and products' delivery APIs.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Record {
-    /// Its id.
-    pub id: i64,
-    /// What it belongs to.
-    pub topic: String,
-    /// The event type.
-    pub event: String,
-    /// Where it goes.
-    pub url: String,
-    /// The body sent.
-    pub body: String,
-    /// The extra headers sent (name, value).
-    pub headers: Vec<(String, String)>,
-    /// Attempts made.
-    pub attempts: i32,
-    /// Attempts allowed.
-    pub max_attempts: i32,
-    /// Whether a 2xx answer was received.
-    pub delivered: bool,
-    /// The last answer's HTTP status (none when it failed before an answer).
-    pub last_status: Option<i32>,
-    /// Why the last attempt failed.
-    pub last_error: Option<String>,
-    /// How long the last attempt took.
-    pub duration_ms: Option<i32>,
-    /// The delivery this one redelivers.
-    pub redelivery_of: Option<i64>,
-    /// When it was enqueued (RFC 3339).
-    pub created_at: String,
-    /// When it was last tried (RFC 3339).
-    pub last_attempt_at: Option<String>,
-}
+/// One delivery as recorded, for the admin surface and products' delivery APIs: the
+/// contract's type, which the engine reads back.
+pub use asym_contract::webhook::Webhook as Record;
 
 const RECORD_COLUMNS: &str = "id, topic, event, url, body, headers::text, attempts, max_attempts,
     delivered_at IS NOT NULL, last_status, last_error, duration_ms, redelivery_of,
@@ -389,11 +358,36 @@ pub async fn list(
     topic: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Record>, tokio_postgres::Error> {
+    let which = Selection {
+        topic,
+        ..Selection::default()
+    };
+    select(client, &which, limit).await
+}
+
+/// Which deliveries a listing shows.
+#[derive(Debug, Default)]
+struct Selection<'a> {
+    topic: Option<&'a str>,
+    event: Option<&'a str>,
+    /// Only those enqueued after this id.
+    after: i64,
+}
+
+/// The deliveries `which` names, newest first, at most `limit`.
+async fn select(
+    client: &impl GenericClient,
+    which: &Selection<'_>,
+    limit: i64,
+) -> Result<Vec<Record>, tokio_postgres::Error> {
     let sql = format!(
         "SELECT {RECORD_COLUMNS} FROM asym_outbox
-         WHERE $1::text IS NULL OR topic = $1 ORDER BY id DESC LIMIT $2"
+         WHERE ($1::text IS NULL OR topic = $1) AND ($2::text IS NULL OR event = $2) AND id > $3
+         ORDER BY id DESC LIMIT $4"
     );
-    let rows = client.query(&sql, &[&topic, &limit]).await?;
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
+        [&which.topic, &which.event, &which.after, &limit];
+    let rows = client.query(&sql, &params).await?;
     Ok(rows.iter().map(record).collect())
 }
 
@@ -434,8 +428,12 @@ pub async fn redeliver(
     Ok(row.map(|row| row.get(0)))
 }
 
-/// `GET /api/admin/outbox` (`?topic=`, `?limit=` up to 1,000, default 100) and
-/// `POST /api/admin/outbox/{id}/redeliver`.
+/// `GET /api/admin/outbox` and `POST /api/admin/outbox/{id}/redeliver`.
+///
+/// The listing takes `?topic=`, `?event=`, `?after=` (an id: only later deliveries) and
+/// `?limit=` (up to 1,000, default 100), newest first; with `?waitMs=` (at most
+/// [`MAX_WAIT_MS`]) it answers once one of them has been tried (its receiver answered, or
+/// the attempt failed), or when the time is up: what a test waiting for a webhook asks.
 pub(crate) fn admin_routes() -> Router<Kit> {
     Router::new()
         .route(OUTBOX_PATH, routing::get(outbox_list))
@@ -456,25 +454,57 @@ async fn outbox_list(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let limit = match param("limit").map(str::parse::<i64>) {
-        None => 100,
-        Some(Ok(n)) if (1..=1000).contains(&n) => n,
-        Some(_) => {
+    // A bad number is refused by name, with the range it must be in.
+    let number =
+        |name: &'static str, range: std::ops::RangeInclusive<i64>, default: i64| match param(name)
+            .map(str::parse::<i64>)
+        {
+            None => Ok(default),
+            Some(Ok(n)) if range.contains(&n) => Ok(n),
+            Some(_) => Err((name, range)),
+        };
+    let max_wait = i64::try_from(MAX_WAIT_MS).unwrap_or(i64::MAX);
+    let (limit, after, wait_ms) = match (
+        number("limit", 1..=1000, 100),
+        number("after", 0..=i64::MAX, 0),
+        number("waitMs", 0..=max_wait, 0),
+    ) {
+        (Ok(limit), Ok(after), Ok(wait_ms)) => (limit, after, wait_ms),
+        (Err((name, range)), _, _) | (_, Err((name, range)), _) | (_, _, Err((name, range))) => {
             return admin_error(
                 StatusCode::BAD_REQUEST,
-                "invalid_limit",
-                "limit must be between 1 and 1000",
+                &format!("invalid_{name}"),
+                &format!(
+                    "{name} must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
             );
         }
     };
-    kit.outbox_settled().await;
-    match on_db(&kit, async |client| {
-        list(client, param("topic"), limit).await
-    })
-    .await
-    {
-        Ok(deliveries) => axum::Json(json!({ "deliveries": deliveries })).into_response(),
-        Err(err) => unavailable(&err),
+    let which = Selection {
+        topic: param("topic"),
+        event: param("event"),
+        after,
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(wait_ms.unsigned_abs());
+    loop {
+        // Registered before looking, so that an attempt recorded in between still wakes it.
+        let tried = kit.outbox_tried().notified();
+        tokio::pin!(tried);
+        tried.as_mut().enable();
+        kit.outbox_settled().await;
+        let listed = on_db(&kit, async |client| select(client, &which, limit).await).await;
+        let deliveries = match listed {
+            Ok(deliveries) => deliveries,
+            Err(err) => return unavailable(&err),
+        };
+        let answered = wait_ms == 0 || deliveries.iter().any(Record::tried);
+        if answered || tokio::time::Instant::now() >= deadline {
+            return axum::Json(json!({ "deliveries": deliveries })).into_response();
+        }
+        // Woken or timed out, it looks once more (and answers then, past the deadline).
+        let _ = tokio::time::timeout_at(deadline, tried).await;
     }
 }
 
@@ -759,6 +789,7 @@ async fn send(kit: &Kit, delivery: Due) {
             ],
         )
         .await;
+    kit.outbox_tried().notify_waiters();
 }
 
 /// What an attempt that timed out records as its error.
