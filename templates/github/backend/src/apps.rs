@@ -45,6 +45,26 @@ impl<S: Send + Sync> FromRequestParts<S> for App {
     }
 }
 
+/// The app's installation a path names by id (`/app/installations/{installation_id}…`),
+/// with the app the request's JSON web token authenticates.
+pub(crate) struct Target {
+    app: i64,
+    id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Target {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let App(app) = App::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found())?;
+        let id = params.get("installation_id").cloned().unwrap_or_default();
+        Ok(Self { app, id })
+    }
+}
+
 /// `GET /app`: the app, with its client id and `installations_count`.
 pub(crate) async fn get(State(kit): State<Kit>, App(app): App) -> ApiResult {
     let sql = "SELECT (gh_app(a, $2)::jsonb || jsonb_build_object('installations_count',
@@ -108,14 +128,10 @@ pub(crate) async fn installation(
 
 /// `DELETE /app/installations/{id}`: uninstalls the app from the account (204); its
 /// installation tokens then reach none of the account's private repositories.
-pub(crate) async fn uninstall(
-    State(kit): State<Kit>,
-    App(app): App,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub(crate) async fn uninstall(State(kit): State<Kit>, target: Target) -> ApiResult {
     let client = kit.db().await?;
     let sql = "DELETE FROM installations WHERE id::text = $1 AND app_id = $2 RETURNING id";
-    db::found(&client, sql, &[&id, &app]).await?;
+    db::found(&client, sql, &[&target.id, &target.app]).await?;
     Ok(req::no_content())
 }
 
@@ -161,12 +177,8 @@ fn repository_ids(body: &Body) -> ApiResult<Vec<i64>> {
 /// or is not accessible to the parent installation.` for a repository outside the
 /// installation's account, `The permissions requested are not granted to this
 /// installation.` for a permission the app lacks; 404 for an installation of another app.
-pub(crate) async fn create_token(
-    State(kit): State<Kit>,
-    App(app): App,
-    Path(id): Path<String>,
-    body: Body,
-) -> ApiResult {
+pub(crate) async fn create_token(State(kit): State<Kit>, target: Target, body: Body) -> ApiResult {
+    let Target { app, id } = target;
     let names: Vec<String> = body
         .strings("repositories")?
         .unwrap_or_default()
