@@ -423,6 +423,9 @@ typed_handle!(
         api_key => "apiKey",
         /// OAuth access token of a second user, sent as `Bearer`.
         oauth_token => "oauthToken",
+        /// OAuth access token (`actor=app`) of the seeded agent app ("Acme Agent"), sent as
+        /// `Bearer`: what creates agent activities and receives `AgentSessionEvent` webhooks.
+        app_token => "appToken",
     }
 );
 
