@@ -7,6 +7,7 @@
 use std::sync::LazyLock;
 
 use asym_kit::jwt::{RsaSigner, at_hash};
+use asym_kit::tokio_postgres::Row;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -16,7 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::person;
 use crate::error::{ApiError, ApiResult};
 use crate::model::token::{self, mint_user_token};
-use crate::model::user::{avatar, team_icon};
+use crate::model::user::{picture, team_icon};
 use crate::oauth::{Grant, redeem};
 use crate::{AppState, Call};
 
@@ -34,8 +35,15 @@ const TEAM_IMAGES: [u32; 7] = [34, 44, 68, 88, 102, 132, 230];
 
 /// The person and their workspace, for the claims; `$1` is the user id.
 const PERSON: &str = "SELECT u.id, u.team_id, u.name, u.real_name, u.email, u.updated,
-                             t.name, t.domain
-                      FROM users u JOIN teams t ON t.id = u.team_id WHERE u.id = $1";
+                             t.name, t.domain, p.url, p.kind
+                      FROM users u JOIN teams t ON t.id = u.team_id
+                      LEFT JOIN user_photos p ON p.user_id = u.id WHERE u.id = $1";
+
+/// The photo a row of [`PERSON`] names: its URL base and kind, when the person set one.
+fn photo(row: &Row) -> Option<(&str, &str)> {
+    row.get::<_, Option<&str>>(8)
+        .zip(row.get::<_, Option<&str>>(9))
+}
 
 /// The public routes: the JWKS and the OpenID discovery document.
 pub(crate) fn routes() -> Router<AppState> {
@@ -125,7 +133,7 @@ async fn person_claims(
         claims.insert("given_name".into(), json!(given));
         claims.insert("family_name".into(), json!(family));
         claims.insert("name".into(), json!(name));
-        claims.insert("picture".into(), json!(avatar(&id, 512)));
+        claims.insert("picture".into(), json!(picture(&id, photo(&row), 512)));
         claims.insert("locale".into(), json!("en-US"));
         claims.insert(
             "https://slack.com/team_name".into(),
@@ -137,7 +145,7 @@ async fn person_claims(
         );
         for size in USER_IMAGES {
             let key = format!("https://slack.com/user_image_{size}");
-            claims.insert(key, json!(avatar(&id, size)));
+            claims.insert(key, json!(picture(&id, photo(&row), size)));
         }
         for size in TEAM_IMAGES {
             let key = format!("https://slack.com/team_image_{size}");
@@ -223,7 +231,7 @@ pub(crate) async fn identity(state: &AppState, call: &Call) -> ApiResult {
     }
     if caller.has("identity.avatar") {
         for size in [24, 32, 48, 72, 192, 512] {
-            user[format!("image_{size}")] = json!(avatar(&id, size));
+            user[format!("image_{size}")] = json!(picture(&id, photo(&row), size));
         }
     }
     if caller.has("identity.team") {

@@ -24,6 +24,15 @@ pub(crate) fn avatar(id: &str, size: u32) -> String {
     format!("https://secure.gravatar.com/avatar/{hash}.jpg?s={size}&d=identicon")
 }
 
+/// The URL of a user's picture, `size` pixels square: their photo's when they set one
+/// (`photo`: the URL base and image kind `users.setPhoto` kept), else their default avatar.
+pub(crate) fn picture(id: &str, photo: Option<(&str, &str)>, size: u32) -> String {
+    match photo {
+        Some((url, kind)) => format!("{url}_{size}.{kind}"),
+        None => avatar(id, size),
+    }
+}
+
 /// The URL of a workspace's (default) icon, `size` pixels square.
 pub(crate) fn team_icon(size: u32) -> String {
     format!("https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-{size}.png")

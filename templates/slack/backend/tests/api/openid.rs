@@ -240,6 +240,18 @@ async fn users_identity_answers_what_the_identity_scopes_allow(slack: asym::Slac
         (&json!("Acme"), &json!("acme"))
     );
 
+    // A photo set with users.setPhoto is the picture Sign in with Slack answers.
+    let bob = slack.mint("user", Some("U0000000004"), None).await;
+    let gif = b"GIF89a\x00\x02\x00\x02\x00\x00\x00".to_vec();
+    let parts = [("image", Some("me.gif"), gif.as_slice())];
+    ok(slack.multipart(&bob, "users.setPhoto", &parts).await);
+    let got = slack.ok(&full, "users.identity", json!({})).await;
+    let image = got["user"]["image_192"].as_str().unwrap();
+    assert!(
+        image.contains("/avatars/U0000000004-") && image.ends_with("_192.gif"),
+        "{got}"
+    );
+
     slack
         .missing_scope(slack.user_token(), "users.identity", json!({}))
         .await;
