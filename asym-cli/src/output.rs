@@ -88,7 +88,19 @@ pub(crate) fn clone_block(instance: &CloneInstance, extra: &[(&str, String)]) {
     }
     println!("  {:<13} {}", "database", r.database);
     for (name, token) in &r.tokens {
-        println!("  {name:<13} {token}");
+        println!("  {name:<13} {}", token_shown(&r.id, name, token));
+    }
+}
+
+/// A credential on one line: a key of several lines (GitHub's `appPrivateKey` PEM) shows its
+/// first line and how to print it whole.
+pub(crate) fn token_shown(id: &str, name: &str, value: &str) -> String {
+    match value.split_once('\n') {
+        None => value.to_owned(),
+        Some((first, _)) => format!(
+            "{first} … ({} lines: `asym tokens {id} {name}` prints it)",
+            value.trim_end().lines().count()
+        ),
     }
 }
 

@@ -234,6 +234,16 @@ pub enum Error {
         /// Its body, as text.
         body: String,
     },
+    /// A credential a clone does not have.
+    #[error("clone {id} has no credential \"{name}\"{} (it has {})", suggest(name, names), names.join(", "))]
+    TokenNotFound {
+        /// The clone.
+        id: String,
+        /// The name asked for.
+        name: String,
+        /// The credentials it has.
+        names: Vec<String>,
+    },
     /// A clone tried no delivery of a webhook event within the time a caller waited.
     #[error(
         "clone {id} tried no `{event}` webhook within {seconds} s; {made} (`asym webhooks {id}` lists them)"
@@ -332,6 +342,7 @@ impl Error {
             Self::SeedFileInvalid { .. } => "SEED_FILE_INVALID",
             Self::SeedFailed { .. } => "SEED_FAILED",
             Self::AdminRefused { .. } => "ADMIN_REFUSED",
+            Self::TokenNotFound { .. } => "TOKEN_NOT_FOUND",
             Self::WebhookNotSent { .. } => "WEBHOOK_NOT_SENT",
             Self::NotImplemented { .. } => "NOT_IMPLEMENTED",
             Self::Internal { .. } => "INTERNAL",

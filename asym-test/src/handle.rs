@@ -391,6 +391,17 @@ typed_handle!(
         reviewer_token => "reviewer",
         /// Installation token (`ghs_…`) of the seeded GitHub App on the org.
         app_token => "app",
+        /// The seeded GitHub App's id (digits), the `iss` of its JWT.
+        app_id => "appId",
+        /// The seeded GitHub App's client id (`Iv23…`), which a JWT's `iss` may name instead.
+        app_client_id => "appClientId",
+        /// The seeded GitHub App's private key, PKCS#1 PEM as GitHub's download is: random per
+        /// clone; it signs the RS256 JWT that `POST /app/installations/{id}/access_tokens`
+        /// exchanges for an installation token (octocrab's `app_auth`, Octokit's
+        /// `createAppAuth`).
+        app_private_key => "appPrivateKey",
+        /// The id of the seeded app's installation on the org.
+        app_installation_id => "appInstallationId",
     }
 );
 typed_handle!(
