@@ -114,6 +114,16 @@ async fn query_seed_tokens_snapshots_and_db() {
     // tokens: printed, and --reprovision revokes the old ones.
     let tokens = home.asym_json(&["tokens", &id]);
     assert_eq!(tokens["bot"], bot.as_str());
+    let one = home.asym(&["tokens", &id, "bot"]);
+    assert_eq!(String::from_utf8(one.stdout).unwrap(), format!("{bot}\n"));
+    let out = home.asym(&["tokens", &id, "bott"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(r#"TOKEN_NOT_FOUND: clone"#)
+            && stderr(&out).contains(r#"did you mean "bot""#),
+        "{}",
+        stderr(&out)
+    );
     let fresh = home.asym_json(&["tokens", &id, "--reprovision"]);
     let new_bot = fresh["bot"].as_str().unwrap();
     assert_ne!(new_bot, bot);
