@@ -66,6 +66,16 @@ pub fn random_uuid() -> String {
     )
 }
 
+/// Whether `text` is a UUID in its canonical text form: 8-4-4-4-12 hexadecimal digits, either
+/// case (what HubSpot's form ids and Linear's ids are; no version bits checked).
+pub fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|group| group.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|group| group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// HMAC-SHA256 of `message` under `key` (RFC 2104), as lowercase hex: what webhook
 /// signatures (`X-Slack-Signature: v0=…`, `Stripe-Signature: …,v1=…`) are made of.
 pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
@@ -136,10 +146,24 @@ mod tests {
         assert!(hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
         assert_eq!(random_alnum(24).len(), 24);
         let uuid = random_uuid();
-        let groups: Vec<usize> = uuid.split('-').map(str::len).collect();
-        assert_eq!(groups, [8, 4, 4, 4, 12]);
-        assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+        assert!(is_uuid(&uuid), "{uuid}");
         assert_ne!(uuid, random_uuid());
+    }
+
+    #[test]
+    fn uuids_are_five_groups_of_hex() {
+        assert!(is_uuid("0E6C5B4A-1d2e-4f3a-8b9c-0123456789ab"));
+        for wrong in [
+            "",
+            "0e6c5b4a1d2e4f3a8b9c0123456789ab",
+            "0e6c5b4a-1d2e-4f3a-8b9c-0123456789a",
+            "0e6c5b4a-1d2e-4f3a-8b9c-0123456789abc",
+            "0e6c5b4a-1d2e-4f3a-8b9c-0123456789ag",
+            "0e6c5b4a-1d2e-4f3a-8b9c-01234567-89a",
+            "{0e6c5b4a-1d2e-4f3a-8b9c-0123456789ab}",
+        ] {
+            assert!(!is_uuid(wrong), "{wrong}");
+        }
     }
 
     #[test]

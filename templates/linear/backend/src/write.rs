@@ -3,6 +3,7 @@
 //! and the webhook alike), `lastSyncId`, and Postgres errors mapped to Linear's.
 
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::token::is_uuid;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use async_graphql::Value;
@@ -229,15 +230,6 @@ pub(crate) fn check_ranged(
     } else {
         Err(error::refused(&refusals))
     }
-}
-
-/// Whether `text` is a UUID in its canonical form (`8-4-4-4-12` hex digits).
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.iter().map(|group| group.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|group| group.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// Runs cached statement `sql` with `params` on `tx` (a transaction, or a plain connection

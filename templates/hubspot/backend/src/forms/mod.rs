@@ -8,6 +8,7 @@ mod submit;
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::token::is_uuid;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -49,16 +50,6 @@ fn columns() -> String {
                  to_char(archived_at AT TIME ZONE 'UTC', {ISO})) END
           || definition)::text"
     )
-}
-
-/// Whether `text` is a UUID as HubSpot writes form ids (8-4-4-4-12 hexadecimal digits).
-pub(crate) fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The form id a path names; `None` when it is not a UUID (no form has it).

@@ -10,6 +10,7 @@ use std::net::IpAddr;
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::token::is_uuid;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -17,7 +18,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::definition::{self, object_type_of};
-use super::{SCOPE, is_uuid, stored};
+use super::{SCOPE, stored};
 use crate::assoc;
 use crate::error::{ApiError, ApiResult};
 use crate::objects::model;
