@@ -5,15 +5,11 @@
 //! named error: a 5xx, a dropped connection or no answer within ten seconds is a failure.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::scenario::{Scenario, Step, builtins, fill, save, send};
-
-/// How long an answer may take before it counts as none.
-const PATIENCE: Duration = Duration::from_secs(10);
 
 /// What a fuzz run found.
 #[derive(Debug, Serialize)]
@@ -111,11 +107,7 @@ impl Scenario {
         tokens: &BTreeMap<String, String>,
         version: &str,
     ) -> Result<Fuzzed, String> {
-        let client = reqwest::Client::builder()
-            .timeout(PATIENCE)
-            .no_proxy()
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client = super::scenario::client()?;
         let mut vars = builtins(version);
         let mut fuzzed = Fuzzed {
             template: template.to_owned(),

@@ -17,11 +17,17 @@
 //! and nothing else takes a saved number as a number.
 //! A body is `json`, `form` (pairs, sent `application/x-www-form-urlencoded`) or `multipart`
 //! (parts sent `multipart/form-data`: `{"name", "value"}`, a file when it has a `filename`,
-//! with its `contentType`). A step may name another of the clone's tokens with `"token"`, and
-//! send it as a query parameter instead of the `Authorization` header with `"tokenParam"`
-//! (HubSpot's developer API key, `?hapikey=`).
+//! with its `contentType`). A step may name another of the clone's tokens with `"token"` (or
+//! a token an earlier step minted and saved: `"token": "{installation}"`), sign its own JWT
+//! with `"jwt": {"key": "appPrivateKey", "iss": "appId"}` (RS256 with the clone's PEM key,
+//! sent `Bearer`), and send its token as a query parameter instead of the `Authorization`
+//! header with `"tokenParam"` (HubSpot's developer API key, `?hapikey=`).
+//!
+//! Redirects are not followed: a step's answer is the clone's own (its 3xx and `Location`),
+//! and no request leaves the clone for the address a redirect names.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -93,6 +99,33 @@ pub(super) struct Step {
     token: Option<String>,
     #[serde(default, rename = "tokenParam")]
     token_param: Option<String>,
+    #[serde(default)]
+    jwt: Option<Jwt>,
+}
+
+/// A JWT a step signs for itself (RS256) with the clone's token named `key`, a PEM private
+/// key, its `iss` the clone's token named `iss`, issued a minute ago and good for nine: a
+/// GitHub App's credential.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Jwt {
+    key: String,
+    iss: String,
+}
+
+impl Jwt {
+    /// The signed JWT, from the clone's PEM `pem` and issuer `iss`.
+    fn sign(&self, pem: &str, iss: &str) -> Result<String, String> {
+        let key = jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes())
+            .map_err(|e| format!("the token {} as an RSA private key in PEM ({e})", self.key))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs();
+        let claims = serde_json::json!({"iat": now - 60, "exp": now + 540, "iss": iss});
+        let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+        jsonwebtoken::encode(&header, &claims, &key).map_err(|e| format!("a JWT ({e})"))
+    }
 }
 
 /// One part of a `multipart/form-data` body.
@@ -171,7 +204,7 @@ impl Scenario {
         description: &Description,
         version: &str,
     ) -> Result<Vec<Outcome>, String> {
-        let client = reqwest::Client::new();
+        let client = client()?;
         let mut vars = builtins(version);
         let mut outcomes = Vec::with_capacity(self.steps.len());
         for step in &self.steps {
@@ -221,7 +254,7 @@ impl Scenario {
         operations: &[Operation],
         version: &str,
     ) -> Result<Vec<Outcome>, String> {
-        let client = reqwest::Client::new();
+        let client = client()?;
         let vars = builtins(version);
         let mut outcomes = Vec::with_capacity(operations.len());
         for op in operations {
@@ -240,6 +273,7 @@ impl Scenario {
                 save: BTreeMap::new(),
                 token: None,
                 token_param: None,
+                jwt: None,
             };
             let request = self.request(&client, base, tokens, &step, &vars)?;
             let (status, body) = send(request).await?;
@@ -260,6 +294,29 @@ impl Scenario {
     }
 
     /// The request for `step`, or the name of a value it needs that is not saved.
+    /// The credential `step` sends: a JWT it signs, a token an earlier step minted
+    /// (`"token": "{saved}"`), or the clone's token it names (the scenario's by default).
+    fn credential(
+        &self,
+        tokens: &BTreeMap<String, String>,
+        step: &Step,
+        vars: &HashMap<String, Value>,
+    ) -> Result<String, String> {
+        let named = |name: &str| {
+            tokens
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("a token named {name}"))
+        };
+        if let Some(jwt) = &step.jwt {
+            return jwt.sign(&named(&jwt.key)?, &named(&jwt.iss)?);
+        }
+        match step.token.as_deref() {
+            Some(minted) if minted.starts_with('{') => fill(minted, vars),
+            name => named(name.unwrap_or(&self.auth.token)),
+        }
+    }
+
     pub(super) fn request(
         &self,
         client: &reqwest::Client,
@@ -271,10 +328,7 @@ impl Scenario {
         let path = fill(&step.path, vars)?;
         let method = reqwest::Method::from_bytes(step.method.as_bytes())
             .map_err(|_| format!("a method named {}", step.method))?;
-        let token_name = step.token.as_deref().unwrap_or(&self.auth.token);
-        let token = tokens
-            .get(token_name)
-            .ok_or_else(|| format!("a token named {token_name}"))?;
+        let token = &self.credential(tokens, step, vars)?;
         let url = format!("{}{path}", base.trim_end_matches('/'));
         let mut request = match &step.token_param {
             Some(param) => client.request(method, url).query(&[(param, token)]),
@@ -314,6 +368,24 @@ impl Scenario {
         }
         Ok(request)
     }
+}
+
+/// How long a step waits for the clone's answer: a clone that takes longer is hung.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The HTTP client steps are sent with: no proxy, `PATIENCE` per request, no redirect
+/// followed (the answer judged is the clone's own, and nothing leaves for the address a
+/// redirect names, as Checkout's `success_url`).
+///
+/// # Errors
+/// When the TLS backend cannot be set up.
+pub(super) fn client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(PATIENCE)
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| format!("an HTTP client ({e})"))
 }
 
 /// The path part of a base URL (`http://127.0.0.1:3000/api` → `/api`), without a trailing
