@@ -43,8 +43,9 @@ sdk_cleanup() {
 trap sdk_cleanup EXIT
 
 # sdk_spin TEMPLATE API_VAR [VAR=TOKEN]…: spins a clone of TEMPLATE (seed basic), destroyed on
-# exit; exports its API address as API_VAR, each token named TOKEN in its manifest as VAR, and
-# its admin surface as ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (for check.{py,mjs}'s `admin`).
+# exit; exports its API address as API_VAR, each token named TOKEN in its manifest as VAR (whole,
+# spaces and lines kept), and its admin surface as ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (for
+# check.{py,mjs}'s `admin`).
 # The clone's id is left in $sdk_clone (sdk_suites resets it between its two runs).
 sdk_spin() {
     local template=$1 api_var=$2 pair out i=2
@@ -52,11 +53,13 @@ sdk_spin() {
     local -a names=() fields
     for pair in "$@"; do names+=("${pair#*=}"); done
     out=$(asym spin "$template" --seed basic --json)
-    read -r -a fields < <(python3 -c '
+    # NUL-separated: a token may hold spaces and lines (GitHub's app key, a PEM).
+    mapfile -d '' -t fields < <(python3 -c '
 import json, sys
 c = json.loads(sys.argv[1])
 c = c[0] if isinstance(c, list) else c
-print(c["id"], c["endpoints"]["api"], *(c["tokens"][name] for name in sys.argv[2:]))' "$out" "${names[@]}")
+for field in [c["id"], c["endpoints"]["api"], *(c["tokens"][name] for name in sys.argv[2:])]:
+    print(field, end="\0")' "$out" "${names[@]}")
     sdk_clone=${fields[0]}
     sdk_spun+=("$sdk_clone")
     export "$api_var=${fields[1]}"

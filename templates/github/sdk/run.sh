@@ -15,14 +15,11 @@ sdk_pip "PyGithub${PYGITHUB_VERSION:+==$PYGITHUB_VERSION}"
 sdk_npm @octokit/rest "@octokit/rest${OCTOKIT_VERSION:+@$OCTOKIT_VERSION}"
 sdk_npm @octokit/auth-app "@octokit/auth-app${OCTOKIT_AUTH_APP_VERSION:+@$OCTOKIT_AUTH_APP_VERSION}"
 
-# A fresh clone: its base URL and tokens exported, and its admin surface. The app's private
-# key (a PEM: lines with spaces) is read apart, from `asym tokens`.
+# A fresh clone: its base URL and tokens (the app's private key among them, a PEM) exported,
+# and its admin surface.
 spin() {
     sdk_spin github GITHUB_API_BASE GITHUB_TOKEN=token GITHUB_REVIEWER_TOKEN=reviewer GITHUB_APP_TOKEN=app \
-        GITHUB_APP_ID=appId GITHUB_APP_INSTALLATION_ID=appInstallationId
-    GITHUB_APP_PRIVATE_KEY=$(asym tokens "$sdk_clone" --json |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["appPrivateKey"])')
-    export GITHUB_APP_PRIVATE_KEY
+        GITHUB_APP_ID=appId GITHUB_APP_INSTALLATION_ID=appInstallationId GITHUB_APP_PRIVATE_KEY=appPrivateKey
 }
 
 status=0
