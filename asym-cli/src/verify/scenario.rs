@@ -293,7 +293,6 @@ impl Scenario {
         &self.steps
     }
 
-    /// The request for `step`, or the name of a value it needs that is not saved.
     /// The credential `step` sends: a JWT it signs, a token an earlier step minted
     /// (`"token": "{saved}"`), or the clone's token it names (the scenario's by default).
     fn credential(
@@ -317,6 +316,7 @@ impl Scenario {
         }
     }
 
+    /// The request for `step`, or the name of a value it needs that is not saved.
     pub(super) fn request(
         &self,
         client: &reqwest::Client,
@@ -564,6 +564,43 @@ fn fill_json(value: &Value, vars: &HashMap<String, Value>) -> Result<Value, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_step_sends_a_named_token_a_minted_one_or_a_jwt_it_signs() {
+        let scenario: Scenario = serde_json::from_value(serde_json::json!({
+            "auth": {"token": "token", "scheme": "Bearer"},
+            "steps": [
+                {"method": "GET", "path": "/a"},
+                {"method": "GET", "path": "/b", "token": "app"},
+                {"method": "GET", "path": "/c", "token": "{minted}"},
+                {"method": "GET", "path": "/d", "token": "{unsaved}"},
+                {"method": "GET", "path": "/e", "token": "nope"},
+                {"method": "GET", "path": "/f", "jwt": {"key": "app", "iss": "appId"}},
+            ]
+        }))
+        .unwrap();
+        let tokens = BTreeMap::from([
+            ("token".to_owned(), "ghp_1".to_owned()),
+            ("app".to_owned(), "not a PEM".to_owned()),
+            ("appId".to_owned(), "1".to_owned()),
+        ]);
+        let vars = HashMap::from([("minted".to_owned(), Value::from("ghs_2"))]);
+        let sent: Vec<_> = scenario
+            .steps
+            .iter()
+            .map(|step| scenario.credential(&tokens, step, &vars))
+            .collect();
+        assert_eq!(sent[0].as_deref(), Ok("ghp_1"));
+        assert_eq!(sent[1].as_deref(), Ok("not a PEM"));
+        assert_eq!(sent[2].as_deref(), Ok("ghs_2"));
+        assert_eq!(sent[3], Err("unsaved".to_owned()));
+        assert_eq!(sent[4], Err("a token named nope".to_owned()));
+        let refused = sent[5].as_ref().unwrap_err();
+        assert!(
+            refused.starts_with("the token app as an RSA private key in PEM"),
+            "{refused}"
+        );
+    }
 
     #[test]
     fn placeholders_take_saved_values_or_name_the_missing_one() {
