@@ -3,9 +3,10 @@
 //! the credential up through the kit, counts the call against its rate limit, answers 401
 //! for a credential it does not know (a GitHub App's JSON web token is checked by [`jwt`]),
 //! keeps an app's token and a narrowed installation token to what they reach
-//! ([`installations::reach`]), and adds GitHub's headers to every answer:
-//! `X-OAuth-Scopes`, `X-Accepted-OAuth-Scopes`, `x-ratelimit-*`, `ETag` (with
-//! `If-None-Match` answered 304).
+//! ([`installations::reach`]) and an installation token to its permissions
+//! ([`permissions`]), and adds GitHub's headers to every answer: `X-OAuth-Scopes`,
+//! `X-Accepted-OAuth-Scopes` (a person's token), `X-Accepted-GitHub-Permissions` (an
+//! installation's), `x-ratelimit-*`, `ETag` (with `If-None-Match` answered 304).
 
 use std::hash::{DefaultHasher, Hasher};
 
@@ -22,7 +23,7 @@ use base64::Engine;
 use crate::error::ApiError;
 use crate::ratelimit::{self, Rate};
 use crate::viewer::{Caller, Viewer};
-use crate::{installations, jwt};
+use crate::{installations, jwt, permissions};
 
 /// The API versions GitHub accepts in `X-GitHub-Api-Version`.
 const API_VERSIONS: [&str; 2] = ["2022-11-28", "2026-03-10"];
@@ -92,6 +93,20 @@ pub(crate) async fn layer(State(kit): State<Kit>, mut request: Request, next: Ne
         headers(response.headers_mut(), viewer.as_ref(), Some(rate), &path);
         return response;
     }
+    // An installation token on a route of the permissions table: GitHub's 403 unless it
+    // holds one of the permissions the route accepts.
+    let route = viewer
+        .as_ref()
+        .filter(|v| v.installation)
+        .and_then(|_| permissions::route(request.method(), &path));
+    if let (Some(viewer), Some(route)) = (&viewer, route)
+        && !permissions::allows(&viewer.grant, route)
+    {
+        let mut response = ApiError::integration(route.docs).into_response();
+        accepted(response.headers_mut(), route);
+        headers(response.headers_mut(), Some(viewer), rate.as_ref(), &path);
+        return response;
+    }
     let conditional = (request.method() == Method::GET)
         .then(|| request.headers().get(IF_NONE_MATCH).cloned())
         .flatten();
@@ -104,6 +119,9 @@ pub(crate) async fn layer(State(kit): State<Kit>, mut request: Request, next: Ne
         rate.as_ref(),
         &path,
     );
+    if let Some(route) = route {
+        accepted(response.headers_mut(), route);
+    }
     if is_get && response.status() == StatusCode::OK {
         response = etag(response, conditional).await;
     }
@@ -145,6 +163,14 @@ fn headers(headers: &mut HeaderMap, viewer: Option<&Viewer>, rate: Option<&Rate>
     headers.insert(
         "x-github-media-type",
         HeaderValue::from_static("github.v3; format=json"),
+    );
+}
+
+/// `X-Accepted-GitHub-Permissions`: the permissions `route` accepts.
+fn accepted(headers: &mut HeaderMap, route: &permissions::Route) {
+    headers.insert(
+        "x-accepted-github-permissions",
+        HeaderValue::from_static(route.accepted),
     );
 }
 

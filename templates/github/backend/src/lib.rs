@@ -32,6 +32,7 @@
 //! | Actions secrets (and their public key) and variables: a repository's, an environment's, an organization's (and the repositories it selects) | `secrets` |
 //! | teams: members, memberships, repositories (their permission counts in `gh_permission`) | `teams` |
 //! | an installation's repositories, what a narrowed installation token or an app's JWT reaches | `installations` |
+//! | the permission each route needs of an installation token (`permissions.tsv`) | `permissions` |
 //! | the app's own routes (`/app`, installations, minting installation tokens) | `apps` |
 //! | App JWT checks, the app's key pair; a minted token's limits | `jwt`, `grant` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
@@ -80,6 +81,7 @@ mod meta;
 mod moved;
 mod non_null;
 mod objects;
+mod permissions;
 mod pulls;
 mod ratelimit;
 mod releases;

@@ -60,7 +60,7 @@ impl Viewer {
     }
 
     /// Fails with 403 unless a classic token carries `scope` (or one of `alternatives`);
-    /// installation tokens pass (their permissions are the app's).
+    /// installation tokens pass (the middleware checked their permissions, `permissions`).
     pub(crate) fn require_scope(&self, scope: &str, alternatives: &[&str]) -> Result<(), ApiError> {
         if self.installation
             || self.scopes.iter().any(|s| s == scope)

@@ -24,7 +24,7 @@ fn now() -> i64 {
 }
 
 /// The app, as @octokit/auth-app signs (`iss` the app id, `iat` 30 s back, 10 minutes).
-fn app_jwt(gh: &asym::GitHub) -> Api {
+pub(crate) fn app_jwt(gh: &asym::GitHub) -> Api {
     let iss = asym::AnyClone::token(gh, "appId").unwrap();
     let at = now() - 30;
     let token = signed(gh, &json!({ "iat": at, "exp": at + 600, "iss": iss }));

@@ -179,16 +179,19 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
         "Resource not accessible by integration"
     );
     // The account's existing fork is answered, renamed to a new `name`; a taken one is 422.
-    let renamed = create_fork(&app, json!({ "organization": "acme", "name": "bot-fork" }))
-        .await
-        .expect(202);
+    let renamed = create_fork(
+        &owner,
+        json!({ "organization": "acme", "name": "bot-fork" }),
+    )
+    .await
+    .expect(202);
     assert_eq!(
         (&renamed["id"], &renamed["full_name"]),
         (&named["id"], &json!("acme/bot-fork"))
     );
     error(
         create_fork(
-            &app,
+            &owner,
             json!({ "organization": "acme", "name": "hello-world" }),
         )
         .await,

@@ -22,6 +22,7 @@ mod hooks;
 mod inprocess;
 mod invitations;
 mod issues;
+mod permissions;
 mod protection;
 mod protocol;
 mod pulls;

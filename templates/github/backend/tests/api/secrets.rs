@@ -318,12 +318,16 @@ async fn an_organizations_secrets_say_which_repositories_use_them(gh: asym::GitH
         422,
     );
 
-    // Who may: an owner with `admin:org`; a member is refused, anyone else is not told.
+    // Who may: an owner with `admin:org`; a member is refused, an installation without
+    // `organization_secrets` too (GitHub's 403), anyone else is not told.
     assert_eq!(
         error(reviewer(&gh).get(&format!("{ORG}/secrets")).await, 403),
         "You must be an org admin or have the actions secrets fine-grained permission."
     );
-    error(app(&gh).get(&format!("{ORG}/secrets")).await, 404);
+    assert_eq!(
+        error(app(&gh).get(&format!("{ORG}/secrets")).await, 403),
+        "Resource not accessible by integration"
+    );
     error(anonymous(&gh).get(&format!("{ORG}/secrets")).await, 401);
     error(owner.get("/orgs/nope/actions/secrets").await, 404);
     error(owner.get("/orgs/octocat/actions/secrets").await, 404);
