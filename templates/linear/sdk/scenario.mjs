@@ -586,7 +586,7 @@ await scenario("customView.initiatives: a view of initiatives lists what its ini
   assert((await comment.createdIssues({ id: comment.id })).nodes.length === 0, "comment.createdIssues");
 });
 
-await scenario("issue.needs, formerNeeds, formerAttachments: empty connections (no customer needs, no attachment moved off an issue); attachments stay", async () => {
+await scenario("issue.needs, formerNeeds, formerAttachments: empty connections of a new issue (no customer needs, no attachment moved off an issue); attachments stay", async () => {
   const issue = await linear.issue("ENG-1");
   const needs = await issue.needs({ first: 5 });
   assert(needs.nodes.length === 0 && !needs.pageInfo.hasNextPage && !needs.pageInfo.hasPreviousPage, "needs");
@@ -1331,7 +1331,7 @@ await scenario("updateUserFlag counts, locks and clears the viewer's flags; user
   await expectError(linear.updateUserFlag(UserFlagType.All, UserFlagUpdateOperation.Incr), LinearErrorType.InvalidInput, "`all` is only reset");
 });
 
-await scenario("project.members (memberIds on createProject and updateProject); project.needs, attachments and history: empty connections", async () => {
+await scenario("project.members (memberIds on createProject and updateProject); project.needs (of a new project), attachments and history: empty connections", async () => {
   const [ada, ben] = (await linear.users()).nodes.filter((u) => !u.app).sort((a, b) => a.email.localeCompare(b.email));
   const project = await (await linear.createProject({ name: "Crew", teamIds: [ENG], memberIds: [ada.id, ben.id] })).project;
   const members = await project.members();
@@ -1393,6 +1393,81 @@ await scenario("suspendUser, unsuspendUser and userChangeRole: an admin's, of an
   await expectError(linear.suspendUser(me.id), LinearErrorType.InvalidInput, "oneself");
   await expectError(linear.userChangeRole(ben.id, UserRoleType.Guest), LinearErrorType.InvalidInput, "a guest (the clone has none)");
 });
+
+await scenario("customers: customerStatuses (the seeded ones), createCustomerTier, createCustomer (the first status), customer by slugId, customers with a filter, a taken domain refused, customerUpsert by externalId, updateCustomer, customerMerge, deleteCustomerTier, deleteCustomer", async () => {
+  const statuses = await linear.customerStatuses();
+  assert(statuses.nodes.map((s) => s.name).sort().join() === "Active,Inactive", `seeded statuses ${statuses.nodes.map((s) => s.name)}`);
+  const tier = await (await linear.createCustomerTier({ name: "Enterprise", color: "#5e6ad2" })).tier;
+  assert(tier.displayName === "Enterprise" && tier.color === "#5e6ad2", "a tier");
+  assert((await linear.customerTiers()).nodes.some((t) => t.id === tier.id), "customerTiers");
+  const created = await linear.createCustomer({ name: "Globex", domains: ["globex.com"], externalIds: ["crm-1"], tierId: tier.id, revenue: 120000, size: 40 });
+  const globex = await created.customer;
+  assert(created.success && globex.name === "Globex" && globex.domains.join() === "globex.com" && globex.size === 40, "created");
+  assert(globex.approximateNeedCount === 0 && globex.needs.length === 0 && globex.url.endsWith(globex.slugId), "no needs yet");
+  assert((await globex.status).name === "Active" && (await globex.tier).id === tier.id, "the first status, its tier");
+  assert((await linear.customer(globex.slugId)).id === globex.id, "by slugId");
+  const filtered = await linear.customers({ filter: { domains: { some: { eq: "globex.com" } }, tier: { id: { eq: tier.id } } } });
+  assert(filtered.nodes.map((c) => c.id).join() === globex.id, "filtered");
+  const taken = await expectError(linear.createCustomer({ name: "Copy", domains: ["globex.com"] }), LinearErrorType.InvalidInput, "a taken domain");
+  assert(taken.message.includes("A customer with this domain already exists."), taken.message);
+  const upserted = await (await linear.customerUpsert({ externalId: "crm-1", revenue: 130000 })).customer;
+  assert(upserted.id === globex.id && upserted.revenue === 130000, "upsert matched by externalId");
+  const updated = await (await linear.updateCustomer(globex.id, { slackChannelId: "C042" })).customer;
+  assert(updated.slackChannelId === "C042", "updated");
+  const hooli = await (await linear.createCustomer({ name: "Hooli", externalIds: ["crm-2"] })).customer;
+  const merged = await (await linear.customerMerge(hooli.id, globex.id)).customer;
+  assert(merged.externalIds.join() === "crm-1,crm-2", `merged ${merged.externalIds}`);
+  await expectError(linear.customer(hooli.id), LinearErrorType.InvalidInput, "the merged source is gone");
+  assert((await linear.deleteCustomerTier(tier.id)).success, "tier deleted");
+  assert((await linear.customer(globex.id)).tierId === undefined, "its customers have no tier");
+  assert((await linear.deleteCustomer(globex.id)).success, "deleted");
+});
+
+await scenario("customer needs: createCustomerNeed on an issue (by customerExternalId, with attachmentUrl) and on a project, issue.needs, project.needs, customer.needs, customerNeeds with a filter, updateCustomerNeed moving it (issue.formerNeeds), archive, unarchive, delete; Customer and CustomerNeed webhooks verify with LinearWebhookClient", () => withReceiver(async (url, received, until) => {
+  const hook = await (await linear.createWebhook({ url, allPublicTeams: true, resourceTypes: ["Customer", "CustomerNeed"], secret: "needs" })).webhook;
+  const handler = new LinearWebhookClient("needs").createHandler();
+  const heard = [];
+  handler.on("Customer", (payload) => heard.push(payload));
+  handler.on("CustomerNeed", (payload) => heard.push(payload));
+  const dispatch = async (type) => {
+    const delivery = await until((r) => r.headers["linear-event"] === type);
+    assert(delivery, `a ${type} delivery`);
+    const headers = { "content-type": "application/json", "linear-signature": delivery.headers["linear-signature"] };
+    const response = await handler(new Request(url, { method: "POST", headers, body: delivery.body }));
+    assert(response.status === 200, `${type} answered ${response.status}`);
+    return heard.at(-1);
+  };
+  const customer = await (await linear.createCustomer({ name: "Acme Rockets", externalIds: ["crm-9"] })).customer;
+  const heardCustomer = await dispatch("Customer");
+  assert(heardCustomer.type === "Customer" && heardCustomer.action === "create" && heardCustomer.data.id === customer.id, "Customer create");
+  const issue = await (await linear.createIssue({ teamId: ENG, title: "Single sign-on" })).issue;
+  const other = await (await linear.createIssue({ teamId: ENG, title: "SAML" })).issue;
+  const project = await (await linear.createProject({ name: "Enterprise", teamIds: [ENG] })).project;
+  const payload = await linear.createCustomerNeed({ customerExternalId: "crm-9", issueId: issue.identifier, body: "Needs SSO", priority: 1, attachmentUrl: "https://support.example/tickets/9" });
+  const need = await payload.need;
+  assert(need.priority === 1 && need.body === "Needs SSO" && need.url === "https://support.example/tickets/9", "the need");
+  assert(need.customerId === customer.id && need.issueId === issue.id && (await need.attachment).url === need.url, "its customer, issue and attachment");
+  const heardNeed = await dispatch("CustomerNeed");
+  assert(heardNeed.type === "CustomerNeed" && heardNeed.action === "create" && heardNeed.data.id === need.id, "CustomerNeed create");
+  const onProject = await (await linear.createCustomerNeed({ customerId: customer.id, projectId: project.id })).need;
+  assert((await issue.needs()).nodes.map((n) => n.id).join() === need.id, "issue.needs");
+  assert((await project.needs()).nodes.map((n) => n.id).join() === onProject.id, "project.needs");
+  const again = await linear.customer(customer.id);
+  assert(again.needs.length === 2 && again.approximateNeedCount === 2, "customer.needs");
+  const important = await linear.customerNeeds({ filter: { priority: { eq: 1 }, customer: { id: { eq: customer.id } } } });
+  assert(important.nodes.map((n) => n.id).join() === need.id, "customerNeeds filtered");
+  assert((await linear.customerNeed({ id: need.id })).id === need.id, "customerNeed");
+  await expectError(linear.createCustomerNeed({ customerId: customer.id }), LinearErrorType.InvalidInput, "neither an issue nor a project");
+  const moved = await linear.updateCustomerNeed(need.id, { issueId: other.id, priority: 0 });
+  assert(moved.success && moved.updatedRelatedNeeds.length === 0 && (await moved.need).issueId === other.id, "moved");
+  assert((await issue.formerNeeds()).nodes.map((n) => n.id).join() === need.id && (await issue.needs()).nodes.length === 0, "formerNeeds");
+  assert((await linear.archiveCustomerNeed(onProject.id)).success, "archived");
+  assert(!(await linear.customerNeeds()).nodes.some((n) => n.id === onProject.id), "archived left out");
+  assert((await linear.unarchiveCustomerNeed(onProject.id)).success, "unarchived");
+  assert((await linear.deleteCustomerNeed(need.id, { keepAttachment: true })).success, "deleted");
+  assert((await other.needs()).nodes.length === 0, "gone");
+  await linear.deleteWebhook(hook.id);
+}));
 
 await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 20 updates of one issue at once all land", async () => {
   const issues = await Promise.all(Array.from({ length: 20 }, (_, n) => linear.createIssue({ teamId: ENG, title: `Burst ${n}` }).then((p) => p.issue)));

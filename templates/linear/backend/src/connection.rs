@@ -132,10 +132,12 @@ pub(crate) async fn fetch(
     let last = args.int("last")?;
     let after = args.string("after")?;
     let before = args.string("before")?;
-    if args.get("sort").is_some() {
-        return Err(error::invalid(
-            "Argument `sort` is not supported by the asym Linear clone: use `orderBy`",
-        ));
+    for sort in ["sort", "sorts"] {
+        if args.get(sort).is_some() {
+            return Err(error::invalid(format!(
+                "Argument `{sort}` is not supported by the asym Linear clone: use `orderBy`"
+            )));
+        }
     }
     let order = match args.enum_name("orderBy")? {
         Some("updatedAt") => "updated_at",
@@ -217,7 +219,7 @@ pub(crate) fn cursor_of(id: &str) -> String {
 }
 
 /// A connection with no nodes: what Linear answers of a kind of object the clone never
-/// stores (an issue's customer needs).
+/// stores (a project's attachments).
 pub(crate) fn empty(ctx: &ResolverContext<'_>) -> Value {
     page(ctx, Vec::new(), false, false)
 }

@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 42] = [
+const ENTITIES: [Entity; 46] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -275,6 +275,26 @@ const ENTITIES: [Entity; 42] = [
         name: "AgentActivity",
         table: "agent_activities",
         doc: "agent_activity_doc(t)",
+    },
+    Entity {
+        name: "Customer",
+        table: "customers",
+        doc: "customer_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "CustomerNeed",
+        table: "customer_needs",
+        doc: "customer_need_doc(t)",
+    },
+    Entity {
+        name: "CustomerStatus",
+        table: "customer_statuses",
+        doc: "customer_status_doc(t)",
+    },
+    Entity {
+        name: "CustomerTier",
+        table: "customer_tiers",
+        doc: "customer_tier_doc(t)",
     },
     Entity {
         name: "InitiativeToProject",

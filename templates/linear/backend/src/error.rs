@@ -219,6 +219,10 @@ fn duplicate(constraint: &str) -> &'static str {
         "issue_relations_unique" => "The issues already have a relation of this type.",
         "triage_responsibilities_team_id_key" => "The team already has a triage responsibility.",
         "emojis_name_key" => "An emoji with this name already exists.",
+        "customers_domains_key" => "A customer with this domain already exists.",
+        "customers_external_ids_key" => "A customer with this external ID already exists.",
+        "customers_slack_channel_id_key" => "A customer with this Slack channel already exists.",
+        "customer_tiers_name_key" => "A customer tier with this name already exists.",
         "project_relations_unique" => {
             "A dependency of the same type already exists between the two projects"
         }
@@ -263,6 +267,12 @@ fn checked(constraint: &str) -> &'static str {
             "action must be one of the following values: assign, notify"
         }
         "initiative_relations_check" => "An initiative cannot be its own sub-initiative.",
+        "customer_statuses_named" | "customer_tiers_named" => {
+            "At least one of name or displayName must be provided."
+        }
+        "customers_main_source_check" => "mainSourceId must be one of the values in externalIds.",
+        "customer_needs_one_target" => "Exactly one of issueId or projectId must be defined.",
+        "customer_needs_priority_check" => "priority must be 0 or 1.",
         "reactions_check" => {
             "Exactly one of commentId, issueId, projectUpdateId, initiativeUpdateId, postId, \
              pullRequestId or pullRequestCommentId must be defined."
@@ -284,7 +294,11 @@ fn malformed(code: &SqlState) -> &'static str {
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 25] = [
+    const COLUMNS: [(&str, &str); 29] = [
+        ("customers_status_id_", "CustomerStatus"),
+        ("_tier_id_", "CustomerTier"),
+        ("_customer_id_", "Customer"),
+        ("_attachment_id_", "Attachment"),
         ("_project_update_id_", "ProjectUpdate"),
         ("_initiative_update_id_", "InitiativeUpdate"),
         ("_comment_id_", "Comment"),

@@ -66,6 +66,14 @@ pub(crate) enum Kind {
     Notification,
     /// `AgentActivityFilter` over `agent_activities`.
     AgentActivity,
+    /// `CustomerFilter` (and `NullableCustomerFilter`) over `customers`.
+    Customer,
+    /// `CustomerNeedFilter` over `customer_needs`.
+    CustomerNeed,
+    /// `CustomerStatusFilter` over `customer_statuses`.
+    CustomerStatus,
+    /// `CustomerTierFilter` over `customer_tiers`.
+    CustomerTier,
 }
 
 /// How a column compares.
@@ -104,6 +112,10 @@ impl Kind {
             Self::AgentActivity => "agent_activities",
             Self::ProjectLabel => "project_labels",
             Self::InitiativeLabel => "initiative_labels",
+            Self::Customer => "customers",
+            Self::CustomerNeed => "customer_needs",
+            Self::CustomerStatus => "customer_statuses",
+            Self::CustomerTier => "customer_tiers",
         }
     }
 
@@ -165,6 +177,19 @@ impl Kind {
             Self::Emoji => &[(Cmp::Text, &["name"])],
             Self::Notification => &[(Cmp::Text, &["type"]), (Cmp::Date, &["archivedAt"])],
             Self::AgentActivity => &[(Cmp::Text, &["agentSessionId", "type"])],
+            Self::Customer => &[
+                (Cmp::Text, &["name", "slackChannelId"]),
+                (Cmp::Number, &["revenue", "size"]),
+            ],
+            Self::CustomerNeed => &[(Cmp::Number, &["priority"])],
+            Self::CustomerStatus => &[
+                (Cmp::Text, &["name", "color", "description"]),
+                (Cmp::Number, &["position"]),
+            ],
+            Self::CustomerTier => &[
+                (Cmp::Text, &["color", "description"]),
+                (Cmp::Number, &["position"]),
+            ],
             Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
     }
@@ -237,8 +262,20 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("team", "team_id", Kind::Team),
             ],
+            Self::Customer => &[
+                ("owner", "owner_id", Kind::User),
+                ("status", "status_id", Kind::CustomerStatus),
+                ("tier", "tier_id", Kind::CustomerTier),
+            ],
+            Self::CustomerNeed => &[
+                ("customer", "customer_id", Kind::Customer),
+                ("issue", "issue_id", Kind::Issue),
+                ("comment", "comment_id", Kind::Comment),
+            ],
             Self::Team
             | Self::User
+            | Self::CustomerStatus
+            | Self::CustomerTier
             | Self::Template
             | Self::ProjectStatus
             | Self::Reaction
@@ -310,6 +347,30 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
             "searchableContent" if matches!(kind, Kind::Issue | Kind::Document) => {
                 searchable(w, kind, alias, comparator_map(key, value)?)?
             }
+            "domains" | "externalIds" if kind == Kind::Customer => {
+                let column = format!("{alias}.{}", column(key));
+                strings(w, &column, comparator_map(key, value)?)?
+            }
+            // A need's project is its own, or its issue's.
+            "project" if kind == Kind::CustomerNeed => {
+                let project = format!(
+                    "coalesce({alias}.project_id, (SELECT i.project_id FROM issues i WHERE i.id = {alias}.issue_id))"
+                );
+                relation(w, &project, Kind::Project, key, value)?
+            }
+            // The customers of an issue's needs not archived (the important ones: priority 1).
+            "customerCount" | "customerImportantCount" if kind == Kind::Issue => {
+                let important = if key == "customerImportantCount" {
+                    " AND n.priority = 1"
+                } else {
+                    ""
+                };
+                let count = format!(
+                    "(SELECT count(DISTINCT n.customer_id) FROM customer_needs n
+                      WHERE n.issue_id = {alias}.id AND n.archived_at IS NULL{important})"
+                );
+                compare(w, &count, Cmp::Number, comparator_map(key, value)?)?
+            }
             _ => {
                 if let Some(related) = collection::of(kind, key) {
                     collection::filter(w, alias, key, value, &related)?
@@ -377,6 +438,36 @@ fn searchable(
     }
     let text = format!("({alias}.title || ' ' || coalesce({alias}.{body}, ''))");
     compare(w, &text, Cmp::Text, &ignoring_case)
+}
+
+/// A `StringArrayComparator` (`some`, `every`: a `StringItemComparator` each item is held
+/// to; `length`) on the text array `expr`.
+fn strings(w: &mut Where, expr: &str, comparator: &Map<String, Value>) -> Result<String> {
+    let mut parts = Vec::new();
+    for (op, value) in comparator {
+        if value.is_null() {
+            continue;
+        }
+        let inner = comparator_map(op, value)?;
+        parts.push(match op.as_str() {
+            "length" => compare(w, &format!("cardinality({expr})"), Cmp::Number, inner)?,
+            "some" | "every" => {
+                let item = w.alias();
+                let held = compare(w, &item, Cmp::Text, inner)?;
+                if op == "some" {
+                    format!("EXISTS (SELECT 1 FROM unnest({expr}) {item} WHERE {held})")
+                } else {
+                    format!("NOT EXISTS (SELECT 1 FROM unnest({expr}) {item} WHERE NOT coalesce({held}, false))")
+                }
+            }
+            _ => {
+                return Err(error::invalid(format!(
+                    "Comparator `{op}` is not supported by the asym Linear clone"
+                )));
+            }
+        });
+    }
+    Ok(all(&parts))
 }
 
 /// The conjunction of SQL conditions `parts`: `TRUE` when there are none.

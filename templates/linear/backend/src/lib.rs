@@ -30,6 +30,7 @@
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
+//! | Customers: `customerCreate`/`Update`/`Delete`/`Upsert`/`Merge`, customer statuses and tiers, `customerNeedCreate`/`Update`/`Delete`/`Archive`/`Unarchive` | `customers` |
 //! | the Agents API: `agentSessionCreateOnIssue`/`OnComment`, `agentSessionUpdate`, `agentSessionUpdateExternalUrl`, `agentActivityCreate`, their reads; a comment mentioning the app or replying in a session's thread | `agents` |
 //! | `entityExternalLinkCreate`/`Update`/`Delete` (a project's or an initiative's links) | `external_links` |
 //! | project and initiative labels: `projectLabelCreate`/`Update`/`Delete`/`Retire`/`Restore`, `projectAddLabel`/`projectRemoveLabel`, the same of initiatives | `labels` |
@@ -50,6 +51,7 @@ mod agents;
 mod args;
 mod case;
 mod connection;
+mod customers;
 mod documents;
 mod emojis;
 mod entity;

@@ -42,16 +42,20 @@ const SUBSCRIPTION: Spec = Spec {
     )
 };
 
-/// `notificationSubscriptionCreate(input:)`: the viewer's. A customer (`customerId`) is
-/// never found: the clone stores none.
+/// `notificationSubscriptionCreate(input:)`: the viewer's. A customer's (`customerId`) is
+/// refused by name (an unknown customer is not found): the clone keeps subscriptions of the
+/// other kinds only.
 pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let mut input = write::input(ctx)?;
-    if input
-        .remove("customerId")
-        .is_some_and(|customer| !customer.is_null())
-    {
-        return Err(error::not_found("Customer"));
+    if let Some(customer) = write::text(&input, "customerId")? {
+        let (shared, _) = crate::args::context(ctx)?;
+        let sql = "SELECT id FROM customers WHERE id = $1";
+        write::lookup(shared, sql, &customer, "Customer").await?;
+        return Err(error::invalid(
+            "Input field `customerId` is not supported by the asym Linear clone",
+        ));
     }
+    input.remove("customerId");
     Ok(simple::create(ctx, &SUBSCRIPTION, &input, &[], None)
         .await?
         .0)

@@ -68,13 +68,6 @@ pub(crate) async fn viewer(ctx: &ResolverContext<'_>) -> Result<Value> {
     entity::get(shared, viewer, "User", &viewer.user_id).await
 }
 
-/// `issue.needs`, `issue.formerNeeds` and `project.needs`: none. Customer needs come from
-/// customer requests, which the clone does not store, so an issue or a project has none now
-/// or before.
-pub(crate) async fn customer_needs(ctx: &ResolverContext<'_>) -> Result<Value> {
-    Ok(connection::empty(ctx))
-}
-
 /// `project.attachments` and `project.history`: none. A project's attachments
 /// (`ProjectAttachment`) are made by integrations, which the clone has none of, and the clone
 /// records no project history (an issue's it does: `issue.history`).
@@ -183,6 +176,7 @@ by_id!(
     triage_responsibility => "TriageResponsibility", project_relation => "ProjectRelation",
     project_label => "ProjectLabel", initiative_label => "InitiativeLabel",
     external_user => "ExternalUser", favorite => "Favorite", entity_external_link => "EntityExternalLink",
+    customer_status => "CustomerStatus", customer_tier => "CustomerTier",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -208,6 +202,11 @@ pub(crate) async fn document(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// `initiative(id:)`: by id or `slugId`.
 pub(crate) async fn initiative(ctx: &ResolverContext<'_>) -> Result<Value> {
     one_by_slug(ctx, "Initiative").await
+}
+
+/// `customer(id:)`: by id or `slugId`.
+pub(crate) async fn customer(ctx: &ResolverContext<'_>) -> Result<Value> {
+    one_by_slug(ctx, "Customer").await
 }
 
 /// `comment(id:)` (`hash` is not supported).
@@ -263,6 +262,10 @@ root_list!(
     project_labels, "projectLabels" => "ProjectLabel", Some(Kind::ProjectLabel);
     initiative_labels, "initiativeLabels" => "InitiativeLabel", Some(Kind::InitiativeLabel);
     external_users, "externalUsers" => "ExternalUser", None;
+    customers, "customers" => "Customer", Some(Kind::Customer);
+    customer_needs, "customerNeeds" => "CustomerNeed", Some(Kind::CustomerNeed);
+    customer_statuses, "customerStatuses" => "CustomerStatus", None;
+    customer_tiers, "customerTiers" => "CustomerTier", None;
 );
 
 macro_rules! child_list {
@@ -339,6 +342,11 @@ child_list!(
     initiative_updates_of_initiative => "InitiativeUpdate", None, "t.initiative_id = {}";
     project_external_links => "EntityExternalLink", None, "t.project_id = {}";
     initiative_links => "EntityExternalLink", None, "t.initiative_id = {}";
+    issue_needs => "CustomerNeed", Some(Kind::CustomerNeed), "t.issue_id = {}";
+    // Needs moved off the issue (`customerNeedUpdate` with another `issueId`).
+    issue_former_needs => "CustomerNeed", Some(Kind::CustomerNeed), "(t.original_issue_id = {} AND t.issue_id IS DISTINCT FROM t.original_issue_id)";
+    // A project's own needs and those of its issues (a need's project is its issue's).
+    project_needs => "CustomerNeed", Some(Kind::CustomerNeed), "(t.project_id = {} OR t.issue_id IN (SELECT i.id FROM issues i WHERE i.project_id = {}))";
     sub_initiatives => "Initiative", Some(Kind::Initiative), "t.id IN (SELECT related_initiative_id FROM initiative_relations WHERE initiative_id = {})";
 );
 

@@ -7,7 +7,7 @@ use async_graphql::ServerError;
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{OperationType, Selection};
 
-/// `Query.favorites`, `Mutation.customerCreate`, …: one a line.
+/// `Query.roadmaps`, `Mutation.customerUnsync`, …: one a line.
 const UNSERVED: &str = include_str!("../vendor/unserved.txt");
 
 /// An error for each root field of `query` that Linear has and the clone does not.

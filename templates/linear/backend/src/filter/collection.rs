@@ -115,6 +115,8 @@ pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
                     (Kind::InitiativeUpdate, "initiative_id")
                 }
                 (Kind::Cycle, "issues") => (Kind::Issue, "cycle_id"),
+                (Kind::Issue, "needs") => (Kind::CustomerNeed, "issue_id"),
+                (Kind::Customer, "needs") => (Kind::CustomerNeed, "customer_id"),
                 (Kind::Issue, "reactions") => (Kind::Reaction, "issue_id"),
                 (Kind::Comment, "reactions") => (Kind::Reaction, "comment_id"),
                 (Kind::ProjectUpdate, "reactions") => (Kind::Reaction, "project_update_id"),

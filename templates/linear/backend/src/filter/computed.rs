@@ -74,9 +74,8 @@ pub(super) enum Constant {
 }
 
 /// `IssueFilter` fields of what the clone never sets (snoozes, automatic archiving and
-/// closing, delegation, templates an issue remembers, SLAs: the API answers them null) or
-/// never has (customers: no issue has any).
-const CONSTANT: [(&str, Constant); 11] = [
+/// closing, delegation, templates an issue remembers, SLAs: the API answers them null).
+const CONSTANT: [(&str, Constant); 9] = [
     (
         "snoozedUntilAt",
         Constant::Value("NULL::timestamptz", Cmp::Date),
@@ -94,8 +93,6 @@ const CONSTANT: [(&str, Constant); 11] = [
         Constant::Value("NULL::timestamptz", Cmp::Date),
     ),
     ("slaStatus", Constant::Value("NULL::text", Cmp::Text)),
-    ("customerCount", Constant::Value("0", Cmp::Number)),
-    ("customerImportantCount", Constant::Value("0", Cmp::Number)),
     ("snoozedBy", Constant::Related(Kind::User)),
     ("delegate", Constant::Related(Kind::User)),
     ("lastAppliedTemplate", Constant::Related(Kind::Template)),

@@ -11,6 +11,7 @@ mod attachments;
 mod auth;
 mod batches;
 mod comment_parents;
+mod customers;
 mod documents;
 mod emojis;
 mod favorites;

@@ -107,10 +107,10 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "`Query.roadmaps` is not implemented by the asym Linear clone",
         ),
         (
-            "mutation { customerCreate(input: { name: \"x\" }) { success } }",
+            "mutation { customerUnsync(id: \"x\") { success } }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
-            "`Mutation.customerCreate` is not implemented by the asym Linear clone",
+            "`Mutation.customerUnsync` is not implemented by the asym Linear clone",
         ),
     ] {
         let reply = gql(&api, query, variables).await;
