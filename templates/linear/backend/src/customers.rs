@@ -23,17 +23,9 @@ const CUSTOMER: Spec = Spec {
     fields: &[
         (
             "text",
-            &[
-                "id",
-                "name",
-                "logoUrl",
-                "mainSourceId",
-                "ownerId",
-                "slackChannelId",
-                "statusId",
-                "tierId",
-            ],
+            &["id", "name", "logoUrl", "mainSourceId", "ownerId"],
         ),
+        ("text", &["slackChannelId", "statusId", "tierId"]),
         ("text[]", &["domains", "externalIds"]),
         ("int", &["revenue"]),
         ("float8", &["size"]),
@@ -84,32 +76,25 @@ const TIER: Spec = Spec {
 const NEED: Spec = Spec {
     hook: Some("CustomerNeed"),
     fields: &[
-        (
-            "text",
-            &[
-                "id",
-                "customerId",
-                "issueId",
-                "projectId",
-                "attachmentId",
-                "commentId",
-                "body",
-            ],
-        ),
+        ("text", &["id", "customerId", "issueId", "projectId"]),
+        ("text", &["attachmentId", "commentId", "body"]),
         ("float8", &["priority"]),
         ("timestamptz", &["createdAt"]),
     ],
     linked: &["attachmentUrl"],
     rules: &[("attachmentUrl", Rule::Url)],
     creator: Some("creator_id"),
-    team: Some(
-        "SELECT i.team_id FROM customer_needs n JOIN issues i ON i.id = n.issue_id WHERE n.id = $1",
-    ),
-    unlink: &[
-        "DELETE FROM attachments WHERE id = (SELECT attachment_id FROM customer_needs WHERE id = $1)",
-    ],
+    team: Some(NEED_TEAM),
+    unlink: &[NEED_ATTACHMENT_GOES],
     ..Spec::new("CustomerNeed", "customer_needs", "need")
 };
+
+/// The team of need `$1` (its issue's), which hears its webhooks.
+const NEED_TEAM: &str =
+    "SELECT i.team_id FROM customer_needs n JOIN issues i ON i.id = n.issue_id WHERE n.id = $1";
+/// Need `$1`'s source attachment, deleted with it.
+const NEED_ATTACHMENT_GOES: &str =
+    "DELETE FROM attachments WHERE id = (SELECT attachment_id FROM customer_needs WHERE id = $1)";
 
 /// A need as an update writes it: no attachment made from a URL.
 const NEED_UPDATE: Spec = Spec {
@@ -131,15 +116,21 @@ const ATTACH: &str = "WITH a AS (
         ON CONFLICT (issue_id, url) DO UPDATE SET updated_at = now() RETURNING id)
     UPDATE customer_needs SET attachment_id = (SELECT id FROM a) WHERE id = $1";
 
+// Customers, statuses and tiers: plain writes (their rules are the tables' constraints).
 simple::delegate!(
     create => simple::create_plain, CUSTOMER, "customerCreate(input:)";
     update => simple::update_plain, CUSTOMER, "customerUpdate(id:, input:)";
     delete => simple::delete, CUSTOMER, "customerDelete(id:)";
+);
+// A status or a tier is named by `name` or `displayName`; deleted, it lets its customers go.
+simple::delegate!(
     status_create => simple::create_plain, STATUS, "customerStatusCreate(input:)";
-    status_update => simple::update_plain, STATUS, "customerStatusUpdate(id:, input:)";
-    status_delete => simple::delete, STATUS, "customerStatusDelete(id:)";
     tier_create => simple::create_plain, TIER, "customerTierCreate(input:)";
+);
+simple::delegate!(
+    status_update => simple::update_plain, STATUS, "customerStatusUpdate(id:, input:)";
     tier_update => simple::update_plain, TIER, "customerTierUpdate(id:, input:)";
+    status_delete => simple::delete, STATUS, "customerStatusDelete(id:)";
     tier_delete => simple::delete, TIER, "customerTierDelete(id:)";
 );
 

@@ -262,16 +262,8 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("team", "team_id", Kind::Team),
             ],
-            Self::Customer => &[
-                ("owner", "owner_id", Kind::User),
-                ("status", "status_id", Kind::CustomerStatus),
-                ("tier", "tier_id", Kind::CustomerTier),
-            ],
-            Self::CustomerNeed => &[
-                ("customer", "customer_id", Kind::Customer),
-                ("issue", "issue_id", Kind::Issue),
-                ("comment", "comment_id", Kind::Comment),
-            ],
+            Self::Customer => CUSTOMER_RELATIONS,
+            Self::CustomerNeed => NEED_RELATIONS,
             Self::Team
             | Self::User
             | Self::CustomerStatus
@@ -284,6 +276,19 @@ impl Kind {
         }
     }
 }
+
+/// `CustomerFilter`'s relations: the customer's owner, status and tier.
+const CUSTOMER_RELATIONS: &[(&str, &str, Kind)] = &[
+    ("owner", "owner_id", Kind::User),
+    ("status", "status_id", Kind::CustomerStatus),
+    ("tier", "tier_id", Kind::CustomerTier),
+];
+/// `CustomerNeedFilter`'s relations but `project` (its own or its issue's, see [`object`]).
+const NEED_RELATIONS: &[(&str, &str, Kind)] = &[
+    ("customer", "customer_id", Kind::Customer),
+    ("issue", "issue_id", Kind::Issue),
+    ("comment", "comment_id", Kind::Comment),
+];
 
 /// The plain filter fields every kind has.
 const COMMON_FIELDS: &[(Cmp, &[&str])] = &[
