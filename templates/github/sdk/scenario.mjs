@@ -1312,6 +1312,20 @@ await scenario("app_authentication", async () => {
   const token = await bot.auth({ type: "installation" });
   assert.ok(token.token.startsWith("ghs_") && token.repositorySelection === "all", JSON.stringify(token));
 
+  // A token narrowed to `contents: read` reads a file; a write is GitHub's 403, which names
+  // the permission it lacked.
+  const narrowed = await bot.auth({ type: "installation", installationId, permissions: { contents: "read" } });
+  assert.deepEqual(narrowed.permissions, { contents: "read" });
+  const reader = new Octokit({ auth: narrowed.token, baseUrl });
+  assert.equal((await reader.rest.repos.getContent({ ...repo, path: "README.md" })).data.name, "README.md");
+  const write = await fails(403, () => reader.rest.repos.createOrUpdateFileContents({
+    ...repo, path: "refused.txt", message: "refused", content: Buffer.from("no\n").toString("base64"),
+  }));
+  assert.deepEqual(
+    [write.response.data.message, write.response.data.documentation_url, write.response.headers["x-accepted-github-permissions"]],
+    ["Resource not accessible by integration", "https://docs.github.com/rest/repos/contents#create-or-update-file-contents", "contents=write"],
+  );
+
   const stranger = new Octokit({ authStrategy: createAppAuth, auth: { ...auth, appId: 999 }, baseUrl });
   const refused = await fails(401, () => stranger.rest.apps.getAuthenticated());
   assert.equal(refused.response.data.message, "A JSON web token could not be decoded");

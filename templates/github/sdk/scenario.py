@@ -1320,6 +1320,15 @@ def app_authentication():
     issue = bot.get_repo("acme/hello-world").create_issue("opened by the app")
     assert issue.user.login == "acme-bot[bot]"
 
+    # A token narrowed to `issues: read` reads issues; a write is GitHub's 403, which names
+    # the permission it lacked.
+    reader = Github(auth=Auth.AppInstallationAuth(app_auth, installation_id, token_permissions={"issues": "read"}), base_url=BASE)
+    assert reader.get_repo("acme/hello-world").get_issue(issue.number).title == "opened by the app"
+    err = raises(GithubException, 403, lambda: reader.get_repo("acme/hello-world").create_issue("refused"))
+    assert (err.data["message"], err.data["documentation_url"]) == (
+        "Resource not accessible by integration", "https://docs.github.com/rest/issues/issues#create-an-issue"), err.data
+    assert err.headers["x-accepted-github-permissions"] == "issues=write", err.headers
+
     # Refusals in GitHub's words: another app's id, an installation token on an app route.
     stranger = GithubIntegration(auth=Auth.AppAuth(999, os.environ["GITHUB_APP_PRIVATE_KEY"]), base_url=BASE)
     err = raises(GithubException, 401, stranger.get_app)
