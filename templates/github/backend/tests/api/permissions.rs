@@ -26,49 +26,23 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
     let file = |path: &str| json!({ "message": format!("Add {path}"), "content": b64("hi\n") });
     let (notes, bot) = (file("notes.txt"), file("bot.txt"));
     let (comment, repo) = (json!({ "body": "seen" }), json!({ "name": "bot-made" }));
-    let issues = "/repos/acme/hello-world/issues";
-    let contents = "/repos/acme/hello-world/contents";
-    for (who, method, path, body, status, accepted, page) in [
+    // (token, method and path below the repository, body, status, accepted, refusal's page)
+    let create = "issues/issues#create-an-issue";
+    for (who, call, body, status, accepted, page) in [
+        (&issues_read, "GET issues", None, 200, "issues=read", ""),
+        (&issues_read, "GET issues/1", None, 200, "issues=read", ""),
         (
             &issues_read,
-            Method::GET,
-            issues.to_owned(),
-            None,
-            200,
-            "issues=read",
-            "",
-        ),
-        (
-            &issues_read,
-            Method::GET,
-            format!("{issues}/1"),
-            None,
-            200,
-            "issues=read",
-            "",
-        ),
-        (
-            &issues_read,
-            Method::POST,
-            issues.to_owned(),
+            "POST issues",
             Some(&issue),
             403,
             "issues=write",
-            "issues/issues#create-an-issue",
+            create,
         ),
-        (
-            &issues_read,
-            Method::GET,
-            "/repos/acme/hello-world".to_owned(),
-            None,
-            200,
-            "metadata=read",
-            "",
-        ),
+        (&issues_read, "GET ", None, 200, "metadata=read", ""),
         (
             &contents_read,
-            Method::GET,
-            format!("{contents}/README.md"),
+            "GET contents/README.md",
             None,
             200,
             "contents=read",
@@ -76,8 +50,7 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
         ),
         (
             &contents_read,
-            Method::PUT,
-            format!("{contents}/notes.txt"),
+            "PUT contents/notes.txt",
             Some(&notes),
             403,
             "contents=write",
@@ -85,8 +58,7 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
         ),
         (
             &contents_read,
-            Method::GET,
-            issues.to_owned(),
+            "GET issues",
             None,
             403,
             "issues=read",
@@ -94,37 +66,26 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
         ),
         (
             &pulls_write,
-            Method::POST,
-            issues.to_owned(),
+            "POST issues",
             Some(&issue),
             403,
             "issues=write",
-            "issues/issues#create-an-issue",
+            create,
         ),
         // GitHub grants an issue's comments to `pull_requests` too.
         (
             &pulls_write,
-            Method::POST,
-            format!("{issues}/1/comments"),
+            "POST issues/1/comments",
             Some(&comment),
             201,
             "issues=write; pull_requests=write",
             "",
         ),
         // The provisioned token holds the app's permissions, and only those.
+        (&app, "POST issues", Some(&issue), 201, "issues=write", ""),
         (
             &app,
-            Method::POST,
-            issues.to_owned(),
-            Some(&issue),
-            201,
-            "issues=write",
-            "",
-        ),
-        (
-            &app,
-            Method::PUT,
-            format!("{contents}/bot.txt"),
+            "PUT contents/bot.txt",
             Some(&bot),
             201,
             "contents=write",
@@ -132,8 +93,7 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
         ),
         (
             &app,
-            Method::GET,
-            "/repos/acme/hello-world/hooks".to_owned(),
+            "GET hooks",
             None,
             403,
             "repository_hooks=read",
@@ -141,14 +101,20 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
         ),
         (
             &app,
-            Method::POST,
-            "/orgs/acme/repos".to_owned(),
+            "POST /orgs/acme/repos",
             Some(&repo),
             403,
             "administration=write",
             "repos/repos#create-an-organization-repository",
         ),
     ] {
+        let (method, path) = call.split_once(' ').unwrap();
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let path = match path {
+            "" => REPO.to_owned(),
+            absolute if absolute.starts_with('/') => absolute.to_owned(),
+            below => format!("{REPO}/{below}"),
+        };
         let reply = who.send(method.clone(), &path, body).await;
         assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
         assert_eq!(
@@ -169,8 +135,8 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
         }
     }
     // A person's token: classic scopes, as before, and no such header.
-    let reply = owner.post(issues, &issue).await;
+    let reply = owner.post(&format!("{REPO}/issues"), &issue).await;
     assert_eq!(reply.header("x-accepted-github-permissions"), None);
     reply.expect(201);
-    fetch(&owner, "/repos/acme/hello-world/hooks").await;
+    fetch(&owner, &format!("{REPO}/hooks")).await;
 }
