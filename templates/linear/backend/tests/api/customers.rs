@@ -395,6 +395,13 @@ async fn needs_are_on_one_issue_or_project_of_a_customer(linear: asym::Linear) {
         attachment
     );
 
+    // Deleted, a need takes its attachment with it (unless `keepAttachment: true`).
+    let ticket = json!({"issueId": "ENG-3", "attachmentUrl": "https://support.example/t/2"});
+    let ticket = writes.create(ticket).await;
+    delete_payload(&api, "customerNeedDelete", id(&ticket)).await;
+    let source = ticket["attachment"]["id"].clone();
+    missing(&api, kept, json!({ "id": source }), "Attachment").await;
+
     // The clone keeps no subscriptions to a customer.
     let subscribe = "mutation($i: NotificationSubscriptionCreateInput!) {
         notificationSubscriptionCreate(input: $i) { success } }";
