@@ -356,6 +356,14 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
                 let column = format!("{alias}.{}", column(key));
                 strings(w, &column, comparator_map(key, value)?)?
             }
+            // A tier's display name defaults to its name; a status's deprecated type is null.
+            "displayName" if kind == Kind::CustomerTier => {
+                let shown = format!("coalesce({alias}.display_name, {alias}.name)");
+                compare(w, &shown, Cmp::Text, comparator_map(key, value)?)?
+            }
+            "type" if kind == Kind::CustomerStatus => {
+                compare(w, "NULL::text", Cmp::Text, comparator_map(key, value)?)?
+            }
             // A need's project is its own, or its issue's.
             "project" if kind == Kind::CustomerNeed => {
                 let project = format!(

@@ -230,6 +230,14 @@ async fn statuses_and_tiers_rank_the_workspaces_customers(linear: asym::Linear) 
     let customer = customers(&api)
         .create(json!({"name": "Globex", "statusId": ACTIVE, "tierId": id(&enterprise)}))
         .await;
+    let cases = [
+        (
+            json!({"tier": {"displayName": {"eq": "Big"}}}),
+            &["Globex"][..],
+        ),
+        (json!({"status": {"type": {"eq": "active"}}}), &[]),
+    ];
+    assert_filtered(&api, "customers", "CustomerFilter", "name", cases).await;
     delete_payload(&api, "customerStatusDelete", ACTIVE).await;
     delete_payload(&api, "customerTierDelete", id(&enterprise)).await;
     let text = "query($id: String!) { customer(id: $id) { status { name } tier { id } } }";
