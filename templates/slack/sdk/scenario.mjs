@@ -299,9 +299,11 @@ await check('profile and presence', async () => {
 
 await check('profile photos', async () => {
   // @slack/web-api sends users.setPhoto as multipart, its image a Buffer.
-  assert.equal((await user.users.setPhoto({ image: png(512, 512), crop_x: 0, crop_y: 0, crop_w: 512 })).ok, true);
+  const set = await user.users.setPhoto({ image: png(512, 512), crop_x: 0, crop_y: 0, crop_w: 512 });
   const { profile } = await bot.users.profile.get({ user: 'U0000000001' });
   assert.ok(profile.is_custom_image && profile.image_72.endsWith('_72.png'), JSON.stringify(profile));
+  assert.equal(set.profile.image_72, profile.image_72);
+  assert.equal(set.profile.avatar_hash, profile.avatar_hash);
   const got = await fetch(profile.image_72);
   assert.equal(got.headers.get('content-type'), 'image/png');
   assert.deepEqual(Buffer.from(await got.arrayBuffer()), png(512, 512));

@@ -602,9 +602,10 @@ def profile_photos():
     import io
     import urllib.request
 
-    assert user.users_setPhoto(image=io.BytesIO(png(512, 512)), crop_x=0, crop_y=0, crop_w=512)["ok"]
+    answered = user.users_setPhoto(image=io.BytesIO(png(512, 512)), crop_x=0, crop_y=0, crop_w=512)["profile"]
     profile = bot.users_profile_get(user="U0000000001")["profile"]
     assert profile["is_custom_image"] is True and profile["image_192"].endswith("_192.png"), profile
+    assert answered["image_192"] == profile["image_192"] and answered["avatar_hash"] == profile["avatar_hash"], answered
     with urllib.request.urlopen(profile["image_192"]) as got:
         assert got.headers["Content-Type"] == "image/png" and got.read() == png(512, 512)
     fails("bad_image", user.users_setPhoto, image=io.BytesIO(b"not an image"))

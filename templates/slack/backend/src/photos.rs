@@ -7,13 +7,13 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
-use serde_json::Map;
+use serde_json::{Map, Value, json};
 
 use crate::auth::person;
 use crate::error::{ApiError, ApiResult};
 use crate::files::served;
 use crate::model::preview::image_kind;
-use crate::users::announce_change;
+use crate::users::{announce_change, photo_images};
 use crate::{AppState, Call};
 
 /// The avatar route.
@@ -77,7 +77,10 @@ pub(crate) async fn set(state: &AppState, call: &Call) -> ApiResult {
     .await?;
     announce_change(&tx, &caller, &caller.user_id).await?;
     state.commit(tx).await?;
-    Ok(Map::new())
+    // As Slack answers (the SDKs' `UsersSetPhotoResponse`): the new photo's hash and URLs.
+    let mut profile = photo_images(&url, kind);
+    profile.insert("avatar_hash".into(), json!(key));
+    Ok(Map::from_iter([("profile".into(), Value::Object(profile))]))
 }
 
 /// `users.deletePhoto`: the person's profile photo is removed (their default avatar shows

@@ -77,22 +77,32 @@ fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
             }
         }
         Some((url, kind, _)) => {
-            for size in [24, 32, 48, 72, 192, 512, 1024] {
-                profile.insert(
-                    format!("image_{size}"),
-                    json!(format!("{url}_{size}.{kind}")),
-                );
-            }
-            profile.insert(
-                "image_original".into(),
-                json!(format!("{url}_original.{kind}")),
-            );
+            profile.extend(photo_images(url, kind));
             profile.insert("is_custom_image".into(), json!(true));
         }
     }
     profile.insert("status_text_canonical".into(), json!(""));
     profile.insert("team".into(), json!(team));
     Value::Object(profile)
+}
+
+/// A photo's URLs (set with `users.setPhoto`, at `url` as a `kind` image), as a profile
+/// shows them: `image_24` … `image_1024` and `image_original`.
+pub(crate) fn photo_images(url: &str, kind: &str) -> Map<String, Value> {
+    let mut images: Map<String, Value> = [24, 32, 48, 72, 192, 512, 1024]
+        .into_iter()
+        .map(|size| {
+            (
+                format!("image_{size}"),
+                json!(format!("{url}_{size}.{kind}")),
+            )
+        })
+        .collect();
+    images.insert(
+        "image_original".into(),
+        json!(format!("{url}_original.{kind}")),
+    );
+    images
 }
 
 /// The user object, as `users.list` and `users.info` return it. The email shows only to a

@@ -181,7 +181,7 @@ async fn people_set_and_delete_their_photo(slack: asym::Slack) {
     let receiver = crate::events::subscribe(&slack, 0, json!(["user_change"])).await;
     let alice = slack.mint("user", Some("U0000000003"), None).await;
     let image = png(600, 600);
-    ok(slack
+    let set = ok(slack
         .multipart(
             &alice,
             "users.setPhoto",
@@ -194,6 +194,12 @@ async fn people_set_and_delete_their_photo(slack: asym::Slack) {
             .bot_ok("users.info", json!({"user": "U0000000003"}))
             .await,
     );
+    // The answer names the new photo as the profile shows it: its hash and URLs.
+    let answered = set["profile"].as_object().unwrap();
+    assert_eq!(answered.len(), 9, "{set}");
+    for (field, value) in answered {
+        assert_eq!(&shown[field], value, "{field}: {set} against {shown}");
+    }
     assert_eq!(shown["is_custom_image"], true, "{shown}");
     let url = shown["image_512"].as_str().unwrap().to_owned();
     assert!(
