@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::grant::Grant;
+use crate::grant::{self, Grant};
 use crate::req::{self, Body, Listing, Page, Query};
 use crate::viewer::Caller;
 
@@ -138,9 +138,16 @@ pub(crate) async fn uninstall(State(kit): State<Kit>, target: Target) -> ApiResu
 /// The ranks of the permission levels, lowest first.
 const LEVELS: [&str; 3] = ["read", "write", "admin"];
 
-/// The permissions asked for, each checked against the app's: a name the app has not, or a
-/// level above its own, is GitHub's 422.
-fn narrowed(asked: &Map<String, Value>, granted: &Value) -> ApiResult<Vec<(String, String)>> {
+/// The permissions a token is minted with: the app's (`granted`) when none are asked for,
+/// else those asked, each checked against the app's: a name the app has not, or a level
+/// above its own, is GitHub's 422.
+fn narrowed(
+    asked: &Map<String, Value>,
+    granted: Vec<(String, String)>,
+) -> ApiResult<Vec<(String, String)>> {
+    if asked.is_empty() {
+        return Ok(granted);
+    }
     let refused =
         || ApiError::invalid("The permissions requested are not granted to this installation.");
     let rank = |level: &str| LEVELS.iter().position(|l| *l == level);
@@ -148,7 +155,10 @@ fn narrowed(asked: &Map<String, Value>, granted: &Value) -> ApiResult<Vec<(Strin
         .iter()
         .map(|(name, level)| {
             let level = level.as_str().ok_or_else(refused)?;
-            let held = granted.get(name).and_then(Value::as_str).and_then(rank);
+            let held = granted
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, l)| rank(l));
             match (rank(level), held) {
                 (Some(want), Some(held)) if want <= held => Ok((name.clone(), level.to_owned())),
                 _ => Err(refused()),
@@ -191,15 +201,14 @@ pub(crate) async fn create_token(State(kit): State<Kit>, target: Target, body: B
     let client = kit.db().await?;
     let row = db::found(
         &client,
-        "SELECT i.account_id, a.bot_user_id, gh_app_permissions()::text
+        "SELECT i.account_id, a.bot_user_id
          FROM installations i JOIN apps a ON a.id = i.app_id
          WHERE i.id::text = $1 AND i.app_id = $2",
         &[&id, &app],
     )
     .await?;
     let (account, bot): (i64, i64) = (row.get(0), row.get(1));
-    let granted: Value = serde_json::from_str(row.get(2)).unwrap_or_default();
-    let permissions = narrowed(&asked, &granted)?;
+    let permissions = narrowed(&asked, grant::app_permissions(&client).await?)?;
     let repositories = if names.is_empty() && ids.is_empty() {
         None
     } else {
@@ -231,16 +240,11 @@ pub(crate) async fn create_token(State(kit): State<Kit>, target: Target, body: B
         .kind("installation")
         .scopes(grant.scopes());
     credentials::store(&client, &minted, false).await?;
-    let shown: Value = if grant.permissions.is_empty() {
-        granted
-    } else {
-        grant
-            .permissions
-            .iter()
-            .map(|(name, level)| (name.clone(), Value::String(level.clone())))
-            .collect::<Map<String, Value>>()
-            .into()
-    };
+    let shown: Map<String, Value> = grant
+        .permissions
+        .iter()
+        .map(|(name, level)| (name.clone(), Value::String(level.clone())))
+        .collect();
     let mut answer = json!({
         "token": minted.token,
         "expires_at": crate::time::iso(expires),

@@ -1,7 +1,12 @@
-//! What an installation access token minted by `POST /app/installations/{id}/access_tokens`
-//! carries: when it expires, and the repositories and permissions it was narrowed to. It is
-//! kept in the credential's scopes (`expires:<unix>`, `repository:<id>`,
-//! `permission:<name>:<level>`), so the lookup that authenticates a token reads it too.
+//! What an installation access token carries: when it expires, the repositories it was
+//! narrowed to, and the permissions it holds. It is kept in the credential's scopes
+//! (`expires:<unix>`, `repository:<id>`, `permission:<name>:<level>`), so the lookup that
+//! authenticates a token reads it too. The permissions are always written out: a token minted
+//! by `POST /app/installations/{id}/access_tokens` without `permissions`, and the `app` token
+//! provisioning makes, carry the app's ([`app_permissions`], which reads them from
+//! `gh_app_permissions()`, their one source), so nothing reading a grant needs a fallback.
+
+use asym_kit::deadpool_postgres::GenericClient;
 
 /// A minted token's limits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -10,7 +15,7 @@ pub(crate) struct Grant {
     pub(crate) expires: Option<i64>,
     /// The repositories it reaches (`None`: every repository of the installation).
     pub(crate) repositories: Option<Vec<i64>>,
-    /// The permissions it was narrowed to, `(name, level)` (empty: the app's).
+    /// The permissions it holds, `(name, level)` (`metadata: read` besides, always).
     pub(crate) permissions: Vec<(String, String)>,
 }
 
@@ -68,6 +73,25 @@ impl Grant {
             .as_ref()
             .is_none_or(|ids| ids.contains(&id))
     }
+}
+
+/// The permissions the clone's app is granted, `(name, level)` by name, as the migrations'
+/// `gh_app_permissions()` holds them: what provisioning and minting store in a token that is
+/// not narrowed.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn app_permissions(
+    client: &impl GenericClient,
+) -> Result<Vec<(String, String)>, asym_kit::tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "SELECT key, value FROM jsonb_each_text(gh_app_permissions()) ORDER BY key",
+            &[],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::grant::{self, Grant};
 use crate::jwt;
 
 /// GitHub's zen sayings (`GET /zen` answers one, pings carry the first).
@@ -40,7 +41,8 @@ const APP_ID: i64 = 1;
 const INSTALLATION_ID: &str = "1";
 
 /// `POST /api/admin/provision`: `token` and `reviewer` (`ghp_…` classic tokens), `app`
-/// (a `ghs_…` installation token of the seeded app on the org), and what the app
+/// (a `ghs_…` installation token of the seeded app on the org, holding the app's permissions
+/// as `gh_app_permissions()` has them), and what the app
 /// authenticates as itself with: `appId`, `appClientId` (`Iv23…`), `appPrivateKey` (a fresh
 /// RSA key pair's private half, PKCS#1 PEM as GitHub's download is; only the public half is
 /// kept) and `appInstallationId`.
@@ -57,8 +59,12 @@ pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
     let client_id = format!("Iv23li{}", token::random_alnum(14));
     credentials::provision_with(&kit, &body, credentials::CREDENTIALS, async |tx| {
         credentials::revoke_provisioned(tx).await?;
+        let app = Grant {
+            permissions: grant::app_permissions(tx).await?,
+            ..Grant::default()
+        };
         let mut tokens = Map::new();
-        for minted in mints() {
+        for minted in mints(&app) {
             credentials::store(tx, &minted, true).await?;
             tokens.insert(minted.name, Value::String(minted.token));
         }
@@ -81,8 +87,8 @@ pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
     .await
 }
 
-/// The tokens provisioning mints.
-fn mints() -> Vec<Mint> {
+/// The tokens provisioning mints, the `app` token with `app`'s grant.
+fn mints(app: &Grant) -> Vec<Mint> {
     vec![
         Mint::new("token", token::mint("ghp_"))
             .subject(OWNER_ID)
@@ -103,7 +109,8 @@ fn mints() -> Vec<Mint> {
             .scopes(["read:org", "repo"]),
         Mint::new("app", token::mint("ghs_"))
             .subject(APP_BOT_ID)
-            .kind("installation"),
+            .kind("installation")
+            .scopes(app.scopes()),
     ]
 }
 

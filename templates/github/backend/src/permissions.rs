@@ -1,10 +1,12 @@
-//! What an installation token may do: the permission each route family needs, as GitHub's
-//! "Permissions required for GitHub Apps" lists it, kept as data in `permissions.tsv` (read
-//! once), and whether a token's [`Grant`] holds it. A token holds what it was minted with, or
-//! the app's permissions ([`APP`]) when it was not narrowed (the provisioned `app` token
-//! too), and always `metadata: read`. The middleware refuses a route the token does not
-//! hold with GitHub's 403 `Resource not accessible by integration` and the operation's
-//! reference page, and sends `X-Accepted-GitHub-Permissions` either way.
+//! What an installation token may do: the permissions each route family needs, as GitHub's
+//! "Permissions required for GitHub Apps" lists them, kept as data in `permissions.tsv` (read
+//! once), and whether a token's [`Grant`] holds them. A route accepts one or more sets of
+//! permissions (`; ` between sets, as `X-Accepted-GitHub-Permissions` writes them); a set
+//! needs every permission in it (`,` between them). A token holds what its grant says (the
+//! grant always names its permissions: see [`crate::grant`]) and always `metadata: read`. The
+//! middleware refuses a route the token does not hold with GitHub's 403 `Resource not
+//! accessible by integration` and the operation's reference page, and sends
+//! `X-Accepted-GitHub-Permissions` either way.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -15,17 +17,6 @@ use crate::grant::Grant;
 
 /// The table: method, path, accepted permissions, reference page (see its header).
 const TABLE: &str = include_str!("permissions.tsv");
-
-/// The permissions every app of the clone is granted, as `gh_app_permissions()` (migration
-/// 0026) renders them: what an installation token holds unless it was minted narrower.
-const APP: [(&str, Level); 6] = [
-    ("checks", Level::Write),
-    ("contents", Level::Write),
-    ("issues", Level::Write),
-    ("metadata", Level::Read),
-    ("pull_requests", Level::Write),
-    ("statuses", Level::Write),
-];
 
 /// The path parameters whose value may span segments (a branch, a ref, a file's path, a
 /// `base...head` of branches).
@@ -68,8 +59,8 @@ pub(crate) struct Route {
     segments: Vec<Segment>,
     /// The permissions it accepts, as `X-Accepted-GitHub-Permissions` lists them.
     pub(crate) accepted: &'static str,
-    /// The same, read: any one of them suffices.
-    any_of: Vec<(&'static str, Level)>,
+    /// The same, read: any one set suffices, and a set needs all of its permissions.
+    any_of: Vec<Vec<(&'static str, Level)>>,
     /// The reference page its refusal names.
     pub(crate) docs: &'static str,
 }
@@ -127,9 +118,13 @@ fn parse(line: &'static str) -> Option<Route> {
         .collect();
     let any_of = accepted
         .split("; ")
-        .map(|one| {
-            let (name, level) = one.split_once('=')?;
-            Some((name, Level::parse(level)?))
+        .map(|set| {
+            set.split(',')
+                .map(|one| {
+                    let (name, level) = one.split_once('=')?;
+                    Some((name, Level::parse(level)?))
+                })
+                .collect::<Option<Vec<_>>>()
         })
         .collect::<Option<Vec<_>>>()?;
     Some(Route {
@@ -179,46 +174,52 @@ pub(crate) fn route(method: &Method, path: &str) -> Option<&'static Route> {
         .find(|route| route.method == method && fits(&route.segments, &segments))
 }
 
-/// The level of `name` an installation token with `grant` holds.
+/// The level of `name` an installation token with `grant` holds (`metadata` at least
+/// `read`, which GitHub grants every installation).
 fn held(grant: &Grant, name: &str) -> Option<Level> {
-    let level = if grant.permissions.is_empty() {
-        APP.iter().find(|(n, _)| *n == name).map(|(_, l)| *l)
-    } else {
-        grant
-            .permissions
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, l)| Level::parse(l))
-    };
+    let level = grant
+        .permissions
+        .iter()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, l)| Level::parse(l));
     if name == "metadata" {
         return level.max(Some(Level::Read));
     }
     level
 }
 
-/// Whether an installation token with `grant` may call `route`.
+/// Whether an installation token with `grant` may call `route`: it holds every permission
+/// of one of the route's sets, each at the level the set names or above.
 pub(crate) fn allows(grant: &Grant, route: &Route) -> bool {
-    route
-        .any_of
-        .iter()
-        .any(|(name, level)| held(grant, name).is_some_and(|held| held >= *level))
+    route.any_of.iter().any(|set| {
+        set.iter()
+            .all(|(name, level)| held(grant, name).is_some_and(|held| held >= *level))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use axum::http::Method;
 
-    use super::{Grant, ROUTES, TABLE, allows, route};
+    use super::{Grant, Level, ROUTES, TABLE, allows, parse, route};
 
-    /// A token narrowed to `permissions`.
-    fn narrowed(permissions: &[(&str, &str)]) -> Grant {
+    /// A token holding `permissions` (`name=level`, separated by `,`; `""` for none).
+    fn holding(permissions: &str) -> Grant {
         Grant {
             permissions: permissions
-                .iter()
-                .map(|(n, l)| ((*n).to_owned(), (*l).to_owned()))
+                .split(',')
+                .filter_map(|one| one.split_once('='))
+                .map(|(n, l)| (n.to_owned(), l.to_owned()))
                 .collect(),
             ..Grant::default()
         }
+    }
+
+    /// The route of the table a call (`"METHOD /path"`) is.
+    fn route_of(call: &str) -> &'static super::Route {
+        let (method, path) = call.split_once(' ').unwrap_or_default();
+        let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+        route(&method, path).unwrap_or_else(|| panic!("{call}"))
     }
 
     #[test]
@@ -228,55 +229,34 @@ mod tests {
         assert_eq!(read, lines);
     }
 
+    /// Calls and the line of the table each is: `call | accepted | page below
+    /// https://docs.github.com/rest/`.
+    const FOUND: &str = "\
+POST /repos/o/r/issues | issues=write | issues/issues#create-an-issue
+GET /repos/o/r/issues/comments | issues=read; pull_requests=read | issues/comments#list-issue-comments-for-a-repository
+HEAD /repos/o/r/contents/src/lib/a.rs | contents=read | repos/contents#get-repository-content
+GET /repos/o/r/contents/ | contents=read | repos/contents#get-repository-content
+PUT /repos/o/r/branches/f/x/protection/required_status_checks/contexts | administration=write | branches/branch-protection#set-status-check-contexts
+GET /repos/o/r/commits/f/x/status | statuses=read | commits/statuses#get-the-combined-status-for-a-specific-reference
+GET /repos/o/r/releases/latest | contents=read | releases/releases#get-the-latest-release
+POST /repos/o/r/forks | administration=write,contents=read | repos/forks#create-a-fork
+GET /teams/7/members/hubot | members=read | teams/members#get-team-member-legacy
+PATCH /teams/7 | members=write | teams/teams#update-a-team-legacy
+GET /organizations/2/team/7/repos | members=read | teams/teams#list-team-repositories
+PUT /organizations/2/team/7/repos/o/r | administration=write | teams/teams#add-or-update-team-repository-permissions
+PUT /repos/o/r/pulls/3/update-branch | pull_requests=write | pulls/pulls#update-a-pull-request-branch
+POST /repos/o/r/pulls/3/comments/1/replies | pull_requests=write | pulls/comments#create-a-reply-for-a-review-comment";
+
     #[test]
     fn a_request_finds_its_route() {
-        for (method, path, accepted, page) in [
-            (
-                Method::POST,
-                "/repos/acme/hello-world/issues",
-                "issues=write",
-                "issues/issues#create-an-issue",
-            ),
-            (
-                Method::GET,
-                "/repos/acme/hello-world/issues/comments",
-                "issues=read; pull_requests=read",
-                "issues/comments#list-issue-comments-for-a-repository",
-            ),
-            (
-                Method::HEAD,
-                "/repos/acme/hello-world/contents/src/lib/a.rs",
-                "contents=read",
-                "repos/contents#get-repository-content",
-            ),
-            (
-                Method::GET,
-                "/repos/acme/hello-world/contents/",
-                "contents=read",
-                "repos/contents#get-repository-content",
-            ),
-            (
-                Method::PUT,
-                "/repos/acme/hello-world/branches/feature/x/protection/required_status_checks/contexts",
-                "administration=write",
-                "branches/branch-protection#set-status-check-contexts",
-            ),
-            (
-                Method::GET,
-                "/repos/acme/hello-world/commits/feature/x/status",
-                "statuses=read",
-                "commits/statuses#get-the-combined-status-for-a-specific-reference",
-            ),
-            (
-                Method::GET,
-                "/repos/acme/hello-world/releases/latest",
-                "contents=read",
-                "releases/releases#get-the-latest-release",
-            ),
-        ] {
-            let found = route(&method, path).unwrap_or_else(|| panic!("{method} {path}"));
-            assert_eq!(found.accepted, accepted, "{method} {path}");
-            assert_eq!(found.docs, format!("https://docs.github.com/rest/{page}"));
+        for line in FOUND.lines() {
+            let fields: Vec<&str> = line.split(" | ").collect();
+            let found = route_of(fields[0]);
+            assert_eq!(found.accepted, fields[1], "{line}");
+            assert_eq!(
+                found.docs,
+                format!("https://docs.github.com/rest/{}", fields[2])
+            );
         }
         for (method, path) in [
             (Method::GET, "/search/issues"),
@@ -288,18 +268,56 @@ mod tests {
     }
 
     #[test]
-    fn a_token_holds_its_grant_or_the_apps() {
-        let route = |method, path| route(&method, path).unwrap();
-        let create = route(Method::POST, "/repos/a/b/issues");
-        let read = route(Method::GET, "/repos/a/b/issues/1");
-        let comment = route(Method::POST, "/repos/a/b/issues/1/comments");
-        let repo = route(Method::GET, "/repos/a/b");
-        let hooks = route(Method::GET, "/repos/a/b/hooks");
-        let app = Grant::default();
-        assert!(allows(&app, create) && allows(&app, repo) && !allows(&app, hooks));
-        let issues_read = narrowed(&[("issues", "read")]);
-        assert!(allows(&issues_read, read) && !allows(&issues_read, create));
-        let pulls = narrowed(&[("pull_requests", "write")]);
-        assert!(!allows(&pulls, create) && allows(&pulls, comment) && allows(&pulls, repo));
+    fn a_line_reads_its_sets() {
+        let line = "POST\t/a/{b}\tx=write,y=read; z=admin\thttps://docs.github.com/rest/a";
+        let read = parse(line).unwrap_or_else(|| panic!("{line}"));
+        let (x, y, z) = (("x", Level::Write), ("y", Level::Read), ("z", Level::Admin));
+        assert_eq!(read.any_of, vec![vec![x, y], vec![z]]);
+        assert_eq!(read.accepted, "x=write,y=read; z=admin");
+        for bad in [
+            "GET\t/a\tx=own\tpage",
+            "GET\t/a\tx=read,\tpage",
+            "GET\t/a\tx",
+        ] {
+            assert!(parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    /// What a token holding some permissions may call: `held | call | allowed` (`-` for
+    /// none held).
+    const ALLOWED: &str = "\
+- | GET /repos/o/r | yes
+- | GET /repos/o/r/issues/1 | no
+contents=write,issues=write | POST /repos/o/r/issues | yes
+contents=write,issues=write | GET /repos/o/r/hooks | no
+issues=read | GET /repos/o/r/issues/1 | yes
+issues=read | POST /repos/o/r/issues | no
+pull_requests=write | POST /repos/o/r/issues/1/comments | yes
+pull_requests=write | POST /repos/o/r/issues | no
+administration=write | POST /repos/o/r/forks | no
+contents=write | POST /repos/o/r/forks | no
+administration=write,contents=read | POST /repos/o/r/forks | yes
+administration=admin,contents=write | POST /repos/o/r/forks | yes
+administration=read,contents=write | POST /repos/o/r/forks | no
+organization_secrets=write | PUT /orgs/o/actions/secrets/S/repositories/7 | yes
+- | GET /teams/7/members | no
+members=read | GET /teams/7/members | yes
+members=read | PUT /teams/7/members/hubot | no
+members=write | PUT /organizations/2/team/7/memberships/hubot | yes
+members=read | DELETE /organizations/2/team/7 | no
+actions_variables=read | GET /repos/o/r/environments/prod/variables | yes";
+
+    /// Nothing named holds `metadata: read` alone (GitHub grants it every installation, and a
+    /// set naming it holds with it); either set of a route suffices (an issue's comments take
+    /// `issues` or `pull_requests`), all of a set are needed (a fork: `administration: write`
+    /// and `contents: read`), a higher level holds a lower; the legacy team paths need
+    /// `members` as the org-name ones do.
+    #[test]
+    fn a_grant_holds_only_what_it_names() {
+        for line in ALLOWED.lines() {
+            let fields: Vec<&str> = line.split(" | ").collect();
+            let allowed = allows(&holding(fields[0]), route_of(fields[1]));
+            assert_eq!(allowed, fields[2] == "yes", "{line}");
+        }
     }
 }

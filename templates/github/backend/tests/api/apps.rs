@@ -282,3 +282,45 @@ async fn minting_refuses_what_the_installation_lacks(gh: asym::GitHub) {
         "A JSON web token could not be decoded"
     );
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn the_apps_permissions_have_one_source(gh: asym::GitHub) {
+    let db = database(&gh).await;
+    let row = db
+        .query_one("SELECT gh_app_permissions()::text", &[])
+        .await
+        .unwrap();
+    let source: Value = serde_json::from_str(row.get(0)).unwrap();
+    assert_eq!(source["issues"], "write");
+    // What the app, its installation and a token minted without (or with empty) permissions
+    // answer.
+    let jwt = app_jwt(&gh);
+    let path = "/app/installations/1/access_tokens";
+    for shown in [
+        fetch(&jwt, "/app").await["permissions"].clone(),
+        fetch(&jwt, "/app/installations/1").await["permissions"].clone(),
+        created(&jwt, path, &json!({})).await["permissions"].clone(),
+        created(&jwt, path, &json!({ "permissions": {} })).await["permissions"].clone(),
+    ] {
+        assert_eq!(shown, source);
+    }
+    // The provisioned `app` token carries them in its credential, as a minted one does.
+    let row = db
+        .query_one(
+            "SELECT scopes FROM asym_credentials
+             WHERE name = 'app' AND provisioned AND revoked_at IS NULL",
+            &[],
+        )
+        .await
+        .unwrap();
+    let mut stored: Vec<String> = row.get(0);
+    stored.sort();
+    let mut expected: Vec<String> = source
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, level)| format!("permission:{name}:{}", level.as_str().unwrap()))
+        .collect();
+    expected.sort();
+    assert_eq!(stored, expected);
+}

@@ -26,6 +26,11 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
     let file = |path: &str| json!({ "message": format!("Add {path}"), "content": b64("hi\n") });
     let (notes, bot) = (file("notes.txt"), file("bot.txt"));
     let (comment, repo) = (json!({ "body": "seen" }), json!({ "name": "bot-made" }));
+    let (fork, member, empty) = (
+        json!({ "organization": "acme", "name": "fork" }),
+        json!({ "role": "member" }),
+        json!({}),
+    );
     // (token, method and path below the repository, body, status, accepted, refusal's page)
     let create = "issues/issues#create-an-issue";
     for (who, call, body, status, accepted, page) in [
@@ -106,6 +111,58 @@ async fn an_installation_token_is_held_to_its_permissions(gh: asym::GitHub) {
             403,
             "administration=write",
             "repos/repos#create-an-organization-repository",
+        ),
+        // A fork needs both `administration: write` and `contents: read`.
+        (
+            &app,
+            "POST forks",
+            Some(&fork),
+            403,
+            "administration=write,contents=read",
+            "repos/forks#create-a-fork",
+        ),
+        // The legacy team paths need `members`, as the org-name ones do.
+        (
+            &app,
+            "GET /teams/1/members",
+            None,
+            403,
+            "members=read",
+            "teams/members#list-team-members-legacy",
+        ),
+        (
+            &app,
+            "PUT /organizations/100/team/1/memberships/hubot",
+            Some(&member),
+            403,
+            "members=write",
+            "teams/members#add-or-update-team-membership-for-a-user",
+        ),
+        // GitHub's list of installation-token routes holds these two (`pull_requests: write`):
+        // past the check, the pull request the basic seed lacks is 404.
+        (
+            &app,
+            "PUT pulls/9/update-branch",
+            Some(&empty),
+            404,
+            "pull_requests=write",
+            "",
+        ),
+        (
+            &app,
+            "POST pulls/9/comments/1/replies",
+            Some(&comment),
+            404,
+            "pull_requests=write",
+            "",
+        ),
+        (
+            &contents_read,
+            "PUT pulls/9/update-branch",
+            Some(&empty),
+            403,
+            "pull_requests=write",
+            "pulls/pulls#update-a-pull-request-branch",
         ),
     ] {
         let (method, path) = call.split_once(' ').unwrap();
