@@ -1546,5 +1546,46 @@ await scenario("agents: a mention of the app in a comment starts a session (Agen
   await linear.deleteWebhook(hook.id);
 }));
 
+await scenario("cycle schedules: cycleShiftAll, cycleStartUpcomingCycleToday (the current cycle completed, its unfinished issues rolled over: uncompletedIssuesUponClose), deleteTeamCycles; issueReminder; issueShare, issueUnshare and issueExternalSyncDisable refused", async () => {
+  const current = await (await linear.team(ENG)).activeCycle;
+  // A week back first, so the current cycle began before today whatever the day.
+  const back = await (await linear.cycleShiftAll({ id: current.id, daysToShift: -7 })).cycle;
+  assert(back.id === current.id && back.isActive && back.startsAt.getTime() === current.startsAt.getTime() - 7 * 86400e3, "cycleShiftAll back a week");
+  const created = await (await linear.createCycle({ teamId: ENG, startsAt: new Date("2033-03-01T00:00:00Z"), endsAt: new Date("2033-03-15T00:00:00Z") })).cycle;
+  const moved = await (await linear.cycleShiftAll({ id: created.id, daysToShift: 1.5 })).cycle;
+  assert(moved.startsAt.toISOString() === "2033-03-02T12:00:00.000Z" && moved.endsAt.toISOString() === "2033-03-16T12:00:00.000Z", "cycleShiftAll by a day and a half");
+  const upcoming = (await linear.cycles({ filter: { team: { id: { eq: ENG } }, isFuture: { eq: true } } })).nodes.sort((a, b) => a.startsAt - b.startsAt);
+  const next = upcoming[0];
+  if (upcoming.length > 1) {
+    await expectError(linear.cycleStartUpcomingCycleToday(upcoming[1].id), LinearErrorType.InvalidInput, "only the next cycle starts");
+  }
+  const unfinished = (await current.issues()).nodes.filter((i) => !i.completedAt && !i.canceledAt).map((i) => i.identifier).sort();
+  const started = await (await linear.cycleStartUpcomingCycleToday(next.id)).cycle;
+  assert(started.id === next.id && started.isActive && started.startsAt.getUTCHours() === 0, "cycleStartUpcomingCycleToday");
+  const closed = await linear.cycle(current.id);
+  assert(closed.completedAt && closed.isPast && closed.endsAt.getTime() === started.startsAt.getTime(), "the current cycle completed at midnight");
+  const rolled = (await closed.uncompletedIssuesUponClose()).nodes.map((i) => i.identifier).sort();
+  assert(JSON.stringify(rolled) === JSON.stringify(unfinished), `uncompletedIssuesUponClose: ${rolled} / ${unfinished}`);
+  const carried = (await started.issues()).nodes.map((i) => i.identifier);
+  assert(unfinished.every((id) => carried.includes(id)), "rolled over to the started cycle");
+
+  const due = await linear.issueReminder("ENG-5", new Date("2024-01-01T09:00:00Z"));
+  assert(due.success && (await due.issue).identifier === "ENG-5", "issueReminder");
+  const reminders = (await linear.notifications({ filter: { type: { eq: "issueReminder" } } })).nodes;
+  assert(reminders.length === 1 && reminders[0].category === "reminders" && (await reminders[0].issue).identifier === "ENG-5", "the reminder in the inbox");
+  await linear.issueReminder("ENG-5", new Date("2099-01-01T09:00:00Z"));
+  assert((await linear.notifications({ filter: { type: { eq: "issueReminder" } } })).nodes.length === 1, "a reminder not yet due is not in the inbox");
+  const ben = await oauth.viewer;
+  const share = await expectError(linear.issueShare("ENG-5", ben.id), LinearErrorType.InvalidInput, "issueShare");
+  assert(share.message.includes("already has access"), share.message);
+  await expectError(linear.issueUnshare("ENG-5", ben.id), LinearErrorType.InvalidInput, "issueUnshare");
+  await expectError(linear.issueExternalSyncDisable("nope"), LinearErrorType.InvalidInput, "issueExternalSyncDisable");
+
+  const off = await linear.deleteTeamCycles(ENG);
+  const team = await off.team;
+  assert(off.success && team.cyclesEnabled === false && (await team.cycles()).nodes.length === 0, "deleteTeamCycles");
+  await expectError(linear.cycle(current.id), LinearErrorType.InvalidInput, "a deleted cycle");
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

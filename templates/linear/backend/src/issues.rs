@@ -593,12 +593,60 @@ pub(crate) async fn leave_cycle(
     viewer: &Viewer,
     cycle: &str,
 ) -> Result<bool> {
-    let statement = tx
-        .prepare_cached("SELECT id FROM issues WHERE cycle_id = $1 ORDER BY number")
-        .await
-        .map_err(error::internal)?;
-    let issues = tx.query(&statement, &[&cycle]).await.map_err(db)?;
-    let input = Input::from_iter([("cycleId".to_owned(), serde_json::Value::Null)]);
+    let every = Move {
+        select: "SELECT id FROM issues WHERE cycle_id = $1 ORDER BY number",
+        from: cycle,
+        to: None,
+    };
+    move_cycle(tx, shared, viewer, every).await
+}
+
+/// Moves the unfinished issues of cycle `from` (not archived, in no completed or canceled
+/// state) to cycle `to` inside `tx`, as a cycle's completion rolls them over, recording them
+/// as `from`'s `uncompletedIssuesUponClose`: each an update like
+/// `issueUpdate(input: {cycleId: to})`. Answers whether any delivery was queued.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn roll_over(
+    tx: &Transaction<'_>,
+    shared: &Shared,
+    viewer: &Viewer,
+    (from, to): (&str, &str),
+) -> Result<bool> {
+    let record = "INSERT INTO cycle_uncompleted_issues (cycle_id, issue_id)
+         SELECT $1, i.id FROM issues i JOIN workflow_states s ON s.id = i.state_id
+         WHERE i.cycle_id = $1 AND i.archived_at IS NULL AND s.type NOT IN ('completed', 'canceled')
+         ON CONFLICT DO NOTHING";
+    tx.execute(record, &[&from]).await.map_err(db)?;
+    let recorded = Move {
+        select: "SELECT i.id FROM cycle_uncompleted_issues u JOIN issues i ON i.id = u.issue_id
+             WHERE u.cycle_id = $1 AND i.cycle_id = $1 ORDER BY i.number",
+        from,
+        to: Some(to),
+    };
+    move_cycle(tx, shared, viewer, recorded).await
+}
+
+/// Issues moved out of a cycle: those `select` finds (cycle `from` its `$1`), to cycle `to`
+/// (none: out of any cycle).
+struct Move<'a> {
+    select: &'static str,
+    from: &'a str,
+    to: Option<&'a str>,
+}
+
+/// Makes `change`, one issue update at a time. Answers whether any delivery was queued.
+async fn move_cycle(
+    tx: &Transaction<'_>,
+    shared: &Shared,
+    viewer: &Viewer,
+    Move { select, from, to }: Move<'_>,
+) -> Result<bool> {
+    let statement = tx.prepare_cached(select).await.map_err(error::internal)?;
+    let issues = tx.query(&statement, &[&from]).await.map_err(db)?;
+    let input = Input::from_iter([("cycleId".to_owned(), to.into())]);
     let mut queued = false;
     for issue in issues {
         let (_, _, delivered) = update_in(tx, shared, viewer, issue.get(0), &input).await?;

@@ -24,7 +24,10 @@
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
 //! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership, user-profile mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
-//! | `teamCreate` (default workflow states, the creator an owner), `teamUpdate`, `teamDelete` (archives), `teamUnarchive` | `teams` |
+//! | `issueReminder` (an `issueReminder` notification of the viewer's, due at its time) | `notifications` |
+//! | `issueShare`, `issueUnshare`, `issueExternalSyncDisable` (refused: every user has access, no attachment syncs) | `issue_access` |
+//! | `cycleShiftAll`, `cycleStartUpcomingCycleToday` (the current cycle completed, its unfinished issues rolled over) | `cycles` |
+//! | `teamCreate` (default workflow states, the creator an owner), `teamUpdate`, `teamDelete` (archives), `teamUnarchive`, `teamCyclesDelete` | `teams` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
@@ -52,6 +55,7 @@ mod args;
 mod case;
 mod connection;
 mod customers;
+mod cycles;
 mod documents;
 mod emojis;
 mod entity;
@@ -62,6 +66,7 @@ mod hooks;
 mod http;
 mod initiatives;
 mod ints;
+mod issue_access;
 mod issues;
 mod labels;
 mod notification_subscriptions;

@@ -2,8 +2,9 @@
 //! `notificationArchive`/`Unarchive`, and the batch actions over the notifications of one
 //! entity (`notificationMarkReadAll`/`MarkUnreadAll`, `SnoozeAll`/`UnsnoozeAll`,
 //! `ArchiveAll`). Notifications are made by Postgres triggers on the clone's own writes
-//! (`migrations/0040_notifications.sql`); each is its recipient's alone, so another user's
-//! is not found.
+//! (`migrations/0040_notifications.sql`), and by `issueReminder` (an `issueReminder`
+//! notification of the viewer's, dated when it is due); each is its recipient's alone, so
+//! another user's is not found, and one not yet due is in no one's inbox.
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -32,7 +33,7 @@ async fn own(ctx: &ResolverContext<'_>) -> Result<String> {
     let (shared, viewer) = context(ctx)?;
     let id = arg_str(ctx, "id")?;
     let client = shared.kit.db().await.map_err(error::internal)?;
-    let sql = "SELECT id FROM notifications WHERE id = $1 AND user_id = $2";
+    let sql = "SELECT id FROM notifications WHERE id = $1 AND user_id = $2 AND created_at <= now()";
     let row = write::one(&client, sql, &[&id, &viewer.user_id], "Notification").await?;
     Ok(row.get(0))
 }
@@ -60,6 +61,35 @@ pub(crate) async fn archive(ctx: &ResolverContext<'_>) -> Result<Value> {
 pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
     let id = own(ctx).await?;
     simple::archival_at(ctx, &NOTIFICATION, &id, Archival::Unarchive).await
+}
+
+/// The viewer's pending reminder of issue `$2` (not yet due), replaced by a new one.
+const UNREMIND: &str = "DELETE FROM notifications WHERE user_id = $1 AND issue_id = $2
+     AND type = 'issueReminder' AND created_at > now()";
+/// The viewer's reminder of issue `$2`, due at `$3`: in their inbox from then on.
+const REMIND: &str =
+    "INSERT INTO notifications (user_id, type, category, issue_id, created_at, updated_at)
+     VALUES ($1, 'issueReminder', 'reminders', $2, $3::text::timestamptz, $3::text::timestamptz)";
+
+/// `issueReminder(id:, reminderAt:)`: the issue (by id or identifier) comes back to the
+/// viewer as an `issueReminder` notification (category `reminders`, no actor) at
+/// `reminderAt`, at once if that has passed; a reminder not yet due is replaced by the new
+/// one. `IssuePayload`.
+pub(crate) async fn remind(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let issue = crate::issues::resolve_id(shared, &arg_str(ctx, "id")?).await?;
+    let at = arg_str(ctx, "reminderAt")?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    // Rendered first: an unknown issue is `Entity not found: Issue`, not a foreign key's.
+    write::render(&tx, shared, viewer, "Issue", &issue).await?;
+    tx.execute(UNREMIND, &[&viewer.user_id, &issue])
+        .await
+        .map_err(db)?;
+    tx.execute(REMIND, &[&viewer.user_id, &issue, &at])
+        .await
+        .map_err(db)?;
+    write::answer(shared, viewer, tx, ("Issue", "issue"), &issue, false).await
 }
 
 /// A batch action: the assignments it makes (the time argument, if any, as `$3`) and which
@@ -147,7 +177,7 @@ async fn apply(ctx: &ResolverContext<'_>, batch: &Batch) -> Result<Value> {
     let at = batch.at.map(|name| arg_str(ctx, name)).transpose()?;
     let sql = format!(
         "UPDATE notifications t SET {}, updated_at = now() WHERE t.user_id = $1 AND {condition} \
-         AND {} RETURNING t.id",
+         AND {} AND t.created_at <= now() RETURNING t.id",
         batch.sets, batch.which
     );
     let mut client = shared.kit.db().await.map_err(error::internal)?;

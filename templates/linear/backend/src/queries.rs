@@ -85,16 +85,19 @@ pub(crate) async fn favorites(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// `notifications`: the viewer's own (a notification is its recipient's).
 pub(crate) async fn notifications(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (_, viewer) = context(ctx)?;
-    let recipient = Some(("t.user_id = {}", vec![viewer.user_id.clone()]));
+    let recipient = Some((
+        "(t.user_id = {} AND t.created_at <= now())",
+        vec![viewer.user_id.clone()],
+    ));
     scoped(ctx, "Notification", Some(Kind::Notification), recipient).await
 }
 
-/// `notificationsUnreadCount`: the viewer's notifications neither read, archived nor
-/// snoozed.
+/// `notificationsUnreadCount`: the viewer's notifications due (a reminder once its time has
+/// come), neither read, archived nor snoozed.
 pub(crate) async fn notifications_unread_count(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
     let sql = "SELECT count(*)::int FROM notifications WHERE user_id = $1 AND read_at IS NULL \
-               AND archived_at IS NULL AND (snoozed_until_at IS NULL OR snoozed_until_at <= now())";
+               AND created_at <= now() AND archived_at IS NULL AND (snoozed_until_at IS NULL OR snoozed_until_at <= now())";
     let row = crate::write::lookup(shared, sql, &viewer.user_id, "Notification").await?;
     Ok(Value::from(row.get::<_, i32>(0)))
 }
@@ -308,6 +311,7 @@ child_list!(
     project_issues => "Issue", Some(Kind::Issue), "t.project_id = {}";
     project_teams => "Team", Some(Kind::Team), "t.id IN (SELECT team_id FROM project_teams WHERE project_id = {})";
     cycle_issues => "Issue", Some(Kind::Issue), "t.cycle_id = {}";
+    cycle_uncompleted_issues => "Issue", Some(Kind::Issue), "t.id IN (SELECT issue_id FROM cycle_uncompleted_issues WHERE cycle_id = {})";
     team_memberships_of_team => "TeamMembership", None, "t.team_id = {}";
     user_team_memberships => "TeamMembership", None, "t.user_id = {}";
     issue_subscribers => "User", Some(Kind::User), "t.id IN (SELECT issue_subscriber_ids({}))";

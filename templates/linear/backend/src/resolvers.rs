@@ -6,10 +6,10 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    agents, customers, documents, emojis, external_links, initiatives, issues, labels,
-    notification_subscriptions, notifications, organization, project_relations, project_statuses,
-    queries, ratelimit, resources, search, status_updates, subscriptions, teams, templates, triage,
-    user_settings, views,
+    agents, customers, cycles, documents, emojis, external_links, initiatives, issue_access,
+    issues, labels, notification_subscriptions, notifications, organization, project_relations,
+    project_statuses, queries, ratelimit, resources, search, status_updates, subscriptions, teams,
+    templates, triage, user_settings, views,
 };
 
 /// A custom resolver.
@@ -367,6 +367,14 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "projectMilestoneUpdate") => adapt!(resources::milestone_update),
         ("Mutation", "projectMilestoneDelete") => adapt!(resources::milestone_delete),
         ("Mutation", "issueSubscribe") => adapt!(subscriptions::subscribe),
+        ("Mutation", "issueReminder") => adapt!(notifications::remind),
+        ("Mutation", "issueShare") => adapt!(issue_access::share),
+        ("Mutation", "issueUnshare") => adapt!(issue_access::unshare),
+        ("Mutation", "issueExternalSyncDisable") => adapt!(issue_access::external_sync_disable),
+        ("Mutation", "cycleShiftAll") => adapt!(cycles::shift_all),
+        ("Mutation", "cycleStartUpcomingCycleToday") => adapt!(cycles::start_upcoming_today),
+        ("Mutation", "teamCyclesDelete") => adapt!(teams::cycles_delete),
+        ("Cycle", "uncompletedIssuesUponClose") => adapt!(queries::cycle_uncompleted_issues),
         ("Mutation", "issueUnsubscribe") => adapt!(subscriptions::unsubscribe),
         _ => return None,
     })

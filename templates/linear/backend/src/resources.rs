@@ -134,7 +134,7 @@ const PROJECT: Spec = Spec {
 };
 
 /// A cycle created without a number is numbered after the team's last (a trigger's work).
-const CYCLE: Spec = Spec {
+pub(crate) const CYCLE: Spec = Spec {
     hook: Some("Cycle"),
     fields: &[
         ("text", &["teamId", "name", "description"]),

@@ -176,7 +176,13 @@ pub(crate) async fn finish(
     Ok(write::payload(spec.key, object, sync))
 }
 
-async fn announce(
+/// Queues `spec` row `id`'s webhook of `action` (an update's with `updated_from`), its JSON
+/// `json`; answers whether any delivery was queued.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn announce(
     spec: &Spec,
     tx: &Transaction<'_>,
     viewer: &Viewer,
@@ -366,7 +372,11 @@ pub(crate) async fn update_row(
 }
 
 /// Row `id` of `spec` as Postgres's JSON of its columns, locked for the update.
-async fn row_of(tx: &Transaction<'_>, spec: &Spec, id: &str) -> Result<serde_json::Value> {
+pub(crate) async fn row_of(
+    tx: &Transaction<'_>,
+    spec: &Spec,
+    id: &str,
+) -> Result<serde_json::Value> {
     let sql = format!(
         "SELECT to_jsonb(t)::text FROM {} t WHERE t.id = $1 FOR UPDATE",
         spec.table
@@ -377,7 +387,7 @@ async fn row_of(tx: &Transaction<'_>, spec: &Spec, id: &str) -> Result<serde_jso
 
 /// Linear's `updatedFrom`: the previous value of each column an update changed, by its
 /// field name (`updatedAt` always).
-fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
+pub(crate) fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
     let mut previous = Map::new();
     if let (serde_json::Value::Object(before), serde_json::Value::Object(after)) = (before, after) {
         for (key, was) in before {

@@ -43,7 +43,5 @@ async fn change(ctx: &ResolverContext<'_>, statement: &str) -> Result<Value> {
         .await?
         .get(0);
     tx.execute(statement, &[&issue, &user]).await.map_err(db)?;
-    let (object, _, sync) = write::render(&tx, shared, viewer, "Issue", &issue).await?;
-    write::commit(shared, tx, false).await?;
-    Ok(write::payload("issue", object, sync))
+    write::answer(shared, viewer, tx, ("Issue", "issue"), &issue, false).await
 }

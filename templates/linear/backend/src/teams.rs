@@ -2,14 +2,15 @@
 //! states and its creator as a member and owner (`team_created`, in the create's
 //! transaction); its key is the one given, upper-cased, or the first three letters and digits
 //! of its name. `teamDelete` archives the team, as Linear's schema says, and `teamUnarchive`
-//! brings it back.
+//! brings it back. `teamCyclesDelete` deletes every cycle of the team and switches cycles off.
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 use serde_json::Map;
 
 use crate::args::{self, context};
-use crate::error::{self, Result};
+use crate::error::{self, Result, db};
+use crate::hooks::{self, Event};
 use crate::simple::{self, Archival, Spec};
 use crate::write::{self, Rule};
 
@@ -93,6 +94,35 @@ pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
 pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
     let id = target(ctx).await?;
     simple::archival_at(ctx, &TEAM, &id, Archival::Unarchive).await
+}
+
+/// `teamCyclesDelete(id:)`: by id or key. Every cycle of the team is deleted, its issues
+/// leaving it first (each an Issue update, as `cycleArchive` does), each announced as a
+/// `Cycle` `remove` webhook; the team's `cyclesEnabled` is then false. `TeamPayload`.
+pub(crate) async fn cycles_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = target(ctx).await?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let cycles = "SELECT id FROM cycles WHERE team_id = $1 ORDER BY number FOR UPDATE";
+    let mut queued = false;
+    for row in tx.query(cycles, &[&id]).await.map_err(db)? {
+        let cycle: String = row.get(0);
+        queued |= crate::issues::leave_cycle(&tx, shared, viewer, &cycle).await?;
+        let (_, json, _) = write::render(&tx, shared, viewer, "Cycle", &cycle).await?;
+        let removed = Event {
+            resource: "Cycle",
+            action: "remove",
+            team: Some(&id),
+            data: &json,
+            updated_from: None,
+        };
+        queued |= hooks::emit(&tx, viewer, removed).await?;
+    }
+    let off = "WITH gone AS (DELETE FROM cycles WHERE team_id = $1)
+         UPDATE teams SET cycles_enabled = false, updated_at = now() WHERE id = $1";
+    tx.execute(off, &[&id]).await.map_err(db)?;
+    write::answer(shared, viewer, tx, ("Team", TEAM.key), &id, queued).await
 }
 
 /// The id of the team the `id` argument names, by id or key.

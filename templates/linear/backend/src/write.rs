@@ -374,6 +374,25 @@ pub(crate) async fn commit(shared: &Shared, tx: Transaction<'_>, queued: bool) -
     Ok(())
 }
 
+/// Renders `entity` `id` inside `tx` and commits (waking the outbox when `queued`): the
+/// `{success, lastSyncId, <key>: object}` payload.
+///
+/// # Errors
+///
+/// Not found, or Postgres errors.
+pub(crate) async fn answer(
+    shared: &Shared,
+    viewer: &Viewer,
+    tx: Transaction<'_>,
+    (entity, key): (&str, &str),
+    id: &str,
+    queued: bool,
+) -> Result<Value> {
+    let (object, _, sync) = render(&tx, shared, viewer, entity, id).await?;
+    commit(shared, tx, queued).await?;
+    Ok(payload(key, object, sync))
+}
+
 /// A `{success, lastSyncId, <key>: value}` payload.
 pub(crate) fn payload(key: &str, value: Value, sync: i64) -> Value {
     object([
