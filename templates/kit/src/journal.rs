@@ -17,9 +17,10 @@
 //! `…Truncated` flag when cut), `status` and `ms` (time to the answer's head). A request whose
 //! connection a fault closed has `disconnected: true`, and `status` is what the clone
 //! answered (its answer lost) or 0 when it never handled the request. A request
-//! body is buffered to be kept only when its `Content-Length` is at most [`BUFFERED`]; a
-//! streamed one reaches the handler untouched and is kept as `null`. The admin surface and
-//! the health check are not journaled. What is kept is copied out of the request (a shared
+//! body is buffered before it is served only when its `Content-Length` is at most
+//! [`BUFFERED`]; a streamed one (chunked, or longer) reaches the handler as it comes, and the
+//! journal keeps the head of what the handler read of it (`null` when it read none). The
+//! admin surface and the health check are not journaled. What is kept is copied out of the request (a shared
 //! slice would hold its connection's whole read buffer alive), credentials already
 //! shortened: a full journal of small requests takes a few MiB.
 
@@ -103,7 +104,49 @@ pub(crate) struct Sent {
     /// The path, its query after a `?` if it has one, then a line a header (`name: value`,
     /// credentials already shortened): one string, so a request pays one allocation for it.
     head: String,
-    body: Option<Head>,
+    body: SentBody,
+}
+
+/// A request's body as the journal has it.
+#[derive(Debug)]
+enum SentBody {
+    /// Read before the request was served (`None`: it failed mid-way).
+    Read(Option<Head>),
+    /// Streamed to the handler: what it has read so far, copied on the way.
+    Streamed(Arc<Mutex<Streamed>>),
+}
+
+/// The head of a streamed body, as its handler reads it.
+#[derive(Debug, Default)]
+struct Streamed {
+    bytes: Vec<u8>,
+    /// How many bytes the handler read in all.
+    read: usize,
+}
+
+impl SentBody {
+    /// What is kept of a body read or settled (`None` while it streams).
+    fn kept(&self) -> Option<&Head> {
+        match self {
+            Self::Read(head) => head.as_ref(),
+            Self::Streamed(_) => None,
+        }
+    }
+
+    /// The body as it is kept once the request was answered: a streamed one as far as its
+    /// handler read it, `None` when it read nothing.
+    fn settled(self) -> Option<Head> {
+        match self {
+            Self::Read(head) => head,
+            Self::Streamed(streamed) => {
+                let streamed = std::mem::take(&mut *lock(&streamed));
+                (streamed.read > 0).then(|| Head {
+                    bytes: streamed.bytes.into_boxed_slice(),
+                    truncated: streamed.read > TEXT_KEPT,
+                })
+            }
+        }
+    }
 }
 
 impl Sent {
@@ -176,7 +219,7 @@ struct Listed<'a> {
 
 impl Entry {
     fn listed(&self) -> Listed<'_> {
-        let truncated = |kept: &Option<Head>| kept.as_ref().is_some_and(|k| k.truncated);
+        let truncated = |kept: Option<&Head>| kept.is_some_and(|k| k.truncated);
         let (path, query) = self.sent.target();
         Listed {
             seq: self.seq,
@@ -185,12 +228,12 @@ impl Entry {
             path,
             query,
             headers: self.sent.headers(),
-            body: self.sent.body.as_ref().and_then(Head::text),
-            body_truncated: truncated(&self.sent.body),
+            body: self.sent.body.kept().and_then(Head::text),
+            body_truncated: truncated(self.sent.body.kept()),
             status: self.status.map_or(0, |status| status.as_u16()),
             disconnected: self.disconnected,
             response: self.response.as_ref().and_then(Head::text),
-            response_truncated: truncated(&self.response),
+            response_truncated: truncated(self.response.as_ref()),
             ms: self.ms,
         }
     }
@@ -210,8 +253,11 @@ impl Journal {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         let (body, kept) = match length {
-            Some(n) if n <= BUFFERED => buffered(body).await,
-            _ => (body, None),
+            Some(n) if n <= BUFFERED => {
+                let (body, kept) = buffered(body).await;
+                (body, SentBody::Read(kept))
+            }
+            _ => streamed(body),
         };
         let sent = Sent {
             at_ms: SystemTime::now()
@@ -240,11 +286,15 @@ impl Journal {
         } else {
             (body, None)
         };
+        let body_kept = sent.body.settled();
         let mut kept = self.lock();
         kept.issued += 1;
         let entry = Entry {
             seq: kept.issued,
-            sent,
+            sent: Sent {
+                body: SentBody::Read(body_kept),
+                ..sent
+            },
             status: disconnected.map_or(Some(parts.status), |Disconnected(answered)| answered),
             disconnected: disconnected.is_some(),
             response: answered,
@@ -271,10 +321,34 @@ impl Journal {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
-        self.kept
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.kept)
     }
+}
+
+/// `mutex` locked (a panic elsewhere while it was held leaves what it holds usable).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `body` passed through to its handler as it comes, its first [`TEXT_KEPT`] bytes copied on
+/// the way.
+fn streamed(body: Body) -> (Body, SentBody) {
+    let seen = Arc::new(Mutex::new(Streamed::default()));
+    let copied = Arc::clone(&seen);
+    let body = body.map_frame(move |frame| {
+        if let Some(data) = frame.data_ref() {
+            let mut copied = lock(&copied);
+            let room = TEXT_KEPT.saturating_sub(copied.bytes.len());
+            copied
+                .bytes
+                .extend_from_slice(&data[..data.len().min(room)]);
+            copied.read += data.len();
+        }
+        frame
+    });
+    (Body::new(body), SentBody::Streamed(seen))
 }
 
 /// `body` read whole, given back to serve, with what the journal keeps of it; a body that
@@ -406,6 +480,7 @@ mod tests {
     use crate::server::tests::{offline_kit, send};
     use axum::http::{Request as HttpRequest, StatusCode};
     use serde_json::Value;
+    use tower::ServiceExt;
 
     fn app(kit: &crate::Kit) -> Router {
         let product = Router::new().route(
@@ -473,6 +548,44 @@ mod tests {
         let (_, cleared) = send(app(&kit), request("DELETE", REQUESTS_PATH, "")).await;
         assert_eq!(cleared, r#"{"cleared":2}"#);
         assert_eq!(listed(&kit, "").await["requests"], json!([]));
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_kept_as_far_as_its_handler_read_it() {
+        let kit = offline_kit();
+        // Chunked (no Content-Length): the handler reads it as it comes.
+        let chunks = || futures_util::stream::iter(["name=", "Ada"].map(Ok::<_, std::io::Error>));
+        let chunked = HttpRequest::post("/v1/customers")
+            .body(Body::from_stream(chunks()))
+            .unwrap();
+        let (status, body) = send(app(&kit), chunked).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::CREATED, r#"{"echo":"name=Ada"}"#)
+        );
+        // Longer than is buffered: served as it comes, its head kept and marked cut.
+        let long = "x".repeat(BUFFERED + 1);
+        let echoed = app(&kit)
+            .oneshot(request("POST", "/v1/customers", &long))
+            .await
+            .unwrap();
+        assert_eq!(echoed.status(), StatusCode::CREATED);
+        // Never read by a handler (no route): nothing to show.
+        let unread = HttpRequest::post("/v1/nowhere")
+            .body(Body::from_stream(chunks()))
+            .unwrap();
+        send(app(&kit), unread).await;
+
+        let all = listed(&kit, "").await;
+        let requests = all["requests"].as_array().unwrap();
+        assert_eq!(requests[0]["body"], "name=Ada", "{all:#}");
+        assert_eq!(requests[0]["bodyTruncated"], json!(null));
+        assert_eq!(requests[1]["body"], "x".repeat(TEXT_KEPT));
+        assert_eq!(requests[1]["bodyTruncated"], true);
+        assert_eq!(
+            (&requests[2]["status"], &requests[2]["body"]),
+            (&json!(404), &json!(null))
+        );
     }
 
     #[tokio::test]
@@ -556,7 +669,7 @@ mod tests {
             started: Instant::now(),
             method: Method::POST,
             head: head(&"/v1/customers?expand=x".parse().unwrap(), &headers),
-            body: None,
+            body: SentBody::Read(None),
         };
         assert_eq!(sent.target(), ("/v1/customers", Some("expand=x")));
         let shown = sent.headers();
