@@ -796,22 +796,20 @@ pub(crate) async fn check_push(
     rulesets::check_ref(client, repo, user, &full, &push, status).await
 }
 
-/// Refuses (405) merging pull request `issue` (head `head_sha`) into `branch` by `user` when
-/// the branch's required approving reviews or status checks are not there ([`unmet`]), then
-/// as its rulesets refuse it ([`rulesets::check_merge`]; `merge_commit` for the merge method).
+/// Refuses (405) `merge` when its branch's required approving reviews or status checks are
+/// not there ([`unmet`]), then as its rulesets refuse it ([`rulesets::check_merge`]).
 pub(crate) async fn check_merge(
     client: &impl GenericClient,
     repo: &Repo,
-    (user, branch): (i64, &str),
-    head: (i64, &str),
-    merge_commit: bool,
+    merge: &rulesets::Merge<'_>,
 ) -> ApiResult<()> {
-    if let Some(rules) = binding(client, repo, Some(user), branch).await?
+    let (branch, head) = (merge.branch, merge.head);
+    if let Some(rules) = binding(client, repo, Some(merge.user), branch).await?
         && let Some((message, _)) = unmet(client, repo, &rules.required, branch, head).await?
     {
         return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message));
     }
-    rulesets::check_merge(client, repo, (user, branch), head, merge_commit).await
+    rulesets::check_merge(client, repo, merge).await
 }
 
 /// The `mergeable_state` of pull request `issue` (head `head_sha`) into `branch` while its

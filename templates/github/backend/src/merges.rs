@@ -18,7 +18,7 @@ use crate::repos::{self, Access};
 use crate::req::{self, Body};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{branches, commits, objects};
+use crate::{branches, commits, objects, rulesets};
 
 /// Merges `head` (a branch, tag or commit id) into the branch `base`: 201 with the merge
 /// commit; 204 when `base` already contains `head`; 409 `Merge conflict` when a file changed
@@ -117,9 +117,13 @@ pub(crate) async fn merge_pull(scope: Scope<String>, viewer: Viewer, body: Body)
             "Head branch was modified. Review and try the merge again.",
         ));
     }
-    let head = (pull.issue.id, pull.head_sha.as_str());
-    let caller = (viewer.user_id, pull.base_ref.as_str());
-    branches::check_merge(&tx, &repo, caller, head, method == "merge").await?;
+    let merge = rulesets::Merge {
+        user: viewer.user_id,
+        branch: &pull.base_ref,
+        head: (pull.issue.id, &pull.head_sha),
+        merge_commit: method == "merge",
+    };
+    branches::check_merge(&tx, &repo, &merge).await?;
     let Some(tree) = pulls::merged_tree(&tx, &repo, &pull).await? else {
         return Err(not_mergeable());
     };

@@ -23,6 +23,19 @@ pub(crate) enum Push {
     Delete,
 }
 
+/// A pull request's merge, as the checks that may refuse it read it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Merge<'a> {
+    /// Who merges.
+    pub(crate) user: i64,
+    /// The base branch merged into.
+    pub(crate) branch: &'a str,
+    /// The pull request's issue id and head sha.
+    pub(crate) head: (i64, &'a str),
+    /// Whether the method makes a merge commit (`merge`).
+    pub(crate) merge_commit: bool,
+}
+
 /// How the caller may bypass a ruleset (`current_user_can_bypass`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Bypass {
@@ -259,17 +272,20 @@ pub(crate) async fn check_ref(
     }
 }
 
-/// Refuses (405) merging pull request `issue` (head `head_sha`) into `branch` by `user` when
-/// an active ruleset they do not bypass (`pull_request` bypass included) forbids it: `update`,
-/// `required_linear_history` for a merge commit (`merge_commit`), then what its
-/// `pull_request` and `required_status_checks` rules require that is missing.
+/// Refuses (405) `merge` when an active ruleset its user does not bypass (`pull_request`
+/// bypass included) forbids it: `update`, `required_linear_history` for a merge commit, then
+/// what its `pull_request` and `required_status_checks` rules require that is missing.
 pub(crate) async fn check_merge(
     client: &impl GenericClient,
     repo: &Repo,
-    (user, branch): (i64, &str),
-    head: (i64, &str),
-    merge_commit: bool,
+    merge: &Merge<'_>,
 ) -> ApiResult<()> {
+    let Merge {
+        user,
+        branch,
+        head,
+        merge_commit,
+    } = *merge;
     let status = StatusCode::METHOD_NOT_ALLOWED;
     let mut required = Required {
         contexts: Vec::new(),

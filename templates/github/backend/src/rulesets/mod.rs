@@ -8,7 +8,7 @@
 mod enforce;
 mod schema;
 
-pub(crate) use enforce::{Push, check_merge, check_ref};
+pub(crate) use enforce::{Merge, Push, check_merge, check_ref};
 
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::Row;

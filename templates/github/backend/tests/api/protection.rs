@@ -65,24 +65,17 @@ async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
     );
 
     let set = owner.put(MAIN, &body).await.expect(200);
-    let keys: Vec<&String> = set.as_object().unwrap().keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "url",
-            "required_status_checks",
-            "required_pull_request_reviews",
-            "required_signatures",
-            "enforce_admins",
-            "required_linear_history",
-            "allow_force_pushes",
-            "allow_deletions",
-            "required_conversation_resolution",
-            "block_creations",
-            "lock_branch",
-            "allow_fork_syncing"
-        ]
-    );
+    // GitHub's order: the url, the four settings, then the `{"enabled": …}` flags.
+    let keys: Vec<&str> = set
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let order = "url required_status_checks required_pull_request_reviews required_signatures \
+                 enforce_admins required_linear_history allow_force_pushes allow_deletions \
+                 required_conversation_resolution block_creations lock_branch allow_fork_syncing";
+    assert_eq!(keys, order.split_whitespace().collect::<Vec<_>>());
     assert_eq!(set["url"], format!("{}{MAIN}", gh.api_url()));
     assert_eq!(
         set["required_status_checks"]["checks"],
