@@ -32,9 +32,9 @@
 //! | Actions secrets (and their public key) and variables: a repository's, an environment's, an organization's (and the repositories it selects) | `secrets` |
 //! | teams: members, memberships, repositories (their permission counts in `gh_permission`) | `teams` |
 //! | an installation's repositories, what a narrowed installation token or an app's JWT reaches | `installations` |
-//! | the permission each route needs of an installation token (`permissions.tsv`) | `permissions` |
+//! | the permissions each route needs of an installation token (`permissions.tsv`: sets, any one of which suffices, each needing all of its permissions) | `permissions` |
 //! | the app's own routes (`/app`, installations, minting installation tokens) | `apps` |
-//! | App JWT checks, the app's key pair; a minted token's limits | `jwt`, `grant` |
+//! | App JWT checks, the app's key pair; an installation token's limits and permissions (the app's from `gh_app_permissions()`) | `jwt`, `grant` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
 //! | `/`, `/zen`, `/octocat`, `/meta`, provisioning | `meta` |
