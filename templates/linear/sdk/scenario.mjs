@@ -1587,5 +1587,25 @@ await scenario("cycle schedules: cycleShiftAll, cycleStartUpcomingCycleToday (th
   await expectError(linear.cycle(current.id), LinearErrorType.InvalidInput, "a deleted cycle");
 });
 
+await scenario("email intake addresses: createEmailIntakeAddress (a team's, a template's), updateEmailIntakeAddress, emailIntakeAddressRotate, emailIntakeAddress, deleteEmailIntakeAddress; emailIntakeAddressRefreshSesDomainStatus refused", async () => {
+  const created = await (await linear.createEmailIntakeAddress({ teamId: ENG, senderName: "Acme support", repliesEnabled: false })).emailIntakeAddress;
+  assert(created.type === "team" && created.address.startsWith("eng-") && created.enabled && !created.repliesEnabled && created.senderName === "Acme support", "createEmailIntakeAddress");
+  assert((await created.team).key === "ENG" && (await created.creator).email === "ada@acme.test" && created.sesDomainIdentity === undefined, "its team and creator");
+  const updated = await (await linear.updateEmailIntakeAddress(created.id, { enabled: false, issueCompletedAutoReplyEnabled: true, issueCompletedAutoReply: "Done!" })).emailIntakeAddress;
+  assert(!updated.enabled && updated.issueCompletedAutoReplyEnabled && updated.issueCompletedAutoReply === "Done!", "updateEmailIntakeAddress");
+  const rotated = await (await linear.emailIntakeAddressRotate(created.id)).emailIntakeAddress;
+  assert(rotated.id === created.id && rotated.address !== created.address && !rotated.enabled, "emailIntakeAddressRotate");
+  const read = await linear.emailIntakeAddress(created.id);
+  assert(read.address === rotated.address && read.issueCompletedAutoReply === "Done!", "emailIntakeAddress");
+  await expectError(linear.createEmailIntakeAddress({ teamId: ENG }), LinearErrorType.InvalidInput, "a second address for the team");
+  const template = (await linear.templates).find((t) => t.name === "Bug report");
+  const forTemplate = await (await linear.createEmailIntakeAddress({ templateId: template.id })).emailIntakeAddress;
+  assert(forTemplate.type === "template" && (await forTemplate.template).id === template.id, "a template's address");
+  await expectError(linear.emailIntakeAddressRefreshSesDomainStatus(created.id), LinearErrorType.InvalidInput, "no custom sending domain");
+  const deleted = await linear.deleteEmailIntakeAddress(created.id);
+  assert(deleted.success && deleted.entityId === created.id, "deleteEmailIntakeAddress");
+  await expectError(linear.emailIntakeAddress(created.id), LinearErrorType.InvalidInput, "a deleted address");
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

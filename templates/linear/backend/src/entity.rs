@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 46] = [
+const ENTITIES: [Entity; 47] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -180,6 +180,11 @@ const ENTITIES: [Entity; 46] = [
         name: "Favorite",
         table: "favorites",
         doc: "favorite_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "EmailIntakeAddress",
+        table: "email_intake_addresses",
+        doc: "email_intake_address_doc(t)",
     },
     Entity {
         name: "EntityExternalLink",

@@ -223,6 +223,10 @@ fn duplicate(constraint: &str) -> &'static str {
         "customers_external_ids_key" => "A customer with this external ID already exists.",
         "customers_slack_channel_id_key" => "A customer with this Slack channel already exists.",
         "customer_tiers_name_key" => "A customer tier with this name already exists.",
+        "email_intake_addresses_team_key" => "The team already has an email intake address.",
+        "email_intake_addresses_template_key" => {
+            "The template already has an email intake address."
+        }
         "project_relations_unique" => {
             "A dependency of the same type already exists between the two projects"
         }
@@ -272,6 +276,9 @@ fn checked(constraint: &str) -> &'static str {
         }
         "customers_main_source_check" => "mainSourceId must be one of the values in externalIds.",
         "customer_needs_one_target" => "Exactly one of issueId or projectId must be defined.",
+        "email_intake_addresses_owner" => {
+            "A team address needs a teamId, a template address a templateId."
+        }
         "customer_needs_priority_check" => "priority must be 0 or 1.",
         "reactions_check" => {
             "Exactly one of commentId, issueId, projectUpdateId, initiativeUpdateId, postId, \

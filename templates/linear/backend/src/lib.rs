@@ -33,6 +33,7 @@
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
+//! | `emailIntakeAddressCreate`/`Update`/`Delete`/`Rotate`, `emailIntakeAddressRefreshSesDomainStatus` (refused) | `email_intake` |
 //! | Customers: `customerCreate`/`Update`/`Delete`/`Upsert`/`Merge`, customer statuses and tiers, `customerNeedCreate`/`Update`/`Delete`/`Archive`/`Unarchive` | `customers` |
 //! | the Agents API: `agentSessionCreateOnIssue`/`OnComment`, `agentSessionUpdate`, `agentSessionUpdateExternalUrl`, `agentActivityCreate`, their reads; a comment mentioning the app or replying in a session's thread | `agents` |
 //! | `entityExternalLinkCreate`/`Update`/`Delete` (a project's or an initiative's links) | `external_links` |
@@ -57,6 +58,7 @@ mod connection;
 mod customers;
 mod cycles;
 mod documents;
+mod email_intake;
 mod emojis;
 mod entity;
 mod error;

@@ -180,6 +180,7 @@ by_id!(
     project_label => "ProjectLabel", initiative_label => "InitiativeLabel",
     external_user => "ExternalUser", favorite => "Favorite", entity_external_link => "EntityExternalLink",
     customer_status => "CustomerStatus", customer_tier => "CustomerTier",
+    email_intake_address => "EmailIntakeAddress",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.

@@ -6,10 +6,10 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    agents, customers, cycles, documents, emojis, external_links, initiatives, issue_access,
-    issues, labels, notification_subscriptions, notifications, organization, project_relations,
-    project_statuses, queries, ratelimit, resources, search, status_updates, subscriptions, teams,
-    templates, triage, user_settings, views,
+    agents, customers, cycles, documents, email_intake, emojis, external_links, initiatives,
+    issue_access, issues, labels, notification_subscriptions, notifications, organization,
+    project_relations, project_statuses, queries, ratelimit, resources, search, status_updates,
+    subscriptions, teams, templates, triage, user_settings, views,
 };
 
 /// A custom resolver.
@@ -368,6 +368,12 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "projectMilestoneDelete") => adapt!(resources::milestone_delete),
         ("Mutation", "issueSubscribe") => adapt!(subscriptions::subscribe),
         ("Mutation", "issueReminder") => adapt!(notifications::remind),
+        ("Query", "emailIntakeAddress") => adapt!(queries::email_intake_address),
+        ("Mutation", "emailIntakeAddressCreate") => adapt!(email_intake::create),
+        ("Mutation", "emailIntakeAddressUpdate") => adapt!(email_intake::update),
+        ("Mutation", "emailIntakeAddressDelete") => adapt!(email_intake::delete),
+        ("Mutation", "emailIntakeAddressRotate") => adapt!(email_intake::rotate),
+        ("Mutation", "emailIntakeAddressRefreshSesDomainStatus") => adapt!(email_intake::refresh),
         ("Mutation", "issueShare") => adapt!(issue_access::share),
         ("Mutation", "issueUnshare") => adapt!(issue_access::unshare),
         ("Mutation", "issueExternalSyncDisable") => adapt!(issue_access::external_sync_disable),

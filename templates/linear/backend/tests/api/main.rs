@@ -14,6 +14,7 @@ mod comment_parents;
 mod customers;
 mod cycles;
 mod documents;
+mod email_intake;
 mod emojis;
 mod favorites;
 mod filters;
