@@ -1607,5 +1607,16 @@ await scenario("email intake addresses: createEmailIntakeAddress (a team's, a te
   await expectError(linear.emailIntakeAddress(created.id), LinearErrorType.InvalidInput, "a deleted address");
 });
 
+await scenario("customViewHasSubscribers, viewer.drafts and initiative.history (none: the clone keeps no drafts nor initiative history)", async () => {
+  const view = await (await linear.createCustomView({ name: "Watched", shared: true })).customView;
+  assert((await linear.customViewHasSubscribers(view.id)).hasSubscribers === false, "no subscribers yet");
+  await oauth.createNotificationSubscription({ customViewId: view.id });
+  assert((await linear.customViewHasSubscribers(view.id)).hasSubscribers === true, "customViewHasSubscribers");
+  assert((await (await linear.viewer).drafts()).nodes.length === 0, "viewer.drafts");
+  const initiative = (await linear.initiatives()).nodes[0];
+  assert((await initiative.history()).nodes.length === 0, "initiative.history");
+  await linear.deleteCustomView(view.id);
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -68,10 +68,12 @@ pub(crate) async fn viewer(ctx: &ResolverContext<'_>) -> Result<Value> {
     entity::get(shared, viewer, "User", &viewer.user_id).await
 }
 
-/// `project.attachments` and `project.history`: none. A project's attachments
-/// (`ProjectAttachment`) are made by integrations, which the clone has none of, and the clone
-/// records no project history (an issue's it does: `issue.history`).
-pub(crate) async fn project_unrecorded(ctx: &ResolverContext<'_>) -> Result<Value> {
+/// `project.attachments`, `project.history`, `initiative.history` and `user.drafts`: none.
+/// A project's attachments (`ProjectAttachment`) are made by integrations, which the clone
+/// has none of; the clone records no project or initiative history (an issue's it does:
+/// `issue.history`); and a draft is what Linear's editor keeps of a comment, an update or a
+/// description being written, which no API call makes.
+pub(crate) async fn unrecorded(ctx: &ResolverContext<'_>) -> Result<Value> {
     Ok(connection::empty(ctx))
 }
 

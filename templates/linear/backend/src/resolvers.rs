@@ -81,7 +81,10 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "customerNeedDelete") => adapt!(customers::need_delete),
         ("Mutation", "customerNeedArchive") => adapt!(customers::need_archive),
         ("Mutation", "customerNeedUnarchive") => adapt!(customers::need_unarchive),
-        ("Project", "attachments" | "history") => adapt!(queries::project_unrecorded),
+        ("Project", "attachments" | "history") | ("Initiative", "history") | ("User", "drafts") => {
+            adapt!(queries::unrecorded)
+        }
+        ("Query", "customViewHasSubscribers") => adapt!(views::has_subscribers),
         ("Project", "members") => adapt!(queries::project_members),
         ("Mutation", "userFlagUpdate") => adapt!(user_settings::flag_update),
         ("Mutation", "userSettingsFlagsReset") => adapt!(user_settings::flags_reset),

@@ -91,6 +91,26 @@ fn prepare(viewer: &Viewer, mut input: Input) -> Result<Input> {
 /// Whether custom view `t` is one the viewer sees: shared, or the viewer's own.
 const VISIBLE_VIEW: &str = "(t.shared OR t.owner_id = {})";
 
+/// `customViewHasSubscribers(id:)`: whether any user has an active notification
+/// subscription to the view (by id or `slugId`, one the viewer can see), `{hasSubscribers}`.
+pub(crate) async fn has_subscribers(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM notification_subscriptions s
+                        WHERE s.custom_view_id = t.id AND s.active)
+         FROM custom_views t WHERE (t.id = $1 OR t.slug_id = $1) AND {}",
+        VISIBLE_VIEW.replace("{}", "$2")
+    );
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let params: [&(dyn asym_kit::tokio_postgres::types::ToSql + Sync); 2] =
+        [&arg_str(ctx, "id")?, &viewer.user_id];
+    let row = write::one(&client, &sql, &params, "CustomView").await?;
+    Ok(connection::object([(
+        "hasSubscribers",
+        Value::Boolean(row.get(0)),
+    )]))
+}
+
 /// `customViews(filter:)`: the views shared with the workspace and the viewer's own.
 pub(crate) async fn custom_views(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (_, viewer) = context(ctx)?;

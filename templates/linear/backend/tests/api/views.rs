@@ -196,3 +196,52 @@ async fn a_view_of_initiatives_lists_them(linear: asym::Linear) {
     .await;
     assert_eq!(created["comment"]["createdIssues"]["nodes"], json!([]));
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn a_view_has_subscribers_while_a_subscription_to_it_is_active(linear: asym::Linear) {
+    let (ada, ben) = (client(&linear), oauth_client(&linear));
+    let shared = view(&ada, json!({"name": "Shared", "shared": true})).await;
+    let id = shared["id"].as_str().unwrap();
+    let text = "query($id: String!) { customViewHasSubscribers(id: $id) { hasSubscribers } }";
+    let has = |api: &Api, key: &str| {
+        let (api, key) = (api.clone(), key.to_owned());
+        async move {
+            let got = with_id(&api, text, key).await;
+            got["customViewHasSubscribers"]["hasSubscribers"].clone()
+        }
+    };
+    assert_eq!(has(&ada, id).await, false);
+    let subscribe = "mutation($input: NotificationSubscriptionCreateInput!) {
+        notificationSubscriptionCreate(input: $input) { success notificationSubscription { id } } }";
+    let input = json!({"input": {"customViewId": id}});
+    let made = mutate(&ben, subscribe, input).await;
+    let subscription = made["notificationSubscription"]["id"].clone();
+    assert_eq!(has(&ada, id).await, true, "Ben's subscription counts");
+    assert_eq!(has(&ada, shared["slugId"].as_str().unwrap()).await, true);
+    let pause = "mutation($id: String!) {
+        notificationSubscriptionUpdate(id: $id, input: {active: false}) { success } }";
+    mutate(&ben, pause, json!({"id": subscription})).await;
+    assert_eq!(has(&ada, id).await, false, "a paused one does not");
+
+    let personal = view(&ben, json!({"name": "Ben's own"})).await;
+    for key in [personal["id"].as_str().unwrap(), "nope"] {
+        missing(&ada, text, json!({"id": key}), "CustomView").await;
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn drafts_and_initiative_history_are_empty(linear: asym::Linear) {
+    let api = client(&linear);
+    let got = ask(
+        &api,
+        "{ viewer { drafts { nodes { id } pageInfo { hasNextPage } } }
+           user(id: \"b0000000-0000-4000-8000-000000000002\") { drafts(first: 5) { nodes { id } } }
+           initiatives { nodes { history { nodes { id } } } } }",
+    )
+    .await;
+    let none = json!({"nodes": []});
+    assert_eq!(got["viewer"]["drafts"]["nodes"], json!([]));
+    assert_eq!(got["viewer"]["drafts"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(got["user"]["drafts"], none);
+    assert_eq!(got["initiatives"]["nodes"][0]["history"], none);
+}
