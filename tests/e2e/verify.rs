@@ -169,9 +169,9 @@ fn refusals_are_named_and_spin_nothing() {
         ),
         (vec!["verify", "slack"], "SPEC_REQUIRED", "slack-api-specs"),
         (
-            vec!["verify", "notion", "--spec", "x.json"],
-            "NO_DESCRIPTION",
-            "Notion publishes no",
+            vec!["verify", "notion"],
+            "SPEC_REQUIRED",
+            "templates/notion/sdk/openapi.sh",
         ),
         (
             vec!["verify", "linear"],

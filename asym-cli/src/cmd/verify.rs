@@ -85,7 +85,6 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         Support::Schema { sdl, source } => {
             return schema(provider, &args, &template, existing, (sdl, source)).await;
         }
-        Support::NoDescription(why) => return Ok(named("NO_DESCRIPTION", why)),
         Support::NoScenario(what) => {
             return Err(Error::NotImplemented { what: what.into() });
         }

@@ -30,6 +30,7 @@ pub(crate) fn builtin(template: &str) -> Vec<Erratum> {
     let text = match template {
         "github" => include_str!("errata/github.json"),
         "hubspot" => include_str!("errata/hubspot.json"),
+        "notion" => include_str!("errata/notion.json"),
         "slack" => include_str!("errata/slack.json"),
         _ => return Vec::new(),
     };
@@ -83,7 +84,7 @@ mod tests {
 
     #[test]
     fn every_builtin_erratum_parses_and_says_why_with_evidence() {
-        for template in ["github", "hubspot", "slack"] {
+        for template in ["github", "hubspot", "notion", "slack"] {
             let errata = builtin(template);
             assert!(!errata.is_empty(), "{template}");
             for e in &errata {
