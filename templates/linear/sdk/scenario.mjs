@@ -1618,5 +1618,17 @@ await scenario("customViewHasSubscribers, viewer.drafts and initiative.history (
   await linear.deleteCustomView(view.id);
 });
 
+await scenario("support links: attachmentLinkDiscord, attachmentLinkSalesforce, attachmentLinkZendesk (with its url) as attachments; attachmentLinkIntercom, attachmentLinkFront and a Zendesk link without a url refused", async () => {
+  const discord = await (await linear.attachmentLinkDiscord("C1", "ENG-6", "M1", "https://discord.com/channels/1/2/3")).attachment;
+  assert(discord.url === "https://discord.com/channels/1/2/3" && (await discord.issue).identifier === "ENG-6", "attachmentLinkDiscord");
+  const salesforce = await (await linear.attachmentLinkSalesforce("ENG-6", "https://acme.my.salesforce.com/500000000000001", { title: "Case 00001" })).attachment;
+  assert(salesforce.title === "Case 00001", "attachmentLinkSalesforce");
+  const zendesk = await (await linear.attachmentLinkZendesk("ENG-6", "17", { url: "https://acme.zendesk.com/agent/tickets/17" })).attachment;
+  assert(zendesk.url.endsWith("/tickets/17"), "attachmentLinkZendesk");
+  await expectError(linear.attachmentLinkZendesk("ENG-6", "18"), LinearErrorType.InvalidInput, "a Zendesk link without its url");
+  await expectError(linear.attachmentLinkIntercom("9", "ENG-6"), LinearErrorType.InvalidInput, "attachmentLinkIntercom");
+  await expectError(linear.attachmentLinkFront("cnv_1", "ENG-6"), LinearErrorType.InvalidInput, "attachmentLinkFront");
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

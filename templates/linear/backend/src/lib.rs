@@ -23,6 +23,7 @@
 //! | `searchIssues`/`issueSearch`, `searchProjects`, `searchDocuments`, `issueVcsBranchSearch` | `search` |
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
 //! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership, user-profile mutations | `resources`, `simple` |
+//! | `attachmentLinkDiscord`, `attachmentLinkSalesforce`, `attachmentLinkZendesk` (URL attachments); `attachmentLinkIntercom`, `attachmentLinkFront` (refused) | `attachment_links` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `issueReminder` (an `issueReminder` notification of the viewer's, due at its time) | `notifications` |
 //! | `issueShare`, `issueUnshare`, `issueExternalSyncDisable` (refused: every user has access, no attachment syncs) | `issue_access` |
@@ -53,6 +54,7 @@
 
 mod agents;
 mod args;
+mod attachment_links;
 mod case;
 mod connection;
 mod customers;

@@ -6,10 +6,10 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    agents, customers, cycles, documents, email_intake, emojis, external_links, initiatives,
-    issue_access, issues, labels, notification_subscriptions, notifications, organization,
-    project_relations, project_statuses, queries, ratelimit, resources, search, status_updates,
-    subscriptions, teams, templates, triage, user_settings, views,
+    agents, attachment_links, customers, cycles, documents, email_intake, emojis, external_links,
+    initiatives, issue_access, issues, labels, notification_subscriptions, notifications,
+    organization, project_relations, project_statuses, queries, ratelimit, resources, search,
+    status_updates, subscriptions, teams, templates, triage, user_settings, views,
 };
 
 /// A custom resolver.
@@ -212,6 +212,12 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "emojiCreate") => adapt!(emojis::create),
         ("Mutation", "emojiDelete") => adapt!(emojis::delete),
         ("Mutation", "attachmentLinkSlack") => adapt!(resources::attachment_link_slack),
+        ("Mutation", "attachmentLinkDiscord") => adapt!(attachment_links::discord),
+        ("Mutation", "attachmentLinkSalesforce") => adapt!(attachment_links::salesforce),
+        ("Mutation", "attachmentLinkZendesk") => adapt!(attachment_links::zendesk),
+        ("Mutation", "attachmentLinkIntercom" | "attachmentLinkFront") => {
+            adapt!(attachment_links::refused)
+        }
         ("Mutation", "issueLabelRetire") => adapt!(resources::label_retire),
         ("Mutation", "issueLabelRestore") => adapt!(resources::label_restore),
         ("Mutation", "attachmentLinkGitHubPR") => adapt!(resources::attachment_link_github_pr),

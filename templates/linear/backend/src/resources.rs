@@ -502,7 +502,10 @@ pub(crate) async fn attachment_link_github_issue(ctx: &ResolverContext<'_>) -> R
 /// An `attachmentLink…` mutation: the URL linked to the issue (`issueId` an id or an
 /// identifier), titled with `title` or else the URL. `createAsUser`, `displayIconUrl` and the
 /// mutation's own arguments in `unsupported` are refused when given a value.
-async fn attachment_link(ctx: &ResolverContext<'_>, unsupported: &[&str]) -> Result<Value> {
+pub(crate) async fn attachment_link(
+    ctx: &ResolverContext<'_>,
+    unsupported: &[&str],
+) -> Result<Value> {
     for name in ["createAsUser", "displayIconUrl"].iter().chain(unsupported) {
         crate::args::unsupported(ctx, name)?;
     }

@@ -1,6 +1,8 @@
 //! What a bot reaches for beside issues: `projectStatuses`, `rateLimitStatus`, and Slack
 //! messages, GitHub pull requests and GitHub issues linked as attachments
-//! (`attachmentLinkSlack`, `attachmentLinkGitHubPR`, `attachmentLinkGitHubIssue`).
+//! (`attachmentLinkSlack`, `attachmentLinkGitHubPR`, `attachmentLinkGitHubIssue`), and the
+//! support integrations' links (`attachmentLinkDiscord`, `…Salesforce`, `…Zendesk` with a URL;
+//! `…Intercom`, `…Front` refused).
 
 use serde_json::json;
 
@@ -134,6 +136,64 @@ async fn slack_messages_and_github_links_become_attachments(linear: asym::Linear
         ),
     ] {
         refused_for(&api, text, json!({}), expected).await;
+    }
+}
+
+/// The support links given a URL, each with its own arguments besides.
+const SUPPORT_LINKS: [(&str, &str); 3] = [
+    (
+        "attachmentLinkDiscord(issueId: $issue, channelId: \"C1\", messageId: \"M1\", url: $url)",
+        "https://discord.com/channels/1/2/3",
+    ),
+    (
+        "attachmentLinkSalesforce(issueId: $issue, url: $url, title: \"Case 00001\")",
+        "https://acme.my.salesforce.com/500000000000001",
+    ),
+    (
+        "attachmentLinkZendesk(issueId: $issue, ticketId: \"17\", url: $url)",
+        "https://acme.zendesk.com/agent/tickets/17",
+    ),
+];
+
+#[asym::clone("linear", seed = "basic")]
+async fn support_links_with_a_url_become_attachments(linear: asym::Linear) {
+    let api = client(&linear);
+    for (call, url) in SUPPORT_LINKS {
+        let text = format!(
+            "mutation($issue: String!, $url: String!) {{ {call} {{
+                success attachment {{ url title issue {{ identifier }} }} }} }}"
+        );
+        let got = mutate(&api, &text, json!({"issue": "ENG-5", "url": url})).await;
+        let attachment = got["attachment"].clone();
+        let title = if call.contains("Case") {
+            "Case 00001"
+        } else {
+            url
+        };
+        let expected = json!({"url": url, "title": title, "issue": {"identifier": "ENG-5"}});
+        assert_eq!(attachment, expected, "{call}");
+    }
+    let refusals = [
+        (
+            "attachmentLinkZendesk(issueId: \"ENG-5\", ticketId: \"17\")",
+            "Argument `url` is required by the asym Linear clone",
+        ),
+        (
+            "attachmentLinkIntercom(issueId: \"ENG-5\", conversationId: \"9\")",
+            "`attachmentLinkIntercom` is not supported by the asym Linear clone: it has no Intercom integration",
+        ),
+        (
+            "attachmentLinkFront(issueId: \"ENG-5\", conversationId: \"cnv_1\")",
+            "`attachmentLinkFront` is not supported by the asym Linear clone: it has no Front integration",
+        ),
+        (
+            "attachmentLinkDiscord(issueId: \"ENG-99\", channelId: \"C\", messageId: \"M\", url: \"https://discord.com/x\")",
+            "Entity not found: Issue",
+        ),
+    ];
+    for (call, expected) in refusals {
+        let text = format!("mutation {{ {call} {{ success }} }}");
+        refused_for(&api, &text, json!({}), expected).await;
     }
 }
 
