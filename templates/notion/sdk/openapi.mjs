@@ -3,7 +3,7 @@
 // (`api-endpoints.js`: method and path) answering 200 with the SDK's own `…Response` type, and
 // any other status with Notion's error object. The types become JSON Schemas through
 // ts-json-schema-generator; JSON Schema's `const` and `type: [T, "null"]` are written the
-// OpenAPI 3.0 way (`enum`, `nullable`), and objects stay closed as the SDK types them.
+// OpenAPI 3.0 way (`enum`, `nullable`), and objects are closed or open as the SDK types them.
 //
 //   node openapi.mjs CLIENT_DIR OUT.json   (CLIENT_DIR: node_modules/@notionhq/client)
 //
@@ -45,6 +45,9 @@ function openapi(schema) {
       else out.anyOf = types.map((type) => ({ type }));
     } else out[key] = openapi(value);
   }
+  // An object the SDK leaves open (`Record<string, unknown> & {…}`) is written without
+  // `additionalProperties`; `verify` reads that as closed, so it is said.
+  if (out.properties && !("additionalProperties" in out)) out.additionalProperties = true;
   return out;
 }
 
