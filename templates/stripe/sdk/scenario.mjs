@@ -1262,8 +1262,10 @@ await check('Dispute: the dispute test cards, list, retrieve, update (evidence, 
   await assert.rejects(stripe.disputes.retrieve('dp_nope'), (err) => err.statusCode === 404 && err.code === 'resource_missing');
 });
 
+/** Completes checkout session `id` as its page does (the clone's admin route). */
+const complete = (id, body) => admin('POST', `checkout/sessions/${id}/complete`, body);
+
 await check('checkout.sessions completed (admin route): payment, subscription, setup; the webhook', () => withReceiver(async (url, received, until) => {
-  const complete = (id, body) => admin('POST', `checkout/sessions/${id}/complete`, body);
   const endpoint = await stripe.webhookEndpoints.create({ url, enabled_events: ['checkout.session.completed'] });
   const session = await stripe.checkout.sessions.create({
     mode: 'payment', line_items: [{ price: 'price_SEEDshirt001', quantity: 2 }],
@@ -1299,6 +1301,38 @@ await check('checkout.sessions completed (admin route): payment, subscription, s
   assert.equal((await stripe.paymentMethods.retrieve(saved.setup_intent.payment_method)).customer, 'cus_SEEDbob0000001');
   await assert.rejects(complete(session.id, {}), /400.*complete/);
   await assert.rejects(complete('cs_test_nope', {}), /404.*resource_missing/);
+}));
+
+await check('checkout.sessions and 3-D Secure: a failed challenge (payment_failed webhook), completed, setup, subscription', () => withReceiver(async (url, received, until) => {
+  const asks = 'pm_card_threeDSecureRequired';
+  const endpoint = await stripe.webhookEndpoints.create({ url, enabled_events: ['payment_intent.payment_failed'] });
+  const session = await stripe.checkout.sessions.create({
+    mode: 'payment', line_items: [{ price: 'price_SEEDshirt001', quantity: 1 }], success_url: 'https://shop.example/ok',
+  });
+  await assert.rejects(complete(session.id, { paymentMethod: asks, authentication: 'fail' }), /402.*payment_intent_authentication_failure/);
+  const delivery = await until((d) => d.body.includes('payment_intent.payment_failed'));
+  assert.ok(delivery, 'no webhook delivered');
+  const event = stripe.webhooks.constructEvent(delivery.body, delivery.headers['stripe-signature'], endpoint.secret);
+  const failed = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] });
+  assert.deepEqual([event.type, event.data.object.id], ['payment_intent.payment_failed', failed.payment_intent.id]);
+  assert.deepEqual([failed.status, failed.payment_intent.status], ['open', 'requires_payment_method']);
+  assert.equal(failed.payment_intent.last_payment_error.code, 'payment_intent_authentication_failure');
+  await complete(session.id, { paymentMethod: asks, authentication: 'complete' });
+  const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
+  assert.deepEqual([done.status, done.payment_intent.id], ['complete', failed.payment_intent.id]);
+  assert.equal(done.payment_intent.latest_charge.payment_method_details.card.three_d_secure.result, 'authenticated');
+  const saving = await stripe.checkout.sessions.create({
+    mode: 'setup', customer: 'cus_SEEDbob0000001', currency: 'usd', success_url: 'https://shop.example/ok',
+  });
+  await assert.rejects(complete(saving.id, { paymentMethod: asks, authentication: 'fail' }), /setup_intent_authentication_failure/);
+  const setup = await stripe.setupIntents.retrieve((await stripe.checkout.sessions.retrieve(saving.id)).setup_intent);
+  assert.equal(setup.last_setup_error.code, 'setup_intent_authentication_failure');
+  const subscribing = await stripe.checkout.sessions.create({
+    mode: 'subscription', line_items: [{ price: 'price_SEEDproMonth1', quantity: 1 }], success_url: 'https://shop.example/ok',
+  });
+  await complete(subscribing.id, { paymentMethod: asks });
+  const subscribed = await stripe.checkout.sessions.retrieve(subscribing.id, { expand: ['subscription'] });
+  assert.equal(subscribed.subscription.status, 'active');
 }));
 
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {

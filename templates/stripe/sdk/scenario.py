@@ -621,8 +621,12 @@ def subscription_and_invoice_lifecycle():
     assert stripe.Event.retrieve(event.id).data.object.id == sub.id
 
 
+def complete(session, body):
+    """Completes checkout session `session` as its page does (the clone's admin route)."""
+    return admin("POST", f"checkout/sessions/{session}/complete", body)
+
+
 def checkout_completed():
-    complete = lambda session, body: admin("POST", f"checkout/sessions/{session}/complete", body)
     with Receiver() as hook:
         endpoint = stripe.WebhookEndpoint.create(url=hook.url, enabled_events=["checkout.session.completed"])
         session = stripe.checkout.Session.create(
@@ -665,6 +669,44 @@ def checkout_completed():
             raise AssertionError(f"{closed} is not completed again")
         except AssertionError as err:
             assert why in str(err), err
+
+
+def checkout_three_d_secure():
+    asks = "pm_card_threeDSecureRequired"
+    with Receiver() as hook:
+        endpoint = stripe.WebhookEndpoint.create(url=hook.url, enabled_events=["payment_intent.payment_failed"])
+        session = stripe.checkout.Session.create(
+            mode="payment", line_items=[{"price": "price_SEEDshirt001", "quantity": 1}],
+            success_url="https://shop.example/ok")
+        try:
+            complete(session.id, {"paymentMethod": asks, "authentication": "fail"})
+            raise AssertionError("a failed challenge does not complete the session")
+        except AssertionError as err:
+            assert "402" in str(err) and "payment_intent_authentication_failure" in str(err), err
+        headers, payload = hook.next()
+    event = stripe.Webhook.construct_event(payload, headers["Stripe-Signature"], endpoint.secret)
+    failed = stripe.checkout.Session.retrieve(session.id, expand=["payment_intent"])
+    assert event.type == "payment_intent.payment_failed" and event.data.object.id == failed.payment_intent.id
+    assert (failed.status, failed.payment_intent.status) == ("open", "requires_payment_method"), failed
+    assert failed.payment_intent.last_payment_error.code == "payment_intent_authentication_failure"
+    complete(session.id, {"paymentMethod": asks, "authentication": "complete"})
+    done = stripe.checkout.Session.retrieve(session.id, expand=["payment_intent.latest_charge"])
+    assert done.status == "complete" and done.payment_intent.id == failed.payment_intent.id, done
+    assert done.payment_intent.latest_charge.payment_method_details.card.three_d_secure.result == "authenticated"
+    saving = stripe.checkout.Session.create(mode="setup", customer="cus_SEEDbob0000001", currency="usd",
+                                            success_url="https://shop.example/ok")
+    try:
+        complete(saving.id, {"paymentMethod": asks, "authentication": "fail"})
+        raise AssertionError("a failed challenge does not save the card")
+    except AssertionError as err:
+        assert "setup_intent_authentication_failure" in str(err), err
+    setup = stripe.SetupIntent.retrieve(stripe.checkout.Session.retrieve(saving.id).setup_intent)
+    assert setup.last_setup_error.code == "setup_intent_authentication_failure", setup
+    subscribing = stripe.checkout.Session.create(
+        mode="subscription", line_items=[{"price": "price_SEEDproMonth1", "quantity": 1}],
+        success_url="https://shop.example/ok")
+    complete(subscribing.id, {"paymentMethod": asks})
+    assert stripe.checkout.Session.retrieve(subscribing.id, expand=["subscription"]).subscription.status == "active"
 
 
 def errors_the_sdk_raises():
@@ -1484,6 +1526,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("Dispute: the dispute test cards, list, retrieve, modify (evidence, submit), close", disputes),
              ("checkout.Session completed (admin route): payment, subscription, setup; the webhook",
               checkout_completed),
+             ("checkout.Session and 3-D Secure: a failed challenge (payment_failed webhook), completed, setup, subscription",
+              checkout_three_d_secure),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -6,9 +6,14 @@
 //! to the session's `success_url`, `{CHECKOUT_SESSION_ID}` replaced by its id. A declined card
 //! shows the decline and a link back to the page, the session still open.
 //!
+//! The form's `authentication` (`complete`, the default, or `fail`) is what the customer does
+//! with the 3-D Secure challenge a card asks for: failed, the page shows the failure and the
+//! session stays open.
+//!
 //! `POST /api/admin/checkout/sessions/{id}/complete` (behind the admin secret) completes the
-//! session the same way from JSON, `{"paymentMethod"?, "email"?, "name"?}`, and answers it;
-//! refusals are Stripe's error object (a decline is the card's 402).
+//! session the same way from JSON, `{"paymentMethod"?, "email"?, "name"?, "authentication"?}`,
+//! and answers it; refusals are Stripe's error object (a decline is the card's 402, a failed
+//! authentication a 402 `payment_intent_authentication_failure`).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -21,7 +26,7 @@ use crate::cx::{Cx, strip_hidden};
 use crate::dispatch::{self, Called, Pending};
 use crate::error::{ApiError, ApiResult};
 use crate::html::{self, escape, page};
-use crate::model::checkout::{self, DEFAULT_CARD, PAY_PATH, Payer};
+use crate::model::checkout::{self, AUTHENTICATION_PARAM, DEFAULT_CARD, PAY_PATH, Payer};
 use crate::model::invoice::money;
 use crate::params::Params;
 use asym_kit::Kit;
@@ -30,7 +35,11 @@ use asym_kit::Kit;
 const TITLE: &str = "Checkout";
 
 /// What the admin route and the page's form take.
-const FIELDS: [&str; 3] = ["paymentMethod", "email", "name"];
+const FIELDS: [&str; 4] = ["paymentMethod", "email", "name", AUTHENTICATION_PARAM];
+
+/// What the customer does with a 3-D Secure challenge (`authentication`; `complete` unless
+/// given), as Stripe's test page offers.
+const OUTCOMES: [&str; 2] = ["complete", "fail"];
 
 /// The page's routes and the admin route completing a session.
 pub(crate) fn routes() -> Router<Kit> {
@@ -124,7 +133,8 @@ async fn on_session(
 fn admin_params(body: &[u8]) -> ApiResult<Params> {
     const USAGE: &str = "the body must be {\"paymentMethod\"?: a test card's name \
         (\"pm_card_visa\"), a card number or a payment method's id, \"email\"?: \"…\", \
-        \"name\"?: \"…\"}, each a string of at most 5000 characters";
+        \"name\"?: \"…\", \"authentication\"?: \"complete\" | \"fail\"}, each a string of at \
+        most 5000 characters";
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Params::default());
     }
@@ -165,6 +175,8 @@ fn finish<'a>(cx: &'a mut Cx<'_>, called: &'a Called) -> Pending<'a> {
             email: field(FIELDS[1])?,
             name: field(FIELDS[2])?,
             param: FIELDS[0],
+            fails_authentication: cx.params.one_of(AUTHENTICATION_PARAM, &OUTCOMES)?
+                == Some("fail"),
         };
         checkout::complete(cx, called.segment(1), &payer).await
     })
@@ -208,6 +220,9 @@ fn form(session: &Value) -> String {
          <p><label>Card number <input name=\"paymentMethod\" value=\"{DEFAULT_CARD}\"></label> \
          (a test card's number, or its name: pm_card_chargeDeclined)</p>\
          <p><label>Name on card <input name=\"name\"></label></p>\
+         <p><label>3-D Secure, if the card asks for it <select name=\"{AUTHENTICATION_PARAM}\">\
+         <option value=\"complete\">Complete authentication</option>\
+         <option value=\"fail\">Fail authentication</option></select></label></p>\
          <button type=\"submit\">{button}</button></form>"
     );
     page(TITLE, &body)

@@ -105,6 +105,17 @@ impl ApiError {
         err
     }
 
+    /// 402 `invalid_request_error` with `code`: a valid request whose attempt failed for
+    /// another reason than the card's issuer (`payment_intent_authentication_failure`).
+    pub(crate) fn request_failed(code: &str, message: &str) -> Self {
+        Self::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "invalid_request_error",
+            message,
+        )
+        .code(code)
+    }
+
     /// 400 (or 409) `idempotency_error`.
     pub(crate) fn idempotency(status: StatusCode, message: impl Into<String>) -> Self {
         Self::new(status, "idempotency_error", message)

@@ -54,25 +54,48 @@ pub(crate) async fn finish(
     let method = PAYMENT_METHOD
         .lock_named(cx, &method_id, "payment_method")
         .await?;
+    // The page shows the intent whatever became of it: a decline is not its error.
+    decide(cx, &mut intent, &method, complete).await?;
+    Ok((intent, return_url))
+}
+
+/// Completes (`complete`) or fails the authentication `intent` (a payment or setup intent in
+/// `requires_action`) waits for with `method`, as the customer does on the test page (or on
+/// Checkout's page): completed, a payment intent is charged (its invoice paid) and a setup
+/// intent succeeds; failed, it waits for another payment method. Answers what the attempt
+/// failed with, kept (a decline after authentication, or the authentication's failure), or
+/// `None`.
+pub(crate) async fn decide(
+    cx: &mut Cx<'_>,
+    intent: &mut Value,
+    method: &Value,
+    complete: bool,
+) -> ApiResult<Option<ApiError>> {
     match (intent["object"] == "setup_intent", complete) {
-        (true, true) => setup::succeed(cx, &mut intent, &method).await?,
-        (true, false) => authentication_failed(cx, &mut intent, &method, SETUP_FAILURE).await?,
+        (true, true) => setup::succeed(cx, intent, method).await?,
+        (true, false) => {
+            return Ok(Some(
+                authentication_failed(cx, intent, method, SETUP_FAILURE).await?,
+            ));
+        }
         (false, true) => {
-            let decline = card::of(&method).and_then(|c| c.decline);
-            let secured = Some(authenticated(id));
-            let attempted = charge(cx, &mut intent, &method, decline, secured).await?;
-            if matches!(attempted, Attempted::Charged)
-                && intent["status"] == "succeeded"
-                && !intent["invoice"].is_null()
-            {
-                invoice::intent_succeeded(cx, &intent).await?;
+            let decline = card::of(method).and_then(|c| c.decline);
+            let secured = Some(authenticated(intent["id"].as_str().unwrap_or_default()));
+            match charge(cx, intent, method, decline, secured).await? {
+                Attempted::Declined(err) => return Ok(Some(err)),
+                Attempted::Charged | Attempted::RequiresAction => {}
+            }
+            if intent["status"] == "succeeded" && !intent["invoice"].is_null() {
+                invoice::intent_succeeded(cx, intent).await?;
             }
         }
         (false, false) => {
-            authentication_failed(cx, &mut intent, &method, PAYMENT_FAILURE).await?;
+            return Ok(Some(
+                authentication_failed(cx, intent, method, PAYMENT_FAILURE).await?,
+            ));
         }
     }
-    Ok((intent, return_url))
+    Ok(None)
 }
 
 /// What a failed authentication records on each kind of intent: the error field, its code,
@@ -94,13 +117,14 @@ const SETUP_FAILURE: Failure = (
 );
 
 /// Ends `intent`'s attempt in failed authentication, recorded as `failure` says: it waits
-/// for another payment method.
+/// for another payment method. Answers the failure as an error, kept: a 402 carrying what
+/// the intent records (the clone's status: no Stripe route answers it) and the intent.
 async fn authentication_failed(
     cx: &Cx<'_>,
     intent: &mut Value,
     method: &Value,
     (field, code, message, event): Failure,
-) -> ApiResult<()> {
+) -> ApiResult<ApiError> {
     let before = intent.clone();
     let mut shown = method.clone();
     cx::strip_hidden(&mut shown);
@@ -108,11 +132,16 @@ async fn authentication_failed(
         "code": code,
         "doc_url": format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-")),
         "message": message,
-        "payment_method": shown,
+        "payment_method": shown.clone(),
         "type": "invalid_request_error",
     });
     intent["payment_method"] = Value::Null;
     intent["status"] = json!("requires_payment_method");
     intent["next_action"] = Value::Null;
-    cx.save_changed(event, &before, intent).await
+    cx.save_changed(event, &before, intent).await?;
+    let kind = intent["object"].as_str().unwrap_or_default().to_owned();
+    let mut answered = intent.clone();
+    cx::strip_hidden(&mut answered);
+    let err = ApiError::request_failed(code, message).with("payment_method", shown);
+    Ok(err.with(&kind, answered).persist())
 }

@@ -1,9 +1,10 @@
 //! Completing checkout sessions: the admin route by mode (payment, subscription, setup), a
-//! decline, the refusals, and Checkout's page with its redirect.
+//! decline, 3-D Secure completed or failed, the refusals, and Checkout's page with its
+//! redirect.
 
 use serde_json::{Value, json};
 
-use crate::common::{ALICE, Api, MISSING, PRO_MONTHLY, assert_fields, expect_refusal, id};
+use crate::common::{ALICE, Api, MISSING, PRO_MONTHLY, assert_fields, expect_refusal, id, invalid};
 
 /// The seeded one-time price, the $25 Asym T-shirt.
 const SHIRT: &str = "price_SEEDshirt001";
@@ -286,18 +287,34 @@ async fn checkouts_page_pays_and_sends_the_browser_to_success_url(stripe: asym::
     let page = http.get(url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    for shown in ["Asym T-shirt", "$50.00", "4242424242424242", "Pay $50.00"] {
+    for shown in [
+        "Asym T-shirt",
+        "$50.00",
+        "4242424242424242",
+        "Pay $50.00",
+        "name=\"authentication\"",
+        "Fail authentication",
+    ] {
         assert!(html.contains(shown), "{shown} in {html}");
     }
-    let pay = |card: &'static str| {
-        let form = [("paymentMethod", card), ("email", "p@example.com")];
+    let pay = |card: &'static str, authentication: &'static str| {
+        let form = [
+            ("paymentMethod", card),
+            ("email", "p@example.com"),
+            ("authentication", authentication),
+        ];
         http.post(url).form(&form).send()
     };
-    let declined = pay("4000000000000002").await.unwrap();
-    assert_eq!(declined.status(), 402);
-    let shown = declined.text().await.unwrap();
-    assert!(shown.contains("Your card was declined."), "{shown}");
-    let paid = pay("4242424242424242").await.unwrap();
+    for (card, authentication, shown) in [
+        ("4000000000000002", "complete", "Your card was declined."),
+        ("4000000000003063", "fail", "has failed authentication"),
+    ] {
+        let refused = pay(card, authentication).await.unwrap();
+        assert_eq!(refused.status(), 402);
+        let text = refused.text().await.unwrap();
+        assert!(text.contains(shown), "{shown} in {text}");
+    }
+    let paid = pay("4000000000003063", "complete").await.unwrap();
     assert_eq!(paid.status(), 303);
     assert_eq!(
         paid.headers()["location"],
@@ -318,4 +335,184 @@ async fn checkouts_page_pays_and_sends_the_browser_to_success_url(stripe: asym::
     }
     let again = http.get(url).send().await.unwrap().text().await.unwrap();
     assert!(again.contains("complete"), "{again}");
+}
+
+/// Stripe's test card that asks for 3-D Secure on every payment.
+const THREE_DS: &str = "pm_card_threeDSecureRequired";
+
+/// The codes a failed 3-D Secure challenge records on a payment and a setup intent.
+const PAYMENT_FAILED: &str = "payment_intent_authentication_failure";
+const SETUP_FAILED: &str = "setup_intent_authentication_failure";
+
+/// A new session in `mode` with the lines (or, in `setup` mode, the customer) it needs.
+async fn in_mode(api: &Api, mode: &str) -> Value {
+    match mode {
+        "payment" => shirts(api, "1", &[]).await,
+        "setup" => session(api, "setup", &[("customer", ALICE), ("currency", "usd")]).await,
+        _ => session(api, "subscription", &PRO_AND_SHIRT[..2]).await,
+    }
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_failed_challenge_leaves_the_session_open_with_its_intents_error(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let failed = json!({"paymentMethod": THREE_DS, "authentication": "fail"});
+    for (done_before, (mode, field, collection, (error, code), event)) in [
+        (
+            "payment",
+            "payment_intent",
+            "/v1/payment_intents",
+            ("last_payment_error", PAYMENT_FAILED),
+            "payment_intent.payment_failed",
+        ),
+        (
+            "setup",
+            "setup_intent",
+            "/v1/setup_intents",
+            ("last_setup_error", SETUP_FAILED),
+            "setup_intent.setup_failed",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let created = in_mode(&api, mode).await;
+        let (status, refusal) = complete(&stripe, id(&created), &failed).await;
+        assert_eq!(
+            (status, refusal["error"]["code"].as_str()),
+            (402, Some(code)),
+            "{refusal}"
+        );
+        assert_eq!(refusal["error"]["type"], "invalid_request_error");
+        assert_eq!(refusal["error"][field]["status"], "requires_payment_method");
+        let open = api.current("/v1/checkout/sessions", id(&created)).await;
+        assert_eq!(open["status"], "open");
+        let intent = named(&api, &open, field, collection).await;
+        assert_fields(
+            &intent,
+            json!({"status": "requires_payment_method", "payment_method": null, "next_action": null}),
+        );
+        assert_eq!(intent[error]["code"], code, "{intent}");
+        assert_eq!(intent[error]["payment_method"]["card"]["last4"], "3063");
+        let types = event_types(&stripe).await;
+        let at = |t: &str| types.iter().rposition(|e| e == t).unwrap();
+        let asked = format!("{field}.requires_action");
+        assert!(at(&asked) < at(event), "{types:?}");
+        let completions = types.iter().filter(|t| *t == "checkout.session.completed");
+        assert_eq!(completions.count(), done_before, "{types:?}");
+
+        let done = completed(&stripe, &created, &json!({"paymentMethod": "pm_card_visa"})).await;
+        assert_eq!(
+            done[field], open[field],
+            "the next attempt uses the same intent"
+        );
+        let intent = named(&api, &done, field, collection).await;
+        assert_eq!(intent["status"], "succeeded");
+    }
+    let (_, refusal) = complete(&stripe, "cs_test_nope", &failed).await;
+    assert_eq!(refusal["error"]["code"], "resource_missing");
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn three_d_secure_cards_on_checkout_pay_decline_or_fail_by_the_challenge(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let declined = "pm_card_threeDSecureRequiredChargeDeclined";
+    let short = "pm_card_authenticationRequiredChargeDeclinedInsufficientFunds";
+    // (card, mode, authentication, status, the error's code or the session's status)
+    for (card, mode, authentication, status, outcome) in [
+        (THREE_DS, "payment", "complete", 200, "complete"),
+        (THREE_DS, "setup", "complete", 200, "complete"),
+        (THREE_DS, "subscription", "complete", 200, "complete"),
+        ("pm_card_visa", "payment", "fail", 200, "complete"),
+        ("pm_card_visa", "setup", "fail", 200, "complete"),
+        ("pm_card_visa", "subscription", "fail", 200, "complete"),
+        (declined, "payment", "complete", 402, "card_declined"),
+        (declined, "subscription", "complete", 402, "card_declined"),
+        (declined, "setup", "complete", 200, "complete"),
+        (declined, "payment", "fail", 402, PAYMENT_FAILED),
+        (short, "payment", "complete", 402, "card_declined"),
+        (short, "subscription", "complete", 402, "card_declined"),
+        (short, "setup", "fail", 402, SETUP_FAILED),
+    ] {
+        let created = in_mode(&api, mode).await;
+        let body = json!({"paymentMethod": card, "authentication": authentication});
+        let (got, answer) = complete(&stripe, id(&created), &body).await;
+        let shown = answer["error"]["code"]
+            .as_str()
+            .or(answer["status"].as_str());
+        assert_eq!(
+            (got, shown),
+            (status, Some(outcome)),
+            "{card} {mode} {authentication}: {answer}"
+        );
+    }
+    let created = in_mode(&api, "payment").await;
+    let (_, answer) = complete(&stripe, id(&created), &json!({"paymentMethod": short})).await;
+    assert_eq!(answer["error"]["decline_code"], "insufficient_funds");
+    let charge = &answer["error"]["charge"];
+    let (_, charge) = api
+        .get(&format!("/v1/charges/{}", charge.as_str().unwrap()), &[])
+        .await;
+    let secure = &charge["payment_method_details"]["card"]["three_d_secure"];
+    assert_eq!(
+        secure["result"], "authenticated",
+        "declined once authenticated: {charge}"
+    );
+    let (_, subs) = api.get("/v1/subscriptions", &[("status", "all")]).await;
+    let data = subs["data"].as_array().unwrap();
+    assert!(
+        data.iter().all(|s| s["status"] == "active"),
+        "a declined subscription keeps nothing: {subs}"
+    );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_subscription_asking_for_3ds_is_paid_once_authenticated(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let created = in_mode(&api, "subscription").await;
+    let done = completed(&stripe, &created, &json!({"paymentMethod": THREE_DS})).await;
+    let sub = named(&api, &done, "subscription", "/v1/subscriptions").await;
+    assert_eq!(sub["status"], "active");
+    let invoice = api.latest_invoice(&sub).await;
+    assert_fields(&invoice, json!({"status": "paid", "amount_paid": 2000}));
+    let intent = invoice["payment_intent"].as_str().unwrap();
+    let intent = api
+        .expanded("/v1/payment_intents", intent, "latest_charge")
+        .await;
+    let card = &intent["latest_charge"]["payment_method_details"]["card"];
+    assert_eq!(card["three_d_secure"]["result"], "authenticated");
+    let types = event_types(&stripe).await;
+    let at = |t: &str| types.iter().position(|e| e == t).unwrap();
+    assert!(at("payment_intent.requires_action") < at("payment_intent.succeeded"));
+    assert!(at("invoice.paid") < at("checkout.session.completed"));
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn failing_3ds_is_refused_by_name_where_it_is_not_served(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let sub = in_mode(&api, "subscription").await;
+    let open = in_mode(&api, "payment").await;
+    for (session, body) in [
+        (
+            &sub,
+            json!({"paymentMethod": THREE_DS, "authentication": "fail"}),
+        ),
+        (&open, json!({"authentication": "failed"})),
+        (&open, json!({"authentication": ""})),
+        (&open, json!({"authentication": true})),
+    ] {
+        let refusal = expect_refusal(
+            complete(&stripe, id(session), &body).await,
+            invalid("authentication"),
+        );
+        assert_eq!(refusal["error"]["type"], "invalid_request_error", "{body}");
+    }
+    let (_, subs) = api.get("/v1/subscriptions", &[("status", "all")]).await;
+    assert_eq!(subs["data"].as_array().map(Vec::len), Some(0), "{subs}");
+    for session in [&sub, &open] {
+        let still = api.current("/v1/checkout/sessions", id(session)).await;
+        assert_fields(&still, json!({"status": "open", "payment_intent": null}));
+    }
 }
