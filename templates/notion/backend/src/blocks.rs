@@ -26,7 +26,14 @@ const COLUMNS: &str = "b.id, b.parent_type, b.parent_id, b.type, b.content::text
 pub(crate) fn render(row: &Row) -> Value {
     let kind: String = row.get(3);
     let parent_type: String = row.get(1);
-    let content: Value = serde_json::from_str(row.get(4)).unwrap_or_else(|_| json!({}));
+    let mut content: Value = serde_json::from_str(row.get(4)).unwrap_or_else(|_| json!({}));
+    // A paragraph answers its icon, `null` when it has none (@notionhq/client's
+    // `ContentWithRichTextColorAndIconResponse`).
+    if kind == "paragraph"
+        && let Some(fields) = content.as_object_mut()
+    {
+        fields.entry("icon").or_insert(Value::Null);
+    }
     let in_trash: bool = row.get(5);
     let mut out = Map::new();
     out.insert("object".into(), "block".into());

@@ -320,6 +320,13 @@ async fn tabs_hold_paragraph_items(notion: asym::Notion) {
     let items = read(&api, &children_path(tab_id)).await["results"].take();
     assert_eq!(pluck(&items, "type"), ["paragraph", "paragraph"]);
     assert_eq!(items[0]["paragraph"]["icon"]["emoji"], "📌");
+    // One without an icon answers `icon: null`, as @notionhq/client types a paragraph.
+    assert_eq!(
+        items[1]["paragraph"].get("icon"),
+        Some(&json!(null)),
+        "{}",
+        items[1]
+    );
     assert_eq!(items[0]["has_children"], true);
     let markdown = markdown_text(&api, TASK1).await;
     assert!(markdown.ends_with("alt=\"tab\"/>"), "{markdown}");
