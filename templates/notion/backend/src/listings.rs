@@ -70,7 +70,8 @@ pub(crate) async fn custom_emojis(ctx: &Ctx, query: &Query) -> ApiResult<Value> 
         "results": page,
         "next_cursor": next,
         "has_more": next.is_some(),
+        // Notion's reference answers no `custom_emoji: {}` beside the type, unlike its
+        // other lists (and @notionhq/client's `ListCustomEmojisResponse` has none).
         "type": "custom_emoji",
-        "custom_emoji": {},
     }))
 }

@@ -69,6 +69,7 @@ async fn custom_emojis_are_listed(notion: asym::Notion) {
     let all = read(&api, "/v1/custom_emojis").await;
     assert_eq!(all["object"], "list");
     assert_eq!(all["type"], "custom_emoji");
+    assert_eq!(all.get("custom_emoji"), None, "{all}");
     assert_eq!(
         all["results"][0],
         json!({ "id": "e0000000-0000-4000-8000-000000000001", "name": "shipit", "url": "https://example.com/emojis/shipit.png" })
