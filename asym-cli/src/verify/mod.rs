@@ -58,9 +58,10 @@ pub(crate) fn product(template: &str) -> Support {
         },
         "notion" => Support::Scenario {
             scenario: include_str!("scenarios/notion.json"),
-            source: "Notion publishes no API description, but its Node SDK types every \
-                     answer: `bash templates/notion/sdk/openapi.sh notion.json` writes one \
-                     from @notionhq/client's types",
+            source: "Notion publishes its description only in pieces, one per reference \
+                     page, but its Node SDK types every answer: `bash \
+                     templates/notion/sdk/openapi.sh notion.json` writes one from \
+                     @notionhq/client's types",
         },
         "slack" => Support::Scenario {
             scenario: include_str!("scenarios/slack.json"),
