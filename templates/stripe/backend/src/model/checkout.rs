@@ -27,6 +27,11 @@ pub(crate) const DEFAULT_CARD: &str = "4242424242424242";
 /// none (Checkout asks for one; the clone's choice).
 pub(crate) const DEFAULT_EMAIL: &str = "customer@example.com";
 
+/// What Stripe's ACH Direct Debit test payment methods are named by
+/// (`pm_usBankAccount_success`, `…_insufficientFunds`, …): refused by name, the clone
+/// serving cards only.
+const BANK_ACCOUNT_TEST_METHODS: &str = "pm_usBankAccount_";
+
 /// Who pays a session and with what, as the page's form or the admin route gives it.
 #[derive(Debug, Default)]
 pub(crate) struct Payer {
@@ -152,6 +157,14 @@ struct Attempt<'a> {
 /// carrying the page's billing `details`; an id is a stored payment method).
 async fn payment_method(cx: &mut Cx<'_>, payer: &Payer, details: &Value) -> ApiResult<Value> {
     let reference = payer.card.as_deref().unwrap_or(DEFAULT_CARD);
+    if reference.starts_with(BANK_ACCOUNT_TEST_METHODS) {
+        return Err(ApiError::invalid_param(
+            payer.param,
+            "This Stripe clone does not serve ACH Direct Debit (`us_bank_account`) payment \
+             methods on Checkout (not implemented): it pays with cards, which settle at once, so \
+             it sends no `checkout.session.async_payment_succeeded` or `async_payment_failed`.",
+        ));
+    }
     let digits: String = reference
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')

@@ -490,10 +490,18 @@ async fn a_subscription_asking_for_3ds_is_paid_once_authenticated(stripe: asym::
 }
 
 #[asym::clone("stripe", seed = "basic")]
-async fn failing_3ds_is_refused_by_name_where_it_is_not_served(stripe: asym::Stripe) {
+async fn failing_3ds_and_bank_debits_are_refused_by_name_where_not_served(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let sub = in_mode(&api, "subscription").await;
     let open = in_mode(&api, "payment").await;
+    let bank = json!({"paymentMethod": "pm_usBankAccount_success"});
+    let (status, refusal) = complete(&stripe, id(&open), &bank).await;
+    assert_eq!(
+        (status, &refusal["error"]["param"]),
+        (400, &json!("paymentMethod"))
+    );
+    let message = refusal["error"]["message"].as_str().unwrap();
+    assert!(message.contains("async_payment_succeeded"), "{message}");
     for (session, body) in [
         (
             &sub,
