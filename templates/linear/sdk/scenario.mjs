@@ -1630,5 +1630,23 @@ await scenario("support links: attachmentLinkDiscord, attachmentLinkSalesforce, 
   await expectError(linear.attachmentLinkFront("cnv_1", "ENG-6"), LinearErrorType.InvalidInput, "attachmentLinkFront");
 });
 
+await scenario("fileUpload: PUT to the signed uploadUrl with its headers, read back from assetUrl with the API key (401 without), used in a comment", async () => {
+  const body = "release notes, draft 1";
+  const upload = await linear.fileUpload("text/plain", "notes.txt", body.length);
+  const file = upload.uploadFile;
+  assert(upload.success && file.filename === "notes.txt" && file.size === body.length, "fileUpload");
+  const headers = { "Content-Type": "text/plain", "Cache-Control": "public, max-age=31536000" };
+  for (const { key, value } of file.headers) headers[key] = value;
+  const put = await fetch(file.uploadUrl, { method: "PUT", headers, body });
+  assert(put.ok, `PUT ${put.status}`);
+  const anonymous = await fetch(file.assetUrl);
+  assert(anonymous.status === 401, `an asset needs credentials: ${anonymous.status}`);
+  const read = await fetch(file.assetUrl, { headers: { Authorization: process.env.LINEAR_API_KEY } });
+  assert(read.ok && (await read.text()) === body, "assetUrl with the API key");
+  const comment = await (await linear.createComment({ issueId: "ENG-6", body: `[notes](${file.assetUrl})` })).comment;
+  assert(comment.body.includes(file.assetUrl), "the asset in a comment");
+  await expectError(linear.fileUpload("text/plain", "empty.txt", 0), LinearErrorType.InvalidInput, "an empty file");
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

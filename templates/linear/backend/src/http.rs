@@ -47,7 +47,10 @@ fn unauthenticated() -> Response {
 }
 
 /// The viewer behind the request's `Authorization` header, or Linear's 401.
-async fn authenticate(app: &App, headers: &HeaderMap) -> Result<(Viewer, String), Response> {
+pub(crate) async fn authenticate(
+    app: &App,
+    headers: &HeaderMap,
+) -> Result<(Viewer, String), Response> {
     let Some(header) = headers.get(AUTHORIZATION).and_then(|h| h.to_str().ok()) else {
         return Err(unauthenticated());
     };

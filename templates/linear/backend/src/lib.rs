@@ -44,6 +44,7 @@
 //! | `projectStatusCreate`/`Update`/`Archive`/`Unarchive` | `project_statuses` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | what only a workspace admin may do: `organizationUpdate`, `userSuspend`/`userUnsuspend`, `userChangeRole` | `organization` |
+//! | `fileUpload`; the upload (`PUT /uploads/{id}`) and the asset (`GET /files/{id}/{name}`) | `uploads` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
 //! | `notificationSubscriptions`, `notificationSubscription`, `notificationSubscriptionCreate`/`Update`/`Delete` (the viewer's, typed by what each is on) | `notification_subscriptions` |
 //! | `customViewCreate`/`Update`/`Delete`, and the reads `customViews`, `customView`, its `issues` and `projects` | `views` |
@@ -94,6 +95,7 @@ mod teams;
 mod templates;
 mod triage;
 mod unserved;
+mod uploads;
 mod user_settings;
 mod views;
 mod write;
@@ -104,7 +106,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 /// The seeded admin (`apiKey`'s user) in every fixture.
 const ADMIN_USER: &str = "b0000000-0000-4000-8000-000000000001";
@@ -184,6 +186,8 @@ pub fn app(kit: Kit) -> Router {
             "/graphql/schema",
             get(http::schema).fallback(|| async { http::method_not_allowed("GET") }),
         )
+        .route("/uploads/{id}", put(uploads::put))
+        .route("/files/{id}/{filename}", get(uploads::get))
         .route("/api/admin/provision", post(provision))
         .route("/api/admin/rate-limit", post(ratelimit::configure))
         .fallback(http::not_found)

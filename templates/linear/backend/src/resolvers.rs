@@ -9,7 +9,7 @@ use crate::{
     agents, attachment_links, customers, cycles, documents, email_intake, emojis, external_links,
     initiatives, issue_access, issues, labels, notification_subscriptions, notifications,
     organization, project_relations, project_statuses, queries, ratelimit, resources, search,
-    status_updates, subscriptions, teams, templates, triage, user_settings, views,
+    status_updates, subscriptions, teams, templates, triage, uploads, user_settings, views,
 };
 
 /// A custom resolver.
@@ -377,6 +377,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "projectMilestoneDelete") => adapt!(resources::milestone_delete),
         ("Mutation", "issueSubscribe") => adapt!(subscriptions::subscribe),
         ("Mutation", "issueReminder") => adapt!(notifications::remind),
+        ("Mutation", "fileUpload") => adapt!(uploads::file_upload),
         ("Query", "emailIntakeAddress") => adapt!(queries::email_intake_address),
         ("Mutation", "emailIntakeAddressCreate") => adapt!(email_intake::create),
         ("Mutation", "emailIntakeAddressUpdate") => adapt!(email_intake::update),

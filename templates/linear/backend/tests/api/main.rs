@@ -37,6 +37,7 @@ mod teams;
 mod templates;
 mod threads;
 mod triage;
+mod uploads;
 mod user_settings;
 mod validation;
 mod views;
