@@ -51,7 +51,9 @@ pub(crate) struct Probes {
     pub(crate) refused: Vec<Operation>,
     /// 2xx or 3xx: the route exists, the scenario misses it.
     pub(crate) answered: Vec<Operation>,
-    /// 5xx.
+    /// 501: the clone says, by name, that it does not implement the operation.
+    pub(crate) unimplemented: Vec<Operation>,
+    /// Another 5xx.
     pub(crate) failed: Vec<Operation>,
 }
 
@@ -68,6 +70,7 @@ impl Probes {
                 }
                 _ if probe.unknown => tally.not_found_deviating += 1,
                 400..=499 => tally.refused.extend(op()),
+                501 => tally.unimplemented.extend(op()),
                 500.. => tally.failed.extend(op()),
                 _ => tally.answered.extend(op()),
             }
@@ -171,6 +174,10 @@ impl Detail for Answers {
                 "answered 2xx/3xx (it exists: the scenario misses it)",
                 &p.answered,
             ),
+            (
+                "answered 501 (the clone says it does not implement it)",
+                &p.unimplemented,
+            ),
             ("answered 5xx", &p.failed),
         ] {
             for op in ops {
@@ -246,7 +253,12 @@ mod tests {
         probe.method = "DELETE".into();
         probe.status = Some(404);
         probe.unknown = true;
-        let report = Answers::report("skeleton", &description, "1", 0.5, answers, vec![probe]);
+        let mut refused = outcome("/v1/notes/asym-probe", &[]);
+        refused.status = Some(501);
+        let mut broken = outcome("/v1/notes/asym-probe", &[]);
+        broken.status = Some(500);
+        let probes = vec![probe, refused, broken];
+        let report = Answers::report("skeleton", &description, "1", 0.5, answers, probes);
         assert_eq!((report.valid, report.total, report.score), (2, 4, 0.5));
         assert!(report.passed);
         assert_eq!(report.kinds[&Kind::WrongType].count, 2);
@@ -263,5 +275,7 @@ mod tests {
         assert_eq!(report.detail.covered.len(), 1);
         assert_eq!(report.detail.not_implemented[0].method, "DELETE");
         assert_eq!(report.detail.probes.not_found, 1);
+        let probes = &report.detail.probes;
+        assert_eq!((probes.unimplemented.len(), probes.failed.len()), (1, 1));
     }
 }
