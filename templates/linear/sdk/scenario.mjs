@@ -3,7 +3,7 @@
 // ASYM_ADMIN_SECRET (the clone's; with ASYM_ADMIN_URL, its admin surface, which run.sh derives from
 // LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
-  AuthenticationLinearError, ForbiddenLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType,
+  AuthenticationLinearError, ForbiddenLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType, NotificationCategory, NotificationChannel,
   RatelimitedLinearError, UserFlagType, UserFlagUpdateOperation, UserRoleType,
 } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
@@ -1646,6 +1646,15 @@ await scenario("fileUpload: PUT to the signed uploadUrl with its headers, read b
   const comment = await (await linear.createComment({ issueId: "ENG-6", body: `[notes](${file.assetUrl})` })).comment;
   assert(comment.body.includes(file.assetUrl), "the asset in a comment");
   await expectError(linear.fileUpload("text/plain", "empty.txt", 0), LinearErrorType.InvalidInput, "an empty file");
+});
+
+await scenario("updateNotificationCategoryChannelSubscription: one category on one channel of the viewer's settings", async () => {
+  const payload = await linear.updateNotificationCategoryChannelSubscription(NotificationCategory.Reminders, NotificationChannel.Email, false);
+  const settings = await payload.userSettings;
+  assert(payload.success && settings.notificationCategoryPreferences.reminders.email === false && settings.notificationCategoryPreferences.reminders.desktop === true, "reminders off by email");
+  const read = await linear.userSettings;
+  assert(read.notificationCategoryPreferences.reminders.email === false, "as read back");
+  await linear.updateNotificationCategoryChannelSubscription(NotificationCategory.Reminders, NotificationChannel.Email, true);
 });
 
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);

@@ -5,6 +5,7 @@
 use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
+use crate::user_settings::category_channel;
 use crate::{
     agents, attachment_links, customers, cycles, documents, email_intake, emojis, external_links,
     initiatives, issue_access, issues, labels, notification_subscriptions, notifications,
@@ -378,6 +379,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "issueSubscribe") => adapt!(subscriptions::subscribe),
         ("Mutation", "issueReminder") => adapt!(notifications::remind),
         ("Mutation", "fileUpload") => adapt!(uploads::file_upload),
+        ("Mutation", "notificationCategoryChannelSubscriptionUpdate") => adapt!(category_channel),
         ("Query", "emailIntakeAddress") => adapt!(queries::email_intake_address),
         ("Mutation", "emailIntakeAddressCreate") => adapt!(email_intake::create),
         ("Mutation", "emailIntakeAddressUpdate") => adapt!(email_intake::update),

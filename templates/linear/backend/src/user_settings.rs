@@ -28,9 +28,9 @@ pub(crate) async fn settings(ctx: &ResolverContext<'_>) -> Result<Value> {
         .ok_or_else(|| error::not_found(ENTITY))
 }
 
-/// Writes input `$2` over the stored settings `$1` of user `$3` (made when the user was, as
-/// the settings were answered before), its `feedLastSeenTime` read as a timestamp; answers
-/// the settings' id, none when `$1` is not that user's.
+/// Writes input `$2` over the stored settings `$1` (null: their own) of user `$3` (made when
+/// the user was, as the settings were answered before), its `feedLastSeenTime` read as a
+/// timestamp; answers the settings' id, none when `$1` is not that user's.
 const MERGE: &str = "WITH input AS (
     SELECT CASE WHEN jsonb_typeof(j -> 'feedLastSeenTime') = 'string'
         THEN jsonb_set(j, '{feedLastSeenTime}', to_jsonb(iso((j ->> 'feedLastSeenTime')::timestamptz)))
@@ -38,16 +38,45 @@ const MERGE: &str = "WITH input AS (
     FROM (SELECT $2::text::jsonb AS j) raw)
 INSERT INTO user_settings AS s (user_id, prefs, created_at)
 SELECT t.user_id, input.j, t.created_at FROM user_settings_all t, input
-WHERE t.id = $1 AND t.user_id = $3
+WHERE t.id = coalesce($1::text, user_settings_id($3)) AND t.user_id = $3
 ON CONFLICT (user_id) DO UPDATE SET prefs = jsonb_merge_deep(s.prefs, EXCLUDED.prefs),
     updated_at = now()
 RETURNING user_settings_id(user_id)";
 
 /// `userSettingsUpdate(id:, input:)`: the viewer's settings (another user's are not found).
 pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let (shared, viewer) = context(ctx)?;
     let id = arg_str(ctx, "id")?;
-    let input = serde_json::Value::Object(write::input(ctx)?).to_string();
+    let input = serde_json::Value::Object(write::input(ctx)?);
+    merge(ctx, Some(id), &input).await
+}
+
+/// `notificationCategoryChannelSubscriptionUpdate(category:, channel:, subscribe:)`: the
+/// viewer's preference of one notification category on one channel, written as
+/// `userSettingsUpdate` writes `notificationCategoryPreferences`; `UserSettingsPayload`.
+pub(crate) async fn category_channel(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let args = Args::of(ctx);
+    let required = |name: &str| error::invalid(format!("Argument `{name}` is required"));
+    let category = args
+        .enum_name("category")?
+        .ok_or_else(|| required("category"))?;
+    let channel = args
+        .enum_name("channel")?
+        .ok_or_else(|| required("channel"))?;
+    let subscribe = ctx.args.try_get("subscribe")?.boolean()?;
+    let input = serde_json::json!({
+        "notificationCategoryPreferences": { category: { channel: subscribe } }
+    });
+    merge(ctx, None, &input).await
+}
+
+/// Merges `input` over the viewer's settings `id` (none: their own): `UserSettingsPayload`.
+async fn merge(
+    ctx: &ResolverContext<'_>,
+    id: Option<String>,
+    input: &serde_json::Value,
+) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let input = input.to_string();
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
     let row = write::one(&tx, MERGE, &[&id, &input, &viewer.user_id], ENTITY).await?;

@@ -252,3 +252,36 @@ async fn settings_flags_count_lock_and_reset(linear: asym::Linear) {
     let reply = crate::gql(&api, text, json!({})).await;
     assert_eq!(reply.status, 400, "{}", reply.body);
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn one_category_is_switched_on_one_channel(linear: asym::Linear) {
+    let (ada, ben) = (client(&linear), oauth_client(&linear));
+    let text = "mutation($category: NotificationCategory!, $channel: NotificationChannel!, $on: Boolean!) {
+        notificationCategoryChannelSubscriptionUpdate(category: $category, channel: $channel, subscribe: $on) {
+          success lastSyncId userSettings { user { id } notificationCategoryPreferences {
+            assignments { desktop email mobile slack } mentions { desktop email mobile slack } } } } }";
+    let switch = |category: &str, channel: &str, on: bool| json!({"category": category, "channel": channel, "on": on});
+    mutate(&ada, text, switch("assignments", "email", false)).await;
+    let got = mutate(&ada, text, switch("mentions", "slack", true)).await["userSettings"].clone();
+    assert_eq!(got["user"]["id"], ADA);
+    let categories = &got["notificationCategoryPreferences"];
+    assert_eq!(
+        categories["assignments"],
+        channels(true, false, true, false)
+    );
+    assert_eq!(categories["mentions"], channels(true, true, true, true));
+    let read = settings(&ada).await;
+    assert_eq!(
+        &read["notificationCategoryPreferences"], categories,
+        "as read back"
+    );
+    let others = settings(&ben).await;
+    assert_eq!(
+        others["notificationCategoryPreferences"]["assignments"],
+        channels(true, true, true, false),
+        "Ben's untouched"
+    );
+    let reply = crate::gql(&ada, text, switch("assignments", "pigeon", true)).await;
+    let message = crate::error(&reply, 400, "GRAPHQL_VALIDATION_FAILED");
+    assert!(message.contains("\"pigeon\""), "{message}");
+}
