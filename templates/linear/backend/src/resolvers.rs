@@ -392,6 +392,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "cycleShiftAll") => adapt!(cycles::shift_all),
         ("Mutation", "cycleStartUpcomingCycleToday") => adapt!(cycles::start_upcoming_today),
         ("Mutation", "teamCyclesDelete") => adapt!(teams::cycles_delete),
+        ("Mutation", "teamKeyDelete") => adapt!(teams::key_delete),
         ("Cycle", "uncompletedIssuesUponClose") => adapt!(queries::cycle_uncompleted_issues),
         ("Mutation", "issueUnsubscribe") => adapt!(subscriptions::unsubscribe),
         _ => return None,

@@ -125,6 +125,14 @@ pub(crate) async fn cycles_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
     write::answer(shared, viewer, tx, ("Team", TEAM.key), &id, queued).await
 }
 
+/// `teamKeyDelete(id:)`: `Entity not found: TeamKey` for any id. Linear keeps a team's
+/// former keys (so old identifiers still resolve) until one is deleted; a team's key never
+/// changes in the clone, so it has no former key to delete.
+pub(crate) async fn key_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    args::arg_str(ctx, "id")?;
+    Err(error::not_found("TeamKey"))
+}
+
 /// The id of the team the `id` argument names, by id or key.
 async fn target(ctx: &ResolverContext<'_>) -> Result<String> {
     let (shared, _) = context(ctx)?;

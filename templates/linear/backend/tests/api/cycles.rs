@@ -1,6 +1,6 @@
 //! Cycle schedules: `cycleShiftAll` moves a cycle and the later ones, `cycleStartUpcomingCycleToday`
 //! starts the next one at midnight (completing the current one, its unfinished issues rolled
-//! over), `teamCyclesDelete` takes every cycle of a team away.
+//! over), `teamCyclesDelete` takes every cycle of a team away; `teamKeyDelete` finds no key.
 
 use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
@@ -171,4 +171,7 @@ async fn a_teams_cycles_are_deleted(linear: asym::Linear) {
     let gone = "query($id: String!) { cycle(id: $id) { id } }";
     missing(&api, gone, json!({"id": CYCLE_1}), "Cycle").await;
     missing(&api, text, json!({"id": "NOPE"}), "Team").await;
+    // A team's key never changes in the clone: there is no former key to delete.
+    let key = "mutation($id: String!) { teamKeyDelete(id: $id) { success entityId } }";
+    missing(&api, key, json!({"id": "ENG"}), "TeamKey").await;
 }
