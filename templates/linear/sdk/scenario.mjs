@@ -3,7 +3,7 @@
 // ASYM_ADMIN_SECRET (the clone's; with ASYM_ADMIN_URL, its admin surface, which run.sh derives from
 // LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
-  AuthenticationLinearError, ForbiddenLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType, NotificationCategory, NotificationChannel,
+  AuthenticationLinearError, ForbiddenLinearError, GraphqlLinearError, InvalidInputLinearError, InitiativeNotification, IssueNotification, LinearClient, LinearError, LinearErrorType, NotificationCategory, NotificationChannel, ProjectNotification,
   RatelimitedLinearError, UserFlagType, UserFlagUpdateOperation, UserRoleType,
 } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
@@ -1655,6 +1655,20 @@ await scenario("updateNotificationCategoryChannelSubscription: one category on o
   const read = await linear.userSettings;
   assert(read.notificationCategoryPreferences.reminders.email === false, "as read back");
   await linear.updateNotificationCategoryChannelSubscription(NotificationCategory.Reminders, NotificationChannel.Email, true);
+});
+
+await scenario("createProjectUpdateReminder and createInitiativeUpdateReminder: a ProjectNotification to the lead, an InitiativeNotification to the user named", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const sent = await oauth.createProjectUpdateReminder(launch.id);
+  assert(sent.success && sent.lastSyncId > 0, "createProjectUpdateReminder");
+  const prompts = (await linear.notifications({ filter: { type: { eq: "projectUpdatePrompt" } } })).nodes;
+  assert(prompts.length === 1 && prompts[0] instanceof ProjectNotification && prompts[0].projectId === launch.id && (await prompts[0].project).name === "Launch", `the lead's ProjectNotification: ${prompts.length} ${prompts[0]?.constructor?.name}`);
+  const initiative = (await linear.initiatives()).nodes[0];
+  const ben = await oauth.viewer;
+  assert((await linear.createInitiativeUpdateReminder(initiative.id, { userId: ben.id })).success, "createInitiativeUpdateReminder");
+  const bens = (await oauth.notifications({ filter: { type: { eq: "initiativeUpdatePrompt" } } })).nodes;
+  assert(bens.length === 1 && bens[0] instanceof InitiativeNotification && bens[0].initiativeId === initiative.id, `Ben's InitiativeNotification: ${bens.length} ${bens[0]?.constructor?.name}`);
+  await expectError(linear.createProjectUpdateReminder("nope"), LinearErrorType.InvalidInput, "an unknown project");
 });
 
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);

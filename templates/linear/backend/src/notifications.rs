@@ -92,6 +92,98 @@ pub(crate) async fn remind(ctx: &ResolverContext<'_>) -> Result<Value> {
     write::answer(shared, viewer, tx, ("Issue", "issue"), &issue, false).await
 }
 
+/// The reminder to post an update: `$1` the recipient, `$2` the sender, `$3` the type,
+/// `$4` the project, `$5` the initiative (one of them).
+const PROMPT: &str = "INSERT INTO notifications (user_id, actor_id, type, category, project_id,
+         initiative_id) VALUES ($1, $2, $3, 'postsAndUpdates', $4, $5)";
+
+/// What an update reminder is about: the entity, the argument naming it, its table's owner
+/// column (who is reminded by default) and the notification's type.
+struct Prompt(&'static str, &'static str, &'static str, &'static str);
+
+/// `createProjectUpdateReminder(projectId:, userId:)`: a `projectUpdatePrompt`
+/// `ProjectNotification` to `userId`, else the project's lead.
+pub(crate) async fn project_prompt(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let prompt = Prompt("Project", "projectId", "lead_id", "projectUpdatePrompt");
+    prompt_update(ctx, &prompt).await
+}
+
+/// `createInitiativeUpdateReminder(initiativeId:, userId:)`: an `initiativeUpdatePrompt`
+/// `InitiativeNotification` to `userId`, else the initiative's owner.
+pub(crate) async fn initiative_prompt(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let prompt = Prompt(
+        "Initiative",
+        "initiativeId",
+        "owner_id",
+        "initiativeUpdatePrompt",
+    );
+    prompt_update(ctx, &prompt).await
+}
+
+/// Sends `prompt`'s reminder (the entity by id or `slugId`) to `userId`, else the entity's
+/// owner: `{success, lastSyncId}`.
+///
+/// # Errors
+///
+/// `Entity not found` of the entity or the user; `INPUT_ERROR` when no one is named and the
+/// entity has no owner to remind.
+async fn prompt_update(ctx: &ResolverContext<'_>, prompt: &Prompt) -> Result<Value> {
+    let Prompt(entity, argument, owner, kind) = *prompt;
+    let (shared, viewer) = context(ctx)?;
+    let id = write::id_or_slug(shared, entity, &arg_str(ctx, argument)?).await?;
+    let recipient = match ctx.args.get("userId").filter(|v| !v.is_null()) {
+        Some(user) => user.string()?.to_owned(),
+        None => {
+            let table = entity::by_name(entity)
+                .ok_or_else(|| error::internal("unknown entity"))?
+                .table;
+            let sql = format!("SELECT {} FROM {table} WHERE id = $1", owner);
+            let row = write::lookup(shared, &sql, &id, entity).await?;
+            row.get::<_, Option<String>>(0).ok_or_else(|| {
+                error::invalid(format!(
+                    "The {} has no {} to remind: name a userId.",
+                    entity.to_lowercase(),
+                    if owner == "lead_id" { "lead" } else { "owner" }
+                ))
+            })?
+        }
+    };
+    let (project, initiative) = match entity {
+        "Project" => (Some(&id), None),
+        _ => (None, Some(&id)),
+    };
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let params: [&(dyn asym_kit::tokio_postgres::types::ToSql + Sync); 5] =
+        [&recipient, &viewer.user_id, &kind, &project, &initiative];
+    tx.execute(PROMPT, &params).await.map_err(db)?;
+    settle(shared, tx, Vec::new()).await
+}
+
+/// Draws the next `lastSyncId` in `tx` and commits: `{success, lastSyncId}` and `more`.
+async fn settle(
+    shared: &crate::Shared,
+    tx: asym_kit::deadpool_postgres::Transaction<'_>,
+    more: Vec<(&'static str, Value)>,
+) -> Result<Value> {
+    let sync: i64 = tx
+        .query_one("SELECT nextval('sync_id_seq')", &[])
+        .await
+        .map_err(db)?
+        .get(0);
+    write::commit(shared, tx, false).await?;
+    let mut answer = object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+    ]);
+    if let Value::Object(fields) = &mut answer {
+        for (key, value) in more {
+            fields.insert(async_graphql::Name::new(key), value);
+        }
+    }
+    Ok(answer)
+}
+
 /// A batch action: the assignments it makes (the time argument, if any, as `$3`) and which
 /// of the entity's notifications it changes.
 struct Batch {
@@ -127,8 +219,8 @@ batches!(
         "`notificationArchiveAll(input:)`: those not archived, archived now.";
 );
 
-/// The `NotificationEntityInput` fields. The clone's notifications are all of issues, so
-/// those naming a project, an initiative, an update or an OAuth approval match none.
+/// The `NotificationEntityInput` fields. The clone's notifications are of issues, projects
+/// and initiatives, so those naming an update or an OAuth approval match none.
 const ENTITY_FIELDS: [&str; 7] = [
     "id",
     "issueId",
@@ -165,6 +257,8 @@ async fn entity_of(ctx: &ResolverContext<'_>) -> Result<(&'static str, String)> 
             "t.issue_id = $2",
             crate::issues::resolve_id(shared, value).await?,
         ),
+        "projectId" => ("t.project_id = $2", value.clone()),
+        "initiativeId" => ("t.initiative_id = $2", value.clone()),
         _ => ("$2::text IS NULL", value.clone()),
     })
 }
@@ -197,15 +291,10 @@ async fn apply(ctx: &ResolverContext<'_>, batch: &Batch) -> Result<Value> {
         .await
         .map_err(db)?;
     let notifications = entity::parse_all(rendered.iter().map(|row| row.get(0)))?;
-    let sync: i64 = tx
-        .query_one("SELECT nextval('sync_id_seq')", &[])
-        .await
-        .map_err(db)?
-        .get(0);
-    write::commit(shared, tx, false).await?;
-    Ok(object([
-        ("success", Value::Boolean(true)),
-        ("lastSyncId", Value::from(sync as f64)),
-        ("notifications", Value::List(notifications)),
-    ]))
+    settle(
+        shared,
+        tx,
+        vec![("notifications", Value::List(notifications))],
+    )
+    .await
 }

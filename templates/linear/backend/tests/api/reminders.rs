@@ -84,3 +84,48 @@ async fn sharing_and_sync_are_refused_by_name(linear: asym::Linear) {
     invalid_input(&reply, refusal, refusal);
     missing(&api, text, json!({"a": "nope"}), "Attachment").await;
 }
+
+const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
+
+#[asym::clone("linear", seed = "basic")]
+async fn an_update_reminder_reaches_the_lead_or_the_user_named(linear: asym::Linear) {
+    let (ada, ben) = (client(&linear), oauth_client(&linear));
+    let project = "mutation($p: String!, $u: String) {
+        createProjectUpdateReminder(projectId: $p, userId: $u) { success lastSyncId } }";
+    let initiative = "mutation($i: String!, $u: String) {
+        createInitiativeUpdateReminder(initiativeId: $i, userId: $u) { success lastSyncId } }";
+    mutate(&ben, project, json!({"p": LAUNCH})).await;
+    mutate(&ada, initiative, json!({"i": "8c2d4e6f8a0b", "u": BEN})).await;
+    let text = "{ notifications { nodes { __typename type category actor { id }
+        ... on ProjectNotification { projectId project { name } }
+        ... on InitiativeNotification { initiativeId initiative { name } } } } }";
+    let got = query(&ada, text, json!({})).await;
+    assert_eq!(
+        got["notifications"]["nodes"],
+        json!([{"__typename": "ProjectNotification", "type": "projectUpdatePrompt",
+                "category": "postsAndUpdates", "actor": {"id": BEN}, "projectId": LAUNCH,
+                "project": {"name": "Launch"}}]),
+        "Launch's lead"
+    );
+    let got = query(&ben, text, json!({})).await;
+    assert_eq!(
+        got["notifications"]["nodes"][0]["type"],
+        "initiativeUpdatePrompt"
+    );
+    assert_eq!(
+        got["notifications"]["nodes"][0]["initiative"]["name"],
+        "Ship v1"
+    );
+    let read = "mutation($p: String) { notificationMarkReadAll(input: {projectId: $p},
+        readAt: \"2026-01-01T00:00:00Z\") { success notifications { readAt } } }";
+    let marked = mutate(&ada, read, json!({"p": LAUNCH})).await["notifications"].clone();
+    assert_eq!(marked, json!([{"readAt": "2026-01-01T00:00:00.000Z"}]));
+
+    missing(&ada, project, json!({"p": "nope"}), "Project").await;
+    missing(&ada, project, json!({"p": LAUNCH, "u": "nobody"}), "User").await;
+    let create = "mutation { projectCreate(input: {name: \"Leaderless\", teamIds: [\"c0000000-0000-4000-8000-000000000001\"]}) {
+        success project { id } } }";
+    let leaderless = mutate(&ada, create, json!({})).await["project"]["id"].clone();
+    let refusal = "The project has no lead to remind: name a userId.";
+    crate::refused_as(&ada, project, json!({"p": leaderless}), refusal, refusal).await;
+}
