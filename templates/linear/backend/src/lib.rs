@@ -25,7 +25,7 @@
 //! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership, user-profile mutations | `resources`, `simple` |
 //! | `attachmentLinkDiscord`, `attachmentLinkSalesforce`, `attachmentLinkZendesk` (URL attachments); `attachmentLinkIntercom`, `attachmentLinkFront` (refused) | `attachment_links` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
-//! | `issueReminder` (an `issueReminder` notification of the viewer's, due at its time) | `notifications` |
+//! | `issueReminder` (an `issueReminder` notification of the viewer's, due at its time), `createProjectUpdateReminder`/`createInitiativeUpdateReminder` | `notifications` |
 //! | `issueShare`, `issueUnshare`, `issueExternalSyncDisable` (refused: every user has access, no attachment syncs) | `issue_access` |
 //! | `cycleShiftAll`, `cycleStartUpcomingCycleToday` (the current cycle completed, its unfinished issues rolled over) | `cycles` |
 //! | `teamCreate` (default workflow states, the creator an owner), `teamUpdate`, `teamDelete` (archives), `teamUnarchive`, `teamCyclesDelete` | `teams` |
