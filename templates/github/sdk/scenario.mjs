@@ -1332,3 +1332,23 @@ await scenario("app_authentication", async () => {
   const jwtOnRepo = await fails(401, () => new Octokit({ auth: process.env.GITHUB_APP_TOKEN, baseUrl }).request("GET /app"));
   assert.equal(jwtOnRepo.response.data.message, "A JSON web token could not be decoded");
 });
+
+await scenario("sub_issues", async () => {
+  const open = async (title) => (await owner.rest.issues.create({ ...repo, title })).data;
+  const [parent, first, second] = [await open("an epic (node)"), await open("a task"), await open("another task")];
+  const on = { ...repo, issue_number: parent.number };
+  const added = await owner.rest.issues.addSubIssue({ ...on, sub_issue_id: first.id });
+  assert.equal(added.status, 201);
+  await owner.rest.issues.addSubIssue({ ...on, sub_issue_id: second.id });
+  await owner.rest.issues.reprioritizeSubIssue({ ...on, sub_issue_id: second.id, before_id: first.id });
+  const listed = await owner.paginate(owner.rest.issues.listSubIssues, { ...on, per_page: 1 });
+  assert.deepEqual(listed.map((i) => i.number), [second.number, first.number]);
+  const { data: up } = await owner.rest.issues.getParent({ ...repo, issue_number: first.number });
+  assert.equal(up.number, parent.number);
+  assert.deepEqual((await owner.rest.issues.get(on)).data.sub_issues_summary, { total: 2, completed: 0, percent_completed: 0 });
+  const twice = await fails(422, () => owner.rest.issues.addSubIssue({ ...repo, issue_number: second.number, sub_issue_id: first.id }));
+  assert.equal(twice.response.data.errors[0].message, "Sub issue may only have one parent");
+  await owner.rest.issues.addSubIssue({ ...repo, issue_number: second.number, sub_issue_id: first.id, replace_parent: true });
+  await owner.rest.issues.removeSubIssue({ ...repo, issue_number: second.number, sub_issue_id: first.id });
+  await fails(404, () => owner.rest.issues.getParent({ ...repo, issue_number: first.number }));
+});

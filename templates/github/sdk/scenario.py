@@ -1335,3 +1335,24 @@ def app_authentication():
     assert err.data["message"] == "A JSON web token could not be decoded", err.data
     err = raises(GithubException, 403, lambda: Github(auth=app_auth, base_url=BASE).get_repo("acme/hello-world"))
     assert err.data["message"] == "Resource not accessible by integration", err.data
+
+
+@scenario
+def sub_issues():
+    repo = owner.get_repo("acme/hello-world")
+    parent = repo.create_issue("an epic")
+    first, second = repo.create_issue("a task"), repo.create_issue("another task")
+    assert parent.sub_issues_summary.total == 0
+    parent.add_sub_issue(first)
+    parent.add_sub_issue(second.id)
+    assert [s.number for s in parent.get_sub_issues()] == [first.number, second.number]
+    parent.prioritize_sub_issue(second, first)
+    assert [s.number for s in parent.get_sub_issues()] == [first.number, second.number]
+    first.edit(state="closed")
+    summary = repo.get_issue(parent.number).sub_issues_summary
+    assert (summary.total, summary.completed, summary.percent_completed) == (2, 1, 50)
+    assert repo.get_issue(second.number).parent_issue_url == parent.url
+    err = raises(GithubException, 422, lambda: repo.get_issue(second.number).add_sub_issue(parent))
+    assert err.data["message"] == "Validation Failed", err.data
+    parent.remove_sub_issue(second)
+    assert [s.number for s in parent.get_sub_issues()] == [first.number]

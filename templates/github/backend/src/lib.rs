@@ -18,6 +18,7 @@
 //! | issue comments | `comments` |
 //! | labels, milestones | `labels` |
 //! | reactions, issue events | `activity` |
+//! | sub-issues: list, add, remove, reprioritize, an issue's parent | `sub_issues` |
 //! | contents, commits, compare, contributors | `contents`, `commits` |
 //! | commit comments | `commit_comments` |
 //! | pull requests associated with a commit | `commit_pulls` |
@@ -95,6 +96,7 @@ mod scope;
 mod search;
 mod secrets;
 mod stars;
+mod sub_issues;
 mod teams;
 mod time;
 mod triage;
@@ -450,6 +452,19 @@ fn repo_routes() -> Router<Kit> {
             "/issues/{number}/assignees",
             post(triage::change_assignees).delete(triage::change_assignees),
         )
+        .route(
+            "/issues/{number}/sub_issues",
+            get(sub_issues::list).post(sub_issues::add),
+        )
+        .route(
+            "/issues/{number}/sub_issue",
+            axum::routing::delete(sub_issues::remove),
+        )
+        .route(
+            "/issues/{number}/sub_issues/priority",
+            axum::routing::patch(sub_issues::reprioritize),
+        )
+        .route("/issues/{number}/parent", get(sub_issues::parent))
         .merge(activity::routes())
         .route("/assignees", get(triage::list_assignable))
         .route("/releases", get(releases::list).post(releases::create))

@@ -33,4 +33,5 @@ mod rulesets;
 mod search;
 mod secrets;
 mod stars;
+mod sub_issues;
 mod teams;
