@@ -1,10 +1,12 @@
-//! `issueShare`/`issueUnshare` and `issueExternalSyncDisable`, which the clone answers with
+//! `issueShare`/`issueUnshare`, `issueExternalSyncDisable` and `projectExternalSyncDisable`,
+//! which the clone answers with
 //! its refusals: Linear shares an issue only with a user who could not otherwise see it (one
 //! outside a private team), and the clone has no private-team access checks, so every user
 //! already has access to every issue and no issue is ever shared (`sharedAccess.isShared`
-//! is false); and only an integration's synced attachment (Jira, GitHub issues, …) can have
-//! its sync disabled, which the clone has none of. The issue, the user and the attachment
-//! are looked up first, so an unknown one is Linear's `Entity not found`.
+//! is false); and only an integration's synced attachment (Jira, GitHub issues, …) or a
+//! project an integration syncs can have its sync disabled, which the clone has none of.
+//! The issue, the user, the attachment and the project are looked up first, so an unknown
+//! one is Linear's `Entity not found`.
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -48,4 +50,18 @@ pub(crate) async fn external_sync_disable(ctx: &ResolverContext<'_>) -> Result<V
     Err(error::invalid(
         "The attachment does not sync the issue with an external source.",
     ))
+}
+
+/// `projectExternalSyncDisable(projectId:, syncSource:)`: `INPUT_ERROR` "The project is not
+/// synced with <syncSource>." (the clone's wording) for a project that exists (by id or
+/// `slugId`): no project of the clone's syncs.
+pub(crate) async fn project_sync_disable(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, _) = context(ctx)?;
+    write::id_or_slug(shared, "Project", &arg_str(ctx, "projectId")?).await?;
+    let source = crate::args::Args::of(ctx)
+        .enum_name("syncSource")?
+        .unwrap_or_default();
+    Err(error::invalid(format!(
+        "The project is not synced with {source}."
+    )))
 }

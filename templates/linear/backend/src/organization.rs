@@ -4,6 +4,7 @@
 //! `Organization` resource type), and `userSuspend`, `userUnsuspend` and `userChangeRole`
 //! (another user's `active` and `admin`, announced as `User` webhooks). Anyone else is
 //! refused as Linear refuses a role it requires, before the input is looked at.
+//! `organizationExists(urlKey:)` says whether the clone's one workspace has that URL key.
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -224,4 +225,18 @@ fn take_text(input: &mut Input, key: &str) -> Result<Option<String>> {
     let text = write::text(input, key)?;
     input.remove(key);
     Ok(text)
+}
+
+/// `organizationExists(urlKey:)`: `{success, exists}`, whether the workspace's URL key is
+/// `urlKey` (the clone has one workspace; any credential may ask).
+pub(crate) async fn exists(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, _) = context(ctx)?;
+    let key = args::arg_str(ctx, "urlKey")?;
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let sql = "SELECT EXISTS (SELECT 1 FROM organization WHERE url_key = $1)";
+    let found: bool = client.query_one(sql, &[&key]).await.map_err(db)?.get(0);
+    Ok(crate::connection::object([
+        ("success", Value::Boolean(true)),
+        ("exists", Value::Boolean(found)),
+    ]))
 }

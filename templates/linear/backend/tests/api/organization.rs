@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::{
     ADA, BEN, ENG, argument_error, ask, assert_fields, client, count, delivered, error, gql,
-    invalid_argument, missing, mutate, oauth_client, refused_for, refused_inputs_as, subscribed,
-    validation_errors,
+    invalid_argument, missing, mutate, oauth_client, query, refused_for, refused_inputs_as,
+    subscribed, validation_errors,
 };
 
 const FIELDS: &str = "id name urlKey logoUrl gitBranchFormat previousUrlKeys updatedAt
@@ -330,4 +330,18 @@ async fn only_an_admin_administers_users_and_not_themselves(linear: asym::Linear
         refused_for(&api, CHANGE_ROLE, variables, &format!("Role `{role}`")).await;
     }
     assert_eq!(ben(&api).await, json!([true, false]), "nothing was written");
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn a_workspace_exists_by_its_url_key(linear: asym::Linear) {
+    let api = oauth_client(&linear);
+    let text = "query($key: String!) { organizationExists(urlKey: $key) { success exists } }";
+    for (key, exists) in [("acme", true), ("globex", false)] {
+        let got = query(&api, text, json!({"key": key})).await;
+        assert_eq!(
+            got["organizationExists"],
+            json!({"success": true, "exists": exists}),
+            "{key}"
+        );
+    }
 }

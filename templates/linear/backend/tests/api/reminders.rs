@@ -1,5 +1,6 @@
 //! `issueReminder` brings an issue back to the viewer's inbox when it is due; `issueShare`,
-//! `issueUnshare` and `issueExternalSyncDisable` answer the clone's refusals.
+//! `issueUnshare`, `issueExternalSyncDisable` and `projectExternalSyncDisable` answer the
+//! clone's refusals; the update reminders reach a project's lead or an initiative's owner.
 
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
@@ -83,6 +84,12 @@ async fn sharing_and_sync_are_refused_by_name(linear: asym::Linear) {
     let reply = crate::gql(&api, text, json!({"a": attachment})).await;
     invalid_input(&reply, refusal, refusal);
     missing(&api, text, json!({"a": "nope"}), "Attachment").await;
+    let text =
+        "mutation($p: String!) { projectExternalSyncDisable(projectId: $p, syncSource: jira) {
+        success } }";
+    let refusal = "The project is not synced with jira.";
+    crate::refused_as(&api, text, json!({"p": "8a1f2c3d4e5f"}), refusal, refusal).await;
+    missing(&api, text, json!({"p": "nope"}), "Project").await;
 }
 
 const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
