@@ -1352,3 +1352,19 @@ await scenario("sub_issues", async () => {
   await owner.rest.issues.removeSubIssue({ ...repo, issue_number: second.number, sub_issue_id: first.id });
   await fails(404, () => owner.rest.issues.getParent({ ...repo, issue_number: first.number }));
 });
+
+await scenario("issue_dependencies", async () => {
+  const open = async (title) => (await owner.rest.issues.create({ ...repo, title })).data;
+  const [blocked, blocker] = [await open("blocked (node)"), await open("blocker (node)")];
+  const on = { ...repo, issue_number: blocked.number };
+  assert.equal((await owner.rest.issues.addBlockedByDependency({ ...on, issue_id: blocker.id })).status, 201);
+  const listed = await owner.paginate(owner.rest.issues.listDependenciesBlockedBy, on);
+  assert.deepEqual(listed.map((i) => i.number), [blocker.number]);
+  const blocking = await owner.rest.issues.listDependenciesBlocking({ ...repo, issue_number: blocker.number });
+  assert.deepEqual(blocking.data.map((i) => i.number), [blocked.number]);
+  assert.equal((await owner.rest.issues.get(on)).data.issue_dependencies_summary.blocked_by, 1);
+  await fails(422, () => owner.rest.issues.addBlockedByDependency({ ...on, issue_id: blocked.id }));
+  const { data: after } = await owner.rest.issues.removeDependencyBlockedBy({ ...on, issue_id: blocker.id });
+  assert.equal(after.issue_dependencies_summary.total_blocked_by, 0);
+  await fails(404, () => owner.rest.issues.removeDependencyBlockedBy({ ...on, issue_id: blocker.id }));
+});

@@ -1356,3 +1356,19 @@ def sub_issues():
     assert err.data["message"] == "Validation Failed", err.data
     parent.remove_sub_issue(second)
     assert [s.number for s in parent.get_sub_issues()] == [first.number]
+
+
+@scenario
+def issue_dependencies():
+    repo = owner.get_repo("acme/hello-world")
+    blocked, blocker = repo.create_issue("blocked"), repo.create_issue("blocker")
+    blocked.add_blocked_by(blocker)
+    assert [i.number for i in blocked.get_blocked_by()] == [blocker.number]
+    assert [i.number for i in blocker.get_blocking()] == [blocked.number]
+    summary = repo.get_issue(blocked.number).issue_dependencies_summary
+    assert (summary.blocked_by, summary.total_blocked_by) == (1, 1)
+    err = raises(GithubException, 422, lambda: blocked.add_blocked_by(blocker))
+    assert err.data["message"] == "Validation Failed", err.data
+    blocked.remove_blocked_by(blocker)
+    assert list(blocked.get_blocked_by()) == []
+    raises(UnknownObjectException, 404, lambda: blocked.remove_blocked_by(blocker))

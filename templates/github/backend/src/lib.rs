@@ -19,6 +19,8 @@
 //! | labels, milestones | `labels` |
 //! | reactions, issue events | `activity` |
 //! | sub-issues: list, add, remove, reprioritize, an issue's parent | `sub_issues` |
+//! | issue dependencies: blocked by (list, add, remove), blocking | `dependencies` |
+//! | what links between issues share (the issue a body's id names) | `links` |
 //! | contents, commits, compare, contributors | `contents`, `commits` |
 //! | commit comments | `commit_comments` |
 //! | pull requests associated with a commit | `commit_pulls` |
@@ -60,6 +62,7 @@ mod commit_pulls;
 mod commits;
 mod contents;
 mod db;
+mod dependencies;
 mod deployments;
 mod dispatches;
 mod error;
@@ -77,6 +80,7 @@ mod issues;
 mod jwt;
 mod labels;
 mod linguist;
+mod links;
 mod merges;
 mod meta;
 mod moved;
@@ -465,6 +469,18 @@ fn repo_routes() -> Router<Kit> {
             axum::routing::patch(sub_issues::reprioritize),
         )
         .route("/issues/{number}/parent", get(sub_issues::parent))
+        .route(
+            "/issues/{number}/dependencies/blocked_by",
+            get(dependencies::blocked_by).post(dependencies::add),
+        )
+        .route(
+            "/issues/{number}/dependencies/blocked_by/{issue_id}",
+            axum::routing::delete(dependencies::remove),
+        )
+        .route(
+            "/issues/{number}/dependencies/blocking",
+            get(dependencies::blocking),
+        )
         .merge(activity::routes())
         .route("/assignees", get(triage::list_assignable))
         .route("/releases", get(releases::list).post(releases::create))

@@ -3,14 +3,14 @@
 //! `sub_issues` (`migrations/0028_sub_issues.sql`), which also renders an issue's
 //! `sub_issues_summary` and `parent_issue_url`.
 
-use asym_kit::deadpool_postgres::GenericClient;
 use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::issues::{Issue, Numbered, refresh, render};
-use crate::repos::{Access, Repo};
+use crate::links::{RESOURCE, listing, required_id, target};
+use crate::repos::Access;
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
@@ -19,9 +19,6 @@ use crate::viewer::Viewer;
 const MAX_SUB_ISSUES: i64 = 100;
 /// How many levels of sub-issues may nest below an issue (GitHub's documented limit).
 const MAX_DEPTH: i32 = 8;
-
-/// The resource GitHub's sub-issue validation errors name.
-const RESOURCE: &str = "Issue";
 
 /// `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`: the sub-issues the caller can
 /// see, in priority order, paginated.
@@ -32,13 +29,11 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     req::list(
         &client,
         &scope.page(&repo, &tail, &query),
-        &req::Listing {
-            from: "sub_issues s JOIN issues i ON i.id = s.child_id",
-            alias: "i",
-            filter: "s.parent_id = $1 AND gh_permission(i.repo_id, $3) IS NOT NULL",
-            item: "coalesce(i.rendered::json, gh_issue(i, $2))",
-            order: "(SELECT position FROM sub_issues WHERE child_id = i.id)",
-        },
+        &listing(
+            "sub_issues s JOIN issues i ON i.id = s.child_id",
+            "s.parent_id = $1 AND gh_permission(i.repo_id, $3) IS NOT NULL",
+            "(SELECT position FROM sub_issues WHERE child_id = i.id)",
+        ),
         &[&parent.id, &scope.base(), &scope.viewer_id()],
     )
     .await
@@ -55,47 +50,6 @@ pub(crate) async fn parent(scope: Scope<String>) -> ApiResult {
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(req::ok(render(&client, scope.base(), id).await?))
-}
-
-/// The issue a body's id field names, as the caller may link it.
-struct Target {
-    id: i64,
-    same_owner: bool,
-    is_pull: bool,
-}
-
-/// The issue `id` names if the caller can see it (else 404 `message`), with whether its
-/// repository has `repo`'s owner.
-async fn target(
-    client: &impl GenericClient,
-    repo: &Repo,
-    id: i64,
-    viewer: &Viewer,
-    message: &'static str,
-) -> ApiResult<Target> {
-    const SQL: &str =
-        "SELECT i.id, r.owner_id = (SELECT owner_id FROM repos WHERE id = $2), i.is_pull
-                       FROM issues i JOIN repos r ON r.id = i.repo_id
-                       WHERE i.id = $1 AND gh_permission(i.repo_id, $3) IS NOT NULL";
-    let row = db::row(client, SQL, &[&id, &repo.id, &viewer.user_id])
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, message))?;
-    Ok(Target {
-        id: row.get(0),
-        same_owner: row.get(1),
-        is_pull: row.get(2),
-    })
-}
-
-/// A required integer field of the body (422 `missing_field` on `Issue` when absent).
-fn required_id(body: &Body, key: &str) -> ApiResult<i64> {
-    body.int(key)?.ok_or_else(|| {
-        ApiError::invalid(format!("Invalid request.\n\n\"{key}\" wasn't supplied.")).with_error(
-            serde_json::json!({
-                "resource": RESOURCE, "field": key, "code": "missing_field"
-            }),
-        )
-    })
 }
 
 /// What a sub-issue write starts from: the parent issue the path names, which the caller

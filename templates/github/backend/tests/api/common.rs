@@ -296,3 +296,18 @@ pub(crate) async fn at_once(
     }
     replies
 }
+
+/// The `number`s of a list of issues.
+pub(crate) fn numbers(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["number"].as_i64().unwrap())
+        .collect()
+}
+
+/// Opens an issue titled `title` in `repo` (`/repos/{o}/{r}`): its id.
+pub(crate) async fn issue_id(api: &Api, repo: &str, title: &str) -> i64 {
+    let made = created(api, &format!("{repo}/issues"), &json!({ "title": title })).await;
+    made["id"].as_i64().unwrap()
+}

@@ -6,16 +6,8 @@ use serde_json::{Value, json};
 
 use crate::common::{
     MAIN_SHA, REPO, api, branch, code, count, created, delete, edit_comment, error, fetch, fields,
-    names, names_at, not_found, open_pull, reviewer, updated,
+    names, names_at, not_found, numbers, open_pull, reviewer, updated,
 };
-
-fn numbers(list: &Value) -> Vec<i64> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["number"].as_i64().unwrap())
-        .collect()
-}
 
 #[asym::clone("github", seed = "basic")]
 async fn create_filter_and_update(gh: asym::GitHub) {

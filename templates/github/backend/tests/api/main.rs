@@ -14,6 +14,7 @@ mod changes;
 mod checks;
 mod commit_comments;
 mod common;
+mod dependencies;
 mod deployments;
 mod events;
 mod forks;

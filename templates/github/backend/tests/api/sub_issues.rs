@@ -3,21 +3,10 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{REPO, api, created, error, fetch, not_found, rels, reviewer, updated};
-
-/// Opens an issue titled `title` in `repo`: its id.
-async fn issue(api: &asym_kit::testing::Api, repo: &str, title: &str) -> i64 {
-    let made = created(api, &format!("{repo}/issues"), &json!({ "title": title })).await;
-    made["id"].as_i64().unwrap()
-}
-
-fn numbers(list: &Value) -> Vec<i64> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["number"].as_i64().unwrap())
-        .collect()
-}
+use crate::common::{
+    REPO, api, created, error, fetch, issue_id as issue, not_found, numbers, rels, reviewer,
+    updated,
+};
 
 #[asym::clone("github", seed = "basic")]
 async fn sub_issues_link_order_and_summarise(gh: asym::GitHub) {
