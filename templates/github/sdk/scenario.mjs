@@ -1368,3 +1368,24 @@ await scenario("issue_dependencies", async () => {
   assert.equal(after.issue_dependencies_summary.total_blocked_by, 0);
   await fails(404, () => owner.rest.issues.removeDependencyBlockedBy({ ...on, issue_id: blocker.id }));
 });
+
+await scenario("reactions_deleted_and_on_releases", async () => {
+  const { data: issue } = await owner.rest.issues.create({ ...repo, title: "react to me (node)" });
+  const on = { ...repo, issue_number: issue.number };
+  const { data: mine } = await owner.rest.reactions.createForIssue({ ...on, content: "rocket" });
+  await owner.rest.reactions.deleteForIssue({ ...on, reaction_id: mine.id });
+  assert.equal((await owner.rest.reactions.listForIssue(on)).data.length, 0);
+  const { data: comment } = await owner.rest.issues.createComment({ ...on, body: "and to me" });
+  const { data: heart } = await owner.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: "heart" });
+  await owner.rest.reactions.deleteForIssueComment({ ...repo, comment_id: comment.id, reaction_id: heart.id });
+  const { data: release } = await owner.rest.repos.createRelease({ ...repo, tag_name: "v7.0.0-node" });
+  const at = { ...repo, release_id: release.id };
+  const made = await owner.rest.reactions.createForRelease({ ...at, content: "hooray" });
+  assert.equal(made.status, 201);
+  assert.equal((await owner.rest.reactions.createForRelease({ ...at, content: "hooray" })).status, 200);
+  await fails(422, () => owner.rest.reactions.createForRelease({ ...at, content: "confused" }));
+  assert.deepEqual((await owner.rest.reactions.listForRelease(at)).data.map((r) => r.content), ["hooray"]);
+  assert.equal((await owner.rest.repos.getRelease(at)).data.reactions.hooray, 1);
+  await owner.rest.reactions.deleteForRelease({ ...at, reaction_id: made.data.id });
+  await fails(404, () => owner.rest.reactions.deleteForRelease({ ...at, reaction_id: made.data.id }));
+});

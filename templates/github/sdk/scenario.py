@@ -1372,3 +1372,23 @@ def issue_dependencies():
     blocked.remove_blocked_by(blocker)
     assert list(blocked.get_blocked_by()) == []
     raises(UnknownObjectException, 404, lambda: blocked.remove_blocked_by(blocker))
+
+
+@scenario
+def reactions_deleted_and_on_releases():
+    repo = owner.get_repo("acme/hello-world")
+    issue = repo.create_issue("react to me")
+    mine = issue.create_reaction("rocket")
+    theirs = reviewer.get_repo("acme/hello-world").get_issue(issue.number).create_reaction("eyes")
+    # Another's reaction is not the caller's to delete: 404, which PyGithub answers False.
+    assert not issue.delete_reaction(theirs.id)
+    assert issue.delete_reaction(mine.id)
+    assert [r.content for r in issue.get_reactions()] == ["eyes"]
+    comment = issue.create_comment("and to me")
+    heart = comment.create_reaction("heart")
+    assert comment.delete_reaction(heart.id)
+    assert comment.get_reactions().totalCount == 0
+    # PyGithub has no release reaction methods; a release's rollup is read as GitHub sends it.
+    release = repo.create_git_release("v7.0.0-py", "py", "a release to react to")
+    owner.requester.requestJsonAndCheck("POST", f"{release.url}/reactions", input={"content": "hooray"})
+    assert repo.get_release(release.id).reactions["hooray"] == 1

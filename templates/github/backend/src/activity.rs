@@ -1,4 +1,4 @@
-//! Reactions (on issues, issue comments, review comments and commit comments: list, create,
+//! Reactions (on issues, issue comments, review comments, commit comments and releases: list, create,
 //! delete), issue
 //! events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, `renamed`,
 //! `review_dismissed`, …) of an issue and of a repository, and an issue's timeline (its
@@ -19,11 +19,14 @@ use crate::repos::Repo;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{commits, db, review_comments};
+use crate::{commits, db, releases, review_comments};
 
 const CONTENTS: [&str; 8] = [
     "+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes",
 ];
+
+/// What a release takes: no `-1`, no `confused` (GitHub's enum for releases).
+const RELEASE_CONTENTS: [&str; 6] = ["+1", "laugh", "heart", "hooray", "rocket", "eyes"];
 
 /// What a reaction is on.
 #[derive(Clone, Copy)]
@@ -36,15 +39,18 @@ enum On {
     ReviewComment,
     /// A commit comment, by id.
     CommitComment,
+    /// A release, by id.
+    Release,
 }
 
 impl On {
     /// Every kind, each with the same three reaction routes.
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::Issue,
         Self::Comment,
         Self::ReviewComment,
         Self::CommitComment,
+        Self::Release,
     ];
 
     /// What it is on, below the repository's path, its number or id the route's parameter.
@@ -54,6 +60,7 @@ impl On {
             Self::Comment => "/issues/comments/{id}",
             Self::ReviewComment => "/pulls/comments/{id}",
             Self::CommitComment => "/comments/{id}",
+            Self::Release => "/releases/{id}",
         }
     }
 
@@ -64,6 +71,15 @@ impl On {
             Self::Comment => "comment",
             Self::ReviewComment => "review_comment",
             Self::CommitComment => "commit_comment",
+            Self::Release => "release",
+        }
+    }
+
+    /// The reactions it takes.
+    fn contents(self) -> &'static [&'static str] {
+        match self {
+            Self::Release => &RELEASE_CONTENTS,
+            _ => &CONTENTS,
         }
     }
 
@@ -74,6 +90,7 @@ impl On {
             Self::Comment => "issues/comments",
             Self::ReviewComment => "pulls/comments",
             Self::CommitComment => "comments",
+            Self::Release => "releases",
         };
         format!("{within}/{key}/reactions")
     }
@@ -88,6 +105,7 @@ impl On {
     ) -> ApiResult<i64> {
         let sql = match self {
             Self::Issue => return Ok(Issue::find(client, repo, key).await?.id),
+            Self::Release => return releases::by_id(client, repo, key).await,
             Self::Comment => "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
             Self::CommitComment => "SELECT id FROM commit_comments WHERE id = $1 AND repo_id = $2",
             Self::ReviewComment => {
@@ -136,7 +154,10 @@ pub(crate) fn routes() -> Router<Kit> {
 
 async fn list(scope: Scope<String>, on: On, query: Query) -> ApiResult {
     let content = query.get("content").map(str::to_owned);
-    if content.as_deref().is_some_and(|c| !CONTENTS.contains(&c)) {
+    if content
+        .as_deref()
+        .is_some_and(|c| !on.contents().contains(&c))
+    {
         return Err(ApiError::validation("Reaction", "content", "invalid"));
     }
     let key = &scope.path;
@@ -160,7 +181,7 @@ async fn list(scope: Scope<String>, on: On, query: Query) -> ApiResult {
 
 async fn react(scope: Scope<String>, viewer: Viewer, on: On, body: Body) -> ApiResult {
     let content = body
-        .one_of("content", &CONTENTS, "Reaction")?
+        .one_of("content", on.contents(), "Reaction")?
         .ok_or_else(|| ApiError::invalid("Invalid request.\n\n\"content\" wasn't supplied."))?;
     let (client, repo) = scope.open().await?;
     let id = on

@@ -27,6 +27,7 @@ mod permissions;
 mod protection;
 mod protocol;
 mod pulls;
+mod reactions;
 mod releases;
 mod repos;
 mod reviews;
