@@ -1389,3 +1389,45 @@ await scenario("reactions_deleted_and_on_releases", async () => {
   await owner.rest.reactions.deleteForRelease({ ...at, reaction_id: made.data.id });
   await fails(404, () => owner.rest.reactions.deleteForRelease({ ...at, reaction_id: made.data.id }));
 });
+
+await scenario("webhook_config", async () => {
+  const { data: hook } = await owner.rest.repos.createWebhook({
+    ...repo, config: { url: "https://example.com/node-config", content_type: "json", secret: "s3cret" }, events: ["push"],
+  });
+  const at = { ...repo, hook_id: hook.id };
+  const { data: config } = await owner.rest.repos.getWebhookConfigForRepo(at);
+  assert.deepEqual(config, { content_type: "json", insecure_ssl: "0", secret: "********", url: "https://example.com/node-config" });
+  const { data: changed } = await owner.rest.repos.updateWebhookConfigForRepo({ ...at, content_type: "form" });
+  assert.equal(changed.content_type, "form");
+  assert.equal((await owner.rest.repos.getWebhook(at)).data.config.content_type, "form");
+  await fails(422, () => owner.rest.repos.updateWebhookConfigForRepo({ ...at, content_type: "xml" }));
+  await fails(404, () => owner.rest.repos.getWebhookConfigForRepo({ ...repo, hook_id: 999999 }));
+  await owner.rest.repos.deleteWebhook(at);
+});
+
+await scenario("check_suites_on_their_own", async () => {
+  const { data: branch } = await owner.rest.repos.getBranch({ ...repo, branch: "main" });
+  const head_sha = branch.commit.sha;
+  const { data: suite } = await app.rest.checks.createSuite({ ...repo, head_sha });
+  assert.equal(suite.head_sha, head_sha);
+  assert.equal((await app.rest.checks.createSuite({ ...repo, head_sha })).data.id, suite.id);
+  await app.rest.checks.create({ ...repo, name: "node-suite-run", head_sha, status: "in_progress" });
+  const runs = await owner.paginate(owner.rest.checks.listForSuite, { ...repo, check_suite_id: suite.id, check_name: "node-suite-run", per_page: 1 });
+  assert.deepEqual(runs.map((r) => r.name), ["node-suite-run"]);
+  await fails(403, () => owner.rest.checks.createSuite({ ...repo, head_sha }));
+  await fails(404, () => owner.rest.checks.listForSuite({ ...repo, check_suite_id: 999999 }));
+});
+
+await scenario("required_status_check_contexts", async () => {
+  const at = { ...repo, branch: "main" };
+  await owner.rest.repos.updateBranchProtection({
+    ...at, required_status_checks: { strict: true, contexts: ["ci/build"] }, enforce_admins: null,
+    required_pull_request_reviews: null, restrictions: null,
+  });
+  assert.deepEqual((await owner.rest.repos.addStatusCheckContexts({ ...at, contexts: ["lint"] })).data, ["ci/build", "lint"]);
+  assert.deepEqual((await owner.rest.repos.setStatusCheckContexts({ ...at, contexts: ["e2e"] })).data, ["e2e"]);
+  assert.deepEqual((await owner.rest.repos.removeStatusCheckContexts({ ...at, contexts: ["e2e"] })).data, []);
+  assert.deepEqual((await owner.rest.repos.getAllStatusCheckContexts(at)).data, []);
+  await owner.rest.repos.deleteBranchProtection(at);
+  await fails(404, () => owner.rest.repos.addStatusCheckContexts({ ...at, contexts: ["lint"] }));
+});

@@ -1392,3 +1392,17 @@ def reactions_deleted_and_on_releases():
     release = repo.create_git_release("v7.0.0-py", "py", "a release to react to")
     owner.requester.requestJsonAndCheck("POST", f"{release.url}/reactions", input={"content": "hooray"})
     assert repo.get_release(release.id).reactions["hooray"] == 1
+
+
+@scenario
+def check_suites_on_their_own():
+    repo = app.get_repo("acme/hello-world")
+    head = repo.get_branch("main").commit.sha
+    suite = repo.create_check_suite(head)
+    assert (suite.head_sha, suite.status, suite.app.slug) == (head, "queued", "acme-bot")
+    assert repo.create_check_suite(head).id == suite.id
+    repo.create_check_run("py-suite-run", head, status="in_progress")
+    runs = owner.get_repo("acme/hello-world").get_check_suite(suite.id).get_check_runs(check_name="py-suite-run")
+    assert [r.name for r in runs] == ["py-suite-run"]
+    err = raises(GithubException, 403, lambda: owner.get_repo("acme/hello-world").create_check_suite(head))
+    assert err.data["message"] == "You must authenticate via a GitHub App.", err.data

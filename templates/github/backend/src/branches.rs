@@ -530,24 +530,16 @@ async fn allowances(
     bytes: &axum::body::Bytes,
     edit: Edit,
 ) -> ApiResult {
+    if part == "required_status_checks/contexts" {
+        return contexts(scope, branch, bytes, edit).await;
+    }
     let Some(key) = part.strip_prefix("restrictions/") else {
         return Err(ApiError::not_found());
     };
     if key != "users" && key != "apps" {
         return Err(ApiError::not_found());
     }
-    let names = match serde_json::from_slice::<Value>(bytes).map_err(|_| ApiError::bad_json())? {
-        Value::Array(items) => items,
-        Value::Object(mut map) => match map.remove(key) {
-            Some(Value::Array(items)) => items,
-            _ => Vec::new(),
-        },
-        _ => return Err(ApiError::bad_json()),
-    };
-    let names: Vec<String> = names
-        .iter()
-        .filter_map(|n| n.as_str().map(str::to_owned))
-        .collect();
+    let names = names_in(bytes, key)?;
     let target = Target::open(scope, branch, Access::Admin).await?;
     let p = target.protection(scope.base()).await?;
     let (Some(users), Some(apps)) = (&p.push_users, &p.push_apps) else {
@@ -567,6 +559,54 @@ async fn allowances(
     Ok(axum::Json(p.allowances[key].clone()).into_response())
 }
 
+/// The names a list write gives: a bare array, or the array under `key` (`{"users": […]}`).
+fn names_in(bytes: &axum::body::Bytes, key: &str) -> ApiResult<Vec<String>> {
+    let names = match serde_json::from_slice::<Value>(bytes).map_err(|_| ApiError::bad_json())? {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove(key) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        _ => return Err(ApiError::bad_json()),
+    };
+    Ok(names
+        .iter()
+        .filter_map(|n| n.as_str().map(str::to_owned))
+        .collect())
+}
+
+/// `POST/PUT/DELETE …/protection/required_status_checks/contexts` (a bare array of contexts,
+/// or `{"contexts": […]}`): adds, replaces or removes required checks by context (a check
+/// kept keeps its `app_id`; one added has none); 200 with the contexts after the change; 404
+/// `Required status checks not enabled` without required checks.
+async fn contexts(
+    scope: &Scope<String>,
+    branch: &str,
+    bytes: &axum::body::Bytes,
+    edit: Edit,
+) -> ApiResult {
+    let names = names_in(bytes, "contexts")?;
+    let target = Target::open(scope, branch, Access::Admin).await?;
+    let p = target.protection(scope.base()).await?;
+    if p.strict.is_none() {
+        return Err(not_enabled("Required status checks"));
+    }
+    let checks: Vec<Value> = edited(&p.contexts(), names, edit)
+        .into_iter()
+        .map(|context| {
+            let kept = p.checks.as_array().into_iter().flatten().find(|c| c["context"] == context.as_str());
+            json!({ "context": context, "app_id": kept.map_or(Value::Null, |c| c["app_id"].clone()) })
+        })
+        .collect();
+    const SQL: &str = "UPDATE branch_protections SET checks = $3::text::jsonb
+                       WHERE repo_id = $1 AND branch = $2";
+    target
+        .update(SQL, &[&Value::Array(checks).to_string()])
+        .await?;
+    let p = target.protection(scope.base()).await?;
+    Ok(axum::Json(p.contexts()).into_response())
+}
+
 /// The list `now` after `edit` with `given`.
 fn edited<T: PartialEq + Clone>(now: &[T], given: Vec<T>, edit: Edit) -> Vec<T> {
     match edit {
@@ -581,13 +621,14 @@ fn edited<T: PartialEq + Clone>(now: &[T], given: Vec<T>, edit: Edit) -> Vec<T> 
 }
 
 /// `DELETE …/protection` (the whole protection) or one part of it: 204; `DELETE
-/// …/restrictions/users` and `…/apps` remove from the list (200 with it).
+/// …/restrictions/users`, `…/apps` and `…/required_status_checks/contexts` remove from the
+/// list (200 with it).
 pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Raw) -> ApiResult {
     let rest = scope.path.clone();
     let (branch, Some(part)) = split(&rest) else {
         return Err(ApiError::not_found());
     };
-    if part.starts_with("restrictions/") {
+    if part.starts_with("restrictions/") || part == "required_status_checks/contexts" {
         return allowances(&scope, branch, part, &bytes, Edit::Remove).await;
     }
     let target = Target::open(&scope, branch, Access::Admin).await?;

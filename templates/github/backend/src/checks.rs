@@ -12,7 +12,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::objects;
 use crate::repos::{Access, Repo};
-use crate::req::{self, Body, Listing, Query};
+use crate::req::{self, Body, Listing, Page, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 use crate::{git, hooks, time};
@@ -52,7 +52,11 @@ async fn commit_of(client: &impl GenericClient, repo: &Repo, rev: &str) -> ApiRe
 /// A check run's `head_sha`: the full id of a commit of the repository. Unlike the routes
 /// that take a ref, GitHub resolves no branch or tag name here (`main` is 422 as an unknown
 /// sha is).
-async fn head_commit(client: &impl GenericClient, repo: &Repo, sha: &str) -> ApiResult<String> {
+pub(crate) async fn head_commit(
+    client: &impl GenericClient,
+    repo: &Repo,
+    sha: &str,
+) -> ApiResult<String> {
     if git::is_sha(sha) && objects::commit(client, repo.id, sha).await?.is_some() {
         Ok(sha.to_owned())
     } else {
@@ -156,7 +160,7 @@ pub(crate) async fn combined(scope: Scope<String>) -> ApiResult {
 }
 
 /// The app behind an installation token, or 403 for anything else.
-async fn app_of(client: &impl GenericClient, viewer: &Viewer) -> ApiResult<i64> {
+pub(crate) async fn app_of(client: &impl GenericClient, viewer: &Viewer) -> ApiResult<i64> {
     if !viewer.installation {
         return Err(ApiError::forbidden(
             "You must authenticate via a GitHub App.",
@@ -339,6 +343,30 @@ pub(crate) async fn update_run(scope: Scope<String>, viewer: Viewer, body: Body)
 
 /// `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (`check_name`, `status`).
 pub(crate) async fn runs_for_ref(scope: Scope<String>, query: Query) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let sha = commit_of(&client, &repo, &scope.path).await?;
+    let tail = format!("commits/{}/check-runs", scope.path);
+    let page = scope.page(&repo, &tail, &query);
+    list_runs(&client, &repo, &page, &query, Runs::Of(&sha)).await
+}
+
+/// Which check runs a list shows.
+pub(crate) enum Runs<'a> {
+    /// Those on a commit.
+    Of(&'a str),
+    /// Those of a check suite.
+    In(i64),
+}
+
+/// The check runs `which` names, filtered by `check_name` and `status` (422 `invalid` for a
+/// status GitHub does not take), newest first: `{total_count, check_runs}`.
+pub(crate) async fn list_runs(
+    client: &impl GenericClient,
+    repo: &Repo,
+    page: &Page<'_>,
+    query: &Query,
+    which: Runs<'_>,
+) -> ApiResult {
     let status = query.get("status").map(str::to_owned);
     if status
         .as_deref()
@@ -346,32 +374,33 @@ pub(crate) async fn runs_for_ref(scope: Scope<String>, query: Query) -> ApiResul
     {
         return Err(ApiError::validation("CheckRun", "status", "invalid"));
     }
-    let page = query.page();
-    let (client, repo) = scope.open().await?;
-    let sha = commit_of(&client, &repo, &scope.path).await?;
+    let (sha, suite) = match which {
+        Runs::Of(sha) => (Some(sha), None),
+        Runs::In(suite) => (None, Some(suite)),
+    };
     let runs = Listing {
         from: "check_runs c",
         alias: "c",
-        filter: "c.repo_id = $1 AND c.head_sha = $2 AND ($3::text IS NULL OR c.name = $3)
-                 AND ($4::text IS NULL OR c.status = $4)",
+        filter: "c.repo_id = $1 AND ($2::text IS NULL OR c.head_sha = $2) AND ($3::text IS NULL OR c.name = $3)
+                 AND ($4::text IS NULL OR c.status = $4) AND ($6::bigint IS NULL OR c.suite_id = $6)",
         item: "gh_check_run(c, $5)",
         order: "c.id DESC",
     };
-    let row = client
-        .query_one(
-            &runs.sql(5),
-            &[
-                &repo.id,
-                &sha,
-                &query.get("check_name"),
-                &status,
-                &scope.base(),
-                &page.limit(),
-                &page.offset(),
-            ],
-        )
-        .await?;
-    Ok(counted("check_runs", &row))
+    let base = page.base();
+    req::list_sql(
+        client,
+        page,
+        &runs.counted_sql(6, "check_runs"),
+        &[
+            &repo.id,
+            &sha,
+            &query.get("check_name"),
+            &status,
+            &base,
+            &suite,
+        ],
+    )
+    .await
 }
 
 /// `GET /repos/{owner}/{repo}/commits/{ref}/check-suites`.
@@ -389,7 +418,7 @@ pub(crate) async fn suites_for_ref(scope: Scope<String>) -> ApiResult {
 }
 
 /// `{"total_count": n, <key>: [...]}` from a row of the count and the JSON array's text.
-fn counted(key: &str, row: &Row) -> Response {
+pub(crate) fn counted(key: &str, row: &Row) -> Response {
     let items = serde_json::from_str::<Value>(row.get(1)).unwrap_or(Value::Null);
     let body = json!({ "total_count": row.get::<_, i64>(0), key: items });
     axum::Json(body).into_response()

@@ -215,11 +215,11 @@ async fn enqueue(
     Ok(())
 }
 
-const HOOK_COLUMNS: &str =
+pub(crate) const HOOK_COLUMNS: &str =
     "id, active, events, url, content_type, secret IS NOT NULL AND secret <> '',
     insecure_ssl, gh_ts(created_at), gh_ts(updated_at)";
 
-fn render(base: &str, repo: &Repo, row: &asym_kit::tokio_postgres::Row) -> Value {
+pub(crate) fn render(base: &str, repo: &Repo, row: &asym_kit::tokio_postgres::Row) -> Value {
     let id: i64 = row.get(0);
     let url = format!("{base}{}/hooks/{id}", repo.path());
     let mut config = json!({
@@ -263,7 +263,7 @@ pub(crate) async fn admin_repo<P>(scope: &Scope<P>, viewer: &Viewer) -> ApiResul
 }
 
 /// The hook's settings from a create or update body.
-struct Settings {
+pub(crate) struct Settings {
     url: Option<String>,
     content_type: Option<String>,
     secret: Option<String>,
@@ -272,7 +272,8 @@ struct Settings {
     active: Option<bool>,
 }
 
-fn settings(body: &Body) -> ApiResult<Settings> {
+/// The settings `body` gives (its `config`, `events`, `active`), checked as GitHub checks them.
+pub(crate) fn settings(body: &Body) -> ApiResult<Settings> {
     let empty = Map::new();
     let config = body.object("config")?.unwrap_or(&empty);
     let config_str = |key: &str| match config.get(key) {
@@ -422,7 +423,13 @@ pub(crate) async fn hook_id(client: &impl GenericClient, repo: &Repo, id: &str) 
     Ok(db::keyed::<i64>(client, SQL, id, repo.id).await?.get(0))
 }
 
-async fn one(client: &impl GenericClient, base: &str, repo: &Repo, id: &str) -> ApiResult<Value> {
+/// `repo`'s hook `id` (from the path) as GitHub renders it: 404 when it has none.
+pub(crate) async fn one(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    id: &str,
+) -> ApiResult<Value> {
     let sql = format!("SELECT {HOOK_COLUMNS} FROM hooks WHERE id = $1 AND repo_id = $2");
     let row = db::keyed::<i64>(client, &sql, id, repo.id).await?;
     Ok(render(base, repo, &row))
@@ -450,9 +457,24 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     }
     let (client, repo) = admin_repo(&scope, &viewer).await?;
     let base = scope.base();
-    let hook = one(&client, base, &repo, id).await?;
+    let row = apply(&client, base, &repo, id, &settings, (&add, &remove)).await?;
+    Ok(axum::Json(render(base, &repo, &row)).into_response())
+}
+
+/// Applies `settings` (and the events `add` and `remove` name) to `repo`'s hook `id` (from
+/// the path): the hook's row as [`HOOK_COLUMNS`] selects it; 404 when there is no such hook,
+/// 422 when another hook of the repository has the URL it would take.
+pub(crate) async fn apply(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    id: &str,
+    settings: &Settings,
+    (add, remove): (&[String], &[String]),
+) -> ApiResult<asym_kit::tokio_postgres::Row> {
+    let hook = one(client, base, repo, id).await?;
     let id = hook["id"].as_i64().unwrap_or_default();
-    let row = client
+    client
         .query_opt(
             &format!(
                 "UPDATE hooks SET url = coalesce($2, url), content_type = coalesce($3, content_type),
@@ -469,8 +491,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
               &settings.events, &add, &remove, &settings.active],
         )
         .await?
-        .ok_or_else(already_exists)?;
-    Ok(axum::Json(render(base, &repo, &row)).into_response())
+        .ok_or_else(already_exists)
 }
 
 /// `DELETE /repos/{owner}/{repo}/hooks/{id}`.

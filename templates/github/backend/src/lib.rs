@@ -27,9 +27,11 @@
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
 //! | pull requests, reviews, merges (and a fork's merge from upstream), review comments | `pulls`, `reviews`, `merges`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
+//! | check suites made on their own, a suite's check runs | `check_suites` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | deployments and their statuses, environments | `deployments` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
+//! | a repository webhook's configuration | `hook_config` |
 //! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs, attempts, jobs | `workflows`, `actions` |
 //! | Actions artifacts | `artifacts` |
 //! | Actions secrets (and their public key) and variables: a repository's, an environment's, an organization's (and the repositories it selects) | `secrets` |
@@ -54,6 +56,7 @@ mod assets;
 mod auth;
 mod branches;
 mod changes;
+mod check_suites;
 mod checks;
 mod collaborators;
 mod comments;
@@ -70,6 +73,7 @@ mod forks;
 mod git;
 mod gitdata;
 mod grant;
+mod hook_config;
 mod hook_tests;
 mod hooks;
 mod installations;
@@ -289,6 +293,24 @@ fn routes(kit: Kit) -> Router {
         .with_state(kit)
 }
 
+/// An issue's links to other issues, under `/issues/{number}`: its sub-issues and parent
+/// (`sub_issues`), the issues blocking it and those it blocks (`dependencies`).
+fn issue_link_routes() -> Router<Kit> {
+    use axum::routing::{delete, patch};
+    use dependencies as deps;
+    Router::new()
+        .route("/sub_issues", get(sub_issues::list).post(sub_issues::add))
+        .route("/sub_issue", delete(sub_issues::remove))
+        .route("/sub_issues/priority", patch(sub_issues::reprioritize))
+        .route("/parent", get(sub_issues::parent))
+        .route("/dependencies/blocking", get(deps::blocking))
+        .route(
+            "/dependencies/blocked_by",
+            get(deps::blocked_by).post(deps::add),
+        )
+        .route("/dependencies/blocked_by/{issue_id}", delete(deps::remove))
+}
+
 /// A GitHub App's own routes, under `/app` (`apps`).
 fn app_routes() -> Router<Kit> {
     let one = get(apps::installation).delete(apps::uninstall);
@@ -400,7 +422,9 @@ fn repo_routes() -> Router<Kit> {
             "/check-runs/{id}",
             get(checks::get_run).patch(checks::update_run),
         )
+        .route("/check-suites", post(check_suites::create))
         .route("/check-suites/{id}", get(checks::get_suite))
+        .route("/check-suites/{id}/check-runs", get(check_suites::runs))
         .route("/git/blobs", post(gitdata::create_blob))
         .route("/git/blobs/{sha}", get(gitdata::get_blob))
         .route("/git/trees", post(gitdata::create_tree))
@@ -456,31 +480,7 @@ fn repo_routes() -> Router<Kit> {
             "/issues/{number}/assignees",
             post(triage::change_assignees).delete(triage::change_assignees),
         )
-        .route(
-            "/issues/{number}/sub_issues",
-            get(sub_issues::list).post(sub_issues::add),
-        )
-        .route(
-            "/issues/{number}/sub_issue",
-            axum::routing::delete(sub_issues::remove),
-        )
-        .route(
-            "/issues/{number}/sub_issues/priority",
-            axum::routing::patch(sub_issues::reprioritize),
-        )
-        .route("/issues/{number}/parent", get(sub_issues::parent))
-        .route(
-            "/issues/{number}/dependencies/blocked_by",
-            get(dependencies::blocked_by).post(dependencies::add),
-        )
-        .route(
-            "/issues/{number}/dependencies/blocked_by/{issue_id}",
-            axum::routing::delete(dependencies::remove),
-        )
-        .route(
-            "/issues/{number}/dependencies/blocking",
-            get(dependencies::blocking),
-        )
+        .nest("/issues/{number}", issue_link_routes())
         .merge(activity::routes())
         .route("/assignees", get(triage::list_assignable))
         .route("/releases", get(releases::list).post(releases::create))
@@ -643,6 +643,10 @@ fn repo_routes() -> Router<Kit> {
         .route(
             "/hooks/{id}",
             get(hooks::get).patch(hooks::update).delete(hooks::delete),
+        )
+        .route(
+            "/hooks/{id}/config",
+            get(hook_config::get).patch(hook_config::update),
         )
         .route("/hooks/{id}/pings", post(hooks::pings))
         .route("/hooks/{id}/tests", post(hook_tests::test))

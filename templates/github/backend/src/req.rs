@@ -458,6 +458,11 @@ impl<'a> Page<'a> {
             query,
         }
     }
+
+    /// The clone's base URL the list's links start with.
+    pub(crate) fn base(&self) -> &'a str {
+        self.base
+    }
 }
 
 /// `page` of a list: the rows `listing` selects, over `params`.

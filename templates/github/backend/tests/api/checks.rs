@@ -3,7 +3,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, app, code, created, error, fetch, names_at, reviewer, updated,
+    MAIN_SHA, REPO, api, app, code, created, error, fetch, fields, names_at, rels, reviewer,
+    updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -169,4 +170,67 @@ async fn check_runs_are_for_apps(gh: asym::GitHub) {
         .get(&format!("{REPO}/check-runs/999999"))
         .await
         .expect(404);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn check_suites_made_on_their_own_and_their_runs(gh: asym::GitHub) {
+    let (api, app) = (api(&gh), app(&gh));
+    let suites = format!("{REPO}/check-suites");
+    let head = json!({ "head_sha": MAIN_SHA });
+    let suite = created(&app, &suites, &head).await;
+    assert_eq!(
+        fields(
+            &suite,
+            [
+                "/head_sha",
+                "/head_branch",
+                "/status",
+                "/conclusion",
+                "/app/slug",
+                "/latest_check_runs_count"
+            ]
+        ),
+        json!([MAIN_SHA, "main", "queued", null, "acme-bot", 0])
+    );
+    // The app's suite for that commit again: 200, the same one.
+    let again = app.post(&suites, &head).await.expect(200);
+    assert_eq!(again["id"], suite["id"]);
+    // A check run made on the commit joins it.
+    for name in ["lint", "test"] {
+        let run = json!({ "name": name, "head_sha": MAIN_SHA, "status": "in_progress" });
+        let made = created(&app, &format!("{REPO}/check-runs"), &run).await;
+        assert_eq!(made["check_suite"]["id"], suite["id"]);
+    }
+    let runs = format!("{suites}/{}/check-runs", suite["id"]);
+    let listed = fetch(&api, &runs).await;
+    assert_eq!(listed["total_count"], 2);
+    assert_eq!(listed["check_runs"][0]["name"], "test");
+    let page = api.get(&format!("{runs}?per_page=1")).await;
+    assert!(rels(&page).contains(&"next".to_owned()));
+    let named = fetch(&api, &format!("{runs}?check_name=lint&filter=all")).await;
+    assert_eq!(named["total_count"], 1);
+    assert_eq!(
+        code(api.get(&format!("{runs}?status=done")).await),
+        "invalid"
+    );
+    for missing in [
+        format!("{suites}/999999/check-runs"),
+        format!("{suites}/x/check-runs"),
+    ] {
+        assert_eq!(api.get(&missing).await.status, 404, "{missing}");
+    }
+    // Refusals: a person's token, no head_sha, a sha of no commit.
+    let person = api.post(&suites, &head).await;
+    assert_eq!(
+        error(person, 403),
+        "You must authenticate via a GitHub App."
+    );
+    assert_eq!(code(app.post(&suites, &json!({})).await), "missing_field");
+    let unknown = app
+        .post(&suites, &json!({ "head_sha": "0".repeat(40) }))
+        .await;
+    assert_eq!(
+        error(unknown, 422),
+        format!("No commit found for SHA: {}", "0".repeat(40))
+    );
 }

@@ -311,3 +311,14 @@ pub(crate) async fn issue_id(api: &Api, repo: &str, title: &str) -> i64 {
     let made = created(api, &format!("{repo}/issues"), &json!({ "title": title })).await;
     made["id"].as_i64().unwrap()
 }
+
+/// Closes issue `number` of the fixture repository.
+pub(crate) async fn close_issue(api: &Api, number: i64) {
+    let path = format!("{REPO}/issues/{number}");
+    updated(api, &path, &json!({ "state": "closed" })).await;
+}
+
+/// The field `key` of issue `number` of the fixture repository.
+pub(crate) async fn issue_field(api: &Api, number: i64, key: &str) -> Value {
+    fetch(api, &format!("{REPO}/issues/{number}")).await[key].clone()
+}

@@ -510,3 +510,67 @@ async fn a_push_ends_with_its_head_whatever_the_dates(gh: asym::GitHub) {
         json!([merge, merge, side, merge])
     );
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_hooks_configuration_is_read_and_written_on_its_own(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hooks = format!("{REPO}/hooks");
+    let config = json!({ "url": "https://example.com/a", "content_type": "json", "secret": "s" });
+    let hook = created(
+        &api,
+        &hooks,
+        &json!({ "config": config, "events": ["push"] }),
+    )
+    .await;
+    created(
+        &api,
+        &hooks,
+        &json!({ "config": { "url": "https://example.com/b" } }),
+    )
+    .await;
+    let path = format!("{hooks}/{}/config", hook["id"]);
+    assert_eq!(
+        fetch(&api, &path).await,
+        json!({ "content_type": "json", "insecure_ssl": "0", "secret": "********", "url": "https://example.com/a" })
+    );
+    let changed = updated(
+        &api,
+        &path,
+        &json!({ "content_type": "form", "insecure_ssl": 1 }),
+    )
+    .await;
+    assert_eq!(
+        fields(
+            &changed,
+            ["/content_type", "/insecure_ssl", "/url", "/secret"]
+        ),
+        json!(["form", "1", "https://example.com/a", "********"])
+    );
+    // The rest of the hook is untouched.
+    let whole = fetch(&api, &format!("{hooks}/{}", hook["id"])).await;
+    assert_eq!(
+        fields(&whole, ["/events/0", "/config/content_type"]),
+        json!(["push", "form"])
+    );
+    let refusals = [
+        (json!({ "content_type": "xml" }), "invalid"),
+        (json!({ "url": "ftp://example.com" }), "custom"),
+        (json!({ "url": "https://example.com/b" }), "custom"),
+    ];
+    for (body, expected) in refusals {
+        assert_eq!(code(api.patch(&path, &body).await), expected, "{body}");
+    }
+    for missing in [
+        format!("{hooks}/999999/config"),
+        format!("{hooks}/x/config"),
+    ] {
+        assert_eq!(api.get(&missing).await.status, 404, "{missing}");
+        assert_eq!(
+            api.patch(&missing, &json!({})).await.status,
+            404,
+            "{missing}"
+        );
+    }
+    // Administrators only: a collaborator with write access sees no hook.
+    assert_eq!(reviewer(&gh).get(&path).await.status, 404);
+}

@@ -358,3 +358,65 @@ async fn strict_checks_need_a_head_that_contains_the_branch(gh: asym::GitHub) {
     assert_eq!(fetch(&owner, &pull_path).await["mergeable_state"], "clean");
     hubot.put(&merge, &json!({})).await.expect(200);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn required_contexts_are_added_replaced_and_removed(gh: asym::GitHub) {
+    let api = api(&gh);
+    let contexts = format!("{MAIN}/required_status_checks/contexts");
+    // Not protected, then protected without required checks: 404s.
+    assert_eq!(
+        error(api.post(&contexts, &json!(["lint"])).await, 404),
+        "Branch not protected"
+    );
+    api.put(
+        MAIN,
+        &rules(Value::Null, Value::Null, Value::Null, json!({})),
+    )
+    .await
+    .expect(200);
+    let off = api.post(&contexts, &json!(["lint"])).await;
+    assert_eq!(error(off, 404), "Required status checks not enabled");
+    let checks = json!({ "strict": true, "checks": [{ "context": "ci/build", "app_id": 1 }] });
+    api.put(MAIN, &rules(checks, Value::Null, Value::Null, json!({})))
+        .await
+        .expect(200);
+    let steps = [
+        (
+            reqwest::Method::POST,
+            json!(["lint", "ci/build"]),
+            json!(["ci/build", "lint"]),
+        ),
+        (
+            reqwest::Method::POST,
+            json!({ "contexts": ["docs"] }),
+            json!(["ci/build", "lint", "docs"]),
+        ),
+        (
+            reqwest::Method::DELETE,
+            json!(["lint"]),
+            json!(["ci/build", "docs"]),
+        ),
+        (
+            reqwest::Method::PUT,
+            json!(["ci/build", "e2e"]),
+            json!(["ci/build", "e2e"]),
+        ),
+    ];
+    for (method, body, expected) in steps {
+        let reply = api.send(method.clone(), &contexts, Some(&body)).await;
+        assert_eq!(reply.expect(200), expected, "{method} {body}");
+    }
+    assert_eq!(fetch(&api, &contexts).await, json!(["ci/build", "e2e"]));
+    // A check kept keeps its app; the others have none.
+    let checks = fetch(&api, &format!("{MAIN}/required_status_checks")).await["checks"].clone();
+    assert_eq!(
+        checks,
+        json!([{ "context": "ci/build", "app_id": 1 }, { "context": "e2e", "app_id": null }])
+    );
+    assert_eq!(
+        error(api.post(&contexts, &json!("lint")).await, 400),
+        "Problems parsing JSON"
+    );
+    let hubot = reviewer(&gh).post(&contexts, &json!(["x"])).await;
+    assert_eq!(hubot.status, 403, "{}", hubot.body);
+}

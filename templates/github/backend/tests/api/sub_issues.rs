@@ -1,11 +1,11 @@
 //! Sub-issues: add, list, parent, reprioritize, remove, and the summary an issue shows.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{
-    REPO, api, created, error, fetch, issue_id as issue, not_found, numbers, rels, reviewer,
-    updated,
+    REPO, api, close_issue, created, error, fetch, issue_field, issue_id as issue, not_found,
+    numbers, rels, reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -30,14 +30,10 @@ async fn sub_issues_link_order_and_summarise(gh: asym::GitHub) {
     }
     assert_eq!(numbers(&fetch(&api, &subs).await), [2, 3, 4]);
     // Closing one completes a third.
-    updated(
-        &api,
-        &format!("{REPO}/issues/2"),
-        &json!({ "state": "closed" }),
-    )
-    .await;
+    close_issue(&api, 2).await;
+    let summary = issue_field(&api, 1, "sub_issues_summary").await;
     assert_eq!(
-        fetch(&api, &parent).await["sub_issues_summary"],
+        summary,
         json!({ "total": 3, "completed": 1, "percent_completed": 33 })
     );
     let child = fetch(&api, &format!("{REPO}/issues/3")).await;
@@ -51,20 +47,14 @@ async fn sub_issues_link_order_and_summarise(gh: asym::GitHub) {
     );
     // Reorder: c before a, then a after b.
     let priority = format!("{subs}/priority");
-    updated(
-        &api,
-        &priority,
-        &json!({ "sub_issue_id": c, "before_id": a }),
-    )
-    .await;
-    assert_eq!(numbers(&fetch(&api, &subs).await), [4, 2, 3]);
-    updated(
-        &api,
-        &priority,
-        &json!({ "sub_issue_id": a, "after_id": b }),
-    )
-    .await;
-    assert_eq!(numbers(&fetch(&api, &subs).await), [4, 3, 2]);
+    let moves = [
+        (json!({ "sub_issue_id": c, "before_id": a }), [4, 2, 3]),
+        (json!({ "sub_issue_id": a, "after_id": b }), [4, 3, 2]),
+    ];
+    for (body, order) in moves {
+        updated(&api, &priority, &body).await;
+        assert_eq!(numbers(&fetch(&api, &subs).await), order, "{body}");
+    }
     let page = api.get(&format!("{subs}?per_page=2")).await;
     assert!(rels(&page).contains(&"next".to_owned()));
     // Removed: no parent any more.
@@ -103,55 +93,21 @@ async fn sub_issue_refusals(gh: asym::GitHub) {
     created(&api, &subs(2), &json!({ "sub_issue_id": b })).await;
     // Another repository of the owner is allowed.
     created(&api, &subs(2), &json!({ "sub_issue_id": far })).await;
-    let cases: [(String, Value, u16, &str); 8] = [
-        (
-            subs(2),
-            json!({}),
-            422,
-            "Invalid request.\n\n\"sub_issue_id\" wasn't supplied.",
-        ),
-        (
-            subs(2),
-            json!({ "sub_issue_id": a }),
-            422,
-            "Validation Failed",
-        ),
-        (
-            subs(2),
-            json!({ "sub_issue_id": b }),
-            422,
-            "Validation Failed",
-        ),
-        (
-            subs(1),
-            json!({ "sub_issue_id": b }),
-            422,
-            "Validation Failed",
-        ),
-        (
-            subs(3),
-            json!({ "sub_issue_id": a }),
-            422,
-            "Validation Failed",
-        ),
-        (
-            subs(1),
-            json!({ "sub_issue_id": foreign }),
-            422,
-            "Validation Failed",
-        ),
-        (
-            subs(1),
-            json!({ "sub_issue_id": 999_999 }),
-            404,
-            "The provided sub-issue does not exist",
-        ),
-        (subs(99), json!({ "sub_issue_id": b }), 404, "Not Found"),
-    ];
-    for (path, body, status, message) in cases {
-        let reply = api.post(&path, &body).await;
-        assert_eq!(error(reply, status), message, "{path} {body}");
+    // The issue itself, one it has, one with another parent, an ancestor, another owner's.
+    let refused = [(2, a), (2, b), (1, b), (3, a), (1, foreign)];
+    for (n, id) in refused {
+        let reply = api.post(&subs(n), &json!({ "sub_issue_id": id })).await;
+        assert_eq!(error(reply, 422), "Validation Failed", "{n} {id}");
     }
+    let missing = api.post(&subs(2), &json!({})).await;
+    let wording = "Invalid request.\n\n\"sub_issue_id\" wasn't supplied.";
+    assert_eq!(error(missing, 422), wording);
+    let unknown = api
+        .post(&subs(1), &json!({ "sub_issue_id": 999_999 }))
+        .await;
+    assert_eq!(error(unknown, 404), "The provided sub-issue does not exist");
+    let no_parent = api.post(&subs(99), &json!({ "sub_issue_id": b })).await;
+    assert_eq!(error(no_parent, 404), "Not Found");
     let refused = api
         .post(&subs(1), &json!({ "sub_issue_id": b }))
         .await
