@@ -1431,3 +1431,13 @@ await scenario("required_status_check_contexts", async () => {
   await owner.rest.repos.deleteBranchProtection(at);
   await fails(404, () => owner.rest.repos.addStatusCheckContexts({ ...at, contexts: ["lint"] }));
 });
+
+await scenario("check_run_annotations", async () => {
+  const { data: branch } = await owner.rest.repos.getBranch({ ...repo, branch: "main" });
+  const note = { path: "README.md", start_line: 1, end_line: 1, annotation_level: "failure", message: "typo" };
+  const output = { title: "Lint", summary: "one", annotations: [note] };
+  const { data: run } = await app.rest.checks.create({ ...repo, name: "node-annotated", head_sha: branch.commit.sha, output });
+  assert.equal(run.output.annotations_count, 1);
+  const notes = await owner.paginate(owner.rest.checks.listAnnotations, { ...repo, check_run_id: run.id });
+  assert.deepEqual(notes.map((n) => [n.annotation_level, n.message]), [["failure", "typo"]]);
+});

@@ -1406,3 +1406,14 @@ def check_suites_on_their_own():
     assert [r.name for r in runs] == ["py-suite-run"]
     err = raises(GithubException, 403, lambda: owner.get_repo("acme/hello-world").create_check_suite(head))
     assert err.data["message"] == "You must authenticate via a GitHub App.", err.data
+
+
+@scenario
+def check_run_annotations():
+    repo = app.get_repo("acme/hello-world")
+    head = repo.get_branch("main").commit.sha
+    note = {"path": "README.md", "start_line": 1, "end_line": 1, "annotation_level": "warning", "message": "spelling"}
+    run = repo.create_check_run("py-annotated", head, output={"title": "Lint", "summary": "one", "annotations": [note]})
+    assert run.output.annotations_count == 1
+    notes = list(owner.get_repo("acme/hello-world").get_check_run(run.id).get_annotations())
+    assert [(n.path, n.annotation_level, n.message) for n in notes] == [("README.md", "warning", "spelling")]

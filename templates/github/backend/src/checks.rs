@@ -15,7 +15,7 @@ use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Page, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{git, hooks, time};
+use crate::{annotations, git, hooks, time};
 
 const STATES: [&str; 4] = ["error", "failure", "pending", "success"];
 const RUN_STATUSES: [&str; 6] = [
@@ -245,6 +245,7 @@ pub(crate) async fn create_run(scope: Scope, viewer: Viewer, body: Body) -> ApiR
     let run_name = body.required("name", "CheckRun")?.to_owned();
     let head = body.required("head_sha", "CheckRun")?.to_owned();
     let fields = run_fields(&body)?;
+    let notes = annotations::parse(&body)?;
     let sha = head_commit(&client, &repo, &head).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
@@ -269,6 +270,7 @@ pub(crate) async fn create_run(scope: Scope, viewer: Viewer, body: Body) -> ApiR
         )
         .await?
         .get(0);
+    annotations::store(&tx, id, &notes).await?;
     // Rendered in a second statement: the suite the first one may have made is visible now.
     let text: String = tx
         .query_one(
@@ -290,6 +292,11 @@ async fn find_run(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResu
     Ok((row.get(0), row.get(1)))
 }
 
+/// The id of the repository's check run `id` (from the path): 404 when it has none.
+pub(crate) async fn run_id(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<i64> {
+    Ok(find_run(client, repo, id).await?.0)
+}
+
 /// `GET /repos/{owner}/{repo}/check-runs/{id}`.
 pub(crate) async fn get_run(scope: Scope<String>) -> ApiResult {
     const SQL: &str = "SELECT gh_check_run(c, $2)::text FROM check_runs c WHERE c.id = $1";
@@ -305,6 +312,7 @@ pub(crate) async fn get_run(scope: Scope<String>) -> ApiResult {
 pub(crate) async fn update_run(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
     let id = &scope.path;
     let fields = run_fields(&body)?;
+    let notes = annotations::parse(&body)?;
     let (mut client, repo) = scope.open().await?;
     let app = app_of(&client, &viewer).await?;
     let (id, owner_app) = find_run(&client, &repo, id).await?;
@@ -315,6 +323,7 @@ pub(crate) async fn update_run(scope: Scope<String>, viewer: Viewer, body: Body)
     }
     let base = scope.base();
     let tx = client.transaction().await?;
+    annotations::store(&tx, id, &notes).await?;
     let text: String = tx
         .query_one(
             "WITH c AS (UPDATE check_runs SET name = coalesce($2, name), status = coalesce($3, status),

@@ -28,6 +28,7 @@
 //! | pull requests, reviews, merges (and a fork's merge from upstream), review comments | `pulls`, `reviews`, `merges`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
 //! | check suites made on their own, a suite's check runs | `check_suites` |
+//! | a check run's annotations | `annotations` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | deployments and their statuses, environments | `deployments` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
@@ -50,6 +51,7 @@
 
 mod actions;
 mod activity;
+mod annotations;
 mod apps;
 mod artifacts;
 mod assets;
@@ -422,6 +424,7 @@ fn repo_routes() -> Router<Kit> {
             "/check-runs/{id}",
             get(checks::get_run).patch(checks::update_run),
         )
+        .route("/check-runs/{id}/annotations", get(annotations::list))
         .route("/check-suites", post(check_suites::create))
         .route("/check-suites/{id}", get(checks::get_suite))
         .route("/check-suites/{id}/check-runs", get(check_suites::runs))

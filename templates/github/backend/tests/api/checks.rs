@@ -234,3 +234,54 @@ async fn check_suites_made_on_their_own_and_their_runs(gh: asym::GitHub) {
         format!("No commit found for SHA: {}", "0".repeat(40))
     );
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn check_run_annotations_are_kept_and_appended(gh: asym::GitHub) {
+    let (api, app) = (api(&gh), app(&gh));
+    let note = |line: i64, level: &str| {
+        json!({ "path": "README.md", "start_line": line, "end_line": line, "annotation_level": level,
+                "message": format!("line {line}"), "title": "lint" })
+    };
+    let output = json!({ "title": "Lint", "summary": "two", "annotations": [note(1, "warning"), note(2, "failure")] });
+    let body = json!({ "name": "lint", "head_sha": MAIN_SHA, "output": output });
+    let run = created(&app, &format!("{REPO}/check-runs"), &body).await;
+    assert_eq!(run["output"]["annotations_count"], 2);
+    let path = format!("{REPO}/check-runs/{}", run["id"]);
+    let more = json!({ "output": { "title": "Lint", "summary": "three", "annotations": [note(3, "notice")] } });
+    assert_eq!(
+        updated(&app, &path, &more).await["output"]["annotations_count"],
+        3
+    );
+    let listed = fetch(&api, &format!("{path}/annotations")).await;
+    assert_eq!(
+        fields(
+            &listed,
+            ["/0/annotation_level", "/2/message", "/1/start_column"]
+        ),
+        json!(["warning", "line 3", null])
+    );
+    assert_eq!(
+        listed[0]["blob_href"],
+        format!(
+            "{}/acme/hello-world/blob/{MAIN_SHA}/README.md",
+            gh.api_url()
+        )
+    );
+    let page = api.get(&format!("{path}/annotations?per_page=2")).await;
+    assert!(rels(&page).contains(&"next".to_owned()));
+    let bad = [
+        json!({ "annotations": [{ "path": "a", "start_line": 1, "end_line": 1, "annotation_level": "loud", "message": "m" }] }),
+        json!({ "annotations": [{ "start_line": 1, "end_line": 1, "annotation_level": "notice", "message": "m" }] }),
+        json!({ "annotations": (0..51).map(|n| note(n, "notice")).collect::<Vec<_>>() }),
+    ];
+    for output in bad {
+        let reply = app.patch(&path, &json!({ "output": output })).await;
+        assert_eq!(reply.status, 422, "{}", reply.body);
+    }
+    assert_eq!(
+        api.get(&format!("{REPO}/check-runs/999999/annotations"))
+            .await
+            .status,
+        404
+    );
+}
