@@ -1,13 +1,13 @@
 //! A check run's annotations: read from `output.annotations` when a run is created or
-//! updated (at most 50 a request, appended), listed by `GET …/check-runs/{id}/annotations`.
+//! updated (at most 50 a request, appended); `checks` lists them
+//! (`GET …/check-runs/{id}/annotations`).
 
 use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
 
+use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::req::{self, Body, Listing, Query};
-use crate::scope::Scope;
-use crate::{checks, db};
+use crate::req::Body;
 
 /// What an annotation's level may be.
 const LEVELS: [&str; 3] = ["notice", "warning", "failure"];
@@ -80,25 +80,4 @@ pub(crate) async fn store(
     let items = Value::Array(annotations.to_vec()).to_string();
     db::execute(client, SQL, &[&run, &items]).await?;
     Ok(())
-}
-
-/// `GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations`: oldest first, paginated;
-/// 404 for a run of no such id in the repository.
-pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
-    let (client, repo) = scope.open().await?;
-    let run = checks::run_id(&client, &repo, &scope.path).await?;
-    let tail = format!("check-runs/{run}/annotations");
-    req::list(
-        &client,
-        &scope.page(&repo, &tail, &query),
-        &Listing {
-            from: "check_annotations a",
-            alias: "a",
-            filter: "a.run_id = $1",
-            item: "gh_check_annotation(a, (SELECT c FROM check_runs c WHERE c.id = a.run_id), $2)",
-            order: "a.id",
-        },
-        &[&run, &scope.base()],
-    )
-    .await
 }

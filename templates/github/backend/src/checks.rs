@@ -446,3 +446,24 @@ pub(crate) async fn get_suite(scope: Scope<String>) -> ApiResult {
     .await?;
     Ok((StatusCode::OK, req::ok(row.get(0))).into_response())
 }
+
+/// `GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations`: oldest first, paginated;
+/// 404 for a run of no such id in the repository.
+pub(crate) async fn list_annotations(scope: Scope<String>, query: Query) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let run = run_id(&client, &repo, &scope.path).await?;
+    let tail = format!("check-runs/{run}/annotations");
+    req::list(
+        &client,
+        &scope.page(&repo, &tail, &query),
+        &Listing {
+            from: "check_annotations a",
+            alias: "a",
+            filter: "a.run_id = $1",
+            item: "gh_check_annotation(a, (SELECT c FROM check_runs c WHERE c.id = a.run_id), $2)",
+            order: "a.id",
+        },
+        &[&run, &scope.base()],
+    )
+    .await
+}

@@ -424,7 +424,10 @@ fn repo_routes() -> Router<Kit> {
             "/check-runs/{id}",
             get(checks::get_run).patch(checks::update_run),
         )
-        .route("/check-runs/{id}/annotations", get(annotations::list))
+        .route(
+            "/check-runs/{id}/annotations",
+            get(checks::list_annotations),
+        )
         .route("/check-suites", post(check_suites::create))
         .route("/check-suites/{id}", get(checks::get_suite))
         .route("/check-suites/{id}/check-runs", get(check_suites::runs))
