@@ -20,9 +20,9 @@
 //! body is buffered before it is served only when its `Content-Length` is at most
 //! [`BUFFERED`]; a streamed one (chunked, or longer) reaches the handler as it comes, and the
 //! journal keeps the head of what the handler read of it (`null` when it read none). The
-//! admin surface and the health check are not journaled. What is kept is copied out of the request (a shared
-//! slice would hold its connection's whole read buffer alive), credentials already
-//! shortened: a full journal of small requests takes a few MiB.
+//! admin surface and the health check are not journaled. What is kept is copied out of the
+//! request (a shared slice would hold its connection's whole read buffer alive), credentials
+//! already shortened: a full journal of small requests takes a few MiB.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;

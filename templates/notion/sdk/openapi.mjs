@@ -112,4 +112,5 @@ const description = {
 };
 writeFileSync(out, JSON.stringify(description));
 const operations = Object.values(paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
-console.log(`${out}: ${operations} operations, ${Object.keys(schemas).length} schemas (@notionhq/client ${version})`);
+const count = Object.keys(schemas).length;
+console.log(`${out}: ${operations} operations, ${count} schemas (@notionhq/client ${version})`);
