@@ -110,7 +110,7 @@ pub(crate) struct Sent {
 /// A request's body as the journal has it.
 #[derive(Debug)]
 enum SentBody {
-    /// Read before the request was served (`None`: it failed mid-way).
+    /// Read before the request was served (`None`: it had none, or it failed mid-way).
     Read(Option<Head>),
     /// Streamed to the handler: what it has read so far, copied on the way.
     Streamed(Arc<Mutex<Streamed>>),
@@ -257,6 +257,8 @@ impl Journal {
                 let (body, kept) = buffered(body).await;
                 (body, SentBody::Read(kept))
             }
+            // No body and no length (a GET): nothing to copy, so nothing to wrap.
+            _ if HttpBody::is_end_stream(&body) => (body, SentBody::Read(None)),
             _ => streamed(body),
         };
         let sent = Sent {
@@ -575,6 +577,12 @@ mod tests {
             .body(Body::from_stream(chunks()))
             .unwrap();
         send(app(&kit), unread).await;
+        // No body and no length, as a GET comes: passed through, and shown as no body.
+        send(
+            app(&kit),
+            HttpRequest::get("/v1/nowhere").body(Body::empty()).unwrap(),
+        )
+        .await;
 
         let all = listed(&kit, "").await;
         let requests = all["requests"].as_array().unwrap();
@@ -585,6 +593,10 @@ mod tests {
         assert_eq!(
             (&requests[2]["status"], &requests[2]["body"]),
             (&json!(404), &json!(null))
+        );
+        assert_eq!(
+            (&requests[3]["method"], &requests[3]["body"]),
+            (&json!("GET"), &json!(null))
         );
     }
 
