@@ -1671,5 +1671,26 @@ await scenario("createProjectUpdateReminder and createInitiativeUpdateReminder: 
   await expectError(linear.createProjectUpdateReminder("nope"), LinearErrorType.InvalidInput, "an unknown project");
 });
 
+await scenario("releases: createReleasePipeline (its four default stages, its team), createRelease (a scheduled pipeline's: started), createIssueToRelease by identifier, issue.releases, release.issues, releaseComplete, releases filtered by stage, a taken version refused, archiveRelease, issueToReleaseDeleteByIssueAndRelease", async () => {
+  const pipeline = await (await linear.createReleasePipeline({ name: "App", type: "scheduled", teamIds: [ENG] })).releasePipeline;
+  const stages = (await pipeline.stages()).nodes;
+  assert(stages.length === 4 && stages.some((stage) => stage.type === "started"), `default stages: ${stages.map((stage) => stage.type)}`);
+  assert((await pipeline.teams()).nodes.map((team) => team.key).join() === "ENG", "pipeline.teams");
+  const release = await (await linear.createRelease({ pipelineId: pipeline.id, name: "Sprint 1", version: "1.0" })).release;
+  assert((await release.stage).type === "started" && release.startedAt instanceof Date && release.slugId, "a scheduled pipeline's release starts");
+  assert((await linear.createIssueToRelease({ issueId: "ENG-3", releaseId: release.id })).success, "createIssueToRelease");
+  const issue = await linear.issue("ENG-3");
+  assert((await issue.releases()).nodes.some((shipped) => shipped.id === release.id), "issue.releases");
+  assert((await release.issues()).nodes.map((shipped) => shipped.identifier).join() === "ENG-3", "release.issues");
+  const done = await (await linear.releaseComplete({ pipelineId: pipeline.id })).release;
+  assert(done.id === release.id && done.completedAt instanceof Date && (await done.stage).type === "completed", "releaseComplete");
+  const completed = (await linear.releases({ filter: { stage: { type: { eq: "completed" } }, pipeline: { id: { eq: pipeline.id } } } })).nodes;
+  assert(completed.map((found) => found.id).join() === release.id, "releases by stage");
+  await expectError(linear.createRelease({ pipelineId: pipeline.id, name: "again", version: "1.0" }), LinearErrorType.InvalidInput, "a taken version");
+  assert((await linear.issueToReleaseDeleteByIssueAndRelease("ENG-3", release.id)).success, "issueToReleaseDeleteByIssueAndRelease");
+  assert((await linear.archiveRelease(release.id)).success, "archiveRelease");
+  assert((await linear.releases()).nodes.every((found) => found.id !== release.id), "archived: left out");
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

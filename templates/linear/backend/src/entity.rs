@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 47] = [
+const ENTITIES: [Entity; 51] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -300,6 +300,26 @@ const ENTITIES: [Entity; 47] = [
         name: "CustomerTier",
         table: "customer_tiers",
         doc: "customer_tier_doc(t)",
+    },
+    Entity {
+        name: "ReleasePipeline",
+        table: "release_pipelines",
+        doc: "release_pipeline_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "ReleaseStage",
+        table: "release_stages",
+        doc: "release_stage_doc(t)",
+    },
+    Entity {
+        name: "Release",
+        table: "releases",
+        doc: "release_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "IssueToRelease",
+        table: "issue_to_releases",
+        doc: "issue_to_release_doc(t)",
     },
     Entity {
         name: "InitiativeToProject",

@@ -227,6 +227,9 @@ fn duplicate(constraint: &str) -> &'static str {
         "email_intake_addresses_template_key" => {
             "The template already has an email intake address."
         }
+        "releases_version_key" => "A release with this version already exists in the pipeline.",
+        "issue_to_releases_unique" => "The issue is already in the release.",
+        "release_pipelines_slug_id_key" => "A release pipeline with this slug already exists.",
         "project_relations_unique" => {
             "A dependency of the same type already exists between the two projects"
         }
@@ -280,6 +283,8 @@ fn checked(constraint: &str) -> &'static str {
             "A team address needs a teamId, a template address a templateId."
         }
         "customer_needs_priority_check" => "priority must be 0 or 1.",
+        "releases_stage_pipeline_check" => "The stage must belong to the release's pipeline.",
+        "release_stages_frozen_check" => "Only started stages can be frozen.",
         "reactions_check" => {
             "Exactly one of commentId, issueId, projectUpdateId, initiativeUpdateId, postId, \
              pullRequestId or pullRequestCommentId must be defined."
@@ -301,7 +306,10 @@ fn malformed(code: &SqlState) -> &'static str {
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 29] = [
+    const COLUMNS: [(&str, &str); 32] = [
+        ("_pipeline_id_", "ReleasePipeline"),
+        ("_stage_id_", "ReleaseStage"),
+        ("_release_id_", "Release"),
         ("customers_status_id_", "CustomerStatus"),
         ("_tier_id_", "CustomerTier"),
         ("_customer_id_", "Customer"),

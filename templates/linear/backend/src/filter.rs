@@ -74,6 +74,12 @@ pub(crate) enum Kind {
     CustomerStatus,
     /// `CustomerTierFilter` over `customer_tiers`.
     CustomerTier,
+    /// `ReleasePipelineFilter` over `release_pipelines`.
+    ReleasePipeline,
+    /// `ReleaseStageFilter` over `release_stages`.
+    ReleaseStage,
+    /// `ReleaseFilter` over `releases`.
+    Release,
 }
 
 /// How a column compares.
@@ -116,6 +122,9 @@ impl Kind {
             Self::CustomerNeed => "customer_needs",
             Self::CustomerStatus => "customer_statuses",
             Self::CustomerTier => "customer_tiers",
+            Self::ReleasePipeline => "release_pipelines",
+            Self::ReleaseStage => "release_stages",
+            Self::Release => "releases",
         }
     }
 
@@ -190,6 +199,15 @@ impl Kind {
                 (Cmp::Text, &["color", "description"]),
                 (Cmp::Number, &["position"]),
             ],
+            Self::ReleasePipeline => &[
+                (Cmp::Text, &["name", "type"]),
+                (Cmp::Bool, &["isProduction"]),
+            ],
+            Self::ReleaseStage => &[(Cmp::Text, &["name", "type"])],
+            Self::Release => &[
+                (Cmp::Text, &["name", "version"]),
+                (Cmp::Date, &["completedAt"]),
+            ],
             Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
     }
@@ -262,6 +280,10 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("team", "team_id", Kind::Team),
             ],
+            Self::Release => &[
+                ("pipeline", "pipeline_id", Kind::ReleasePipeline),
+                ("stage", "stage_id", Kind::ReleaseStage),
+            ],
             Self::Customer => CUSTOMER_RELATIONS,
             Self::CustomerNeed => NEED_RELATIONS,
             Self::Team
@@ -272,6 +294,8 @@ impl Kind {
             | Self::ProjectStatus
             | Self::Reaction
             | Self::Emoji
+            | Self::ReleasePipeline
+            | Self::ReleaseStage
             | Self::Notification => &[],
         }
     }
@@ -360,6 +384,10 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
             "displayName" if kind == Kind::CustomerTier => {
                 let shown = format!("coalesce({alias}.display_name, {alias}.name)");
                 compare(w, &shown, Cmp::Text, comparator_map(key, value)?)?
+            }
+            // The clone makes no release notes: no release has any.
+            "hasReleaseNotes" if kind == Kind::Release => {
+                compare(w, "false", Cmp::Bool, comparator_map(key, value)?)?
             }
             "type" if kind == Kind::CustomerStatus => {
                 compare(w, "NULL::text", Cmp::Text, comparator_map(key, value)?)?

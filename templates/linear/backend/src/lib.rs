@@ -44,6 +44,7 @@
 //! | `projectStatusCreate`/`Update`/`Archive`/`Unarchive` | `project_statuses` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | what only a workspace admin may do: `organizationUpdate`, `userSuspend`/`userUnsuspend`, `userChangeRole` | `organization` |
+//! | Releases: `releasePipelineCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseStageCreate`/`Update`/`Archive`/`Unarchive`, `releaseCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseComplete`, `releaseUpdateByPipeline`, `issueToReleaseCreate`/`Delete`/`DeleteByIssueAndRelease` | `releases` |
 //! | `fileUpload`; the upload (`PUT /uploads/{id}`) and the asset (`GET /files/{id}/{name}`) | `uploads` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
 //! | `notificationSubscriptions`, `notificationSubscription`, `notificationSubscriptionCreate`/`Update`/`Delete` (the viewer's, typed by what each is on) | `notification_subscriptions` |
@@ -83,6 +84,7 @@ mod project_statuses;
 mod projection;
 mod queries;
 mod ratelimit;
+mod releases;
 mod resolvers;
 mod resources;
 mod schema;

@@ -183,7 +183,18 @@ by_id!(
     external_user => "ExternalUser", favorite => "Favorite", entity_external_link => "EntityExternalLink",
     customer_status => "CustomerStatus", customer_tier => "CustomerTier",
     email_intake_address => "EmailIntakeAddress",
+    release_stage => "ReleaseStage", issue_to_release => "IssueToRelease",
 );
+
+/// `releasePipeline(id:)`: by id or `slugId`.
+pub(crate) async fn release_pipeline(ctx: &ResolverContext<'_>) -> Result<Value> {
+    one_by_slug(ctx, "ReleasePipeline").await
+}
+
+/// `release(id:)`: by id or `slugId`.
+pub(crate) async fn release(ctx: &ResolverContext<'_>) -> Result<Value> {
+    one_by_slug(ctx, "Release").await
+}
 
 /// A root `<entity>(id:)` read by id or `slugId`.
 async fn one_by_slug(ctx: &ResolverContext<'_>, entity: &str) -> Result<Value> {
@@ -272,6 +283,10 @@ root_list!(
     customer_needs, "customerNeeds" => "CustomerNeed", Some(Kind::CustomerNeed);
     customer_statuses, "customerStatuses" => "CustomerStatus", None;
     customer_tiers, "customerTiers" => "CustomerTier", None;
+    release_pipelines, "releasePipelines" => "ReleasePipeline", Some(Kind::ReleasePipeline);
+    release_stages, "releaseStages" => "ReleaseStage", Some(Kind::ReleaseStage);
+    releases, "releases" => "Release", Some(Kind::Release);
+    issue_to_releases, "issueToReleases" => "IssueToRelease", None;
 );
 
 macro_rules! child_list {
@@ -354,6 +369,13 @@ child_list!(
     issue_former_needs => "CustomerNeed", Some(Kind::CustomerNeed), "(t.original_issue_id = {} AND t.issue_id IS DISTINCT FROM t.original_issue_id)";
     // A project's own needs and those of its issues (a need's project is its issue's).
     project_needs => "CustomerNeed", Some(Kind::CustomerNeed), "(t.project_id = {} OR t.issue_id IN (SELECT i.id FROM issues i WHERE i.project_id = {}))";
+    team_release_pipelines => "ReleasePipeline", Some(Kind::ReleasePipeline), "{} = ANY(t.team_ids)";
+    release_pipeline_teams => "Team", Some(Kind::Team), "t.id IN (SELECT unnest(team_ids) FROM release_pipelines WHERE id = {})";
+    release_pipeline_stages => "ReleaseStage", Some(Kind::ReleaseStage), "t.pipeline_id = {}";
+    release_pipeline_releases => "Release", Some(Kind::Release), "t.pipeline_id = {}";
+    release_stage_releases => "Release", Some(Kind::Release), "t.stage_id = {}";
+    issue_releases => "Release", Some(Kind::Release), "t.id IN (SELECT release_id FROM issue_to_releases WHERE issue_id = {})";
+    release_issues => "Issue", Some(Kind::Issue), "t.id IN (SELECT issue_id FROM issue_to_releases WHERE release_id = {})";
     sub_initiatives => "Initiative", Some(Kind::Initiative), "t.id IN (SELECT related_initiative_id FROM initiative_relations WHERE initiative_id = {})";
 );
 

@@ -503,7 +503,13 @@ pub(crate) async fn archive_in(
 /// Deletes `spec` row `id` (argument `id`): `DeletePayload {success, lastSyncId, entityId}`.
 /// The spec's `unlink` statements run first.
 pub(crate) async fn delete(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
-    let (shared, viewer, id) = target(ctx)?;
+    delete_row(ctx, spec, &arg_str(ctx, "id")?).await
+}
+
+/// Deletes `spec` row `id`, as [`delete`] does.
+pub(crate) async fn delete_row(ctx: &ResolverContext<'_>, spec: &Spec, id: &str) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = id.to_owned();
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
     if let (true, Some(creator)) = (spec.personal, spec.creator) {

@@ -2,7 +2,7 @@
 //! the related rows' own fields: an issue's labels, children, comments, attachments,
 //! subscribers and reactions, a comment's or a status update's reactions, a project's teams,
 //! members, issues, labels, milestones, updates and initiatives, an initiative's labels and
-//! updates, a cycle's issues.
+//! updates, a cycle's issues, an issue's releases, a release pipeline's teams.
 
 use serde_json::{Map, Value};
 
@@ -93,6 +93,14 @@ const INITIATIVES: Collection = Collection {
     }),
 };
 
+/// An issue's releases, by `issue_to_releases`.
+const RELEASES: Collection = Collection {
+    target: Kind::Release,
+    link: Link::Select(|alias| {
+        format!("SELECT x.release_id FROM issue_to_releases x WHERE x.issue_id = {alias}.id")
+    }),
+};
+
 /// The to-many relation filter field `field` of `kind` ranges over, if it is one.
 pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
     Some(match (kind, field) {
@@ -103,6 +111,11 @@ pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
         (Kind::Project, "accessibleTeams") => TEAMS,
         (Kind::Project, "members") => MEMBERS,
         (Kind::Project, "initiatives") => INITIATIVES,
+        (Kind::Issue, "releases") => RELEASES,
+        (Kind::ReleasePipeline, "teams") => Collection {
+            target: Kind::Team,
+            link: Link::Array("team_ids"),
+        },
         (kind, field) => {
             let (target, column) = match (kind, field) {
                 (Kind::Issue, "children") => (Kind::Issue, "parent_id"),

@@ -32,6 +32,7 @@ mod protocol;
 mod reactions;
 mod reads;
 mod relations;
+mod releases;
 mod reminders;
 mod teams;
 mod templates;

@@ -1,0 +1,452 @@
+//! Releases: pipelines (with their default stages), stages, releases moving through them
+//! (lifecycle stamps, `releaseComplete`, `releaseUpdateByPipeline`), the issues a release
+//! ships, archive and trash, filters, `Release` webhooks, and the refusals.
+
+use asym_kit::testing::pluck;
+use serde_json::{Value, json};
+
+use crate::{
+    ADA, ENG, Writes, archive_payload, argument_error, ask, assert_filtered, client,
+    delete_payload, delivered, invalid_argument, missing, mutate, not_found, refused_for,
+    refused_inputs_as, subscribed, with_id,
+};
+
+const PIPELINE: &str = "id name slugId type isProduction rolloverIssuesOnCompletion
+    includePathPatterns approximateReleaseCount url trashed archivedAt
+    teams { nodes { key } } stages { nodes { name type position frozen } }";
+const STAGE: &str = "id name color type position frozen archivedAt pipeline { id }";
+const RELEASE: &str = "id name version slugId url trashed archivedAt startDate startedAt
+    completedAt canceledAt issueCount currentProgress creator { id }
+    pipeline { id } stage { name type } issues { nodes { identifier } }
+    documents { nodes { id } } links { nodes { id } } releaseNotes { id }";
+
+/// `items` in order.
+fn sorted(mut items: Vec<String>) -> Vec<String> {
+    items.sort();
+    items
+}
+
+/// A pipeline of `input`'s, made through `writes`: its id and its stages' ids by type.
+async fn pipeline(api: &asym_kit::testing::Api, input: Value) -> (String, Value) {
+    let made = Writes::new(api, "ReleasePipeline", "releasePipeline", "id")
+        .create(input)
+        .await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let text = "query($id: String!) { releasePipeline(id: $id) { stages { nodes { id type } } } }";
+    let stages = with_id(api, text, &id).await["releasePipeline"]["stages"]["nodes"].clone();
+    let mut by_type = json!({});
+    for stage in stages.as_array().unwrap() {
+        by_type[stage["type"].as_str().unwrap()] = stage["id"].clone();
+    }
+    (id, by_type)
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn a_pipeline_has_its_stages_teams_and_releases(linear: asym::Linear) {
+    let api = client(&linear);
+    let writes = Writes::new(&api, "ReleasePipeline", "releasePipeline", PIPELINE);
+    let made = writes
+        .create(json!({"name": "Web", "slugId": "web", "teamIds": [ENG]}))
+        .await;
+    assert_eq!(
+        (&made["type"], &made["isProduction"], &made["slugId"]),
+        (&json!("continuous"), &json!(true), &json!("web"))
+    );
+    assert_eq!(pluck(&made["teams"]["nodes"], "key"), ["ENG"]);
+    assert_eq!(
+        pluck(&made["stages"]["nodes"], "type"),
+        ["canceled", "completed", "started", "planned"],
+        "newest first, one of each type"
+    );
+    let id = made["id"].as_str().unwrap();
+    let by_slug = "query($id: String!) { releasePipeline(id: $id) { id } }";
+    assert_eq!(
+        with_id(&api, by_slug, "web").await["releasePipeline"]["id"],
+        id
+    );
+    let team = ask(
+        &api,
+        "{ team(id: \"ENG\") { releasePipelines { nodes { name } } } }",
+    )
+    .await;
+    assert_eq!(
+        pluck(&team["team"]["releasePipelines"]["nodes"], "name"),
+        ["Web"]
+    );
+
+    let updated = writes
+        .update(
+            id,
+            json!({"name": "Web app", "type": "scheduled", "teamIds": []}),
+        )
+        .await;
+    assert_eq!(
+        (&updated["name"], &updated["type"]),
+        (&json!("Web app"), &json!("scheduled"))
+    );
+    assert!(updated["teams"]["nodes"].as_array().unwrap().is_empty());
+    assert_filtered(
+        &api,
+        "releasePipelines",
+        "ReleasePipelineFilter",
+        "name",
+        [
+            (json!({"type": {"eq": "scheduled"}}), &["Web app"][..]),
+            (json!({"isProduction": {"eq": false}}), &[]),
+        ],
+    )
+    .await;
+
+    // Trashed, then restored; archived, then out of the archive.
+    let trashed = archive_payload(&api, "releasePipelineDelete", id, "trashed archivedAt").await;
+    assert_eq!(trashed["trashed"], true);
+    assert!(trashed["archivedAt"].is_string());
+    let back = archive_payload(&api, "releasePipelineUnarchive", id, "trashed archivedAt").await;
+    assert_eq!(
+        (&back["trashed"], &back["archivedAt"]),
+        (&Value::Null, &Value::Null)
+    );
+    let archived = archive_payload(&api, "releasePipelineArchive", id, "archivedAt").await;
+    assert!(archived["archivedAt"].is_string());
+
+    refused_inputs_as(
+        &api,
+        &writes.create_doc,
+        [
+            argument_error(json!({"name": " "}), "name should not be empty"),
+            argument_error(
+                json!({"name": "x", "slugId": "Not A Slug"}),
+                "slugId must only contain lowercase letters, numbers and dashes",
+            ),
+            (
+                json!({"name": "Again", "slugId": "web"}),
+                "A release pipeline with this slug already exists.",
+                "A release pipeline with this slug already exists.",
+            ),
+        ],
+    )
+    .await;
+    let nowhere = json!({"name": "x", "teamIds": ["c9999999-0000-4000-8000-000000000000"]});
+    missing(
+        &api,
+        &writes.create_doc,
+        json!({ "input": nowhere }),
+        "Team",
+    )
+    .await;
+    not_found(&api, "releasePipeline", "nope", "ReleasePipeline").await;
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn stages_are_added_edited_and_archived_as_linear_allows(linear: asym::Linear) {
+    let api = client(&linear);
+    let (pipeline, stages) = pipeline(&api, json!({"name": "Mobile", "type": "scheduled"})).await;
+    let writes = Writes::new(&api, "ReleaseStage", "releaseStage", STAGE);
+    let beta = writes
+        .create(
+            json!({"pipelineId": pipeline, "name": "Beta", "color": "#00ff00",
+                       "type": "started", "position": 2.5}),
+        )
+        .await;
+    assert_eq!(
+        (&beta["type"], &beta["frozen"]),
+        (&json!("started"), &json!(false))
+    );
+    // A canonical duplicate (another planned stage) answers the existing one.
+    let planned = writes
+        .create(
+            json!({"pipelineId": pipeline, "name": "Planned", "color": "#bec2c8",
+                       "type": "planned", "position": 9}),
+        )
+        .await;
+    assert_eq!(planned["id"], stages["planned"]);
+    let beta_id = beta["id"].as_str().unwrap();
+    let frozen = writes
+        .update(beta_id, json!({"name": "Beta 2", "frozen": true}))
+        .await;
+    assert_eq!(
+        (&frozen["name"], &frozen["frozen"]),
+        (&json!("Beta 2"), &json!(true))
+    );
+    let listed = ask(
+        &api,
+        "{ releaseStages(filter: {name: {eq: \"Beta 2\"}}) { nodes { id } } }",
+    )
+    .await;
+    assert_eq!(pluck(&listed["releaseStages"]["nodes"], "id"), [beta_id]);
+
+    // Only started stages are edited or archived; the last unfrozen one stays.
+    for (id, input, message) in [
+        (
+            &stages["completed"],
+            json!({"name": "Done"}),
+            "Only started stages can be edited.",
+        ),
+        (
+            &stages["started"],
+            json!({"frozen": true}),
+            "At least one started stage must remain unfrozen.",
+        ),
+    ] {
+        let variables = json!({"id": id, "input": input});
+        invalid_argument(&api, &writes.update_doc, variables, message).await;
+    }
+    let archive = "mutation($id: String!) { releaseStageArchive(id: $id) { success } }";
+    for (id, message) in [
+        (&stages["planned"], "Only started stages can be archived."),
+        (
+            &stages["started"],
+            "The last unfrozen started stage cannot be archived.",
+        ),
+    ] {
+        invalid_argument(&api, archive, json!({ "id": id }), message).await;
+    }
+    let archived = archive_payload(&api, "releaseStageArchive", beta_id, "archivedAt").await;
+    assert!(archived["archivedAt"].is_string());
+    let back = archive_payload(&api, "releaseStageUnarchive", beta_id, "archivedAt").await;
+    assert_eq!(back["archivedAt"], Value::Null);
+    refused_inputs_as(
+        &api,
+        &writes.create_doc,
+        [argument_error(
+            json!({"pipelineId": pipeline, "name": "x", "color": "green", "type": "started", "position": 1}),
+            "color must be a hexadecimal color",
+        )],
+    )
+    .await;
+    let elsewhere = json!({"pipelineId": "nope", "name": "x", "color": "#000", "type": "started", "position": 1});
+    missing(
+        &api,
+        &writes.create_doc,
+        json!({ "input": elsewhere }),
+        "ReleasePipeline",
+    )
+    .await;
+    not_found(&api, "releaseStage", "nope", "ReleaseStage").await;
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linear) {
+    let api = client(&linear);
+    let hooks = subscribed(&api, "Release", None).await;
+    let (continuous, _) = pipeline(&api, json!({"name": "API"})).await;
+    let (scheduled, stages) = pipeline(&api, json!({"name": "App", "type": "scheduled"})).await;
+    let writes = Writes::new(&api, "Release", "release", RELEASE);
+
+    // Without a stage: a continuous pipeline's release is completed, a scheduled one's started.
+    let shipped = writes
+        .create(json!({"pipelineId": continuous, "name": "1.0", "version": "1.0.0"}))
+        .await;
+    assert_eq!(shipped["stage"]["type"], "completed");
+    assert!(shipped["completedAt"].is_string());
+    let sent = delivered(&hooks, "Release", "create").await;
+    assert_eq!(
+        (&sent["data"]["id"], &sent["data"]["pipelineId"]),
+        (&shipped["id"], &json!(continuous))
+    );
+    let release = writes
+        .create(json!({"pipelineId": scheduled, "name": "Sprint 1", "version": "2025.1"}))
+        .await;
+    assert_eq!(
+        (
+            &release["stage"]["type"],
+            &release["creator"]["id"],
+            &release["completedAt"]
+        ),
+        (&json!("started"), &json!(ADA), &Value::Null)
+    );
+    assert!(release["startedAt"].is_string() && release["startDate"].is_string());
+    let id = release["id"].as_str().unwrap().to_owned();
+    delivered(&hooks, "Release", "create").await;
+
+    // Issues join it (by identifier too), once each.
+    let link =
+        "mutation($input: IssueToReleaseCreateInput!) { issueToReleaseCreate(input: $input) {
+        success issueToRelease { id issue { identifier } release { id } } } }";
+    let joined = mutate(
+        &api,
+        link,
+        json!({"input": {"issueId": "ENG-1", "releaseId": id}}),
+    )
+    .await;
+    let link_id = joined["issueToRelease"]["id"].as_str().unwrap().to_owned();
+    mutate(
+        &api,
+        link,
+        json!({"input": {"issueId": "ENG-2", "releaseId": id}}),
+    )
+    .await;
+    refused_inputs_as(
+        &api,
+        link,
+        [(
+            json!({"issueId": "ENG-1", "releaseId": id}),
+            "The issue is already in the release.",
+            "The issue is already in the release.",
+        )],
+    )
+    .await;
+    missing(
+        &api,
+        link,
+        json!({"input": {"issueId": "ENG-1", "releaseId": "nope"}}),
+        "Release",
+    )
+    .await;
+    let one = format!("query($id: String!) {{ release(id: $id) {{ {RELEASE} }} }}");
+    let got = with_id(&api, &one, &id).await["release"].clone();
+    assert_eq!(
+        sorted(pluck(&got["issues"]["nodes"], "identifier")),
+        ["ENG-1", "ENG-2"]
+    );
+    assert_eq!(got["issueCount"], 2);
+    assert!(got["currentProgress"].is_object());
+    assert!(got["documents"]["nodes"].as_array().unwrap().is_empty());
+    let issue = ask(
+        &api,
+        "{ issue(id: \"ENG-1\") { releases { nodes { name } } } }",
+    )
+    .await;
+    assert_eq!(
+        pluck(&issue["issue"]["releases"]["nodes"], "name"),
+        ["Sprint 1"]
+    );
+    let shipping = ask(&api, "{ issues(filter: {releases: {some: {name: {eq: \"Sprint 1\"}}}}) { nodes { identifier } } }").await;
+    assert_eq!(
+        sorted(pluck(&shipping["issues"]["nodes"], "identifier")),
+        ["ENG-1", "ENG-2"]
+    );
+    let all = ask(&api, "{ issueToReleases { nodes { id } } }").await;
+    assert_eq!(all["issueToReleases"]["nodes"].as_array().unwrap().len(), 2);
+
+    // Canceled, then planned: the stamps follow the stage.
+    let canceled = writes
+        .update(&id, json!({"stageId": stages["canceled"]}))
+        .await;
+    assert!(canceled["canceledAt"].is_string());
+    let updated = delivered(&hooks, "Release", "update").await;
+    assert!(updated["updatedFrom"].get("stageId").is_some(), "{updated}");
+    let planned = writes
+        .update(
+            &id,
+            json!({"stageId": stages["planned"], "name": "Sprint one"}),
+        )
+        .await;
+    assert_eq!(
+        (&planned["canceledAt"], &planned["name"]),
+        (&Value::Null, &json!("Sprint one"))
+    );
+    delivered(&hooks, "Release", "update").await;
+
+    // releaseUpdateByPipeline finds it by version and moves it by stage name; releaseComplete
+    // completes the latest started one.
+    let by_pipeline =
+        "mutation($input: ReleaseUpdateByPipelineInput!) { releaseUpdateByPipeline(input: $input) {
+        success release { id stage { type } } } }";
+    let moved = mutate(
+        &api,
+        by_pipeline,
+        json!({"input": {"pipelineId": scheduled, "version": "2025.1", "stage": "in progress"}}),
+    )
+    .await;
+    assert_eq!(
+        (&moved["release"]["id"], &moved["release"]["stage"]["type"]),
+        (&json!(id), &json!("started"))
+    );
+    delivered(&hooks, "Release", "update").await;
+    let complete = "mutation($input: ReleaseCompleteInput!) { releaseComplete(input: $input) {
+        success release { id completedAt stage { type } } } }";
+    let done = mutate(&api, complete, json!({"input": {"pipelineId": scheduled}})).await;
+    delivered(&hooks, "Release", "update").await;
+    assert_eq!(
+        (&done["release"]["id"], &done["release"]["stage"]["type"]),
+        (&json!(id), &json!("completed"))
+    );
+    missing(
+        &api,
+        complete,
+        json!({"input": {"pipelineId": scheduled}}),
+        "Release",
+    )
+    .await;
+    refused_for(
+        &api,
+        complete,
+        json!({"input": {"pipelineId": scheduled, "links": [{"url": "https://x.dev"}]}}),
+        "`links`",
+    )
+    .await;
+    assert_filtered(
+        &api,
+        "releases",
+        "ReleaseFilter",
+        "name",
+        [
+            (
+                json!({"pipeline": {"name": {"eq": "App"}}}),
+                &["Sprint one"][..],
+            ),
+            (
+                json!({"stage": {"type": {"eq": "completed"}}, "version": {"eq": "1.0.0"}}),
+                &["1.0"],
+            ),
+            (json!({"hasReleaseNotes": {"eq": true}}), &[]),
+        ],
+    )
+    .await;
+
+    // A version is the pipeline's once; a stage is of the release's pipeline.
+    refused_inputs_as(
+        &api,
+        &writes.create_doc,
+        [
+            (
+                json!({"pipelineId": continuous, "name": "again", "version": "1.0.0"}),
+                "A release with this version already exists in the pipeline.",
+                "A release with this version already exists in the pipeline.",
+            ),
+            argument_error(
+                json!({"pipelineId": continuous, "name": "x", "stageId": stages["planned"]}),
+                "The stage must belong to the release's pipeline.",
+            ),
+            argument_error(
+                json!({"pipelineId": continuous, "name": ""}),
+                "name should not be empty",
+            ),
+        ],
+    )
+    .await;
+    missing(
+        &api,
+        &writes.create_doc,
+        json!({"input": {"pipelineId": "nope", "name": "x"}}),
+        "ReleasePipeline",
+    )
+    .await;
+
+    // The issue leaves; the release goes to the trash and back, to the archive and back.
+    delete_payload(&api, "issueToReleaseDelete", &link_id).await;
+    let by_both = "mutation($i: String!, $r: String!) { issueToReleaseDeleteByIssueAndRelease(issueId: $i, releaseId: $r) { success entityId } }";
+    mutate(&api, by_both, json!({"i": "ENG-2", "r": id})).await;
+    missing(
+        &api,
+        by_both,
+        json!({"i": "ENG-2", "r": id}),
+        "IssueToRelease",
+    )
+    .await;
+    let trashed = archive_payload(&api, "releaseDelete", &id, "trashed archivedAt").await;
+    assert_eq!(trashed["trashed"], true);
+    delivered(&hooks, "Release", "remove").await;
+    let back = archive_payload(&api, "releaseUnarchive", &id, "trashed archivedAt").await;
+    assert_eq!(back["trashed"], Value::Null);
+    archive_payload(&api, "releaseArchive", &id, "archivedAt").await;
+    let listed = ask(&api, "{ releases { nodes { name } } }").await;
+    assert_eq!(
+        pluck(&listed["releases"]["nodes"], "name"),
+        ["1.0"],
+        "archived left out"
+    );
+    not_found(&api, "release", "nope", "Release").await;
+    not_found(&api, "issueToRelease", "nope", "IssueToRelease").await;
+}
