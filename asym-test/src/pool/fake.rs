@@ -1,5 +1,5 @@
 //! A provider that runs nothing: clones are records in memory, resets are counters. The pool's
-//! logic (leases, caps, held-out clones, settling deferred resets, reaping) is tested on it
+//! logic (leases, caps, held-out clones, settling deferred resets, reaping, retiring) is tested on it
 //! without Docker; it is also the proof that the harness needs only the provider traits.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,6 +34,8 @@ pub(super) struct Fake {
     settles: bool,
     /// Clones whose resets fail (their containers vanished).
     pub(super) broken: Mutex<BTreeSet<String>>,
+    /// How many times the templates' images were rebuilt: each build has its own digest.
+    pub(super) builds: Mutex<u8>,
     _dir: tempfile::TempDir,
 }
 
@@ -49,6 +51,7 @@ impl Fake {
             calls: Mutex::new(Calls::default()),
             settles: true,
             broken: Mutex::new(BTreeSet::new()),
+            builds: Mutex::new(0),
             _dir: dir,
         }
     }
@@ -149,7 +152,8 @@ impl CloneProvider for Fake {
     }
 
     async fn resolve_image(&self, template: &str) -> Result<String> {
-        Ok(format!("sha256:{:0>64}", template.len()))
+        let build = *self.builds.lock().unwrap();
+        Ok(format!("sha256:{build:02x}{:0>62}", template.len()))
     }
 
     async fn create(&self, spec: CloneSpec) -> Result<CloneInstance> {

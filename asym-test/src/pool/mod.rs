@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::future::Future;
-use std::io::{Seek as _, SeekFrom, Write as _};
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -307,7 +307,7 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
         }
         let _ = fs::remove_file(self.failed_path(&record.id));
         let mut released = String::new();
-        let _ = std::io::Read::read_to_string(&mut file, &mut released);
+        let _ = file.read_to_string(&mut released);
         describe(&mut file, &format!("pid {} test {test}", self.settings.pid));
         Ok(Some((file, released)))
     }
@@ -405,6 +405,9 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
                 .filter(|m| !self.held_out(&m.record.id))
                 .count();
             if in_pool < max {
+                if self.settings.pins_off {
+                    self.retire_superseded(&pool.key);
+                }
                 let instance = match block_on(self.provider.create(pool.spec.clone())) {
                     Err(Error::ImageUnavailable { .. }) if !self.settings.pins_off && !repinned => {
                         // The pinned image is gone from this machine (or never was on it):
@@ -576,12 +579,55 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
             if idle_for < ttl {
                 continue;
             }
-            let Ok(file) = open_lock(&path) else { continue };
-            if file.try_lock().is_ok() {
-                let _ = block_on(self.provider.destroy(&record.id));
-                let _ = fs::remove_file(self.failed_path(&record.id));
+            if let Some(_held) = self.unheld(&record.id) {
+                self.destroy(&record.id);
             }
         }
+    }
+
+    /// With pins off, a rebuilt image (or a newer snapshot format) starts a new pool for the
+    /// same template, mode and seed, and only a crate that pins the old image could lease the
+    /// old pool's clones again: when the new pool spins, its idle ones are destroyed rather
+    /// than left running until the idle TTL (a template author rebuilds often). A failed
+    /// test's clone is kept for inspection, as the TTL keeps it.
+    fn retire_superseded(self, key: &str) {
+        let family = |key: &str| key.rsplitn(3, '/').nth(2).map(str::to_owned);
+        let Some(ours) = family(key) else { return };
+        let Ok(records) = self.provider.records() else {
+            return;
+        };
+        for record in &records {
+            let Some(theirs) = record.pool_key.as_deref() else {
+                continue;
+            };
+            if theirs == key
+                || family(theirs).as_ref() != Some(&ours)
+                || self.failed_path(&record.id).exists()
+            {
+                continue;
+            }
+            // Idle: released, not being made (a clone's lease file is written once it is up).
+            if let Some((_held, text)) = self.unheld(&record.id)
+                && text.starts_with("idle")
+            {
+                self.destroy(&record.id);
+            }
+        }
+    }
+
+    /// `id`'s lease file locked, and what it says, unless a process holds it.
+    fn unheld(self, id: &str) -> Option<(File, String)> {
+        let mut file = open_lock(&self.lease_path(id)).ok()?;
+        file.try_lock().ok()?;
+        let mut text = String::new();
+        let _ = file.read_to_string(&mut text);
+        Some((file, text))
+    }
+
+    /// Destroys `id` (its lease held by the caller) and forgets that a test failed on it.
+    fn destroy(self, id: &str) {
+        let _ = block_on(self.provider.destroy(id));
+        let _ = fs::remove_file(self.failed_path(id));
     }
 }
 

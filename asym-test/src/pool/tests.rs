@@ -272,3 +272,54 @@ fn settings_size_the_pool_from_what_the_runner_tells() {
     assert_eq!(defaults.idle_ttl, Duration::from_secs(1800));
     assert_eq!(defaults.lease_timeout, Duration::from_secs(300));
 }
+
+#[test]
+fn with_pins_off_a_rebuilt_image_retires_the_old_pools_idle_clones_only() {
+    let world = World::tuned(|s| s.pool_max = 3);
+    let held = world.lease("held").unwrap();
+    let (idle, failed) = (world.lease("idle").unwrap(), world.lease("failed").unwrap());
+    let (idle_id, failed_id) = (id(&idle), id(&failed));
+    world.release(idle, false);
+    world.release(failed, true);
+    *world.fake.builds.lock().unwrap() += 1;
+    // The rebuilt image is resolved afresh (a crate of its own: resolved pools are cached).
+    let rebuilt = World {
+        fake: world.fake.clone(),
+        settings: settings(),
+        crate_dir: tempfile::tempdir().unwrap(),
+    };
+    let fresh = rebuilt.lease("after the build").unwrap();
+    assert_ne!(
+        fresh.instance.record.pool_key,
+        held.instance.record.pool_key
+    );
+    assert_eq!(
+        world.fake.calls.lock().unwrap().destroyed,
+        [idle_id],
+        "the held clone and the failed test's are kept"
+    );
+    let kept: Vec<String> = world
+        .fake
+        .records()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(kept, [id(&held), failed_id, id(&fresh)]);
+}
+
+#[test]
+fn with_pins_on_an_old_pools_idle_clones_wait_for_the_ttl() {
+    let world = World::tuned(|s| s.pins_off = false);
+    world.run("idle", false);
+    *world.fake.builds.lock().unwrap() += 1;
+    let other_crate = World {
+        fake: world.fake.clone(),
+        settings: world.settings.clone(),
+        crate_dir: tempfile::tempdir().unwrap(),
+    };
+    let lease = other_crate.lease("pinned elsewhere").unwrap();
+    assert_eq!(world.created().len(), 2, "a new pool for the new pin");
+    assert_ne!(world.created()[0], id(&lease));
+    assert!(world.fake.calls.lock().unwrap().destroyed.is_empty());
+}
