@@ -34,6 +34,12 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `at`'s UTC date as `YYYY-MM-DD` (a charge's `expected_debit_date`).
+pub(crate) fn iso_date(at: i64) -> String {
+    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// `at` as Stripe writes a date in line descriptions: `05 Dec 2026` (UTC).
 pub(crate) fn day_label(at: i64) -> String {
     const MONTHS: [&str; 12] = [

@@ -106,6 +106,7 @@ pub(crate) const PORTAL_CONFIGURATION: Kind = kind(
 pub(crate) const QUOTE: Kind = kind("quote", "quote", "id");
 pub(crate) const PAYMENT_LINK: Kind = kind("payment_link", "payment link", "id");
 pub(crate) const CREDIT_NOTE: Kind = kind("credit_note", "credit_note", "id");
+pub(crate) const MANDATE: Kind = kind("mandate", "mandate", "mandate");
 pub(crate) const EVENT: Kind = kind("event", "event", "id");
 pub(crate) const WEBHOOK_ENDPOINT: Kind = kind("webhook_endpoint", "webhook endpoint", "id");
 

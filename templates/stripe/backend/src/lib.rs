@@ -24,6 +24,7 @@
 //! | disputes (opened by the dispute test cards: `model::dispute`) | `disputes` |
 //! | balance, balance transactions | `balance` |
 //! | setup intents | `setups` |
+//! | mandates (ACH Direct Debit) and settling a processing debit for a test (`POST /api/admin/payment_intents/{id}/settle`; the debit: `model::bank`) | `mandates` |
 //! | subscriptions, subscription items | `subscriptions` |
 //! | subscription schedules (phases over time: `model::schedule`) | `subscription_schedules` |
 //! | invoices | `invoices` |
@@ -79,6 +80,7 @@ mod invoice_items;
 mod invoice_previews;
 mod invoices;
 mod kinds;
+mod mandates;
 mod meters;
 mod methods;
 mod model;
@@ -126,6 +128,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(sources::routes())
         .merge(meters::routes())
         .merge(payments::routes())
+        .merge(mandates::routes())
         .merge(charges::routes())
         .merge(disputes::routes())
         .merge(balance::routes())

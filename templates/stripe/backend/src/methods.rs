@@ -8,9 +8,9 @@ use crate::cx::{Cx, Filter, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
-use crate::model::card;
-use crate::model::method::{attach, from_test_card, new_card, number_and_expiry, resolve};
-use crate::params::{Takes, apply_metadata, string_at};
+use crate::model::method::{attach, new_card, number_and_expiry, resolve};
+use crate::model::{bank, card};
+use crate::params::{Params, Takes, apply_metadata, string_at};
 use crate::shapes::{BILLING_DETAILS, OTHER_TYPES};
 use asym_kit::Kit;
 
@@ -26,17 +26,35 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
-/// What `POST /v1/payment_methods` takes: cards only, so every other type's details are
-/// refused by name (as is Radar's session).
+/// What `POST /v1/payment_methods` takes: cards and US bank accounts, so every other type's
+/// details are refused by name (as is Radar's session).
 #[rustfmt::skip]
 const CREATE: Takes = Takes {
     route: "payment method creation",
     serves: &[&[
-        "type", "card", "billing_details", "metadata", "allow_redisplay", "customer",
-        "payment_method",
+        "type", "card", "us_bank_account", "billing_details", "metadata", "allow_redisplay",
+        "customer", "payment_method",
     ]],
     refuses: &[OTHER_TYPES, &["custom"]],
-    nested: &[("card", &CARD), ("billing_details", &BILLING_DETAILS)],
+    nested: &[
+        ("card", &CARD),
+        ("us_bank_account", &BANK_ACCOUNT),
+        ("billing_details", &BILLING_DETAILS),
+    ],
+};
+
+/// A new bank account's `us_bank_account`: its numbers as typed in (a Financial Connections
+/// account, which Stripe verifies instantly, is not served).
+const BANK_ACCOUNT: Takes = Takes {
+    route: "payment method creation",
+    serves: &[&[
+        "routing_number",
+        "account_number",
+        "account_holder_type",
+        "account_type",
+    ]],
+    refuses: &[&["financial_connections_account"]],
+    nested: &[],
 };
 
 /// A new card's `card`: its number and expiry, or a test token (the CVC is taken, as test
@@ -80,16 +98,23 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         return Ok(original);
     }
     let kind = params.required("type")?;
+    if kind == "us_bank_account" {
+        let method = bank::create(cx, &params).await?;
+        return finish_create(cx, method, &params).await;
+    }
     if kind != "card" {
         return Err(ApiError::invalid_param(
             "type",
-            format!("The payment method type `{kind}` is not supported by this clone; use `card`."),
+            format!(
+                "The payment method type `{kind}` is not supported by this clone; use `card` or \
+                 `us_bank_account`."
+            ),
         ));
     }
     let card = params
         .hash("card")?
         .ok_or_else(|| ApiError::missing("card"))?;
-    let mut method = if let Some(token) = string_at(card.get("token"), "card[token]")? {
+    let method = if let Some(token) = string_at(card.get("token"), "card[token]")? {
         let test = card::named(token)
             .ok_or_else(|| ApiError::missing_resource("token", token, "card[token]"))?;
         let billing = params.get("billing_details").cloned();
@@ -108,10 +133,16 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         let billing = params.get("billing_details").cloned();
         new_card(cx, &number, brand, funding, exp, billing.as_ref()).await?
     };
+    finish_create(cx, method, &params).await
+}
+
+/// What every new payment method takes after its type's details: `allow_redisplay`,
+/// `metadata` and the `customer` it is attached to.
+async fn finish_create(cx: &mut Cx<'_>, mut method: Value, params: &Params) -> ApiResult {
     if let Some(value) = params.one_of("allow_redisplay", REDISPLAY)? {
         method["allow_redisplay"] = json!(value);
     }
-    apply_metadata(&mut method, &params)?;
+    apply_metadata(&mut method, params)?;
     cx.save(&method)?;
     if let Some(customer) = params.str("customer")?.filter(|s| !s.is_empty()) {
         let id = method["id"].as_str().unwrap_or_default().to_owned();
@@ -123,8 +154,8 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
 /// `GET /v1/payment_methods/{id}`.
 pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    if let Some(card) = card::named(id) {
-        return from_test_card(cx, card).await;
+    if card::named(id).is_some() || bank::named(id).is_some() {
+        return resolve(cx, id, "").await;
     }
     PAYMENT_METHOD.find(cx, id).await
 }

@@ -9,9 +9,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{
     Attempted, How, attempt, capture, check_amount, currency, method_types, new_intent,
-    requested_three_d_secure,
+    options_for_types, requested_three_d_secure,
 };
-use crate::model::method;
+use crate::model::{bank, method};
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at, unserved};
 use crate::shapes::{
     AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED, OTHER_TYPES,
@@ -49,12 +49,35 @@ const INTENT_UNSERVED: &[&str] = &[
     "payment_method_configuration", "transfer_data",
 ];
 
-/// What Stripe takes on a create or a confirm that this clone does not serve: mandates,
-/// confirmation tokens, Radar sessions.
+/// What Stripe takes on a create or a confirm that this clone does not serve: an existing
+/// mandate by id, confirmation tokens, Radar sessions.
 #[rustfmt::skip]
 const CONFIRM_UNSERVED: &[&str] = &[
-    "confirmation_token", "mandate", "mandate_data", "radar_options",
+    "confirmation_token", "mandate", "radar_options",
 ];
+
+/// `mandate_data`, the customer's acceptance of an ACH Direct Debit mandate.
+const MANDATE_DATA: Takes = Takes {
+    route: "payment intents",
+    serves: &[&["customer_acceptance"]],
+    refuses: &[],
+    nested: &[("customer_acceptance", &CUSTOMER_ACCEPTANCE)],
+};
+
+/// `mandate_data[customer_acceptance]`: online (with the customer's browser) or offline.
+const CUSTOMER_ACCEPTANCE: Takes = Takes {
+    route: "payment intents",
+    serves: &[&["type", "online", "offline", "accepted_at"]],
+    refuses: &[],
+    nested: &[
+        ("online", &ONLINE_ACCEPTANCE),
+        ("offline", &Takes::serving("payment intents", &[])),
+    ],
+};
+
+/// `mandate_data[customer_acceptance][online]`.
+const ONLINE_ACCEPTANCE: Takes =
+    Takes::serving("payment intents", &[&["ip_address", "user_agent"]]);
 
 /// The hashes a payment intent's create, update and confirm check inside.
 const INTENT_NESTED: Nested = &[
@@ -72,7 +95,12 @@ const METHOD_DATA: Takes = Takes {
     serves: &[&["type", "card"]],
     refuses: &[
         OTHER_TYPES,
-        &["allow_redisplay", "billing_details", "metadata"],
+        &[
+            "allow_redisplay",
+            "billing_details",
+            "metadata",
+            "us_bank_account",
+        ],
     ],
     nested: &[("card", &METHOD_DATA_CARD)],
 };
@@ -125,11 +153,21 @@ const CREATE: Takes = Takes {
     route: "payment intent creation",
     serves: &[INTENT_SERVED, &[
         "confirm", "confirmation_method", "automatic_payment_methods", "off_session",
-        "return_url", "error_on_requires_action", "use_stripe_sdk",
+        "return_url", "error_on_requires_action", "use_stripe_sdk", "mandate_data",
     ]],
     refuses: &[INTENT_UNSERVED, CONFIRM_UNSERVED, &["on_behalf_of"]],
-    nested: INTENT_NESTED,
+    nested: CONFIRM_NESTED,
 };
+
+/// The hashes a payment intent's create and confirm check inside: an update's and
+/// `mandate_data`.
+const CONFIRM_NESTED: Nested = &[
+    ("shipping", &TRACKED_SHIPPING),
+    ("payment_method_options", &OPTIONS),
+    ("payment_method_data", &METHOD_DATA),
+    ("automatic_payment_methods", &AUTOMATIC_PAYMENT_METHODS),
+    ("mandate_data", &MANDATE_DATA),
+];
 
 /// What `POST /v1/payment_intents/{id}` takes.
 const UPDATE: Takes = Takes {
@@ -166,6 +204,7 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
         intent["shipping"] = Value::Object(shipping.clone());
     }
     if let Some(types) = method_types(params)? {
+        options_for_types(&mut intent["payment_method_options"], &types);
         intent["payment_method_types"] = json!(types);
         intent["automatic_payment_methods"] = Value::Null;
     }
@@ -355,14 +394,14 @@ pub(crate) async fn confirm_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                     "payment_method", "return_url", "off_session", "setup_future_usage",
                     "receipt_email", "shipping", "payment_method_options", "payment_method_data",
                     "error_on_requires_action", "use_stripe_sdk", "capture_method",
-                    "client_secret", "payment_method_types",
+                    "client_secret", "payment_method_types", "mandate_data",
                 ]],
                 #[rustfmt::skip]
                 refuses: &[CONFIRM_UNSERVED, &[
                     "allowed_payment_method_types", "amount_details", "amount_to_confirm",
                     "excluded_payment_method_types", "hooks", "payment_details",
                 ]],
-                nested: INTENT_NESTED,
+                nested: CONFIRM_NESTED,
             },
         )
         .await?;
@@ -410,6 +449,11 @@ pub(crate) async fn confirm(cx: &mut Cx<'_>, intent: &mut Value, params: &Params
     let method = PAYMENT_METHOD
         .lock_named(cx, &method_id, "payment_method")
         .await?;
+    if bank::is_bank(&method) {
+        bank::check_payable(intent, &method)?;
+        let mandate = bank::mandate_for(cx, intent, &method, params).await?;
+        return bank::debit(cx, intent, &method, &mandate).await;
+    }
     match attempt(cx, intent, &method, &How::from_params(params)?).await? {
         Attempted::Charged => {
             if intent["status"] == "succeeded" && !intent["invoice"].is_null() {

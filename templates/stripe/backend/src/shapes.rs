@@ -76,8 +76,9 @@ pub(crate) const AUTOMATIC_PAYMENT_METHODS: Takes = Takes::serving(
     &[&["allow_redirects", "enabled"]],
 );
 
-/// Every payment method type's details but a card's, and Radar's session: what a payment
-/// method's create and an intent's `payment_method_data` refuse by name.
+/// Every payment method type's details but a card's and a US bank account's, and Radar's
+/// session: what a payment method's create and an intent's `payment_method_data` refuse by
+/// name (the latter refuses `us_bank_account` too).
 #[rustfmt::skip]
 pub(crate) const OTHER_TYPES: &[&str] = &[
     "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay", "au_becs_debit",
@@ -87,5 +88,5 @@ pub(crate) const OTHER_TYPES: &[&str] = &[
     "naver_pay", "nz_bank_account", "oxxo", "p24", "pay_by_bank", "payco", "paynow", "paypal",
     "paypay", "payto", "pix", "promptpay", "radar_options", "revolut_pay", "samsung_pay",
     "satispay", "scalapay", "sepa_debit", "sequra", "sofort", "sunbit", "swish", "twint", "upi",
-    "us_bank_account", "wechat_pay", "zip",
+    "wechat_pay", "zip",
 ];

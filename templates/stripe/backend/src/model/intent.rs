@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::ids;
 use crate::kinds::CHARGE;
 use crate::model::card::{self, Decline, Step};
-use crate::model::{balance, dispute, method};
+use crate::model::{balance, bank, dispute, method};
 use crate::params::{Params, hash_at, string_at};
 
 /// Validates `currency` (three lower-case letters).
@@ -147,6 +147,7 @@ pub(crate) async fn attempt(
     method: &Value,
     how: &How,
 ) -> ApiResult<Attempted> {
+    bank::refuse_outside_intents(method)?;
     let test = card::of(method);
     let requested = intent["payment_method_options"]["card"]["request_three_d_secure"]
         .as_str()
@@ -302,13 +303,53 @@ pub(crate) async fn new_charge(
     let (id, seq) = cx.new_id("ch_").await?;
     let amount = intent["amount"].as_i64().unwrap_or(0);
     let succeeded = decline.is_none();
+    let mut charge = charge_object(cx, &id, intent, method, decline);
+    let captured = succeeded && !manual;
+    charge["amount_captured"] = json!(if captured { amount } else { 0 });
+    charge["captured"] = json!(captured);
     let card = &method["card"];
-    let outcome = card::outcome(card::of(method), decline);
-    let mut charge = json!({
+    charge["payment_method_details"] = json!({
+        "card": {
+            "amount_authorized": if succeeded { json!(amount) } else { Value::Null },
+            "brand": card["brand"].clone(),
+            "checks": card["checks"].clone(),
+            "country": card["country"].clone(),
+            "exp_month": card["exp_month"].clone(),
+            "exp_year": card["exp_year"].clone(),
+            "fingerprint": card["fingerprint"].clone(),
+            "funding": card["funding"].clone(),
+            "installments": null,
+            "last4": card["last4"].clone(),
+            "mandate": null,
+            "network": card["brand"].clone(),
+            "three_d_secure": secured,
+            "wallet": null,
+        },
+        "type": "card",
+    });
+    if captured {
+        let transaction = balance::charged(cx, &charge, method, amount).await?;
+        charge["balance_transaction"] = json!(transaction);
+    }
+    cx.insert(seq, &charge)?;
+    Ok(charge)
+}
+
+/// Charge `id` of `intent` with `method` (not stored), failed by `decline`, as every payment
+/// method's charge starts: uncaptured, its `payment_method_details` for the caller to fill.
+pub(crate) fn charge_object(
+    cx: &Cx<'_>,
+    id: &str,
+    intent: &Value,
+    method: &Value,
+    decline: Option<Decline>,
+) -> Value {
+    let succeeded = decline.is_none();
+    json!({
         "id": id,
         "object": "charge",
-        "amount": amount,
-        "amount_captured": if succeeded && !manual { amount } else { 0 },
+        "amount": intent["amount"].as_i64().unwrap_or(0),
+        "amount_captured": 0,
         "amount_refunded": 0,
         "application": null,
         "application_fee": null,
@@ -316,7 +357,7 @@ pub(crate) async fn new_charge(
         "balance_transaction": null,
         "billing_details": method["billing_details"].clone(),
         "calculated_statement_descriptor": "ASYM",
-        "captured": succeeded && !manual,
+        "captured": false,
         "created": cx.now,
         "currency": intent["currency"].clone(),
         "customer": intent["customer"].clone(),
@@ -330,29 +371,11 @@ pub(crate) async fn new_charge(
         "livemode": false,
         "metadata": intent["metadata"].clone(),
         "on_behalf_of": null,
-        "outcome": outcome,
+        "outcome": card::outcome(card::of(method), decline),
         "paid": succeeded,
         "payment_intent": intent["id"].clone(),
         "payment_method": method["id"].clone(),
-        "payment_method_details": {
-            "card": {
-                "amount_authorized": if succeeded { json!(amount) } else { Value::Null },
-                "brand": card["brand"].clone(),
-                "checks": card["checks"].clone(),
-                "country": card["country"].clone(),
-                "exp_month": card["exp_month"].clone(),
-                "exp_year": card["exp_year"].clone(),
-                "fingerprint": card["fingerprint"].clone(),
-                "funding": card["funding"].clone(),
-                "installments": null,
-                "last4": card["last4"].clone(),
-                "mandate": null,
-                "network": card["brand"].clone(),
-                "three_d_secure": secured,
-                "wallet": null,
-            },
-            "type": "card",
-        },
+        "payment_method_details": null,
         "receipt_email": intent["receipt_email"].clone(),
         "receipt_number": null,
         "receipt_url": format!("{}/receipts/{id}", cx.kit.config().public_url),
@@ -366,13 +389,7 @@ pub(crate) async fn new_charge(
         "status": if succeeded { "succeeded" } else { "failed" },
         "transfer_data": null,
         "transfer_group": null,
-    });
-    if succeeded && !manual {
-        let transaction = balance::charged(cx, &charge, method, amount).await?;
-        charge["balance_transaction"] = json!(transaction);
-    }
-    cx.insert(seq, &charge)?;
-    Ok(charge)
+    })
 }
 
 /// The `payment_method_options[card][request_three_d_secure]` an intent's request asks for
@@ -396,16 +413,20 @@ pub(crate) fn requested_three_d_secure(params: &Params) -> ApiResult<Option<&str
     }
 }
 
+/// The payment method types the clone serves, in the order Stripe lists them.
+const SERVED_TYPES: [&str; 2] = ["card", "us_bank_account"];
+
 /// The payment method types an intent's create or update sets: `payment_method_types` (cards
-/// only here), or `allowed_payment_method_types` (from 2026-07-29.dahlia), which Stripe
-/// filters to the compatible types without an error: here, cards. `None` when neither is sent.
+/// and US bank accounts here), or `allowed_payment_method_types` (from 2026-07-29.dahlia),
+/// which Stripe filters to the compatible types without an error: here, those two. `None`
+/// when neither is sent.
 pub(crate) fn method_types(params: &Params) -> ApiResult<Option<Vec<String>>> {
     let allowed = "allowed_payment_method_types";
     let Some(types) = params.strings(allowed)? else {
         let Some(types) = params.strings("payment_method_types")? else {
             return Ok(None);
         };
-        if let Some(other) = types.iter().find(|t| t.as_str() != "card") {
+        if let Some(other) = types.iter().find(|t| !SERVED_TYPES.contains(&t.as_str())) {
             return Err(ApiError::invalid_param(
                 "payment_method_types",
                 format!("The payment method type \"{other}\" is not supported by this clone."),
@@ -427,16 +448,36 @@ pub(crate) fn method_types(params: &Params) -> ApiResult<Option<Vec<String>>> {
             ));
         }
     }
-    if !types.iter().any(|t| t == "card") {
+    let kept: Vec<String> = SERVED_TYPES
+        .iter()
+        .filter(|served| types.iter().any(|t| t == *served))
+        .map(|t| (*t).to_owned())
+        .collect();
+    if kept.is_empty() {
         return Err(ApiError::invalid_param(
             allowed,
             format!(
-                "None of the {allowed} given is served by this Stripe clone: it serves card \
-                 payment methods only."
+                "None of the {allowed} given is served by this Stripe clone: it serves card and \
+                 us_bank_account payment methods only."
             ),
         ));
     }
-    Ok(Some(vec!["card".to_owned()]))
+    Ok(Some(kept))
+}
+
+/// The `payment_method_options` an intent shows for its `types`: a bank account's
+/// (automatic verification, no mandate options) beside a card's when it takes bank accounts.
+pub(crate) fn options_for_types(options: &mut Value, types: &[String]) {
+    if let Some(map) = options.as_object_mut() {
+        if types.iter().any(|t| t == "us_bank_account") {
+            map.insert(
+                "us_bank_account".to_owned(),
+                json!({"mandate_options": {}, "verification_method": "automatic"}),
+            );
+        } else {
+            map.remove("us_bank_account");
+        }
+    }
 }
 
 /// Captures `amount` (all that is capturable when `None`) of `intent`, locked and

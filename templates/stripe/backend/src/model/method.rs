@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
 use crate::model::card::{self, TestCard, luhn_ok};
-use crate::model::source;
+use crate::model::{bank, source};
 use crate::params::{int_at, string_at};
 
 /// Builds (and stores) a new card payment method.
@@ -26,28 +26,11 @@ pub(crate) async fn new_card(
         .map_or(card::UNCHECKED, |c| c.checks)
         .map(|check| Some(check).filter(|c| !c.is_empty()));
     let supported = test.is_none_or(|c| c.three_ds != card::ThreeDs::NotSupported);
-    let mut details = json!({
-        "address": {"city": null, "country": null, "line1": null, "line2": null,
-                    "postal_code": null, "state": null},
-        "email": null, "name": null, "phone": null,
-    });
-    if let Some(Value::Object(given)) = billing {
-        for (key, value) in given {
-            match (key.as_str(), value) {
-                ("address", Value::Object(address)) => {
-                    for (k, v) in address {
-                        details["address"][k.as_str()] = v.clone();
-                    }
-                }
-                (k, v) => details[k] = v.clone(),
-            }
-        }
-    }
     let method = json!({
         "id": id,
         "object": "payment_method",
         "allow_redisplay": "unspecified",
-        "billing_details": details,
+        "billing_details": billing_details(billing),
         "card": {
             "brand": brand,
             "checks": {"address_line1_check": line1, "address_postal_code_check": postal_code,
@@ -75,6 +58,29 @@ pub(crate) async fn new_card(
     Ok(method)
 }
 
+/// A payment method's `billing_details`: every field, `null` unless `billing` (a request's
+/// hash) gives it.
+pub(crate) fn billing_details(billing: Option<&Value>) -> Value {
+    let mut details = json!({
+        "address": {"city": null, "country": null, "line1": null, "line2": null,
+                    "postal_code": null, "state": null},
+        "email": null, "name": null, "phone": null,
+    });
+    if let Some(Value::Object(given)) = billing {
+        for (key, value) in given {
+            match (key.as_str(), value) {
+                ("address", Value::Object(address)) => {
+                    for (k, v) in address {
+                        details["address"][k.as_str()] = v.clone();
+                    }
+                }
+                (k, v) => details[k] = v.clone(),
+            }
+        }
+    }
+    details
+}
+
 /// A stored payment method from a test card name.
 pub(crate) async fn from_test_card(cx: &mut Cx<'_>, card: &TestCard) -> ApiResult<Value> {
     new_card(cx, card.number, card.brand, card.funding, (12, 2034), None).await
@@ -85,6 +91,9 @@ pub(crate) async fn from_test_card(cx: &mut Cx<'_>, card: &TestCard) -> ApiResul
 pub(crate) async fn resolve(cx: &mut Cx<'_>, reference: &str, param: &str) -> ApiResult<Value> {
     if let Some(card) = card::named(reference) {
         return from_test_card(cx, card).await;
+    }
+    if let Some(account) = bank::named(reference) {
+        return bank::from_test_account(cx, account).await;
     }
     PAYMENT_METHOD.lock_named(cx, reference, param).await
 }

@@ -6,6 +6,7 @@
 pub(crate) mod additions;
 pub(crate) mod auth;
 pub(crate) mod balance;
+pub(crate) mod bank;
 pub(crate) mod card;
 pub(crate) mod change;
 pub(crate) mod checkout;

@@ -18,6 +18,7 @@ pub(crate) async fn refund(
     params: &Params,
 ) -> ApiResult<(Value, Value)> {
     let charge_id = charge["id"].as_str().unwrap_or_default().to_owned();
+    crate::model::bank::refuse_pending_refund(&charge)?;
     if charge["status"] != "succeeded" {
         return Err(ApiError::invalid_param(
             "charge",

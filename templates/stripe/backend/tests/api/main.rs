@@ -8,6 +8,7 @@
 )]
 
 mod account;
+mod ach;
 mod additions;
 mod amounts;
 mod bad_input;

@@ -1,0 +1,311 @@
+//! ACH Direct Debit (`us_bank_account`): bank account payment methods from Stripe's test
+//! account numbers and test payment method names, their refusals, and a debit's life: a
+//! mandate, `processing` with a `pending` charge, then settled by the admin route to
+//! `succeeded` or to `requires_payment_method` with the account's failure code.
+
+use serde_json::Value;
+
+use crate::common::{
+    ALICE, Api, MISSING, Refusal, assert_error, assert_events, assert_fields, expect_refusal, id,
+    invalid,
+};
+
+/// Stripe's test accounts: the test payment method's name, the account number, and what a
+/// debit from it settles to (`None`: succeeds; `Some(code)`: fails with `code`).
+#[rustfmt::skip]
+const ACCOUNTS: &[(&str, &str, Option<&str>)] = &[
+    ("pm_usBankAccount_success", "000123456789", None),
+    ("pm_usBankAccount_accountClosed", "000111111113", Some("account_closed")),
+    ("pm_usBankAccount_noAccount", "000111111116", Some("no_account")),
+    ("pm_usBankAccount_insufficientFunds", "000222222227", Some("insufficient_funds")),
+    ("pm_usBankAccount_debitNotAuthorized", "000333333335", Some("debit_not_authorized")),
+    ("pm_usBankAccount_invalidCurrency", "000444444440", Some("invalid_currency")),
+];
+
+/// A bank account payment method's create form for account `number`.
+fn bank_form(number: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("type", "us_bank_account"),
+        ("us_bank_account[routing_number]", "110000000"),
+        ("us_bank_account[account_number]", number),
+        ("us_bank_account[account_holder_type]", "individual"),
+        ("billing_details[name]", "Jenny Rosen"),
+    ]
+}
+
+/// An online mandate acceptance, as Stripe.js sends it.
+const MANDATE: [(&str, &str); 3] = [
+    ("mandate_data[customer_acceptance][type]", "online"),
+    (
+        "mandate_data[customer_acceptance][online][ip_address]",
+        "127.0.0.1",
+    ),
+    (
+        "mandate_data[customer_acceptance][online][user_agent]",
+        "asym-tests",
+    ),
+];
+
+/// A $20 payment intent taking bank accounts, confirmed with `method` and `extra`.
+async fn debit(api: &Api, method: &str, extra: &[(&str, &str)]) -> (u16, Value) {
+    let mut form = vec![
+        ("amount", "2000"),
+        ("currency", "usd"),
+        ("payment_method_types[]", "us_bank_account"),
+        ("payment_method", method),
+        ("confirm", "true"),
+    ];
+    form.extend_from_slice(extra);
+    api.post("/v1/payment_intents", &form).await
+}
+
+/// `POST /api/admin/payment_intents/{intent}/settle`: status and answer.
+async fn settle(stripe: &asym::Stripe, intent: &str) -> (u16, Value) {
+    let url = format!(
+        "{}/api/admin/payment_intents/{intent}/settle",
+        stripe.api_url()
+    );
+    let response = reqwest::Client::new()
+        .post(url)
+        .header("X-Asym-Admin-Secret", stripe.admin_secret())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn bank_accounts_are_made_from_test_numbers_and_names(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    for (name, number, _) in ACCOUNTS {
+        let made = api
+            .created("/v1/payment_methods", &bank_form(number), "pm_")
+            .await;
+        let (status, named) = api.get(&format!("/v1/payment_methods/{name}"), &[]).await;
+        assert_eq!(status, 200, "{named}");
+        for method in [&made, &named] {
+            assert_fields(
+                &method["us_bank_account"],
+                serde_json::json!({
+                    "account_holder_type": "individual",
+                    "account_type": "checking",
+                    "bank_name": "STRIPE TEST BANK",
+                    "financial_connections_account": null,
+                    "last4": &number[8..],
+                    "networks": {"preferred": "ach", "supported": ["ach"]},
+                    "routing_number": "110000000",
+                }),
+            );
+            assert_eq!(method["type"], "us_bank_account");
+            assert!(method.get("_account").is_none(), "{method}");
+        }
+        assert_eq!(
+            made["us_bank_account"]["fingerprint"],
+            named["us_bank_account"]["fingerprint"]
+        );
+    }
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn bad_bank_accounts_are_refused_by_name(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let path = "/v1/payment_methods";
+    let with = |key: &'static str, value: &'static str| {
+        let mut form = bank_form("000123456789");
+        form.retain(|(k, _)| *k != key);
+        if !value.is_empty() {
+            form.push((key, value));
+        }
+        form
+    };
+    #[rustfmt::skip]
+    let cases: Vec<(Vec<(&str, &str)>, Refusal<'_>)> = vec![
+        (with("billing_details[name]", ""), ("code", (400, "parameter_missing"))),
+        (with("us_bank_account[routing_number]", "110000001"),
+         ("code", (400, "routing_number_invalid"))),
+        (with("us_bank_account[routing_number]", "12345"),
+         invalid("us_bank_account[routing_number]")),
+        (with("us_bank_account[account_number]", "12a4"),
+         ("code", (400, "account_number_invalid"))),
+        (with("us_bank_account[account_number]", ""),
+         invalid("us_bank_account[account_number]")),
+        (with("us_bank_account[account_type]", "brokerage"),
+         invalid("us_bank_account[account_type]")),
+        (with("us_bank_account[account_holder_type]", "trust"),
+         invalid("us_bank_account[account_holder_type]")),
+        (with("us_bank_account[financial_connections_account]", "fca_1"),
+         invalid("us_bank_account[financial_connections_account]")),
+        (vec![("type", "us_bank_account"), ("billing_details[name]", "J")],
+         invalid("us_bank_account")),
+    ];
+    for (form, refusal) in cases {
+        api.refused(path, &form, refusal).await;
+    }
+    let missing = api
+        .refused(
+            path,
+            &with("billing_details[name]", ""),
+            invalid("billing_details[name]"),
+        )
+        .await;
+    assert_eq!(
+        missing["error"]["message"],
+        "Missing required param: billing_details[name]."
+    );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn debits_process_then_settle_as_their_account_says(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    for (name, _, failure) in ACCOUNTS {
+        let (status, intent) = debit(&api, name, &MANDATE).await;
+        assert_eq!(
+            (status, intent["status"].as_str()),
+            (200, Some("processing")),
+            "{intent}"
+        );
+        let charge = api
+            .current("/v1/charges", intent["latest_charge"].as_str().unwrap())
+            .await;
+        assert_fields(
+            &charge,
+            serde_json::json!({"status": "pending", "paid": false,
+                                                  "balance_transaction": null}),
+        );
+        let details = &charge["payment_method_details"]["us_bank_account"];
+        assert_eq!(details["bank_name"], "STRIPE TEST BANK", "{charge}");
+        let mandate = api
+            .current("/v1/mandates", details["mandate"].as_str().unwrap())
+            .await;
+        assert_fields(
+            &mandate,
+            serde_json::json!({"object": "mandate", "status": "active", "type": "single_use",
+                               "payment_method": intent["payment_method"]}),
+        );
+        assert_eq!(
+            mandate["customer_acceptance"]["online"]["ip_address"],
+            "127.0.0.1"
+        );
+
+        let (status, settled) = settle(&stripe, id(&intent)).await;
+        assert_eq!(status, 200, "{settled}");
+        let charge = api.current("/v1/charges", id(&charge)).await;
+        match failure {
+            None => {
+                assert_eq!(settled["status"], "succeeded");
+                assert_eq!(settled["amount_received"], 2000);
+                assert_eq!(charge["status"], "succeeded");
+                assert!(charge["balance_transaction"].is_string(), "{charge}");
+            }
+            Some(code) => {
+                assert_eq!(settled["status"], "requires_payment_method");
+                assert_eq!(settled["last_payment_error"]["code"], *code, "{settled}");
+                assert_eq!(charge["status"], "failed");
+                assert_eq!(charge["failure_code"], *code);
+            }
+        }
+        // Settled once: a second settle is refused.
+        let (status, again) = settle(&stripe, id(&intent)).await;
+        assert_error(
+            status,
+            &again,
+            "code",
+            (400, "payment_intent_unexpected_state"),
+        );
+    }
+    assert_events(&stripe, SETTLEMENT_EVENTS).await;
+}
+
+/// The events a debit and its settlement (either way) send.
+#[rustfmt::skip]
+const SETTLEMENT_EVENTS: &[&str] = &[
+    "payment_intent.processing", "charge.pending", "charge.succeeded",
+    "payment_intent.succeeded", "charge.failed", "payment_intent.payment_failed",
+];
+
+#[asym::clone("stripe", seed = "basic")]
+async fn debits_need_a_mandate_dollars_and_the_type(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (status, body) = debit(&api, "pm_usBankAccount_success", &[]).await;
+    let body = expect_refusal((status, body), invalid("mandate_data"));
+    assert_eq!(
+        body["error"]["message"],
+        "Missing required param: mandate_data."
+    );
+    let form = [
+        ("amount", "2000"),
+        ("currency", "usd"),
+        ("payment_method_types[]", "card"),
+        ("payment_method", "pm_usBankAccount_success"),
+        ("confirm", "true"),
+        MANDATE[0],
+        MANDATE[1],
+        MANDATE[2],
+    ];
+    api.refused(
+        "/v1/payment_intents",
+        &form,
+        ("code", (400, "payment_intent_incompatible_payment_method")),
+    )
+    .await;
+    let mut euros = form.to_vec();
+    euros[1] = ("currency", "eur");
+    euros[2] = ("payment_method_types[]", "us_bank_account");
+    api.refused("/v1/payment_intents", &euros, invalid("currency"))
+        .await;
+    let mut offline = form.to_vec();
+    offline[2] = ("payment_method_types[]", "us_bank_account");
+    offline.truncate(5);
+    offline.push(("mandate_data[customer_acceptance][type]", "paper"));
+    api.refused(
+        "/v1/payment_intents",
+        &offline,
+        invalid("mandate_data[customer_acceptance][type]"),
+    )
+    .await;
+    let (status, missing) = settle(&stripe, "pi_nope").await;
+    assert_error(status, &missing, MISSING.0, MISSING.1);
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_pending_debit_is_not_refunded_and_a_saved_account_pays_off_session(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let mut saving = MANDATE.to_vec();
+    saving.extend([("customer", ALICE), ("setup_future_usage", "off_session")]);
+    let (status, intent) = debit(&api, "pm_usBankAccount_success", &saving).await;
+    assert_eq!(status, 200, "{intent}");
+    let charge = intent["latest_charge"].as_str().unwrap();
+    api.refused(
+        "/v1/refunds",
+        &[("charge", charge)],
+        ("code", (400, "charge_not_refundable")),
+    )
+    .await;
+    let method = api
+        .current(
+            "/v1/payment_methods",
+            intent["payment_method"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(method["customer"], ALICE);
+    // Saved with its mandate: an off-session debit needs no new one.
+    let (status, again) = debit(
+        &api,
+        id(&method),
+        &[("customer", ALICE), ("off_session", "true")],
+    )
+    .await;
+    assert_eq!(
+        (status, again["status"].as_str()),
+        (200, Some("processing")),
+        "{again}"
+    );
+    settle(&stripe, id(&intent)).await;
+    let refund = api
+        .ok("/v1/refunds", &[("charge", charge), ("amount", "500")])
+        .await;
+    assert_eq!(refund["status"], "succeeded");
+}
