@@ -1335,6 +1335,39 @@ await check('checkout.sessions and 3-D Secure: a failed challenge (payment_faile
   assert.equal(subscribed.subscription.status, 'active');
 }));
 
+await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, processing, settled either way', async () => {
+  const bank = { routing_number: '110000000', account_number: '000123456789', account_holder_type: 'company' };
+  const pm = await stripe.paymentMethods.create({ type: 'us_bank_account', us_bank_account: bank, billing_details: { name: 'No De' } });
+  assert.deepEqual([pm.type, pm.us_bank_account.bank_name, pm.us_bank_account.last4, pm.us_bank_account.account_holder_type],
+    ['us_bank_account', 'STRIPE TEST BANK', '6789', 'company']);
+  await assert.rejects(stripe.paymentMethods.create({ type: 'us_bank_account', us_bank_account: bank }), refusedWith('billing_details[name]'));
+  await assert.rejects(stripe.paymentMethods.create({
+    type: 'us_bank_account', us_bank_account: { ...bank, account_type: 'brokerage' }, billing_details: { name: 'No De' },
+  }), refusedWith('us_bank_account[account_type]'));
+  const mandate_data = { customer_acceptance: { type: 'offline' } };
+  const intent = await stripe.paymentIntents.create({
+    amount: 2500, currency: 'usd', payment_method_types: ['us_bank_account'], payment_method: pm.id,
+  });
+  await assert.rejects(stripe.paymentIntents.confirm(intent.id), refusedWith('mandate_data'));
+  const processing = await stripe.paymentIntents.confirm(intent.id, { mandate_data });
+  assert.equal(processing.status, 'processing');
+  const charge = await stripe.charges.retrieve(processing.latest_charge);
+  assert.deepEqual([charge.status, charge.payment_method_details.type], ['pending', 'us_bank_account']);
+  const mandate = await stripe.mandates.retrieve(charge.payment_method_details.us_bank_account.mandate);
+  assert.deepEqual([mandate.status, mandate.customer_acceptance.type, mandate.payment_method], ['active', 'offline', pm.id]);
+  assert.equal((await admin('POST', `payment_intents/${intent.id}/settle`)).status, 'succeeded');
+  assert.equal((await stripe.charges.retrieve(charge.id)).status, 'succeeded');
+  const failing = await stripe.paymentIntents.create({
+    amount: 2500, currency: 'usd', payment_method_types: ['us_bank_account'],
+    payment_method: 'pm_usBankAccount_debitNotAuthorized', confirm: true, mandate_data,
+  });
+  assert.equal(failing.status, 'processing');
+  await admin('POST', `payment_intents/${failing.id}/settle`);
+  const failed = await stripe.paymentIntents.retrieve(failing.id);
+  assert.deepEqual([failed.status, failed.last_payment_error.code], ['requires_payment_method', 'debit_not_authorized']);
+  await assert.rejects(admin('POST', `payment_intents/${failing.id}/settle`), /400/);
+});
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

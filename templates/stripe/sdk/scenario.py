@@ -1466,6 +1466,47 @@ def disputes():
         assert err.http_status == 404 and err.code == "resource_missing", err
 
 
+MANDATE = {"customer_acceptance": {"type": "online",
+                                   "online": {"ip_address": "127.0.0.1", "user_agent": "stripe-python"}}}
+
+
+def ach_direct_debit():
+    bank = {"routing_number": "110000000", "account_number": "000123456789", "account_holder_type": "individual"}
+    pm = stripe.PaymentMethod.create(type="us_bank_account", us_bank_account=bank, billing_details={"name": "Py Thon"})
+    assert (pm.type, pm.us_bank_account.bank_name, pm.us_bank_account.last4) == \
+        ("us_bank_account", "STRIPE TEST BANK", "6789"), pm
+    assert pm.us_bank_account.networks.supported == ["ach"] and pm.us_bank_account.account_type == "checking"
+    refused("billing_details[name]", stripe.PaymentMethod.create, type="us_bank_account", us_bank_account=bank)
+    err = refused("us_bank_account[routing_number]", stripe.PaymentMethod.create, type="us_bank_account",
+                  us_bank_account={**bank, "routing_number": "110000001"}, billing_details={"name": "Py Thon"})
+    assert err.code == "routing_number_invalid", err
+    intent = stripe.PaymentIntent.create(amount=1500, currency="usd", payment_method_types=["us_bank_account"],
+                                         payment_method=pm.id)
+    refused("mandate_data", stripe.PaymentIntent.confirm, intent.id)
+    intent = stripe.PaymentIntent.confirm(intent.id, mandate_data=MANDATE)
+    assert intent.status == "processing", intent
+    charge = stripe.Charge.retrieve(intent.latest_charge)
+    assert (charge.status, charge.paid) == ("pending", False), charge
+    mandate = stripe.Mandate.retrieve(charge.payment_method_details.us_bank_account.mandate)
+    assert (mandate.status, mandate.type, mandate.payment_method) == ("active", "single_use", pm.id), mandate
+    assert mandate.customer_acceptance.online.user_agent == "stripe-python"
+    err = refused("charge", stripe.Refund.create, charge=charge.id)
+    assert err.code == "charge_not_refundable", err
+    assert admin("POST", f"payment_intents/{intent.id}/settle")["status"] == "succeeded"
+    assert stripe.PaymentIntent.retrieve(intent.id).amount_received == 1500
+    assert stripe.Charge.retrieve(charge.id).status == "succeeded"
+    failing = stripe.PaymentIntent.create(amount=1500, currency="usd", payment_method_types=["us_bank_account"],
+                                          payment_method="pm_usBankAccount_accountClosed", confirm=True,
+                                          mandate_data=MANDATE)
+    assert failing.status == "processing", failing
+    admin("POST", f"payment_intents/{failing.id}/settle")
+    failed = stripe.PaymentIntent.retrieve(failing.id)
+    assert (failed.status, failed.last_payment_error.code) == ("requires_payment_method", "account_closed"), failed
+    assert stripe.Charge.retrieve(failing.latest_charge).failure_code == "account_closed"
+    types = [e.type for e in stripe.Event.list(limit=20).data]
+    assert "payment_intent.processing" in types and "charge.pending" in types and "charge.failed" in types, types
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -1528,6 +1569,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               checkout_completed),
              ("checkout.Session and 3-D Secure: a failed challenge (payment_failed webhook), completed, setup, subscription",
               checkout_three_d_secure),
+             ("ACH Direct Debit: PaymentMethod us_bank_account, a mandate, processing, settled either way",
+              ach_direct_debit),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)
