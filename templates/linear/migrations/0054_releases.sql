@@ -25,15 +25,15 @@ CREATE INDEX release_pipelines_created ON release_pipelines (created_at DESC, id
 -- Every team a pipeline names exists (as a foreign key would hold it).
 CREATE FUNCTION release_pipeline_teams_exist() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM unnest(NEW.team_ids) t(id)
-               WHERE NOT EXISTS (SELECT 1 FROM teams x WHERE x.id = t.id)) THEN
-        RAISE foreign_key_violation USING MESSAGE = 'a team does not exist',
-            CONSTRAINT = 'release_pipelines_team_id_fkey';
+    PERFORM 1 WHERE (SELECT count(*) FROM teams x WHERE x.id = ANY(NEW.team_ids))
+        = (SELECT count(DISTINCT t) FROM unnest(NEW.team_ids) t);
+    IF NOT FOUND THEN
+        RAISE foreign_key_violation USING CONSTRAINT = 'release_pipelines_team_id_fkey', MESSAGE = 'a team does not exist';
     END IF;
     RETURN NEW;
 END $$;
 CREATE TRIGGER release_pipelines_teams_exist BEFORE INSERT OR UPDATE OF team_ids ON release_pipelines
-    FOR EACH ROW WHEN (cardinality(NEW.team_ids) > 0) EXECUTE FUNCTION release_pipeline_teams_exist();
+    FOR EACH ROW EXECUTE FUNCTION release_pipeline_teams_exist();
 
 CREATE TABLE release_stages (
     id          text PRIMARY KEY DEFAULT gen_random_uuid()::text,

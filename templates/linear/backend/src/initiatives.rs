@@ -10,7 +10,7 @@ use async_graphql::dynamic::ResolverContext;
 use crate::connection::object;
 use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
-use crate::write::{self, Rule};
+use crate::write::Rule;
 
 const INITIATIVE: Spec = Spec {
     hook: Some("Initiative"),
@@ -85,12 +85,7 @@ const RELATION: Spec = Spec {
 
 /// `initiativeUpdate(id:, input:)`.
 pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let input = write::input(ctx)?;
-    let extra: Vec<&str> = Archival::of_trashed(&input)
-        .map(Archival::sets)
-        .into_iter()
-        .collect();
-    simple::update_from(ctx, &INITIATIVE, &input, &extra).await
+    simple::update_trashable(ctx, &INITIATIVE).await
 }
 
 /// `initiativeArchive(id:)`.

@@ -29,19 +29,20 @@ const PIPELINE: Spec = Spec {
         ),
         ("text[]", &["includePathPatterns", "teamIds"]),
     ],
-    required: &["name"],
     rules: &[("name", Rule::NotBlank), ("slugId", Rule::UrlKey)],
+    required: &["name"],
     ..Spec::new("ReleasePipeline", "release_pipelines", "releasePipeline")
 };
 
 /// A stage of a pipeline.
 const STAGE: Spec = Spec {
+    required: &["pipelineId", "name", "color", "type", "position"],
     fields: &[
-        ("text", &["id", "pipelineId", "name", "color", "type"]),
+        ("text", &["id", "pipelineId", "name"]),
+        ("text", &["color", "type"]),
         ("float8", &["position"]),
         ("bool", &["frozen"]),
     ],
-    required: &["pipelineId", "name", "color", "type", "position"],
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
     ..Spec::new("ReleaseStage", "release_stages", "releaseStage")
 };
@@ -50,11 +51,8 @@ const STAGE: Spec = Spec {
 const RELEASE: Spec = Spec {
     hook: Some("Release"),
     fields: &[
-        (
-            "text",
-            &["id", "pipelineId", "stageId", "name", "description"],
-        ),
-        ("text", &["version", "commitSha"]),
+        ("text", &["id", "pipelineId", "stageId"]),
+        ("text", &["name", "description", "version", "commitSha"]),
         ("date", &["startDate", "targetDate"]),
         ("timestamptz", &["startedAt", "completedAt", "createdAt"]),
     ],
@@ -72,33 +70,24 @@ const ISSUE_TO_RELEASE: Spec = Spec {
     ..Spec::new("IssueToRelease", "issue_to_releases", "issueToRelease")
 };
 
-simple::delegate!(
-    pipeline_create => simple::create_plain, PIPELINE, "releasePipelineCreate(input:)";
-    pipeline_update => simple::update_plain, PIPELINE, "releasePipelineUpdate(id:, input:)";
-    pipeline_archive => simple::archive, PIPELINE, "releasePipelineArchive(id:)";
-    release_archive => simple::archive, RELEASE, "releaseArchive(id:)";
-    issue_to_release_delete => simple::delete, ISSUE_TO_RELEASE, "issueToReleaseDelete(id:)";
-);
-
-/// `releasePipelineDelete(id:)`: to the trash (archived and `trashed`), as Linear's schema
-/// says; `releasePipelineUnarchive` restores it.
-pub(crate) async fn pipeline_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::archival_of(ctx, &PIPELINE, Archival::Trash).await
-}
-
-/// `releasePipelineUnarchive(id:)`: out of the archive and the trash.
-pub(crate) async fn pipeline_unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::archival_of(ctx, &PIPELINE, Archival::Restore).await
-}
-
-/// `releaseDelete(id:)`: to the trash.
-pub(crate) async fn release_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::archival_of(ctx, &RELEASE, Archival::Trash).await
-}
-
-/// `releaseUnarchive(id:)`: out of the archive and the trash.
-pub(crate) async fn release_unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::archival_of(ctx, &RELEASE, Archival::Restore).await
+/// The writes that are plain for their resource, by mutation: pipelines and releases go to
+/// the trash on delete, as Linear's schema says, and out of it (and the archive) on
+/// unarchive; a release's `trashed` moves it to the trash or out of it.
+pub(crate) async fn plain(ctx: &ResolverContext<'_>) -> Result<Value> {
+    match ctx.field().name() {
+        "releasePipelineCreate" => simple::create_plain(ctx, &PIPELINE).await,
+        "releasePipelineUpdate" => simple::update_plain(ctx, &PIPELINE).await,
+        "releasePipelineArchive" => simple::archive(ctx, &PIPELINE).await,
+        "releasePipelineDelete" => simple::trash(ctx, &PIPELINE).await,
+        "releasePipelineUnarchive" => simple::untrash(ctx, &PIPELINE).await,
+        "releaseUpdate" => simple::update_trashable(ctx, &RELEASE).await,
+        "releaseArchive" => simple::archive(ctx, &RELEASE).await,
+        "releaseDelete" => simple::trash(ctx, &RELEASE).await,
+        "releaseUnarchive" => simple::untrash(ctx, &RELEASE).await,
+        "releaseStageUnarchive" => simple::unarchive(ctx, &STAGE).await,
+        "issueToReleaseDelete" => simple::delete(ctx, &ISSUE_TO_RELEASE).await,
+        other => Err(error::internal(format!("no plain release write {other}"))),
+    }
 }
 
 /// `releaseCreate(input:)`: without a `stageId`, the pipeline's first completed stage
@@ -112,17 +101,6 @@ pub(crate) async fn release_create(ctx: &ResolverContext<'_>) -> Result<Value> {
     }
     pipeline_exists(ctx, &input).await?;
     Ok(simple::create(ctx, &RELEASE, &input, &[], None).await?.0)
-}
-
-/// `releaseUpdate(id:, input:)`: a stage of its pipeline; `trashed` moves it to the trash
-/// or out of it.
-pub(crate) async fn release_update(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let input = write::input(ctx)?;
-    let extra: Vec<&str> = Archival::of_trashed(&input)
-        .map(Archival::sets)
-        .into_iter()
-        .collect();
-    simple::update_from(ctx, &RELEASE, &input, &extra).await
 }
 
 /// Refuses an input whose `pipelineId` names no pipeline, before the stage is looked for.
@@ -240,11 +218,6 @@ pub(crate) async fn stage_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
     simple::archival_at(ctx, &STAGE, &id, Archival::Archive).await
 }
 
-/// `releaseStageUnarchive(id:)`.
-pub(crate) async fn stage_unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::archival_of(ctx, &STAGE, Archival::Unarchive).await
-}
-
 /// `issueToReleaseCreate(input:)`: `issueId` an id or an identifier (`ENG-1`); an issue is in
 /// a release once.
 pub(crate) async fn issue_to_release_create(ctx: &ResolverContext<'_>) -> Result<Value> {
@@ -261,21 +234,13 @@ pub(crate) async fn issue_to_release_create(ctx: &ResolverContext<'_>) -> Result
 
 /// `issueToReleaseDeleteByIssueAndRelease(issueId:, releaseId:)`: the issue (an id or an
 /// identifier) leaves the release.
-pub(crate) async fn issue_to_release_delete_by(ctx: &ResolverContext<'_>) -> Result<Value> {
+pub(crate) async fn unlink(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, _) = context(ctx)?;
     let issue = crate::issues::resolve_id(shared, &arg_str(ctx, "issueId")?).await?;
     let release = arg_str(ctx, "releaseId")?;
-    let client = shared.kit.db().await.map_err(error::internal)?;
-    let row = write::one(
-        &client,
-        "SELECT id FROM issue_to_releases WHERE issue_id = $1 AND release_id = $2",
-        &[&issue, &release],
-        "IssueToRelease",
-    )
-    .await?;
-    drop(client);
-    let id: String = row.get(0);
-    simple::delete_row(ctx, &ISSUE_TO_RELEASE, &id).await
+    let sql = "SELECT id FROM issue_to_releases WHERE issue_id = $1 AND release_id = $2";
+    let row = write::find(shared, sql, &[&issue, &release], "IssueToRelease").await?;
+    simple::delete_row(ctx, &ISSUE_TO_RELEASE, row.get(0)).await
 }
 
 /// `releaseComplete(input:)`: the release of `version` in the pipeline, else its latest
@@ -306,9 +271,8 @@ async fn by_pipeline(ctx: &ResolverContext<'_>, target: &str, latest: &[&str]) -
     let version = write::text(&input, "version")?;
     let stage = write::text(&input, "stage")?;
     let latest: Vec<String> = latest.iter().map(|kind| (*kind).to_owned()).collect();
-    let client = shared.kit.db().await.map_err(error::internal)?;
-    let release = write::one(
-        &client,
+    let release = write::find(
+        shared,
         "SELECT r.id FROM releases r JOIN release_stages s ON s.id = r.stage_id
          WHERE r.pipeline_id = $1 AND r.archived_at IS NULL
            AND CASE WHEN $2::text IS NULL THEN s.type = ANY($3) ELSE r.version = $2 END
@@ -317,38 +281,22 @@ async fn by_pipeline(ctx: &ResolverContext<'_>, target: &str, latest: &[&str]) -
         "Release",
     )
     .await?;
-    let moved = if target.is_empty() {
-        match stage {
-            Some(name) => Some(
-                write::one(
-                    &client,
-                    "SELECT id FROM release_stages WHERE pipeline_id = $1 AND archived_at IS NULL
-                       AND lower(name) = lower($2) ORDER BY position LIMIT 1",
-                    &[&pipeline, &name],
-                    "ReleaseStage",
-                )
-                .await?,
-            ),
-            None => None,
-        }
-    } else {
-        Some(
-            write::one(
-                &client,
-                "SELECT id FROM release_stages WHERE pipeline_id = $1 AND archived_at IS NULL
-                   AND type = $2 ORDER BY position LIMIT 1",
-                &[&pipeline, &target],
-                "ReleaseStage",
-            )
-            .await?,
-        )
+    // The first stage of type `target`, else the one the input names (case aside).
+    let (by, key) = match (target, stage) {
+        ("", Some(name)) => ("lower(name) = lower($2)", name),
+        ("", None) => ("", String::new()),
+        (kind, _) => ("type = $2", kind.to_owned()),
     };
-    drop(client);
+    if !by.is_empty() {
+        let sql = format!(
+            "SELECT id FROM release_stages WHERE pipeline_id = $1 AND archived_at IS NULL AND {by}
+             ORDER BY position LIMIT 1"
+        );
+        let row = write::find(shared, &sql, &[&pipeline, &key], "ReleaseStage").await?;
+        input.insert("stageId".to_owned(), row.get::<_, String>(0).into());
+    }
     for field in ["pipelineId", "version", "stage"] {
         input.remove(field);
-    }
-    if let Some(row) = moved {
-        input.insert("stageId".to_owned(), row.get::<_, String>(0).into());
     }
     let id: String = release.get(0);
     simple::update_row(ctx, &RELEASE, &id, &input, &[]).await

@@ -302,6 +302,32 @@ pub(crate) async fn restore(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Va
     update_row(ctx, spec, &id, &input, &["retired_at = NULL"]).await
 }
 
+/// `update(id:, input:)` of `spec`, whose `trashed` input field moves the row to the trash
+/// (`true`) or out of it (`false`, null).
+pub(crate) async fn update_trashable(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    let input = write::input(ctx)?;
+    let extra: Vec<&str> = Archival::of_trashed(&input)
+        .map(Archival::sets)
+        .into_iter()
+        .collect();
+    update_from(ctx, spec, &input, &extra).await
+}
+
+/// `…Delete(id:)` of `spec` that moves the row to the trash (archived and `trashed`).
+pub(crate) async fn trash(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    archival_of(ctx, spec, Archival::Trash).await
+}
+
+/// `…Unarchive(id:)` of `spec`, whose rows have a trash: out of the archive and the trash.
+pub(crate) async fn untrash(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    archival_of(ctx, spec, Archival::Restore).await
+}
+
+/// `…Unarchive(id:)` of `spec`, whose rows have no trash.
+pub(crate) async fn unarchive(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    archival_of(ctx, spec, Archival::Unarchive).await
+}
+
 /// `update(id:, input:)` of `spec`, with no rule of its own.
 pub(crate) async fn update_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     update(ctx, spec, &[]).await

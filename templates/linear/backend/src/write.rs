@@ -257,8 +257,22 @@ pub(crate) async fn one(
 ///
 /// `entity` not found when there is none; Postgres errors.
 pub(crate) async fn lookup(shared: &Shared, sql: &str, key: &str, entity: &str) -> Result<Row> {
+    find(shared, sql, &[&key], entity).await
+}
+
+/// The row cached statement `sql` finds with `params`, on a connection of its own.
+///
+/// # Errors
+///
+/// `entity` not found when there is none; Postgres errors.
+pub(crate) async fn find(
+    shared: &Shared,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    entity: &str,
+) -> Result<Row> {
     let client = shared.kit.db().await.map_err(error::internal)?;
-    one(&client, sql, &[&key], entity).await
+    one(&client, sql, params, entity).await
 }
 
 /// Refuses `viewer` with `refusal` unless their user has the role `column` of `users` says

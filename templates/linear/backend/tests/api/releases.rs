@@ -2,13 +2,12 @@
 //! (lifecycle stamps, `releaseComplete`, `releaseUpdateByPipeline`), the issues a release
 //! ships, archive and trash, filters, `Release` webhooks, and the refusals.
 
-use asym_kit::testing::pluck;
+use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, Writes, archive_payload, argument_error, ask, assert_filtered, client,
-    delete_payload, delivered, invalid_argument, missing, mutate, not_found, refused_for,
-    refused_inputs_as, subscribed, with_id,
+    ADA, ENG, Writes, archive_payload, ask, assert_filtered, client, delete_payload, delivered,
+    error, gql, invalid_argument, missing, mutate, not_found, refused_for, subscribed, with_id,
 };
 
 const PIPELINE: &str = "id name slugId type isProduction rolloverIssuesOnCompletion
@@ -20,6 +19,29 @@ const RELEASE: &str = "id name version slugId url trashed archivedAt startDate s
     pipeline { id } stage { name type } issues { nodes { identifier } }
     documents { nodes { id } } links { nodes { id } } releaseNotes { id }";
 
+/// Asserts `mutation` refuses each case's `$input` as invalid input, saying the case's text
+/// to the user (a validator's refusal, a constraint's, or a reference not found).
+async fn refuses<'a>(api: &Api, mutation: &str, cases: impl IntoIterator<Item = (Value, &'a str)>) {
+    for (input, presentable) in cases {
+        let reply = gql(api, mutation, json!({ "input": input })).await;
+        error(&reply, 400, "INPUT_ERROR");
+        let said = &reply.body["errors"][0]["extensions"]["userPresentableMessage"];
+        assert_eq!(said, presentable, "{input}");
+    }
+}
+
+/// The `field` of each node of the one connection `text` reads (at its first or second
+/// level).
+async fn nodes_of(api: &Api, text: &str, field: &str) -> Vec<String> {
+    let got = ask(api, text).await;
+    let (_, top) = got.as_object().unwrap().iter().next().unwrap();
+    let connection = match top.get("nodes") {
+        Some(_) => top,
+        None => top.as_object().unwrap().values().next().unwrap(),
+    };
+    pluck(&connection["nodes"], field)
+}
+
 /// `items` in order.
 fn sorted(mut items: Vec<String>) -> Vec<String> {
     items.sort();
@@ -27,7 +49,7 @@ fn sorted(mut items: Vec<String>) -> Vec<String> {
 }
 
 /// A pipeline of `input`'s, made through `writes`: its id and its stages' ids by type.
-async fn pipeline(api: &asym_kit::testing::Api, input: Value) -> (String, Value) {
+async fn pipeline(api: &Api, input: Value) -> (String, Value) {
     let made = Writes::new(api, "ReleasePipeline", "releasePipeline", "id")
         .create(input)
         .await;
@@ -64,15 +86,8 @@ async fn a_pipeline_has_its_stages_teams_and_releases(linear: asym::Linear) {
         with_id(&api, by_slug, "web").await["releasePipeline"]["id"],
         id
     );
-    let team = ask(
-        &api,
-        "{ team(id: \"ENG\") { releasePipelines { nodes { name } } } }",
-    )
-    .await;
-    assert_eq!(
-        pluck(&team["team"]["releasePipelines"]["nodes"], "name"),
-        ["Web"]
-    );
+    let team = "{ team(id: \"ENG\") { releasePipelines { nodes { name } } } }";
+    assert_eq!(nodes_of(&api, team, "name").await, ["Web"]);
 
     let updated = writes
         .update(
@@ -109,31 +124,15 @@ async fn a_pipeline_has_its_stages_teams_and_releases(linear: asym::Linear) {
     let archived = archive_payload(&api, "releasePipelineArchive", id, "archivedAt").await;
     assert!(archived["archivedAt"].is_string());
 
-    refused_inputs_as(
-        &api,
-        &writes.create_doc,
-        [
-            argument_error(json!({"name": " "}), "name should not be empty"),
-            argument_error(
-                json!({"name": "x", "slugId": "Not A Slug"}),
-                "slugId must only contain lowercase letters, numbers and dashes",
-            ),
-            (
-                json!({"name": "Again", "slugId": "web"}),
-                "A release pipeline with this slug already exists.",
-                "A release pipeline with this slug already exists.",
-            ),
-        ],
-    )
-    .await;
-    let nowhere = json!({"name": "x", "teamIds": ["c9999999-0000-4000-8000-000000000000"]});
-    missing(
-        &api,
-        &writes.create_doc,
-        json!({ "input": nowhere }),
-        "Team",
-    )
-    .await;
+    let nowhere = ["c9999999-0000-4000-8000-000000000000"];
+    #[rustfmt::skip]
+    let cases = [
+        (json!({"name": " "}), "name should not be empty"),
+        (json!({"name": "x", "slugId": "Not A Slug"}), "slugId must only contain lowercase letters, numbers and dashes"),
+        (json!({"name": "Again", "slugId": "web"}), "A release pipeline with this slug already exists."),
+        (json!({"name": "x", "teamIds": nowhere}), "Could not find referenced Team."),
+    ];
+    refuses(&api, &writes.create_doc, cases).await;
     not_found(&api, "releasePipeline", "nope", "ReleasePipeline").await;
 }
 
@@ -168,12 +167,8 @@ async fn stages_are_added_edited_and_archived_as_linear_allows(linear: asym::Lin
         (&frozen["name"], &frozen["frozen"]),
         (&json!("Beta 2"), &json!(true))
     );
-    let listed = ask(
-        &api,
-        "{ releaseStages(filter: {name: {eq: \"Beta 2\"}}) { nodes { id } } }",
-    )
-    .await;
-    assert_eq!(pluck(&listed["releaseStages"]["nodes"], "id"), [beta_id]);
+    let listed = "{ releaseStages(filter: {name: {eq: \"Beta 2\"}}) { nodes { id } } }";
+    assert_eq!(nodes_of(&api, listed, "id").await, [beta_id]);
 
     // Only started stages are edited or archived; the last unfrozen one stays.
     for (id, input, message) in [
@@ -205,23 +200,18 @@ async fn stages_are_added_edited_and_archived_as_linear_allows(linear: asym::Lin
     assert!(archived["archivedAt"].is_string());
     let back = archive_payload(&api, "releaseStageUnarchive", beta_id, "archivedAt").await;
     assert_eq!(back["archivedAt"], Value::Null);
-    refused_inputs_as(
-        &api,
-        &writes.create_doc,
-        [argument_error(
-            json!({"pipelineId": pipeline, "name": "x", "color": "green", "type": "started", "position": 1}),
+    let stage = |pipeline: &str, color: &str| json!({"pipelineId": pipeline, "name": "x", "color": color, "type": "started", "position": 1});
+    let cases = [
+        (
+            stage(&pipeline, "green"),
             "color must be a hexadecimal color",
-        )],
-    )
-    .await;
-    let elsewhere = json!({"pipelineId": "nope", "name": "x", "color": "#000", "type": "started", "position": 1});
-    missing(
-        &api,
-        &writes.create_doc,
-        json!({ "input": elsewhere }),
-        "ReleasePipeline",
-    )
-    .await;
+        ),
+        (
+            stage("nope", "#000"),
+            "Could not find referenced ReleasePipeline.",
+        ),
+    ];
+    refuses(&api, &writes.create_doc, cases).await;
     not_found(&api, "releaseStage", "nope", "ReleaseStage").await;
 }
 
@@ -276,23 +266,12 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
         json!({"input": {"issueId": "ENG-2", "releaseId": id}}),
     )
     .await;
-    refused_inputs_as(
-        &api,
-        link,
-        [(
-            json!({"issueId": "ENG-1", "releaseId": id}),
-            "The issue is already in the release.",
-            "The issue is already in the release.",
-        )],
-    )
-    .await;
-    missing(
-        &api,
-        link,
-        json!({"input": {"issueId": "ENG-1", "releaseId": "nope"}}),
-        "Release",
-    )
-    .await;
+    let joins = |release: &str| json!({"issueId": "ENG-1", "releaseId": release});
+    let cases = [
+        (joins(&id), "The issue is already in the release."),
+        (joins("nope"), "Could not find referenced Release."),
+    ];
+    refuses(&api, link, cases).await;
     let one = format!("query($id: String!) {{ release(id: $id) {{ {RELEASE} }} }}");
     let got = with_id(&api, &one, &id).await["release"].clone();
     assert_eq!(
@@ -302,22 +281,15 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
     assert_eq!(got["issueCount"], 2);
     assert!(got["currentProgress"].is_object());
     assert!(got["documents"]["nodes"].as_array().unwrap().is_empty());
-    let issue = ask(
-        &api,
-        "{ issue(id: \"ENG-1\") { releases { nodes { name } } } }",
-    )
-    .await;
+    let issue = "{ issue(id: \"ENG-1\") { releases { nodes { name } } } }";
+    assert_eq!(nodes_of(&api, issue, "name").await, ["Sprint 1"]);
+    let shipping = "{ issues(filter: {releases: {some: {name: {eq: \"Sprint 1\"}}}}) { nodes { identifier } } }";
     assert_eq!(
-        pluck(&issue["issue"]["releases"]["nodes"], "name"),
-        ["Sprint 1"]
-    );
-    let shipping = ask(&api, "{ issues(filter: {releases: {some: {name: {eq: \"Sprint 1\"}}}}) { nodes { identifier } } }").await;
-    assert_eq!(
-        sorted(pluck(&shipping["issues"]["nodes"], "identifier")),
+        sorted(nodes_of(&api, shipping, "identifier").await),
         ["ENG-1", "ENG-2"]
     );
-    let all = ask(&api, "{ issueToReleases { nodes { id } } }").await;
-    assert_eq!(all["issueToReleases"]["nodes"].as_array().unwrap().len(), 2);
+    let all = "{ issueToReleases { nodes { id } } }";
+    assert_eq!(nodes_of(&api, all, "id").await.len(), 2);
 
     // Canceled, then planned: the stamps follow the stage.
     let canceled = writes
@@ -362,13 +334,11 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
         (&done["release"]["id"], &done["release"]["stage"]["type"]),
         (&json!(id), &json!("completed"))
     );
-    missing(
-        &api,
-        complete,
-        json!({"input": {"pipelineId": scheduled}}),
-        "Release",
-    )
-    .await;
+    let again = [(
+        json!({"pipelineId": scheduled}),
+        "Could not find referenced Release.",
+    )];
+    refuses(&api, complete, again).await;
     refused_for(
         &api,
         complete,
@@ -396,33 +366,14 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
     .await;
 
     // A version is the pipeline's once; a stage is of the release's pipeline.
-    refused_inputs_as(
-        &api,
-        &writes.create_doc,
-        [
-            (
-                json!({"pipelineId": continuous, "name": "again", "version": "1.0.0"}),
-                "A release with this version already exists in the pipeline.",
-                "A release with this version already exists in the pipeline.",
-            ),
-            argument_error(
-                json!({"pipelineId": continuous, "name": "x", "stageId": stages["planned"]}),
-                "The stage must belong to the release's pipeline.",
-            ),
-            argument_error(
-                json!({"pipelineId": continuous, "name": ""}),
-                "name should not be empty",
-            ),
-        ],
-    )
-    .await;
-    missing(
-        &api,
-        &writes.create_doc,
-        json!({"input": {"pipelineId": "nope", "name": "x"}}),
-        "ReleasePipeline",
-    )
-    .await;
+    #[rustfmt::skip]
+    let cases = [
+        (json!({"pipelineId": continuous, "name": "again", "version": "1.0.0"}), "A release with this version already exists in the pipeline."),
+        (json!({"pipelineId": continuous, "name": "x", "stageId": stages["planned"]}), "The stage must belong to the release's pipeline."),
+        (json!({"pipelineId": continuous, "name": ""}), "name should not be empty"),
+        (json!({"pipelineId": "nope", "name": "x"}), "Could not find referenced ReleasePipeline."),
+    ];
+    refuses(&api, &writes.create_doc, cases).await;
 
     // The issue leaves; the release goes to the trash and back, to the archive and back.
     delete_payload(&api, "issueToReleaseDelete", &link_id).await;
@@ -441,12 +392,8 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
     let back = archive_payload(&api, "releaseUnarchive", &id, "trashed archivedAt").await;
     assert_eq!(back["trashed"], Value::Null);
     archive_payload(&api, "releaseArchive", &id, "archivedAt").await;
-    let listed = ask(&api, "{ releases { nodes { name } } }").await;
-    assert_eq!(
-        pluck(&listed["releases"]["nodes"], "name"),
-        ["1.0"],
-        "archived left out"
-    );
+    let listed = nodes_of(&api, "{ releases { nodes { name } } }", "name").await;
+    assert_eq!(listed, ["1.0"], "archived left out");
     not_found(&api, "release", "nope", "Release").await;
     not_found(&api, "issueToRelease", "nope", "IssueToRelease").await;
 }
