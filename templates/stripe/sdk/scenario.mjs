@@ -1335,7 +1335,7 @@ await check('checkout.sessions and 3-D Secure: a failed challenge (payment_faile
   assert.equal(subscribed.subscription.status, 'active');
 }));
 
-await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, processing, settled either way', async () => {
+await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, processing, settled either way; setupIntents', async () => {
   const bank = { routing_number: '110000000', account_number: '000123456789', account_holder_type: 'company' };
   const pm = await stripe.paymentMethods.create({ type: 'us_bank_account', us_bank_account: bank, billing_details: { name: 'No De' } });
   assert.deepEqual([pm.type, pm.us_bank_account.bank_name, pm.us_bank_account.last4, pm.us_bank_account.account_holder_type],
@@ -1366,6 +1366,17 @@ await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, proces
   const failed = await stripe.paymentIntents.retrieve(failing.id);
   assert.deepEqual([failed.status, failed.last_payment_error.code], ['requires_payment_method', 'debit_not_authorized']);
   await assert.rejects(admin('POST', `payment_intents/${failing.id}/settle`), /400/);
+  const setup = await stripe.setupIntents.create({
+    customer: 'cus_SEEDbob0000001', payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount_success',
+    confirm: true, mandate_data,
+  });
+  assert.equal(setup.status, 'succeeded');
+  assert.equal((await stripe.mandates.retrieve(setup.mandate)).type, 'multi_use');
+  const later = await stripe.paymentIntents.create({
+    amount: 900, currency: 'usd', customer: 'cus_SEEDbob0000001', payment_method: setup.payment_method,
+    payment_method_types: ['us_bank_account'], off_session: true, confirm: true,
+  });
+  assert.equal(later.status, 'processing');
 });
 
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {

@@ -1505,6 +1505,16 @@ def ach_direct_debit():
     assert stripe.Charge.retrieve(failing.latest_charge).failure_code == "account_closed"
     types = [e.type for e in stripe.Event.list(limit=20).data]
     assert "payment_intent.processing" in types and "charge.pending" in types and "charge.failed" in types, types
+    # A setup intent saves the account under a multi-use mandate; off-session debits use it.
+    setup = stripe.SetupIntent.create(customer="cus_SEEDbob0000001", payment_method_types=["us_bank_account"],
+                                      payment_method="pm_usBankAccount_success")
+    refused("mandate_data", stripe.SetupIntent.confirm, setup.id)
+    setup = stripe.SetupIntent.confirm(setup.id, mandate_data=MANDATE)
+    assert setup.status == "succeeded" and stripe.Mandate.retrieve(setup.mandate).type == "multi_use", setup
+    later = stripe.PaymentIntent.create(amount=900, currency="usd", customer="cus_SEEDbob0000001",
+                                        payment_method=setup.payment_method, payment_method_types=["us_bank_account"],
+                                        off_session=True, confirm=True)
+    assert later.status == "processing", later
 
 
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
@@ -1569,7 +1579,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               checkout_completed),
              ("checkout.Session and 3-D Secure: a failed challenge (payment_failed webhook), completed, setup, subscription",
               checkout_three_d_secure),
-             ("ACH Direct Debit: PaymentMethod us_bank_account, a mandate, processing, settled either way",
+             ("ACH Direct Debit: PaymentMethod us_bank_account, a mandate, processing, settled either way; SetupIntent",
               ach_direct_debit),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:

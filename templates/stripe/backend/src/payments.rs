@@ -14,8 +14,8 @@ use crate::model::intent::{
 use crate::model::{bank, method};
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at, unserved};
 use crate::shapes::{
-    AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED, OTHER_TYPES,
-    TRACKED_SHIPPING,
+    AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED, MANDATE_DATA,
+    OTHER_TYPES, TRACKED_SHIPPING,
 };
 use asym_kit::Kit;
 
@@ -55,29 +55,6 @@ const INTENT_UNSERVED: &[&str] = &[
 const CONFIRM_UNSERVED: &[&str] = &[
     "confirmation_token", "mandate", "radar_options",
 ];
-
-/// `mandate_data`, the customer's acceptance of an ACH Direct Debit mandate.
-const MANDATE_DATA: Takes = Takes {
-    route: "payment intents",
-    serves: &[&["customer_acceptance"]],
-    refuses: &[],
-    nested: &[("customer_acceptance", &CUSTOMER_ACCEPTANCE)],
-};
-
-/// `mandate_data[customer_acceptance]`: online (with the customer's browser) or offline.
-const CUSTOMER_ACCEPTANCE: Takes = Takes {
-    route: "payment intents",
-    serves: &[&["type", "online", "offline", "accepted_at"]],
-    refuses: &[],
-    nested: &[
-        ("online", &ONLINE_ACCEPTANCE),
-        ("offline", &Takes::serving("payment intents", &[])),
-    ],
-};
-
-/// `mandate_data[customer_acceptance][online]`.
-const ONLINE_ACCEPTANCE: Takes =
-    Takes::serving("payment intents", &[&["ip_address", "user_agent"]]);
 
 /// The hashes a payment intent's create, update and confirm check inside.
 const INTENT_NESTED: Nested = &[

@@ -7,10 +7,12 @@ use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
-use crate::model::intent::{method_types, requested_three_d_secure};
-use crate::model::{method, setup};
+use crate::model::intent::{method_types, options_for_types, requested_three_d_secure};
+use crate::model::{bank, method, setup};
 use crate::params::{Nested, Params, Takes, apply_metadata};
-use crate::shapes::{AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED};
+use crate::shapes::{
+    AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED, MANDATE_DATA,
+};
 use asym_kit::Kit;
 
 /// Setup intents: the `/v1` routes this module serves.
@@ -41,6 +43,7 @@ const SETUP_UNSERVED: &[&str] = &[
 const SETUP_NESTED: Nested = &[
     ("payment_method_options", &OPTIONS),
     ("automatic_payment_methods", &AUTOMATIC_PAYMENT_METHODS),
+    ("mandate_data", &MANDATE_DATA),
 ];
 
 /// What a setup intent's `payment_method_options` take: cards' only.
@@ -69,8 +72,9 @@ const CREATE: Takes = Takes {
     route: "setup intent creation",
     serves: &[SETUP_SERVED, &[
         "usage", "confirm", "return_url", "automatic_payment_methods", "use_stripe_sdk",
+        "mandate_data",
     ]],
-    refuses: &[SETUP_UNSERVED, &["confirmation_token", "mandate_data", "on_behalf_of", "single_use"]],
+    refuses: &[SETUP_UNSERVED, &["confirmation_token", "on_behalf_of", "single_use"]],
     nested: SETUP_NESTED,
 };
 
@@ -94,8 +98,7 @@ pub(crate) async fn create_setup(cx: &mut Cx<'_>) -> ApiResult {
     cx.insert(seq, &setup)?;
     cx.emit("setup_intent.created", &setup, None).await?;
     if params.bool("confirm")?.unwrap_or(false) {
-        let return_url = params.str("return_url")?.filter(|s| !s.is_empty());
-        confirm_setup_inner(cx, &mut setup, return_url).await?;
+        confirm_setup_inner(cx, &mut setup, &params).await?;
     }
     Ok(setup)
 }
@@ -115,6 +118,7 @@ async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> Api
         setup["payment_method_options"]["card"]["request_three_d_secure"] = json!(requested);
     }
     if let Some(types) = method_types(params)? {
+        options_for_types(&mut setup["payment_method_options"], &types);
         setup["payment_method_types"] = json!(types);
     }
     if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
@@ -164,10 +168,11 @@ pub(crate) async fn confirm_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                     "return_url",
                     "use_stripe_sdk",
                     "client_secret",
+                    "mandate_data",
                 ]],
                 #[rustfmt::skip]
                 refuses: &[&[
-                    "allowed_payment_method_types", "confirmation_token", "mandate_data",
+                    "allowed_payment_method_types", "confirmation_token",
                     "payment_method_data", "payment_method_options",
                 ]],
                 nested: SETUP_NESTED,
@@ -192,16 +197,13 @@ pub(crate) async fn confirm_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         let method = method::resolve(cx, pm, "payment_method").await?;
         setup["payment_method"] = method["id"].clone();
     }
-    let return_url = params.str("return_url")?.filter(|s| !s.is_empty());
-    confirm_setup_inner(cx, &mut setup, return_url).await?;
+    confirm_setup_inner(cx, &mut setup, &params).await?;
     Ok(setup)
 }
 
-async fn confirm_setup_inner(
-    cx: &mut Cx<'_>,
-    setup: &mut Value,
-    return_url: Option<&str>,
-) -> ApiResult<()> {
+/// Confirms `setup` with its payment method, as the request's `return_url` and
+/// `mandate_data` (a bank account's) say.
+async fn confirm_setup_inner(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> ApiResult<()> {
     let Some(method_id) = setup["payment_method"].as_str().map(str::to_owned) else {
         return Err(ApiError::state(
             "setup_intent_unexpected_state",
@@ -211,6 +213,10 @@ async fn confirm_setup_inner(
     let method = PAYMENT_METHOD
         .lock_named(cx, &method_id, "payment_method")
         .await?;
+    if bank::is_bank(&method) {
+        return bank::set_up(cx, setup, &method, params).await;
+    }
+    let return_url = params.str("return_url")?.filter(|s| !s.is_empty());
     setup::confirm(cx, setup, &method, return_url).await
 }
 

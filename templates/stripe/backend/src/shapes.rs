@@ -76,6 +76,29 @@ pub(crate) const AUTOMATIC_PAYMENT_METHODS: Takes = Takes::serving(
     &[&["allow_redirects", "enabled"]],
 );
 
+/// A payment or setup intent's `mandate_data`: the customer's acceptance of an ACH Direct
+/// Debit mandate.
+pub(crate) const MANDATE_DATA: Takes = Takes {
+    route: "mandates",
+    serves: &[&["customer_acceptance"]],
+    refuses: &[],
+    nested: &[("customer_acceptance", &CUSTOMER_ACCEPTANCE)],
+};
+
+/// `mandate_data[customer_acceptance]`: online (with the customer's browser) or offline.
+const CUSTOMER_ACCEPTANCE: Takes = Takes {
+    route: "mandates",
+    serves: &[&["type", "online", "offline", "accepted_at"]],
+    refuses: &[],
+    nested: &[
+        ("online", &ONLINE_ACCEPTANCE),
+        ("offline", &Takes::serving("mandates", &[])),
+    ],
+};
+
+/// `mandate_data[customer_acceptance][online]`.
+const ONLINE_ACCEPTANCE: Takes = Takes::serving("mandates", &[&["ip_address", "user_agent"]]);
+
 /// Every payment method type's details but a card's and a US bank account's, and Radar's
 /// session: what a payment method's create and an intent's `payment_method_data` refuse by
 /// name (the latter refuses `us_bank_account` too).

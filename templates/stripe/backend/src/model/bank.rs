@@ -287,24 +287,10 @@ pub(crate) async fn new_mandate(
     Ok(id)
 }
 
-/// Refuses to debit `method` for `intent` unless the intent allows bank accounts (its
-/// `payment_method_types`, or automatic payment methods) and is in US dollars.
+/// Refuses to debit `method` for `intent` unless the intent allows bank accounts (see
+/// [`check_allowed`]) and is in US dollars.
 pub(crate) fn check_payable(intent: &Value, method: &Value) -> ApiResult<()> {
-    let types = intent["payment_method_types"].as_array();
-    let allowed = intent["automatic_payment_methods"]["enabled"] == true
-        || types.is_some_and(|t| t.iter().any(|t| t == "us_bank_account"));
-    if !allowed {
-        return Err(ApiError::invalid_param(
-            "payment_method",
-            format!(
-                "The PaymentMethod provided ({}) is of type us_bank_account, which is not \
-                 allowed for this PaymentIntent: add us_bank_account to its \
-                 payment_method_types.",
-                method["id"].as_str().unwrap_or_default()
-            ),
-        )
-        .code("payment_intent_incompatible_payment_method"));
-    }
+    check_allowed(intent, method, "PaymentIntent")?;
     if intent["currency"] != "usd" {
         return Err(ApiError::invalid_param(
             "currency",
@@ -317,6 +303,49 @@ pub(crate) fn check_payable(intent: &Value, method: &Value) -> ApiResult<()> {
         .code("payment_intent_invalid_parameter"));
     }
     Ok(())
+}
+
+/// Refuses bank account `method` for `intent` (a payment or setup intent, named `noun`)
+/// unless its `payment_method_types` or automatic payment methods allow bank accounts.
+fn check_allowed(intent: &Value, method: &Value, noun: &str) -> ApiResult<()> {
+    let types = intent["payment_method_types"].as_array();
+    let allowed = intent["automatic_payment_methods"]["enabled"] == true
+        || types.is_some_and(|t| t.iter().any(|t| t == "us_bank_account"));
+    if allowed {
+        return Ok(());
+    }
+    let code = if noun == "PaymentIntent" {
+        "payment_intent_incompatible_payment_method"
+    } else {
+        "setup_intent_invalid_parameter"
+    };
+    Err(ApiError::invalid_param(
+        "payment_method",
+        format!(
+            "The PaymentMethod provided ({}) is of type us_bank_account, which is not allowed \
+             for this {noun}: add us_bank_account to its payment_method_types.",
+            method["id"].as_str().unwrap_or_default()
+        ),
+    )
+    .code(code))
+}
+
+/// Sets bank account `method` up for later debits on `setup` (locked, stored): a multi-use
+/// mandate from the request's `mandate_data` (Stripe's `parameter_missing` without one), the
+/// method attached to the setup's customer, the setup `succeeded` with its `mandate`
+/// (`setup_intent.succeeded`).
+pub(crate) async fn set_up(
+    cx: &mut Cx<'_>,
+    setup: &mut Value,
+    method: &Value,
+    params: &Params,
+) -> ApiResult<()> {
+    check_allowed(setup, method, "SetupIntent")?;
+    let accepted = acceptance(cx, params)?.ok_or_else(|| ApiError::missing("mandate_data"))?;
+    let mandate = new_mandate(cx, method, accepted, None).await?;
+    save_method(cx, method, setup["customer"].as_str(), &mandate).await?;
+    setup["mandate"] = json!(mandate);
+    crate::model::setup::succeed(cx, setup, method).await
 }
 
 /// Starts the debit of `intent` (locked) from bank account `method` under `mandate`: a

@@ -14,7 +14,7 @@ use crate::kinds::{CHECKOUT_SESSION, INVOICE, PAYMENT_INTENT, SETUP_INTENT};
 use crate::model::card::{self, Step, luhn_ok};
 use crate::model::customer::new_customer;
 use crate::model::intent::{self, Attempted, How, new_intent};
-use crate::model::{auth, method, setup, subscribe};
+use crate::model::{auth, bank, method, setup, subscribe};
 use crate::params::Params;
 
 /// Where the clone serves Checkout's page (a session's `url`): the session's id follows.
@@ -182,7 +182,11 @@ async fn payment_method(cx: &mut Cx<'_>, payer: &Payer, details: &Value) -> ApiR
             }
             digits
         }
-        None => return method::resolve(cx, reference, payer.param).await,
+        None => {
+            let method = method::resolve(cx, reference, payer.param).await?;
+            bank::refuse_outside_intents(&method).map_err(|err| err.param(payer.param))?;
+            return Ok(method);
+        }
     };
     let (brand, funding) = card::brand_and_funding(&number);
     let billing = json!({"address": details["address"], "email": details["email"],

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::cx::{self, Cx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::ids;
 use crate::model::card::{self, Step};
 use crate::model::intent::{ask_authentication, set_up};
@@ -50,13 +50,6 @@ pub(crate) async fn confirm(
     method: &Value,
     return_url: Option<&str>,
 ) -> ApiResult<()> {
-    if crate::model::bank::is_bank(method) {
-        return Err(ApiError::invalid_param(
-            "payment_method",
-            "This Stripe clone does not serve setting up ACH Direct Debit (`us_bank_account`) \
-             payment methods on setup intents (not implemented).",
-        ));
-    }
     let requested = setup["payment_method_options"]["card"]["request_three_d_secure"]
         .as_str()
         .unwrap_or("automatic")

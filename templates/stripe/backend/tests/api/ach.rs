@@ -59,20 +59,23 @@ async fn debit(api: &Api, method: &str, extra: &[(&str, &str)]) -> (u16, Value) 
     api.post("/v1/payment_intents", &form).await
 }
 
-/// `POST /api/admin/payment_intents/{intent}/settle`: status and answer.
-async fn settle(stripe: &asym::Stripe, intent: &str) -> (u16, Value) {
-    let url = format!(
-        "{}/api/admin/payment_intents/{intent}/settle",
-        stripe.api_url()
-    );
+/// `POST /api/admin/{path}` with JSON `body`: status and answer.
+async fn admin(stripe: &asym::Stripe, path: &str, body: &Value) -> (u16, Value) {
     let response = reqwest::Client::new()
-        .post(url)
+        .post(format!("{}/api/admin/{path}", stripe.api_url()))
         .header("X-Asym-Admin-Secret", stripe.admin_secret())
+        .json(body)
         .send()
         .await
         .unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
+}
+
+/// `POST /api/admin/payment_intents/{intent}/settle`: status and answer.
+async fn settle(stripe: &asym::Stripe, intent: &str) -> (u16, Value) {
+    let path = format!("payment_intents/{intent}/settle");
+    admin(stripe, &path, &Value::Null).await
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -308,4 +311,81 @@ async fn a_pending_debit_is_not_refunded_and_a_saved_account_pays_off_session(
         .ok("/v1/refunds", &[("charge", charge), ("amount", "500")])
         .await;
     assert_eq!(refund["status"], "succeeded");
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_setup_intent_saves_a_bank_account_under_a_mandate(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let path = "/v1/setup_intents";
+    let base = [
+        ("customer", ALICE),
+        ("payment_method_types[]", "us_bank_account"),
+        ("payment_method", "pm_usBankAccount_success"),
+        ("confirm", "true"),
+    ];
+    api.refused(path, &base, invalid("mandate_data")).await;
+    let mut card_only = base.to_vec();
+    card_only[1] = ("payment_method_types[]", "card");
+    card_only.extend(MANDATE);
+    api.refused(path, &card_only, invalid("payment_method"))
+        .await;
+    let mut form = base.to_vec();
+    form.extend(MANDATE);
+    let setup = api.created(path, &form, "seti_").await;
+    assert_eq!(setup["status"], "succeeded", "{setup}");
+    assert_eq!(
+        setup["payment_method_options"]["us_bank_account"]["verification_method"],
+        "automatic"
+    );
+    let mandate = api
+        .current("/v1/mandates", setup["mandate"].as_str().unwrap())
+        .await;
+    assert_fields(
+        &mandate,
+        serde_json::json!({"type": "multi_use", "status": "active", "single_use": null}),
+    );
+    let method = setup["payment_method"].as_str().unwrap();
+    assert_eq!(
+        api.current("/v1/payment_methods", method).await["customer"],
+        ALICE
+    );
+    // Off-session, the saved mandate is used: no mandate_data.
+    let (status, intent) = debit(
+        &api,
+        method,
+        &[("customer", ALICE), ("off_session", "true")],
+    )
+    .await;
+    assert_eq!(
+        (status, intent["status"].as_str()),
+        (200, Some("processing")),
+        "{intent}"
+    );
+    let charge = api
+        .current("/v1/charges", intent["latest_charge"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        charge["payment_method_details"]["us_bank_account"]["mandate"],
+        setup["mandate"]
+    );
+    // Invoices and Checkout stay card-only, refused by name.
+    let session = api
+        .created(
+            "/v1/checkout/sessions",
+            &[
+                ("mode", "setup"),
+                ("currency", "usd"),
+                ("success_url", "https://example.com/ok"),
+            ],
+            "cs_",
+        )
+        .await;
+    let path = format!("checkout/sessions/{}/complete", id(&session));
+    let (status, body) = admin(
+        &stripe,
+        &path,
+        &serde_json::json!({"paymentMethod": method}),
+    )
+    .await;
+    assert_error(status, &body, "param", (400, "paymentMethod"));
 }
