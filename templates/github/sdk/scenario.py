@@ -1420,24 +1420,37 @@ def check_run_annotations():
 
 
 @scenario
-def check_rerequests_and_preferences():
-    # A commit of its own: the suite has no other run.
-    mine = owner.get_repo("acme/hello-world")
-    mine.create_git_ref("refs/heads/py-rerun", mine.get_branch("main").commit.sha)
-    head = mine.create_file("py-rerun.txt", "rerun", "x", branch="py-rerun")["commit"].sha
-    repo = app.get_repo("acme/hello-world")
-    run = repo.create_check_run("py-rerun", head, status="completed", conclusion="failure")
-    # PyGithub has no CheckRun.rerequest: its route through the requester.
-    status, _, _ = app.requester.requestJson("POST", f"{run.url}/rerequest")
-    assert status == 201
-    suite = repo.get_check_suite(run.check_suite.id)
-    assert (suite.status, suite.conclusion) == ("queued", None)
-    run.edit(conclusion="success")
-    assert repo.get_check_suite(suite.id).conclusion == "success"
-    assert suite.rerequest()
-    assert owner.get_repo("acme/hello-world").get_check_suite(suite.id).status == "queued"
-    prefs = owner.get_repo("acme/hello-world").update_check_suites_preferences([{"app_id": 1, "setting": False}])
-    assert prefs.preferences == {"auto_trigger_checks": [{"app_id": 1, "setting": False}]}
-    assert prefs.repository.full_name == "acme/hello-world"
-    err = raises(GithubException, 403, lambda: reviewer.get_repo("acme/hello-world").update_check_suites_preferences([]))
-    assert err.data["message"] == "Must have admin rights to Repository.", err.data
+def team_push_restrictions_and_branch_renames():
+    org = owner.get_organization("acme")
+    platform = org.create_team("py-platform")
+    storage = org.create_team("py-storage", parent_team_id=platform.id)
+    org.create_team("py-docs")
+    repo = owner.get_repo("acme/hello-world")
+    repo.create_git_ref("refs/heads/py-guarded", repo.get_branch("main").commit.sha)
+    guarded = repo.get_branch("py-guarded")
+    guarded.edit_protection(user_push_restrictions=["octocat"], team_push_restrictions=["py-docs"])
+    assert [t.slug for t in guarded.get_team_push_restrictions()] == ["py-docs"]
+    assert [t.slug for t in guarded.get_protection().get_team_push_restrictions()] == ["py-docs"]
+    theirs = reviewer.get_repo("acme/hello-world")
+    push = lambda: theirs.create_file("py-team.txt", "team", "x", branch="py-guarded")  # noqa: E731
+    err = raises(GithubException, 409, push)
+    assert err.data["message"].startswith("You're not authorized to push to this branch."), err.data
+    # A member of a child team of an allowed team may push.
+    guarded.add_team_push_restrictions("py-platform")
+    storage.add_membership(owner.get_user("hubot"))
+    push()
+    guarded.replace_team_push_restrictions("py-docs", "py-storage")
+    guarded.remove_team_push_restrictions("py-docs")
+    assert [t.slug for t in guarded.get_team_push_restrictions()] == ["py-storage"]
+    err = raises(GithubException, 422, lambda: guarded.add_team_push_restrictions("py-ghosts"))
+    assert err.data["errors"][0]["field"] == "teams", err.data
+    # Renamed by an administrator (it is protected), its protection with it.
+    assert repo.rename_branch("py-guarded", "py-guarded-2")
+    renamed = repo.get_branch("py-guarded-2")
+    assert renamed.protected
+    assert [t.slug for t in renamed.get_team_push_restrictions()] == ["py-storage"]
+    raises(GithubException, 404, lambda: repo.get_branch("py-guarded"))
+    raises(GithubException, 403, lambda: theirs.rename_branch("py-guarded-2", "py-mine"))
+    renamed.remove_protection()
+    assert theirs.rename_branch(theirs.get_branch("py-guarded-2"), "py-mine")
+    assert repo.get_branch("py-mine").commit.sha == renamed.commit.sha

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 
-use crate::commits;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{Access, Repo};
@@ -20,6 +19,7 @@ pub(crate) use crate::rulesets::Push;
 use crate::scope::Scope;
 use crate::users;
 use crate::viewer::Viewer;
+use crate::{branch_rename, commits};
 
 /// The protection flags GitHub answers as `{"enabled": …}`, in its order after `enforce_admins`
 /// (`restrictions` comes between `allow_deletions` and the rest).
@@ -39,9 +39,9 @@ struct Protection {
     checks: Value,
     enforce_admins: bool,
     reviews: Option<Value>,
-    push_users: Option<Vec<i64>>,
-    push_apps: Option<Vec<String>>,
-    /// `restrictions.users` and `.apps`, rendered.
+    /// Who may push, when pushes are restricted.
+    push: Option<Allowed>,
+    /// `restrictions.users`, `.teams` and `.apps`, rendered.
     allowances: Value,
     flags: [bool; 7],
     signatures: bool,
@@ -59,7 +59,7 @@ impl Protection {
                                   gh_push_allowances(p, $3)::text,
                                   required_linear_history, allow_force_pushes, allow_deletions,
                                   required_conversation_resolution, block_creations, lock_branch,
-                                  allow_fork_syncing, required_signatures, push_apps
+                                  allow_fork_syncing, required_signatures, push_apps, push_teams
                            FROM branch_protections p WHERE repo_id = $1 AND branch = $2";
         let Some(row) = db::row(client, SQL, &[&repo, &branch, &base]).await? else {
             return Ok(None);
@@ -73,11 +73,14 @@ impl Protection {
             checks: json(1).unwrap_or_default(),
             enforce_admins: row.get(2),
             reviews: json(3),
-            push_users: row.get(4),
+            push: row.get::<_, Option<Vec<i64>>>(4).map(|users| Allowed {
+                users,
+                teams: row.get::<_, Option<_>>(15).unwrap_or_default(),
+                apps: row.get::<_, Option<_>>(14).unwrap_or_default(),
+            }),
             allowances: json(5).unwrap_or_default(),
             flags: std::array::from_fn(|i| row.get(6 + i)),
             signatures: row.get(13),
-            push_apps: row.get(14),
         }))
     }
 
@@ -125,7 +128,7 @@ impl Protection {
 
     /// `restrictions`, when pushes are restricted.
     fn restrictions(&self, url: &str) -> Option<Value> {
-        self.push_users.as_ref()?;
+        self.push.as_ref()?;
         let url = format!("{url}/restrictions");
         Some(json!({
             "url": url,
@@ -133,7 +136,7 @@ impl Protection {
             "teams_url": format!("{url}/teams"),
             "apps_url": format!("{url}/apps"),
             "users": self.allowances["users"],
-            "teams": [],
+            "teams": self.allowances["teams"],
             "apps": self.allowances["apps"],
         }))
     }
@@ -355,7 +358,7 @@ pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
             p.restrictions(url)
                 .ok_or_else(|| not_enabled("Push restrictions"))?,
         ),
-        "restrictions/users" | "restrictions/apps" => {
+        "restrictions/users" | "restrictions/teams" | "restrictions/apps" => {
             let key = part.trim_start_matches("restrictions/");
             let restrictions = p
                 .restrictions(url)
@@ -411,12 +414,13 @@ pub(crate) async fn put(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Ra
         .map(|map| required_reviews(&Body(map.clone()), &json!({})).map(|r| r.to_string()))
         .transpose()?;
     let checks = checks.to_string();
-    let (push_users, push_apps) = match body.object("restrictions")? {
-        Some(map) => {
-            let (users, apps) = restrictions(&target, &Body(map.clone())).await?;
-            (Some(users), Some(apps))
-        }
-        None => (None, None),
+    let push = match body.object("restrictions")? {
+        Some(map) => Some(restrictions(&target, &Body(map.clone())).await?),
+        None => None,
+    };
+    let (push_users, push_teams, push_apps) = match push {
+        Some(Allowed { users, teams, apps }) => (Some(users), Some(teams), Some(apps)),
+        None => (None, None, None),
     };
     let flags: Vec<bool> = FLAGS
         .iter()
@@ -426,14 +430,15 @@ pub(crate) async fn put(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Ra
     const SQL: &str = "
         INSERT INTO branch_protections (repo_id, branch, strict, checks, enforce_admins, reviews,
             push_users, push_apps, required_linear_history, allow_force_pushes, allow_deletions,
-            required_conversation_resolution, block_creations, lock_branch, allow_fork_syncing)
+            required_conversation_resolution, block_creations, lock_branch, allow_fork_syncing,
+            push_teams)
         VALUES ($1, $2, $3, $4::text::jsonb, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13,
-                $14, $15)
+                $14, $15, $16)
         ON CONFLICT (repo_id, branch) DO UPDATE SET strict = $3, checks = $4::text::jsonb,
             enforce_admins = $5, reviews = $6::text::jsonb, push_users = $7, push_apps = $8, required_linear_history = $9,
             allow_force_pushes = $10, allow_deletions = $11,
             required_conversation_resolution = $12, block_creations = $13, lock_branch = $14,
-            allow_fork_syncing = $15";
+            allow_fork_syncing = $15, push_teams = $16";
     let mut params: Vec<&ToSqlSync> = vec![
         &target.repo.id,
         &target.branch,
@@ -445,6 +450,7 @@ pub(crate) async fn put(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Ra
         &push_apps,
     ];
     params.extend(flags.iter().map(|flag| flag as &ToSqlSync));
+    params.push(&push_teams);
     db::execute(&target.client, SQL, &params).await?;
     let p = target.protection(scope.base()).await?;
     Ok(axum::Json(p.render(&target.url)).into_response())
@@ -487,11 +493,19 @@ pub(crate) async fn patch(scope: Scope<String>, _signed_in: Viewer, body: Body) 
 }
 
 /// `POST …/protection/enforce_admins` and `…/required_signatures`: turns it on; 200 with it.
-/// `POST …/restrictions/users` and `…/apps`: adds to them; 200 with the list.
-pub(crate) async fn post(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Raw) -> ApiResult {
+/// `POST …/branches/{branch}/rename`: 201 with the branch under its new name
+/// ([`branch_rename::rename`]).
+/// `POST …/restrictions/users`, `…/teams` and `…/apps`: adds to them; 200 with the list.
+pub(crate) async fn post(scope: Scope<String>, signed_in: Viewer, Raw(bytes): Raw) -> ApiResult {
     let rest = scope.path.clone();
     let (branch, Some(part)) = split(&rest) else {
-        return Err(ApiError::not_found());
+        let Some(branch) = rest.strip_suffix("/rename") else {
+            return Err(ApiError::not_found());
+        };
+        let body = Body::parse(&bytes)?;
+        let renamed = branch_rename::rename(&scope, &signed_in, branch, &body).await?;
+        let answer = self::branch(&scope, &renamed).await?;
+        return Ok((StatusCode::CREATED, answer).into_response());
     };
     let set = match part {
         "enforce_admins" => "enforce_admins = true",
@@ -509,7 +523,7 @@ pub(crate) async fn post(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): R
     .into_response())
 }
 
-/// How a `…/restrictions/users|apps` write changes the list.
+/// How a `…/restrictions/users|teams|apps` write changes the list.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Edit {
     /// `POST`: adds the names.
@@ -520,9 +534,9 @@ enum Edit {
     Remove,
 }
 
-/// `POST/PUT/DELETE …/protection/restrictions/users` and `…/apps` (a bare array of logins or
-/// slugs, or `{"users": […]}` / `{"apps": […]}`): 200 with the list after the change; 404
-/// `Push restrictions not enabled` without restrictions.
+/// `POST/PUT/DELETE …/protection/restrictions/users`, `…/teams` and `…/apps` (a bare array of
+/// logins or slugs, or `{"users": […]}` / `{"teams": […]}` / `{"apps": […]}`): 200 with the
+/// list after the change; 404 `Push restrictions not enabled` without restrictions.
 async fn allowances(
     scope: &Scope<String>,
     branch: &str,
@@ -533,28 +547,21 @@ async fn allowances(
     if part == "required_status_checks/contexts" {
         return contexts(scope, branch, bytes, edit).await;
     }
-    let Some(key) = part.strip_prefix("restrictions/") else {
+    let Some(key @ ("users" | "teams" | "apps")) = part.strip_prefix("restrictions/") else {
         return Err(ApiError::not_found());
     };
-    if key != "users" && key != "apps" {
-        return Err(ApiError::not_found());
-    }
     let names = names_in(bytes, key)?;
     let target = Target::open(scope, branch, Access::Admin).await?;
     let p = target.protection(scope.base()).await?;
-    let (Some(users), Some(apps)) = (&p.push_users, &p.push_apps) else {
+    let Some(now) = p.push else {
         return Err(not_enabled("Push restrictions"));
     };
     let given = Body(Map::from_iter([(key.to_owned(), json!(names))]));
-    let (given_users, given_apps) = restrictions(&target, &given).await?;
-    let (users, apps) = if key == "users" {
-        (edited(users, given_users, edit), apps.clone())
-    } else {
-        (users.clone(), edited(apps, given_apps, edit))
-    };
-    const SQL: &str = "UPDATE branch_protections SET push_users = $3, push_apps = $4
-                       WHERE repo_id = $1 AND branch = $2";
-    target.update(SQL, &[&users, &apps]).await?;
+    let given = restrictions(&target, &given).await?;
+    let Allowed { users, teams, apps } = now.edited(key, given, edit);
+    const SQL: &str = "UPDATE branch_protections SET push_users = $3, push_teams = $4,
+                       push_apps = $5 WHERE repo_id = $1 AND branch = $2";
+    target.update(SQL, &[&users, &teams, &apps]).await?;
     let p = target.protection(scope.base()).await?;
     Ok(axum::Json(p.allowances[key].clone()).into_response())
 }
@@ -642,7 +649,7 @@ pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer, Raw(bytes):
         "required_pull_request_reviews" => "reviews = NULL",
         "enforce_admins" => "enforce_admins = false",
         "required_signatures" => "required_signatures = false",
-        "restrictions" => "push_users = NULL, push_apps = NULL",
+        "restrictions" => "push_users = NULL, push_teams = NULL, push_apps = NULL",
         _ => return Err(ApiError::not_found()),
     };
     let sql = format!("UPDATE branch_protections SET {set} WHERE repo_id = $1 AND branch = $2");
@@ -713,20 +720,51 @@ fn required_reviews(body: &Body, now: &Value) -> ApiResult<Value> {
     }))
 }
 
-/// The user ids and app slugs a `restrictions` body allows to push. Only organization
-/// repositories restrict pushes; the clone has no teams, so `teams` must be empty.
-async fn restrictions(target: &Target, body: &Body) -> ApiResult<(Vec<i64>, Vec<String>)> {
+/// Who may push to a branch whose pushes are restricted.
+#[derive(Clone, Default)]
+struct Allowed {
+    /// User ids.
+    users: Vec<i64>,
+    /// Team ids (of the repository's organization; their child teams' members too).
+    teams: Vec<i64>,
+    /// App slugs.
+    apps: Vec<String>,
+}
+
+impl Allowed {
+    /// These allowances with the list `key` (`users`, `teams` or `apps`) changed by `edit`
+    /// with `given`'s.
+    fn edited(mut self, key: &str, given: Self, edit: Edit) -> Self {
+        match key {
+            "users" => self.users = edited(&self.users, given.users, edit),
+            "teams" => self.teams = edited(&self.teams, given.teams, edit),
+            _ => self.apps = edited(&self.apps, given.apps, edit),
+        }
+        self
+    }
+}
+
+/// Who a `restrictions` body allows to push: users by login, teams by slug (the repository's
+/// organization's), apps by slug; one the clone does not know is 422 `invalid`. Only
+/// organization repositories restrict pushes.
+async fn restrictions(target: &Target, body: &Body) -> ApiResult<Allowed> {
     const ORG: &str =
         "SELECT o.type = 'Organization' FROM repos r JOIN users o ON o.id = r.owner_id
                        WHERE r.id = $1";
     const APP: &str = "SELECT 1 FROM apps WHERE slug = $1";
+    const TEAM: &str = "SELECT t.id FROM teams t JOIN repos r ON r.owner_id = t.org_id
+                        WHERE r.id = $1 AND t.slug = $2";
     if !db::value::<bool>(&target.client, ORG, &[&target.repo.id]).await? {
         return Err(ApiError::invalid(
             "Only organization repositories can have users and team restrictions",
         ));
     }
-    if !body.strings("teams")?.unwrap_or_default().is_empty() {
-        return Err(ApiError::validation("ProtectedBranch", "teams", "invalid"));
+    let mut teams = Vec::new();
+    for slug in body.strings("teams")?.unwrap_or_default() {
+        match db::first::<i64>(&target.client, TEAM, &[&target.repo.id, &slug]).await? {
+            Some(id) => teams.push(id),
+            None => return Err(ApiError::invalid_value("ProtectedBranch", "teams", slug)),
+        }
     }
     let mut users = Vec::new();
     for login in body.strings("users")?.unwrap_or_default() {
@@ -748,7 +786,7 @@ async fn restrictions(target: &Target, body: &Body) -> ApiResult<(Vec<i64>, Vec<
             ));
         }
     }
-    Ok((users, apps))
+    Ok(Allowed { users, teams, apps })
 }
 
 /// What binds a caller on a protected branch.
@@ -774,6 +812,7 @@ async fn binding(
                               ARRAY(SELECT c->>'context' FROM jsonb_array_elements(checks) c),
                               (reviews->>'required_approving_review_count')::bigint,
                               coalesce(push_users IS NULL OR $3 = ANY(push_users)
+                                  OR push_teams && ARRAY(SELECT gh_user_teams($3))
                                   OR EXISTS (SELECT 1 FROM apps a WHERE a.bot_user_id = $3
                                              AND a.slug = ANY(push_apps)), false),
                               allow_force_pushes, allow_deletions, strict IS NOT NULL,

@@ -12,6 +12,7 @@
 //! | forks: create, list | `forks` |
 //! | collaborators | `collaborators` |
 //! | branches and their protection (enforced on merges and pushes) | `branches`, `requirements` |
+//! | renaming a branch (its ref, default branch, pull requests, drafts, protection) | `branch_rename` |
 //! | rulesets, the rules of a branch (enforced on merges and pushes) | `rulesets` |
 //! | issues: list, get; create, update (with the events and webhooks of what they change) | `issues`; `issue_writes`, `changes` |
 //! | lock, unlock, assignees | `triage` |
@@ -26,8 +27,8 @@
 //! | pull requests associated with a commit | `commit_pulls` |
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
 //! | pull requests, reviews, merges (and a fork's merge from upstream), review comments | `pulls`, `reviews`, `merges`, `review_comments` |
-//! | statuses, check runs and suites, a run's re-request | `checks` |
-//! | check suites made on their own, a suite's check runs, re-requests of a suite, check suite preferences | `check_suites` |
+//! | statuses, check runs and suites | `checks` |
+//! | check suites made on their own, a suite's check runs | `check_suites` |
 //! | a check run's annotations | `annotations` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | deployments and their statuses, environments | `deployments` |
@@ -56,6 +57,7 @@ mod apps;
 mod artifacts;
 mod assets;
 mod auth;
+mod branch_rename;
 mod branches;
 mod changes;
 mod check_suites;
@@ -426,22 +428,13 @@ fn repo_routes() -> Router<Kit> {
         )
         .route(
             "/check-runs/{id}/annotations",
-        .route("/check-runs/{id}/rerequest", post(checks::rerequest_run))
             get(checks::list_annotations),
         )
         .route("/check-suites", post(check_suites::create))
         .route("/check-suites/{id}", get(checks::get_suite))
         .route("/check-suites/{id}/check-runs", get(check_suites::runs))
-        .route(
-            "/check-suites/preferences",
-            axum::routing::patch(check_suites::preferences),
-        )
         .route("/git/blobs", post(gitdata::create_blob))
         .route("/git/blobs/{sha}", get(gitdata::get_blob))
-        .route(
-            "/check-suites/{id}/rerequest",
-            post(check_suites::rerequest),
-        )
         .route("/git/trees", post(gitdata::create_tree))
         .route("/git/trees/{sha}", get(gitdata::get_tree))
         .route("/git/commits", post(gitdata::create_commit))

@@ -165,25 +165,13 @@ async fn follow_push(
     (name, before, after): (&str, &str, &str),
     sender: i64,
 ) -> ApiResult<bool> {
-    const HEADED: &str = "SELECT i.number::text, r.id, r.full_name, r.default_branch, r.archived
-                          FROM issues i JOIN pulls p ON p.issue_id = i.id JOIN repos r ON r.id = i.repo_id
-                          WHERE i.state = 'open' AND gh_pull_head_repo(p, i.repo_id) = $1
-                            AND 'refs/heads/' || p.head_ref = $2";
     const TOUCH: &str = "WITH p AS (UPDATE pulls SET head_sha = $2 WHERE issue_id = $1)
                          UPDATE issues SET updated_at = now() WHERE id = $1";
     let mut woke = false;
-    for row in client.query(HEADED, &[&repo, &name]).await? {
-        let target = Repo {
-            id: row.get(1),
-            full_name: row.get(2),
-            default_branch: row.get(3),
-            archived: row.get(4),
-            permission: "read".into(),
-        };
+    for (target, pull) in headed_by(client, repo, name).await? {
         if target.id != repo {
             objects::share(client, repo, target.id).await?;
         }
-        let pull = Pull::find(client, &target, &row.get::<_, String>(0)).await?;
         db::execute(client, TOUCH, &[&pull.issue.id, &after]).await?;
         let moved = [("before", json!(before)), ("after", json!(after))];
         woke |= deliver(
@@ -195,6 +183,58 @@ async fn follow_push(
             sender,
         )
         .await?;
+    }
+    Ok(woke)
+}
+
+/// The open pull requests whose head is branch `name` (`refs/heads/…`) of repository `repo`,
+/// in this repository or in the base repository of a pull request from this fork, each with
+/// its base repository (seen with `read` permission).
+async fn headed_by(
+    client: &impl GenericClient,
+    repo: i64,
+    name: &str,
+) -> ApiResult<Vec<(Repo, Pull)>> {
+    const HEADED: &str = "SELECT i.number::text, r.id, r.full_name, r.default_branch, r.archived
+                          FROM issues i JOIN pulls p ON p.issue_id = i.id JOIN repos r ON r.id = i.repo_id
+                          WHERE i.state = 'open' AND gh_pull_head_repo(p, i.repo_id) = $1
+                            AND 'refs/heads/' || p.head_ref = $2
+                          ORDER BY i.id";
+    let mut pulls = Vec::new();
+    for row in client.query(HEADED, &[&repo, &name]).await? {
+        let target = Repo {
+            id: row.get(1),
+            full_name: row.get(2),
+            default_branch: row.get(3),
+            archived: row.get(4),
+            permission: "read".into(),
+        };
+        let pull = Pull::find(client, &target, &row.get::<_, String>(0)).await?;
+        pulls.push((target, pull));
+    }
+    Ok(pulls)
+}
+
+/// Closes the open pull requests whose head is branch `name` of repository `repo` (a branch
+/// renamed: GitHub closes them), each with its `closed` event and `pull_request` `closed` to
+/// its base repository's hooks. Whether a delivery was queued.
+pub(crate) async fn close_headed(
+    client: &impl GenericClient,
+    base: &str,
+    repo: i64,
+    name: &str,
+    sender: i64,
+) -> ApiResult<bool> {
+    const CLOSE: &str = "UPDATE issues SET state = 'closed', closed_at = now(), closed_by_id = $2,
+                             updated_at = now() WHERE id = $1";
+    let mut woke = false;
+    for (target, pull) in headed_by(client, repo, name).await? {
+        let id = pull.issue.id;
+        db::execute(client, CLOSE, &[&id, &sender]).await?;
+        issues::keep_commits(client, id).await?;
+        issues::record(client, id, sender, "closed", None).await?;
+        let closed = Pull::find(client, &target, &pull.number.to_string()).await?;
+        woke |= announce(client, base, &target, &closed, "closed", sender).await?;
     }
     Ok(woke)
 }

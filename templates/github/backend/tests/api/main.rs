@@ -10,6 +10,7 @@ mod actions;
 mod apps;
 mod assets;
 mod bad_input;
+mod branch_renames;
 mod changes;
 mod checks;
 mod commit_comments;

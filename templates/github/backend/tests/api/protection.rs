@@ -420,3 +420,72 @@ async fn required_contexts_are_added_replaced_and_removed(gh: asym::GitHub) {
     let hubot = reviewer(&gh).post(&contexts, &json!(["x"])).await;
     assert_eq!(hubot.status, 403, "{}", hubot.body);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn team_restrictions_let_their_members_and_child_teams_push(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    let platform = created(&owner, "/orgs/acme/teams", &json!({ "name": "Platform" })).await;
+    let child = json!({ "name": "Storage", "parent_team_id": platform["id"] });
+    created(&owner, "/orgs/acme/teams", &child).await;
+    created(&owner, "/orgs/acme/teams", &json!({ "name": "Docs" })).await;
+    let only = json!({ "users": ["octocat"], "teams": ["docs"] });
+    let set = owner
+        .put(MAIN, &rules(Value::Null, Value::Null, only, json!({})))
+        .await
+        .expect(200);
+    assert_eq!(names(&set["restrictions"]["teams"], "slug"), ["docs"]);
+    assert!(
+        set["restrictions"]["teams_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/protection/restrictions/teams")
+    );
+    // Hubot is in none of the teams: refused.
+    let contents = format!("{REPO}/contents/team.txt");
+    let write = json!({ "message": "Add team.txt", "content": b64("team\n") });
+    let refused = error(hubot.put(&contents, &write).await, 409);
+    assert!(refused.starts_with("You're not authorized to push to this branch."));
+    // The allowed teams: added (a bare array), replaced, removed (`{"teams": …}`).
+    let teams = format!("{MAIN}/restrictions/teams");
+    let added = owner.post(&teams, &json!(["platform"])).await.expect(200);
+    assert_eq!(names(&added, "slug"), ["docs", "platform"]);
+    assert_eq!(names_at(&owner, &teams, "slug").await, ["docs", "platform"]);
+    // A member of a child team of an allowed team may push.
+    let membership = "/orgs/acme/teams/storage/memberships/hubot";
+    owner.put(membership, &json!({})).await.expect(200);
+    hubot.put(&contents, &write).await.expect(201);
+    let replaced = owner.put(&teams, &json!({ "teams": ["docs"] })).await;
+    assert_eq!(names(&replaced.expect(200), "slug"), ["docs"]);
+    let body = json!({ "teams": ["docs"] });
+    let removed = owner
+        .send(reqwest::Method::DELETE, &teams, Some(&body))
+        .await;
+    assert!(removed.expect(200).as_array().unwrap().is_empty());
+    assert_eq!(
+        fetch(&owner, &format!("{MAIN}/restrictions")).await["teams"],
+        json!([])
+    );
+    // Refusals: a team the organization lacks, a branch without restrictions or protection.
+    let unknown = json!(["ghosts"]);
+    let field = |reply: asym_kit::testing::Reply| reply.expect(422)["errors"][0]["field"].clone();
+    assert_eq!(field(owner.post(&teams, &unknown).await), "teams");
+    let ghosts = json!({ "users": [], "teams": ["ghosts"] });
+    let put = rules(Value::Null, Value::Null, ghosts, json!({}));
+    assert_eq!(field(owner.put(MAIN, &put).await), "teams");
+    delete(&owner, &format!("{MAIN}/restrictions"))
+        .await
+        .expect(204);
+    for (method, message) in [
+        (reqwest::Method::GET, "Push restrictions not enabled"),
+        (reqwest::Method::POST, "Push restrictions not enabled"),
+        (reqwest::Method::PUT, "Push restrictions not enabled"),
+        (reqwest::Method::DELETE, "Push restrictions not enabled"),
+    ] {
+        let reply = owner
+            .send(method.clone(), &teams, Some(&json!(["docs"])))
+            .await;
+        assert_eq!(error(reply, 404), message, "{method}");
+    }
+    delete(&owner, MAIN).await.expect(204);
+    assert_eq!(error(owner.get(&teams).await, 404), "Branch not protected");
+}
