@@ -1442,6 +1442,31 @@ await scenario("check_run_annotations", async () => {
   assert.deepEqual(notes.map((n) => [n.annotation_level, n.message]), [["failure", "typo"]]);
 });
 
+await scenario("check_rerequests_and_preferences", async () => {
+  // A commit of its own: the suite has no other run.
+  const { data: branch } = await owner.rest.repos.getBranch({ ...repo, branch: "main" });
+  await owner.rest.git.createRef({ ...repo, ref: "refs/heads/node-rerun", sha: branch.commit.sha });
+  const content = Buffer.from("x").toString("base64");
+  const file = { ...repo, path: "node-rerun.txt", message: "rerun", content, branch: "node-rerun" };
+  const head_sha = (await owner.rest.repos.createOrUpdateFileContents(file)).data.commit.sha;
+  const { data: run } = await app.rest.checks.create({ ...repo, name: "node-rerun", head_sha, conclusion: "failure" });
+  assert.equal((await app.rest.checks.rerequestRun({ ...repo, check_run_id: run.id })).status, 201);
+  const at = { ...repo, check_suite_id: run.check_suite.id };
+  const { data: suite } = await owner.rest.checks.getSuite(at);
+  assert.deepEqual([suite.status, suite.conclusion], ["queued", null]);
+  await app.rest.checks.update({ ...repo, check_run_id: run.id, conclusion: "success" });
+  assert.equal((await owner.rest.checks.getSuite(at)).data.conclusion, "success");
+  assert.equal((await app.rest.checks.rerequestSuite(at)).status, 201);
+  assert.equal((await owner.rest.checks.getSuite(at)).data.status, "queued");
+  const { data: queued } = await app.rest.checks.create({ ...repo, name: "node-queued", head_sha });
+  await fails(422, () => app.rest.checks.rerequestRun({ ...repo, check_run_id: queued.id }));
+  await fails(403, () => owner.rest.checks.rerequestSuite(at));
+  const auto_trigger_checks = [{ app_id: 1, setting: false }];
+  const { data: prefs } = await owner.rest.checks.setSuitesPreferences({ ...repo, auto_trigger_checks });
+  assert.deepEqual(prefs.preferences.auto_trigger_checks, auto_trigger_checks);
+  assert.equal(prefs.repository.full_name, "acme/hello-world");
+});
+
 await scenario("team_push_restrictions_and_branch_renames", async () => {
   const { data: platform } = await owner.rest.teams.create({ org: "acme", name: "js-platform" });
   await owner.rest.teams.create({ org: "acme", name: "js-storage", parent_team_id: platform.id });

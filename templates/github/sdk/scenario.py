@@ -1420,6 +1420,30 @@ def check_run_annotations():
 
 
 @scenario
+def check_rerequests_and_preferences():
+    # A commit of its own: the suite has no other run.
+    mine = owner.get_repo("acme/hello-world")
+    mine.create_git_ref("refs/heads/py-rerun", mine.get_branch("main").commit.sha)
+    head = mine.create_file("py-rerun.txt", "rerun", "x", branch="py-rerun")["commit"].sha
+    repo = app.get_repo("acme/hello-world")
+    run = repo.create_check_run("py-rerun", head, status="completed", conclusion="failure")
+    # PyGithub has no CheckRun.rerequest: its route through the requester.
+    status, _, _ = app.requester.requestJson("POST", f"{run.url}/rerequest")
+    assert status == 201
+    suite = repo.get_check_suite(run.check_suite.id)
+    assert (suite.status, suite.conclusion) == ("queued", None)
+    run.edit(conclusion="success")
+    assert repo.get_check_suite(suite.id).conclusion == "success"
+    assert suite.rerequest()
+    assert owner.get_repo("acme/hello-world").get_check_suite(suite.id).status == "queued"
+    prefs = owner.get_repo("acme/hello-world").update_check_suites_preferences([{"app_id": 1, "setting": False}])
+    assert prefs.preferences == {"auto_trigger_checks": [{"app_id": 1, "setting": False}]}
+    assert prefs.repository.full_name == "acme/hello-world"
+    err = raises(GithubException, 403, lambda: reviewer.get_repo("acme/hello-world").update_check_suites_preferences([]))
+    assert err.data["message"] == "Must have admin rights to Repository.", err.data
+
+
+@scenario
 def team_push_restrictions_and_branch_renames():
     org = owner.get_organization("acme")
     platform = org.create_team("py-platform")

@@ -254,7 +254,8 @@ pub(crate) async fn create_run(scope: Scope, viewer: Viewer, body: Body) -> ApiR
             "WITH s AS (INSERT INTO check_suites (repo_id, app_id, head_sha, head_branch)
                         VALUES ($1, $2, $3, (SELECT substr(ref, 12) FROM git_refs WHERE repo_id = $1 AND sha = $3
                                              AND ref LIKE 'refs/heads/%' ORDER BY ref LIMIT 1))
-                        ON CONFLICT (repo_id, app_id, head_sha) DO UPDATE SET updated_at = now() RETURNING id),
+                        ON CONFLICT (repo_id, app_id, head_sha) DO UPDATE SET updated_at = now(), rerequested = false
+                        RETURNING id),
                   c AS (INSERT INTO check_runs (repo_id, suite_id, head_sha, name, status, conclusion, external_id,
                                                 details_url, output, started_at, completed_at)
                         SELECT $1, s.id, $3, $4, coalesce($5, 'queued'), $6, $7, $8,
@@ -292,6 +293,18 @@ async fn find_run(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResu
     Ok((row.get(0), row.get(1)))
 }
 
+/// The id of the repository's check run `id` (from the path) when `app` created it: 404 when
+/// the repository has no such run, 403 when another app made it.
+async fn own_run(client: &impl GenericClient, repo: &Repo, id: &str, app: i64) -> ApiResult<i64> {
+    let (id, owner_app) = find_run(client, repo, id).await?;
+    if app != owner_app {
+        return Err(ApiError::forbidden(format!(
+            "Invalid app_id `{app}` - check run can only be modified by the GitHub App that created it."
+        )));
+    }
+    Ok(id)
+}
+
 /// The id of the repository's check run `id` (from the path): 404 when it has none.
 pub(crate) async fn run_id(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<i64> {
     Ok(find_run(client, repo, id).await?.0)
@@ -315,18 +328,15 @@ pub(crate) async fn update_run(scope: Scope<String>, viewer: Viewer, body: Body)
     let notes = annotations::parse(&body)?;
     let (mut client, repo) = scope.open().await?;
     let app = app_of(&client, &viewer).await?;
-    let (id, owner_app) = find_run(&client, &repo, id).await?;
-    if app != owner_app {
-        return Err(ApiError::forbidden(format!(
-            "Invalid app_id `{app}` - check run can only be modified by the GitHub App that created it."
-        )));
-    }
+    let id = own_run(&client, &repo, id, app).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
     annotations::store(&tx, id, &notes).await?;
     let text: String = tx
         .query_one(
-            "WITH c AS (UPDATE check_runs SET name = coalesce($2, name), status = coalesce($3, status),
+            "WITH s AS (UPDATE check_suites SET rerequested = false
+                        WHERE id = (SELECT suite_id FROM check_runs WHERE id = $1)),
+                  c AS (UPDATE check_runs SET name = coalesce($2, name), status = coalesce($3, status),
                             conclusion = coalesce($4, conclusion), external_id = coalesce($5, external_id),
                             details_url = coalesce($6, details_url), output = coalesce($7::text::json, output),
                             started_at = coalesce(to_timestamp($8), started_at),
@@ -348,6 +358,30 @@ pub(crate) async fn update_run(scope: Scope<String>, viewer: Viewer, body: Body)
     let woke = announce_run(&tx, base, &repo, &text, action, viewer.user_id).await?;
     scope.commit(tx, woke).await?;
     Ok(req::ok(text))
+}
+
+/// `POST /repos/{owner}/{repo}/check-runs/{id}/rerequest` (the app that created it; 403 for
+/// another, 422 for a run not completed): 201 `{}`. As GitHub documents it, the run's suite is
+/// `queued` again with no conclusion, the run itself is left as it is, and a `check_run`
+/// `rerequested` webhook tells the app to update it.
+pub(crate) async fn rerequest_run(scope: Scope<String>, viewer: Viewer) -> ApiResult {
+    const RUN: &str =
+        "SELECT c.status, gh_check_run(c, $2)::text FROM check_runs c WHERE c.id = $1";
+    const SUITE: &str = "UPDATE check_suites SET rerequested = true, updated_at = now()
+                         WHERE id = (SELECT suite_id FROM check_runs WHERE id = $1)";
+    let (mut client, repo) = scope.open().await?;
+    let app = app_of(&client, &viewer).await?;
+    let id = own_run(&client, &repo, &scope.path, app).await?;
+    let base = scope.base();
+    let run = db::found(&client, RUN, &[&id, &base]).await?;
+    if run.get::<_, &str>(0) != "completed" {
+        return Err(ApiError::invalid("Invalid check_run_id"));
+    }
+    let tx = client.transaction().await?;
+    db::execute(&tx, SUITE, &[&id]).await?;
+    let woke = announce_run(&tx, base, &repo, run.get(1), "rerequested", viewer.user_id).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::created("{}".into()))
 }
 
 /// `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (`check_name`, `status`).

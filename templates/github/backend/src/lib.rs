@@ -27,8 +27,8 @@
 //! | pull requests associated with a commit | `commit_pulls` |
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
 //! | pull requests, reviews, merges (and a fork's merge from upstream), review comments | `pulls`, `reviews`, `merges`, `review_comments` |
-//! | statuses, check runs and suites | `checks` |
-//! | check suites made on their own, a suite's check runs | `check_suites` |
+//! | statuses, check runs and suites, a run's re-request | `checks` |
+//! | check suites made on their own, a suite's check runs, re-requests of a suite, check suite preferences | `check_suites` |
 //! | a check run's annotations | `annotations` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | deployments and their statuses, environments | `deployments` |
@@ -426,13 +426,22 @@ fn repo_routes() -> Router<Kit> {
             "/check-runs/{id}",
             get(checks::get_run).patch(checks::update_run),
         )
+        .route("/check-runs/{id}/rerequest", post(checks::rerequest_run))
         .route(
             "/check-runs/{id}/annotations",
             get(checks::list_annotations),
         )
         .route("/check-suites", post(check_suites::create))
+        .route(
+            "/check-suites/preferences",
+            axum::routing::patch(check_suites::preferences),
+        )
         .route("/check-suites/{id}", get(checks::get_suite))
         .route("/check-suites/{id}/check-runs", get(check_suites::runs))
+        .route(
+            "/check-suites/{id}/rerequest",
+            post(check_suites::rerequest),
+        )
         .route("/git/blobs", post(gitdata::create_blob))
         .route("/git/blobs/{sha}", get(gitdata::get_blob))
         .route("/git/trees", post(gitdata::create_tree))

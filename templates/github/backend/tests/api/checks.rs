@@ -1,10 +1,11 @@
 //! Commit statuses and check runs.
 
-use serde_json::json;
+use asym_kit::testing::Api;
+use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, app, code, created, error, fetch, fields, names_at, rels, reviewer,
-    updated,
+    MAIN_SHA, REPO, api, app, code, created, error, fetch, fields, listen, names_at, new_repo,
+    next, rels, reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -284,4 +285,153 @@ async fn check_run_annotations_are_kept_and_appended(gh: asym::GitHub) {
             .status,
         404
     );
+}
+
+/// The `status` and `conclusion` of the run or suite at `path`.
+async fn state(api: &Api, path: &str) -> Value {
+    fields(&fetch(api, path).await, ["/status", "/conclusion"])
+}
+
+/// Re-requests the run or suite at `path` as the caller of `app`: GitHub's 201 `{}`.
+async fn rerequest(app: &Api, path: &str) {
+    let reply = app.post(&format!("{path}/rerequest"), &json!({})).await;
+    assert_eq!(reply.expect(201), json!({}));
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn rerequests_queue_the_suite_again_and_tell_the_app(gh: asym::GitHub) {
+    let (api, app) = (api(&gh), app(&gh));
+    let receiver = listen(&api, &["check_run", "check_suite"]).await;
+    let run = json!({ "name": "tests", "head_sha": MAIN_SHA, "conclusion": "failure" });
+    let made = created(&app, &format!("{REPO}/check-runs"), &run).await;
+    let (id, suite) = (&made["id"], &made["check_suite"]["id"]);
+    let run_id = ["/check_run/id"];
+    next(&receiver, ("check_run", "created"), run_id, json!([id])).await;
+    let run = format!("{REPO}/check-runs/{id}");
+    let suite = format!("{REPO}/check-suites/{suite}");
+    assert_eq!(state(&api, &suite).await, json!(["completed", "failure"]));
+    // A run's re-request queues its suite again and leaves the run as it was.
+    rerequest(&app, &run).await;
+    let said = ["/check_run/id", "/check_run/status", "/sender/login"];
+    let expected = json!([id, "completed", "acme-bot[bot]"]);
+    next(&receiver, ("check_run", "rerequested"), said, expected).await;
+    assert_eq!(state(&api, &suite).await, json!(["queued", null]));
+    assert_eq!(state(&api, &run).await, json!(["completed", "failure"]));
+    // The app's update of the run: the suite follows its runs again.
+    updated(&app, &run, &json!({ "conclusion": "success" })).await;
+    next(&receiver, ("check_run", "completed"), run_id, json!([id])).await;
+    assert_eq!(state(&api, &suite).await, json!(["completed", "success"]));
+    // A suite's re-request.
+    rerequest(&app, &suite).await;
+    let said = [
+        "/check_suite/status",
+        "/check_suite/conclusion",
+        "/check_suite/head_sha",
+    ];
+    let expected = json!(["queued", null, MAIN_SHA]);
+    next(&receiver, ("check_suite", "rerequested"), said, expected).await;
+    assert_eq!(state(&api, &suite).await, json!(["queued", null]));
+    // Refusals: a person's token, a run not completed, what the repository does not have.
+    let queued = json!({ "name": "lint", "head_sha": MAIN_SHA });
+    let queued = created(&app, &format!("{REPO}/check-runs"), &queued).await["id"].clone();
+    let apps = "You must authenticate via a GitHub App.";
+    for (caller, path, status, message) in [
+        (&api, format!("{run}/rerequest"), 403, apps),
+        (&api, format!("{suite}/rerequest"), 403, apps),
+        (
+            &app,
+            format!("{REPO}/check-runs/{queued}/rerequest"),
+            422,
+            "Invalid check_run_id",
+        ),
+        (
+            &app,
+            format!("{REPO}/check-runs/999999/rerequest"),
+            404,
+            "Not Found",
+        ),
+        (
+            &app,
+            format!("{REPO}/check-suites/999999/rerequest"),
+            404,
+            "Not Found",
+        ),
+        (
+            &app,
+            format!("{REPO}/check-suites/x/rerequest"),
+            404,
+            "Not Found",
+        ),
+    ] {
+        let reply = caller.post(&path, &json!({})).await;
+        assert_eq!(error(reply, status), message, "{path}");
+    }
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn check_suite_preferences_are_kept_per_repository(gh: asym::GitHub) {
+    let api = api(&gh);
+    let path = format!("{REPO}/check-suites/preferences");
+    let off = json!({ "auto_trigger_checks": [{ "app_id": 1, "setting": false }] });
+    let answer = updated(&api, &path, &off).await;
+    assert_eq!(
+        fields(
+            &answer,
+            ["/preferences/auto_trigger_checks", "/repository/full_name"]
+        ),
+        json!([[{ "app_id": 1, "setting": false }], "acme/hello-world"])
+    );
+    // The last setting an app is given wins; an empty body answers what is kept.
+    let twice = json!({ "auto_trigger_checks": [
+        { "app_id": 1, "setting": false }, { "app_id": 1, "setting": true }
+    ] });
+    updated(&api, &path, &twice).await;
+    let kept = updated(&api, &path, &json!({})).await;
+    assert_eq!(
+        kept["preferences"]["auto_trigger_checks"],
+        json!([{ "app_id": 1, "setting": true }])
+    );
+    // Another repository has its own (none).
+    new_repo(&api, "elsewhere").await;
+    let other = updated(
+        &api,
+        "/repos/octocat/elsewhere/check-suites/preferences",
+        &json!({}),
+    )
+    .await;
+    assert_eq!(other["preferences"]["auto_trigger_checks"], json!([]));
+    // Administrators only; bad bodies are 422.
+    assert_eq!(
+        error(reviewer(&gh).patch(&path, &off).await, 403),
+        "Must have admin rights to Repository."
+    );
+    for (bad, message) in [
+        (
+            json!("x"),
+            "Invalid request.\n\nFor 'properties/auto_trigger_checks', \"x\" is not an array.",
+        ),
+        (
+            json!([5]),
+            "Invalid request.\n\nFor 'items', 5 is not an object.",
+        ),
+        (
+            json!([{ "setting": true }]),
+            "Invalid request.\n\n\"app_id\" wasn't supplied.",
+        ),
+        (
+            json!([{ "app_id": 1 }]),
+            "Invalid request.\n\n\"setting\" wasn't supplied.",
+        ),
+        (
+            json!([{ "app_id": 1, "setting": "no" }]),
+            "Invalid request.\n\nFor 'properties/setting', \"no\" is not a boolean.",
+        ),
+        (
+            json!([{ "app_id": 999, "setting": true }]),
+            "Validation Failed",
+        ),
+    ] {
+        let body = json!({ "auto_trigger_checks": bad });
+        assert_eq!(error(api.patch(&path, &body).await, 422), message, "{body}");
+    }
 }
