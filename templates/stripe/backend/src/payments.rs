@@ -427,9 +427,7 @@ pub(crate) async fn confirm(cx: &mut Cx<'_>, intent: &mut Value, params: &Params
         .lock_named(cx, &method_id, "payment_method")
         .await?;
     if bank::is_bank(&method) {
-        bank::check_payable(intent, &method)?;
-        let mandate = bank::mandate_for(cx, intent, &method, params).await?;
-        return bank::debit(cx, intent, &method, &mandate).await;
+        return bank::debit(cx, (intent, &method), params).await.map(drop);
     }
     match attempt(cx, intent, &method, &How::from_params(params)?).await? {
         Attempted::Charged => {

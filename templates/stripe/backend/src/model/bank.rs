@@ -239,15 +239,15 @@ fn acceptance(cx: &Cx<'_>, params: &Params) -> ApiResult<Option<Value>> {
     })))
 }
 
-/// The mandate a debit of `intent` from `method` is made under: a new one from the
-/// request's `mandate_data` (multi-use when the method is being saved, `single_use` for this
-/// amount otherwise), else the one the method was saved with; Stripe's `parameter_missing`
-/// naming `mandate_data` when there is neither.
-pub(crate) async fn mandate_for(
+/// The mandate a debit from `method` is made under: a new one from the request's
+/// `mandate_data` (multi-use when the method is being saved, `multi`; `single_use` for this
+/// `intent`'s amount otherwise), else the one the method was saved with; Stripe's
+/// `parameter_missing` naming `mandate_data` when there is neither.
+async fn mandate_for(
     cx: &mut Cx<'_>,
-    intent: &Value,
-    method: &Value,
+    (intent, method): (&Value, &Value),
     params: &Params,
+    multi: bool,
 ) -> ApiResult<String> {
     let Some(accepted) = acceptance(cx, params)? else {
         return method["_mandate"]
@@ -255,7 +255,6 @@ pub(crate) async fn mandate_for(
             .map(str::to_owned)
             .ok_or_else(|| ApiError::missing("mandate_data"));
     };
-    let multi = !intent["setup_future_usage"].is_null();
     new_mandate(cx, method, accepted, (!multi).then_some(intent)).await
 }
 
@@ -289,7 +288,7 @@ pub(crate) async fn new_mandate(
 
 /// Refuses to debit `method` for `intent` unless the intent allows bank accounts (see
 /// [`check_allowed`]) and is in US dollars.
-pub(crate) fn check_payable(intent: &Value, method: &Value) -> ApiResult<()> {
+fn check_payable(intent: &Value, method: &Value) -> ApiResult<()> {
     check_allowed(intent, method, "PaymentIntent")?;
     if intent["currency"] != "usd" {
         return Err(ApiError::invalid_param(
@@ -348,16 +347,20 @@ pub(crate) async fn set_up(
     crate::model::setup::succeed(cx, setup, method).await
 }
 
-/// Starts the debit of `intent` (locked) from bank account `method` under `mandate`: a
-/// `pending` charge (`charge.pending`), the intent `processing`
-/// (`payment_intent.processing`). Saving the method (`setup_future_usage`) attaches it to the
-/// intent's customer and keeps the mandate on it for later debits.
+/// Starts the debit of `intent` (locked, allowing bank accounts in US dollars: see
+/// [`check_payable`]) from bank account `method` under the mandate the request's `params`
+/// give (see [`mandate_for`]): a `pending` charge (`charge.pending`), the intent
+/// `processing` (`payment_intent.processing`). Saving the method (`setup_future_usage`)
+/// attaches it to the intent's customer and keeps the mandate on it for later debits. The
+/// charge.
 pub(crate) async fn debit(
     cx: &mut Cx<'_>,
-    intent: &mut Value,
-    method: &Value,
-    mandate: &str,
-) -> ApiResult<()> {
+    (intent, method): (&mut Value, &Value),
+    params: &Params,
+) -> ApiResult<Value> {
+    check_payable(intent, method)?;
+    let multi = !intent["setup_future_usage"].is_null();
+    let mandate = &mandate_for(cx, (intent, method), params, multi).await?;
     let before = intent.clone();
     let (id, seq) = cx.new_id("ch_").await?;
     let mut charge = intent::charge_object(cx, &id, intent, method, None);
@@ -397,7 +400,7 @@ pub(crate) async fn debit(
     cx.emit("charge.pending", &charge, None).await?;
     cx.emit_changed("payment_intent.processing", &before, intent)
         .await?;
-    Ok(())
+    Ok(charge)
 }
 
 /// Keeps `mandate` on bank account `method` for later debits and attaches the method to

@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ALICE, Api, MISSING, PRO_MONTHLY, assert_fields, expect_refusal, id, invalid};
+use crate::common::{
+    ALICE, Api, MISSING, PRO_MONTHLY, admin_post, assert_fields, expect_refusal, id, invalid,
+};
 
 /// The seeded one-time price, the $25 Asym T-shirt.
 const SHIRT: &str = "price_SEEDshirt001";
@@ -26,19 +28,12 @@ const PRO_AND_SHIRT: [(&str, &str); 4] = [
 
 /// `POST /api/admin/checkout/sessions/{session}/complete` with `body`: status and answer.
 async fn complete(stripe: &asym::Stripe, session: &str, body: &Value) -> (u16, Value) {
-    let url = format!(
-        "{}/api/admin/checkout/sessions/{session}/complete",
-        stripe.api_url()
-    );
-    let response = reqwest::Client::new()
-        .post(url)
-        .header("X-Asym-Admin-Secret", stripe.admin_secret())
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
+    admin_post(
+        stripe,
+        &format!("checkout/sessions/{session}/complete"),
+        body,
+    )
+    .await
 }
 
 /// Completes `session` with `body`, asserting it is done: the session.

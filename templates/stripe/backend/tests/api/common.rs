@@ -246,6 +246,20 @@ pub(crate) fn alice_subscription<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a s
     form
 }
 
+/// `POST /api/admin/{path}` on `stripe` with JSON `body` and the admin secret: the status and
+/// the answer.
+pub(crate) async fn admin_post(stripe: &asym::Stripe, path: &str, body: &Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/admin/{path}", stripe.api_url()))
+        .header("X-Asym-Admin-Secret", stripe.admin_secret())
+        .json(body)
+        .send()
+        .await
+        .expect("the clone answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON answer"))
+}
+
 /// A refusal a test expects: `error[field]` and the status (see [`assert_error`]).
 pub(crate) type Refusal<'a> = (&'a str, (u16, &'a str));
 

@@ -2,19 +2,11 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, data};
+use crate::common::{Api, admin_post, data};
 
 /// `POST /api/admin/rate-limit` with `body`: the status and answer.
 async fn set(stripe: &asym::Stripe, body: &Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/api/admin/rate-limit", stripe.api_url()))
-        .header("X-Asym-Admin-Secret", stripe.admin_secret())
-        .json(body)
-        .send()
-        .await
-        .expect("the clone answers");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("a JSON answer"))
+    admin_post(stripe, "rate-limit", body).await
 }
 
 /// The statuses of three customer creates sent one after the other.
