@@ -1335,7 +1335,7 @@ await check('checkout.sessions and 3-D Secure: a failed challenge (payment_faile
   assert.equal(subscribed.subscription.status, 'active');
 }));
 
-await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, processing, settled either way; setupIntents', async () => {
+await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, processing, settled either way; setupIntents; Checkout', async () => {
   const bank = { routing_number: '110000000', account_number: '000123456789', account_holder_type: 'company' };
   const pm = await stripe.paymentMethods.create({ type: 'us_bank_account', us_bank_account: bank, billing_details: { name: 'No De' } });
   assert.deepEqual([pm.type, pm.us_bank_account.bank_name, pm.us_bank_account.last4, pm.us_bank_account.account_holder_type],
@@ -1377,6 +1377,16 @@ await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, proces
     payment_method_types: ['us_bank_account'], off_session: true, confirm: true,
   });
   assert.equal(later.status, 'processing');
+  const session = await stripe.checkout.sessions.create({
+    mode: 'payment', payment_method_types: ['card', 'us_bank_account'],
+    line_items: [{ price: 'price_SEEDshirt001', quantity: 1 }], success_url: 'https://shop.example/ok',
+  });
+  const done = await admin('POST', `checkout/sessions/${session.id}/complete`, { paymentMethod: 'pm_usBankAccount_insufficientFunds' });
+  assert.deepEqual([done.status, done.payment_status], ['complete', 'unpaid']);
+  await admin('POST', `payment_intents/${done.payment_intent}/settle`);
+  assert.equal((await stripe.checkout.sessions.retrieve(session.id)).payment_status, 'unpaid');
+  const [event] = (await stripe.events.list({ type: 'checkout.session.async_payment_failed', limit: 1 })).data;
+  assert.equal(event.data.object.id, session.id);
 });
 
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {

@@ -1515,6 +1515,16 @@ def ach_direct_debit():
                                         payment_method=setup.payment_method, payment_method_types=["us_bank_account"],
                                         off_session=True, confirm=True)
     assert later.status == "processing", later
+    # Checkout: the session completes unpaid, then the settlement sends async_payment_succeeded.
+    session = stripe.checkout.Session.create(mode="payment", payment_method_types=["card", "us_bank_account"],
+                                             line_items=[{"price": "price_SEEDshirt001", "quantity": 1}],
+                                             success_url="https://shop.example/ok")
+    done = complete(session.id, {"paymentMethod": "pm_usBankAccount_success"})
+    assert (done["status"], done["payment_status"]) == ("complete", "unpaid"), done
+    admin("POST", f"payment_intents/{done['payment_intent']}/settle")
+    assert stripe.checkout.Session.retrieve(session.id).payment_status == "paid"
+    [event] = stripe.Event.list(type="checkout.session.async_payment_succeeded", limit=1).data
+    assert event.data.object.id == session.id, event
 
 
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
@@ -1579,7 +1589,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               checkout_completed),
              ("checkout.Session and 3-D Secure: a failed challenge (payment_failed webhook), completed, setup, subscription",
               checkout_three_d_secure),
-             ("ACH Direct Debit: PaymentMethod us_bank_account, a mandate, processing, settled either way; SetupIntent",
+             ("ACH Direct Debit: PaymentMethod us_bank_account, a mandate, processing, settled either way; SetupIntent; Checkout",
               ach_direct_debit),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:

@@ -1,6 +1,7 @@
 //! ACH Direct Debit's routes: `GET /v1/mandates/{id}`, and, behind the admin secret,
 //! `POST /api/admin/payment_intents/{id}/settle`, which settles a `processing` debit at once
-//! (Stripe's test mode settles it some time later) as its test account says.
+//! (Stripe's test mode settles it some time later) as its test account says, and the
+//! checkout session it paid with it.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -9,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use crate::cx::{Cx, strip_hidden};
 use crate::dispatch::{self, Called, Pending, routes};
 use crate::kinds::MANDATE;
-use crate::model::bank;
+use crate::model::{bank, checkout};
 use crate::params::Params;
 use asym_kit::Kit;
 
@@ -41,5 +42,9 @@ async fn settle(State(state): State<Kit>, Path(id): Path<String>) -> Response {
 
 /// Settles the intent the path names (its segment after `payment_intents`).
 fn settled<'a>(cx: &'a mut Cx<'_>, called: &'a Called) -> Pending<'a> {
-    Box::pin(async move { bank::settle(cx, called.segment(2)).await })
+    Box::pin(async move {
+        let intent = bank::settle(cx, called.segment(2)).await?;
+        checkout::debit_settled(cx, &intent).await?;
+        Ok(intent)
+    })
 }

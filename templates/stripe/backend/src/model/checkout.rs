@@ -27,11 +27,6 @@ pub(crate) const DEFAULT_CARD: &str = "4242424242424242";
 /// none (Checkout asks for one; the clone's choice).
 pub(crate) const DEFAULT_EMAIL: &str = "customer@example.com";
 
-/// What Stripe's ACH Direct Debit test payment methods are named by
-/// (`pm_usBankAccount_success`, `…_insufficientFunds`, …): refused by name, the clone
-/// serving cards only.
-const BANK_ACCOUNT_TEST_METHODS: &str = "pm_usBankAccount_";
-
 /// Who pays a session and with what, as the page's form or the admin route gives it.
 #[derive(Debug, Default)]
 pub(crate) struct Payer {
@@ -106,6 +101,9 @@ pub(crate) async fn complete(cx: &mut Cx<'_>, id: &str, payer: &Payer) -> ApiRes
     });
     let method = payment_method(cx, payer, &details).await?;
     let mode = session["mode"].as_str().unwrap_or_default().to_owned();
+    if bank::is_bank(&method) {
+        check_bank_session(&session, &mode, payer.param)?;
+    }
     let makes_customer = mode == "subscription" || session["customer_creation"] == "always";
     let customer = match (&known, makes_customer) {
         (Some(c), _) => Some(c["id"].as_str().unwrap_or_default().to_owned()),
@@ -136,7 +134,13 @@ pub(crate) async fn complete(cx: &mut Cx<'_>, id: &str, payer: &Payer) -> ApiRes
     let free = session["amount_total"].as_i64().unwrap_or(0) == 0;
     session["customer"] = json!(customer);
     session["customer_details"] = details;
-    session["payment_status"] = json!(if free { "no_payment_required" } else { "paid" });
+    session["payment_status"] = json!(if free {
+        "no_payment_required"
+    } else if bank::is_bank(&method) {
+        "unpaid"
+    } else {
+        "paid"
+    });
     session["status"] = json!("complete");
     cx.save(&session)?;
     cx.emit("checkout.session.completed", &session, None)
@@ -157,14 +161,6 @@ struct Attempt<'a> {
 /// carrying the page's billing `details`; an id is a stored payment method).
 async fn payment_method(cx: &mut Cx<'_>, payer: &Payer, details: &Value) -> ApiResult<Value> {
     let reference = payer.card.as_deref().unwrap_or(DEFAULT_CARD);
-    if reference.starts_with(BANK_ACCOUNT_TEST_METHODS) {
-        return Err(ApiError::invalid_param(
-            payer.param,
-            "This Stripe clone does not serve ACH Direct Debit (`us_bank_account`) payment \
-             methods on Checkout (not implemented): it pays with cards, which settle at once, so \
-             it sends no `checkout.session.async_payment_succeeded` or `async_payment_failed`.",
-        ));
-    }
     let digits: String = reference
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -182,16 +178,65 @@ async fn payment_method(cx: &mut Cx<'_>, payer: &Payer, details: &Value) -> ApiR
             }
             digits
         }
-        None => {
-            let method = method::resolve(cx, reference, payer.param).await?;
-            bank::refuse_outside_intents(&method).map_err(|err| err.param(payer.param))?;
-            return Ok(method);
-        }
+        None => return method::resolve(cx, reference, payer.param).await,
     };
     let (brand, funding) = card::brand_and_funding(&number);
     let billing = json!({"address": details["address"], "email": details["email"],
                          "name": details["name"]});
     method::new_card(cx, &number, brand, funding, (12, 2034), Some(&billing)).await
+}
+
+/// Refuses a bank account for `session` (in `mode`) unless it is a `payment` mode session
+/// taking `us_bank_account`, naming `param` (the clone's words).
+fn check_bank_session(session: &Value, mode: &str, param: &str) -> ApiResult<()> {
+    let types = session["payment_method_types"].as_array();
+    if mode == "payment" && types.is_some_and(|t| t.iter().any(|t| t == "us_bank_account")) {
+        return Ok(());
+    }
+    Err(ApiError::invalid_param(
+        param,
+        "This Stripe clone pays a Checkout Session with an ACH Direct Debit (`us_bank_account`) \
+         payment method only in `payment` mode with `us_bank_account` in its \
+         `payment_method_types` (not implemented in `setup` and `subscription` modes).",
+    ))
+}
+
+/// The mandate the customer accepts on Checkout's page when paying by bank account: online
+/// (the clone's page records no address or browser).
+fn page_mandate() -> Params {
+    let mut params = Params::default();
+    params.0.insert(
+        "mandate_data".to_owned(),
+        json!({"customer_acceptance": {"type": "online", "online": {}}}),
+    );
+    params
+}
+
+/// What a debit's settlement makes of the completed, `unpaid` checkout session whose payment
+/// intent it is (`intent`, as settled): `paid` with
+/// `checkout.session.async_payment_succeeded`, or `checkout.session.async_payment_failed`
+/// (still `unpaid`); nothing while the intent is `processing`, or for an intent no session
+/// made.
+pub(crate) async fn debit_settled(cx: &Cx<'_>, intent: &Value) -> ApiResult<()> {
+    let id = intent["id"].as_str().unwrap_or_default().to_owned();
+    let filter = [("data->>'payment_intent' = {}", id)];
+    for mut session in cx.all("checkout.session", &filter).await? {
+        if session["status"] != "complete" || session["payment_status"] != "unpaid" {
+            continue;
+        }
+        let event = match intent["status"].as_str() {
+            Some("succeeded") => "checkout.session.async_payment_succeeded",
+            Some("requires_payment_method") => "checkout.session.async_payment_failed",
+            _ => continue,
+        };
+        let before = session.clone();
+        if event.ends_with("succeeded") {
+            session["payment_status"] = json!("paid");
+        }
+        cx.save(&session)?;
+        cx.emit_changed(event, &before, &session).await?;
+    }
+    Ok(())
 }
 
 /// The customer Checkout makes for `session` from the page's `details` (`customer.created`);
@@ -234,6 +279,11 @@ async fn pay(cx: &mut Cx<'_>, attempt: &mut Attempt<'_>) -> ApiResult<()> {
         }
     };
     intent["payment_method"] = attempt.method["id"].clone();
+    if bank::is_bank(attempt.method) {
+        intent["payment_method_types"] = attempt.session["payment_method_types"].clone();
+        bank::debit(cx, (&mut intent, attempt.method), &page_mandate()).await?;
+        return Ok(());
+    }
     let failure = match intent::attempt(cx, &mut intent, attempt.method, &How::default()).await? {
         Attempted::Declined(err) => Some(err),
         Attempted::Charged => None,

@@ -352,23 +352,74 @@ async fn a_setup_intent_saves_a_bank_account_under_a_mandate(stripe: asym::Strip
         setup["mandate"]
     );
     // Invoices and Checkout stay card-only, refused by name.
-    let session = api
-        .created(
-            "/v1/checkout/sessions",
-            &[
-                ("mode", "setup"),
-                ("currency", "usd"),
-                ("success_url", "https://example.com/ok"),
-            ],
-            "cs_",
-        )
+    let setup_mode = [("mode", "setup"), ("currency", "usd")];
+    let (_, (status, body)) = checkout(&stripe, &setup_mode, method).await;
+    assert_error(status, &body, "param", (400, "paymentMethod"));
+}
+
+/// A `payment` mode session of one T-shirt taking cards and bank accounts.
+const BANK_PAYMENT: [(&str, &str); 5] = [
+    ("mode", "payment"),
+    ("line_items[0][price]", "price_SEEDshirt001"),
+    ("line_items[0][quantity]", "1"),
+    ("payment_method_types[0]", "card"),
+    ("payment_method_types[1]", "us_bank_account"),
+];
+
+/// A checkout session made with `form`, then completed through the admin route paying with
+/// `method`: the session as made, and the completion's status and answer.
+async fn checkout(
+    stripe: &asym::Stripe,
+    form: &[(&str, &str)],
+    method: &str,
+) -> (Value, (u16, Value)) {
+    let mut form = form.to_vec();
+    form.push(("success_url", "https://example.com/ok"));
+    let session = Api::new(stripe)
+        .created("/v1/checkout/sessions", &form, "cs_")
         .await;
     let path = format!("checkout/sessions/{}/complete", id(&session));
-    let (status, body) = admin_post(
-        &stripe,
-        &path,
-        &serde_json::json!({"paymentMethod": method}),
-    )
-    .await;
-    assert_error(status, &body, "param", (400, "paymentMethod"));
+    let body = serde_json::json!({"paymentMethod": method});
+    let completed = admin_post(stripe, &path, &body).await;
+    (session, completed)
+}
+
+/// A `payment` mode checkout session taking bank accounts completes `unpaid` with a
+/// processing debit, then its settlement makes it `paid` (`async_payment_succeeded`) or
+/// leaves it `unpaid` (`async_payment_failed`).
+#[asym::clone("stripe", seed = "basic")]
+async fn checkout_completes_unpaid_then_announces_the_settlement(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    for (account, paid, event) in [
+        (
+            "pm_usBankAccount_success",
+            "paid",
+            "checkout.session.async_payment_succeeded",
+        ),
+        (
+            "pm_usBankAccount_noAccount",
+            "unpaid",
+            "checkout.session.async_payment_failed",
+        ),
+    ] {
+        let (session, (status, done)) = checkout(&stripe, &BANK_PAYMENT, account).await;
+        assert_eq!(status, 200, "{done}");
+        assert_fields(
+            &done,
+            serde_json::json!({"status": "complete", "payment_status": "unpaid"}),
+        );
+        let intent = done["payment_intent"].as_str().unwrap();
+        let (_, settled) = settle(&stripe, intent).await;
+        assert_eq!(
+            settled["status"] == "succeeded",
+            paid == "paid",
+            "{settled}"
+        );
+        let now = api.current("/v1/checkout/sessions", id(&session)).await;
+        assert_fields(
+            &now,
+            serde_json::json!({"status": "complete", "payment_status": paid}),
+        );
+        assert_events(&stripe, &["checkout.session.completed", event]).await;
+    }
 }

@@ -496,7 +496,7 @@ async fn failing_3ds_and_bank_debits_are_refused_by_name_where_not_served(stripe
         (400, &json!("paymentMethod"))
     );
     let message = refusal["error"]["message"].as_str().unwrap();
-    assert!(message.contains("async_payment_succeeded"), "{message}");
+    assert!(message.contains("payment_method_types"), "{message}");
     for (session, body) in [
         (
             &sub,
