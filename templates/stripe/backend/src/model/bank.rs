@@ -223,20 +223,18 @@ fn acceptance(cx: &Cx<'_>, params: &Params) -> ApiResult<Option<Value>> {
     }
     let kind = choice(accepted, "type", at, &["online", "offline"])?;
     let online = hash_at(accepted.get("online"), &format!("{at}[online]"))?;
-    let online = match (kind, online) {
+    // Only the kind accepted is there (Stripe's `online` and `offline` are never null).
+    let details = match (kind, online) {
         ("online", Some(online)) => json!({
             "ip_address": online.get("ip_address").cloned().unwrap_or(Value::Null),
             "user_agent": online.get("user_agent").cloned().unwrap_or(Value::Null),
         }),
         ("online", None) => return Err(ApiError::missing(&format!("{at}[online]"))),
-        _ => Value::Null,
+        _ => json!({}),
     };
-    Ok(Some(json!({
-        "accepted_at": cx.now,
-        "offline": if kind == "offline" { json!({}) } else { Value::Null },
-        "online": online,
-        "type": kind,
-    })))
+    Ok(Some(
+        json!({"accepted_at": cx.now, kind: details, "type": kind}),
+    ))
 }
 
 /// The mandate a debit from `method` is made under: a new one from the request's
@@ -267,20 +265,26 @@ pub(crate) async fn new_mandate(
     single: Option<&Value>,
 ) -> ApiResult<String> {
     let (id, seq) = cx.new_id("mandate_").await?;
-    let single_use = single.map(|i| json!({"amount": i["amount"], "currency": i["currency"]}));
+    // Only the kind of use it is for is there (Stripe's `single_use` and `multi_use` are
+    // never null); a mandate has no `created`.
+    let (kind, usage) = match single {
+        Some(i) => (
+            "single_use",
+            json!({"amount": i["amount"], "currency": i["currency"]}),
+        ),
+        None => ("multi_use", json!({})),
+    };
     let mandate = json!({
         "id": id,
         "object": "mandate",
-        "created": cx.now,
         "customer_acceptance": accepted,
         "livemode": false,
-        "multi_use": if single_use.is_none() { json!({}) } else { Value::Null },
+        kind: usage,
         "on_behalf_of": null,
         "payment_method": method["id"].clone(),
         "payment_method_details": {"type": "us_bank_account", "us_bank_account": {}},
-        "single_use": single_use,
         "status": "active",
-        "type": if single.is_none() { "multi_use" } else { "single_use" },
+        "type": kind,
     });
     cx.insert(seq, &mandate)?;
     Ok(id)
