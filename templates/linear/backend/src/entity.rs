@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 51] = [
+const ENTITIES: [Entity; 52] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -315,6 +315,11 @@ const ENTITIES: [Entity; 51] = [
         name: "Release",
         table: "releases",
         doc: "release_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "ReleaseNote",
+        table: "release_notes",
+        doc: "release_note_doc(t, ctx.base)",
     },
     Entity {
         name: "IssueToRelease",

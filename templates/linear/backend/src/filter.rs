@@ -80,6 +80,8 @@ pub(crate) enum Kind {
     ReleaseStage,
     /// `ReleaseFilter` over `releases`.
     Release,
+    /// `ReleaseNoteFilter` over `release_notes`.
+    ReleaseNote,
 }
 
 /// How a column compares.
@@ -125,6 +127,7 @@ impl Kind {
             Self::ReleasePipeline => "release_pipelines",
             Self::ReleaseStage => "release_stages",
             Self::Release => "releases",
+            Self::ReleaseNote => "release_notes",
         }
     }
 
@@ -204,6 +207,7 @@ impl Kind {
                 (Cmp::Bool, &["isProduction"]),
             ],
             Self::ReleaseStage => &[(Cmp::Text, &["name", "type"])],
+            Self::ReleaseNote => &[(Cmp::Text, &["title", "slugId"])],
             Self::Release => &[
                 (Cmp::Text, &["name", "version"]),
                 (Cmp::Date, &["completedAt"]),
@@ -284,6 +288,7 @@ impl Kind {
                 ("pipeline", "pipeline_id", Kind::ReleasePipeline),
                 ("stage", "stage_id", Kind::ReleaseStage),
             ],
+            Self::ReleaseNote => &[("pipeline", "pipeline_id", Kind::ReleasePipeline)],
             Self::Customer => CUSTOMER_RELATIONS,
             Self::CustomerNeed => NEED_RELATIONS,
             Self::Team
@@ -385,9 +390,13 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
                 let shown = format!("coalesce({alias}.display_name, {alias}.name)");
                 compare(w, &shown, Cmp::Text, comparator_map(key, value)?)?
             }
-            // The clone makes no release notes: no release has any.
+            // A note not archived covers it.
             "hasReleaseNotes" if kind == Kind::Release => {
-                compare(w, "false", Cmp::Bool, comparator_map(key, value)?)?
+                let covered = format!(
+                    "EXISTS (SELECT 1 FROM release_notes n
+                             WHERE {alias}.id = ANY(n.release_ids) AND n.archived_at IS NULL)"
+                );
+                compare(w, &covered, Cmp::Bool, comparator_map(key, value)?)?
             }
             "type" if kind == Kind::CustomerStatus => {
                 compare(w, "NULL::text", Cmp::Text, comparator_map(key, value)?)?

@@ -45,6 +45,7 @@
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | what only a workspace admin may do: `organizationUpdate`, `userSuspend`/`userUnsuspend`, `userChangeRole` | `organization` |
 //! | Releases: `releasePipelineCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseStageCreate`/`Update`/`Archive`/`Unarchive`, `releaseCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseComplete`, `releaseUpdateByPipeline`, `issueToReleaseCreate`/`Delete`/`DeleteByIssueAndRelease` | `releases` |
+//! | `releaseNoteCreate`/`Update`/`Delete`, a release's notes, `releaseSearch` | `release_notes` |
 //! | `fileUpload`; the upload (`PUT /uploads/{id}`) and the asset (`GET /files/{id}/{name}`) | `uploads` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
 //! | `notificationSubscriptions`, `notificationSubscription`, `notificationSubscriptionCreate`/`Update`/`Delete` (the viewer's, typed by what each is on) | `notification_subscriptions` |
@@ -84,6 +85,7 @@ mod project_statuses;
 mod projection;
 mod queries;
 mod ratelimit;
+mod release_notes;
 mod releases;
 mod resolvers;
 mod resources;

@@ -163,15 +163,17 @@ pub(crate) async fn team(ctx: &ResolverContext<'_>) -> Result<Value> {
         .ok_or_else(|| error::not_found("Team"))
 }
 
-macro_rules! by_id {
-    ($($name:ident => $entity:literal),* $(,)?) => {$(
-        #[doc = concat!("`", $entity, "` by id.")]
+/// Root reads of one entity each, through `$read` (by id: [`one`]; by id or `slugId`:
+/// [`one_by_slug`]).
+macro_rules! readers {
+    ($read:ident, $how:literal: $($name:ident => $entity:literal),* $(,)?) => {$(
+        #[doc = concat!("`", $entity, "` ", $how, ".")]
         pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
-            one(ctx, $entity).await
+            $read(ctx, $entity).await
         }
     )*};
 }
-by_id!(
+readers!(one, "by id":
     user => "User", workflow_state => "WorkflowState", issue_label => "IssueLabel",
     project => "Project", project_status => "ProjectStatus", cycle => "Cycle", attachment => "Attachment", webhook => "Webhook",
     team_membership => "TeamMembership", issue_relation => "IssueRelation",
@@ -186,15 +188,10 @@ by_id!(
     release_stage => "ReleaseStage", issue_to_release => "IssueToRelease",
 );
 
-/// `releasePipeline(id:)`: by id or `slugId`.
-pub(crate) async fn release_pipeline(ctx: &ResolverContext<'_>) -> Result<Value> {
-    one_by_slug(ctx, "ReleasePipeline").await
-}
-
-/// `release(id:)`: by id or `slugId`.
-pub(crate) async fn release(ctx: &ResolverContext<'_>) -> Result<Value> {
-    one_by_slug(ctx, "Release").await
-}
+readers!(one_by_slug, "by id or `slugId`":
+    document => "Document", initiative => "Initiative", customer => "Customer",
+    release_pipeline => "ReleasePipeline", release_note => "ReleaseNote", release => "Release",
+);
 
 /// A root `<entity>(id:)` read by id or `slugId`.
 async fn one_by_slug(ctx: &ResolverContext<'_>, entity: &str) -> Result<Value> {
@@ -209,21 +206,6 @@ pub(crate) async fn emoji(ctx: &ResolverContext<'_>) -> Result<Value> {
     let sql = "SELECT id FROM emojis WHERE id = $1 OR name = $1";
     let row = crate::write::lookup(shared, sql, &arg_str(ctx, "id")?, "Emoji").await?;
     entity::get(shared, viewer, "Emoji", row.get(0)).await
-}
-
-/// `document(id:)`: by id or `slugId`.
-pub(crate) async fn document(ctx: &ResolverContext<'_>) -> Result<Value> {
-    one_by_slug(ctx, "Document").await
-}
-
-/// `initiative(id:)`: by id or `slugId`.
-pub(crate) async fn initiative(ctx: &ResolverContext<'_>) -> Result<Value> {
-    one_by_slug(ctx, "Initiative").await
-}
-
-/// `customer(id:)`: by id or `slugId`.
-pub(crate) async fn customer(ctx: &ResolverContext<'_>) -> Result<Value> {
-    one_by_slug(ctx, "Customer").await
 }
 
 /// `comment(id:)` (`hash` is not supported).
@@ -287,6 +269,7 @@ root_list!(
     release_stages, "releaseStages" => "ReleaseStage", Some(Kind::ReleaseStage);
     releases, "releases" => "Release", Some(Kind::Release);
     issue_to_releases, "issueToReleases" => "IssueToRelease", None;
+    release_notes, "releaseNotes" => "ReleaseNote", Some(Kind::ReleaseNote);
 );
 
 macro_rules! child_list {

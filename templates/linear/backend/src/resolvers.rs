@@ -9,8 +9,9 @@ use crate::user_settings::category_channel;
 use crate::{
     agents, attachment_links, customers, cycles, documents, email_intake, emojis, external_links,
     initiatives, issue_access, issues, labels, notification_subscriptions, notifications,
-    organization, project_relations, project_statuses, queries, ratelimit, releases, resources,
-    search, status_updates, subscriptions, teams, templates, triage, uploads, user_settings, views,
+    organization, project_relations, project_statuses, queries, ratelimit, release_notes, releases,
+    resources, search, status_updates, subscriptions, teams, templates, triage, uploads,
+    user_settings, views,
 };
 
 /// A custom resolver.
@@ -73,6 +74,15 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "releases") => adapt!(queries::releases),
         ("Query", "release") => adapt!(queries::release),
         ("Query", "issueToReleases") => adapt!(queries::issue_to_releases),
+        ("Query", "releaseNotes") => adapt!(queries::release_notes),
+        ("Query", "releaseNote") => adapt!(queries::release_note),
+        ("Query", "releaseSearch") => adapt!(release_notes::search),
+        ("Release", "releaseNotes") => adapt!(release_notes::of_release),
+        ("ReleaseNote", "releases") => adapt!(release_notes::releases),
+        ("ReleasePipeline", "latestReleaseNote") => adapt!(release_notes::latest),
+        ("Mutation", "releaseNoteCreate") => adapt!(release_notes::create),
+        ("Mutation", "releaseNoteUpdate") => adapt!(release_notes::update),
+        ("Mutation", "releaseNoteDelete") => adapt!(release_notes::delete),
         ("Query", "issueToRelease") => adapt!(queries::issue_to_release),
         ("Team", "releasePipelines") => adapt!(queries::team_release_pipelines),
         ("ReleasePipeline", "teams") => adapt!(queries::release_pipeline_teams),

@@ -208,7 +208,7 @@ fn text_or_slug(ctx: &ResolverContext<'_>, columns: &[&str]) -> Result<Where> {
 }
 
 /// The `LIKE` pattern of any text containing `term` (its wildcards escaped).
-fn containing(term: &str) -> String {
+pub(crate) fn containing(term: &str) -> String {
     let escaped = term
         .replace('\\', "\\\\")
         .replace('%', "\\%")

@@ -112,6 +112,10 @@ pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
         (Kind::Project, "members") => MEMBERS,
         (Kind::Project, "initiatives") => INITIATIVES,
         (Kind::Issue, "releases") => RELEASES,
+        (Kind::ReleaseNote, "release") => Collection {
+            target: Kind::Release,
+            link: Link::Array("release_ids"),
+        },
         (Kind::ReleasePipeline, "teams") => Collection {
             target: Kind::Team,
             link: Link::Array("team_ids"),

@@ -7,13 +7,16 @@ use serde_json::{Value, json};
 
 use crate::{
     ADA, ENG, Writes, archive_payload, ask, assert_filtered, client, delete_payload, delivered,
-    error, gql, invalid_argument, missing, mutate, not_found, refused_for, subscribed, with_id,
+    error, gql, invalid_argument, missing, mutate, not_found, query, refused_for, subscribed,
+    with_id,
 };
 
 const PIPELINE: &str = "id name slugId type isProduction rolloverIssuesOnCompletion
     includePathPatterns approximateReleaseCount url trashed archivedAt
     teams { nodes { key } } stages { nodes { name type position frozen } }";
 const STAGE: &str = "id name color type position frozen archivedAt pipeline { id }";
+const NOTE: &str = "id title slugId url releaseCount releases { id } firstRelease { id }
+    lastRelease { id } documentContent { content } pipeline { id }";
 const RELEASE: &str = "id name version slugId url trashed archivedAt startDate startedAt
     completedAt canceledAt issueCount currentProgress creator { id }
     pipeline { id } stage { name type } issues { nodes { identifier } }
@@ -396,4 +399,91 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
     assert_eq!(listed, ["1.0"], "archived left out");
     not_found(&api, "release", "nope", "Release").await;
     not_found(&api, "issueToRelease", "nope", "IssueToRelease").await;
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn release_notes_cover_a_pipelines_releases_and_releases_are_searched(linear: asym::Linear) {
+    let api = client(&linear);
+    let (pipeline, _) = pipeline(&api, json!({"name": "Docs"})).await;
+    let hooks = subscribed(&api, "ReleaseNote", None).await;
+    let writes = Writes::new(&api, "Release", "release", "id");
+    let mut ids = Vec::new();
+    for name in ["r1", "r2", "r3"] {
+        let made = writes
+            .create(json!({"pipelineId": pipeline, "name": name}))
+            .await;
+        ids.push(made["id"].as_str().unwrap().to_owned());
+    }
+    let notes = Writes::new(&api, "ReleaseNote", "releaseNote", NOTE);
+    let range = json!({"pipelineId": pipeline, "title": "Week 1", "content": "# Shipped",
+                       "rangeFromReleaseId": ids[0], "rangeToReleaseId": ids[1]});
+    let note = notes.create(range).await;
+    assert_eq!(pluck(&note["releases"], "id"), ids[..2]);
+    assert_eq!(
+        (
+            &note["releaseCount"],
+            &note["firstRelease"]["id"],
+            &note["lastRelease"]["id"]
+        ),
+        (&json!(2), &json!(ids[0]), &json!(ids[1]))
+    );
+    assert_eq!(note["documentContent"]["content"], "# Shipped");
+    let id = note["id"].as_str().unwrap();
+    let sent = delivered(&hooks, "ReleaseNote", "create").await;
+    assert_eq!(
+        (&sent["data"]["releaseIds"], &sent["data"]["lastReleaseId"]),
+        (&json!(ids[..2]), &json!(ids[1]))
+    );
+
+    // The pipeline's latest note is one covering its latest release (r3: none, then one).
+    let latest = "query($id: String!) { releasePipeline(id: $id) { latestReleaseNote { id } } }";
+    let latest_of = || async {
+        with_id(&api, latest, &pipeline).await["releasePipeline"]["latestReleaseNote"].clone()
+    };
+    assert_eq!(latest_of().await, Value::Null);
+    let moved = notes
+        .update(id, json!({"releaseIds": [ids[2]], "title": "Week 2"}))
+        .await;
+    assert_eq!(pluck(&moved["releases"], "id"), [ids[2].as_str()]);
+    assert_eq!(latest_of().await["id"], id);
+    let of_release = "query($id: String!) { release(id: $id) { releaseNotes { id title } } }";
+    let got = with_id(&api, of_release, &ids[2]).await["release"].clone();
+    assert_eq!(pluck(&got["releaseNotes"], "id"), [id]);
+    assert_eq!(pluck(&got["releaseNotes"], "title"), ["Week 2"]);
+    assert_filtered(
+        &api,
+        "releaseNotes",
+        "ReleaseNoteFilter",
+        "title",
+        [
+            (json!({"release": {"name": {"eq": "r3"}}}), &["Week 2"][..]),
+            (json!({"release": {"name": {"eq": "r1"}}}), &[]),
+        ],
+    )
+    .await;
+    let noted = [(json!({"hasReleaseNotes": {"eq": true}}), &["r3"][..])];
+    assert_filtered(&api, "releases", "ReleaseFilter", "name", noted).await;
+
+    // releaseSearch: by name, version or pipeline name (case aside), newest first in a stage.
+    let search = "query($term: String) { releaseSearch(term: $term) { name } }";
+    for (term, expected) in [
+        ("R2", &["r2"][..]),
+        ("docs", &["r3", "r2", "r1"]),
+        ("nothing", &[]),
+    ] {
+        let found = query(&api, search, json!({ "term": term })).await;
+        assert_eq!(pluck(&found["releaseSearch"], "name"), expected, "{term}");
+    }
+
+    #[rustfmt::skip]
+    let cases = [
+        (json!({"pipelineId": "nope"}), "Could not find referenced ReleasePipeline."),
+        (json!({"pipelineId": pipeline, "releaseIds": ["nope"]}), "Could not find referenced Release."),
+        (json!({"pipelineId": pipeline, "rangeFromReleaseId": "nope"}), "Could not find referenced Release."),
+    ];
+    refuses(&api, &notes.create_doc, cases).await;
+    delivered(&hooks, "ReleaseNote", "update").await;
+    delete_payload(&api, "releaseNoteDelete", id).await;
+    delivered(&hooks, "ReleaseNote", "remove").await;
+    not_found(&api, "releaseNote", id, "ReleaseNote").await;
 }
