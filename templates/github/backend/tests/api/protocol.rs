@@ -162,6 +162,12 @@ async fn pagination_etags_versions_and_unknown_routes(gh: asym::GitHub) {
     ] {
         assert_eq!(error(api.get(path).await, 404), "Not Found", "{path}");
     }
+    // A route asked with a method it does not take is as unknown, not axum's bare 405.
+    for path in ["/user", &format!("{REPO}/issues/1"), "/rate_limit"] {
+        assert_eq!(error(api.delete(path).await, 404), "Not Found", "{path}");
+    }
+    let preferences = format!("{REPO}/check-suites/preferences");
+    assert_eq!(error(api.get(&preferences).await, 404), "Not Found");
 }
 
 #[asym::clone("github", seed = "basic")]
