@@ -1671,7 +1671,7 @@ await scenario("createProjectUpdateReminder and createInitiativeUpdateReminder: 
   await expectError(linear.createProjectUpdateReminder("nope"), LinearErrorType.InvalidInput, "an unknown project");
 });
 
-await scenario("releases: createReleasePipeline (its four default stages, its team), createRelease (a scheduled pipeline's: started), createIssueToRelease by identifier, issue.releases, release.issues, releaseComplete, releases filtered by stage, a taken version refused, createReleaseNote, releaseNotes, releaseSearch, archiveRelease, issueToReleaseDeleteByIssueAndRelease", async () => {
+await scenario("releases: createReleasePipeline (its four default stages, its team), createRelease (a scheduled pipeline's: started), createIssueToRelease by identifier, issue.releases, release.issues, releaseComplete, releases filtered by stage, a taken version refused, createReleaseNote, releaseNotes, releaseSearch, releaseSync, archiveRelease, issueToReleaseDeleteByIssueAndRelease", async () => {
   const pipeline = await (await linear.createReleasePipeline({ name: "App", type: "scheduled", teamIds: [ENG] })).releasePipeline;
   const stages = (await pipeline.stages()).nodes;
   assert(stages.length === 4 && stages.some((stage) => stage.type === "started"), `default stages: ${stages.map((stage) => stage.type)}`);
@@ -1691,6 +1691,8 @@ await scenario("releases: createReleasePipeline (its four default stages, its te
   assert(note.releaseCount === 1 && (await note.lastRelease).id === release.id && note.documentContent.content === "Shipped ENG-3", "createReleaseNote");
   assert((await linear.releaseNotes({ filter: { pipeline: { id: { eq: pipeline.id } } } })).nodes.map((found) => found.id).join() === note.id, "releaseNotes");
   assert((await linear.releaseSearch({ term: "sprint" })).some((found) => found.id === release.id), "releaseSearch");
+  const synced = await (await linear.releaseSync({ pipelineId: pipeline.id, commitSha: "0a1b2c3d4e", issueReferences: [{ identifier: "ENG-4", commitSha: "0a1b2c3d4e" }] })).release;
+  assert((await synced.stage).type === "started" && (await synced.issues()).nodes.map((shipped) => shipped.identifier).join() === "ENG-4", "releaseSync: a scheduled pipeline's started release");
   assert((await linear.issueToReleaseDeleteByIssueAndRelease("ENG-3", release.id)).success, "issueToReleaseDeleteByIssueAndRelease");
   assert((await linear.archiveRelease(release.id)).success, "archiveRelease");
   assert((await linear.releases()).nodes.every((found) => found.id !== release.id), "archived: left out");

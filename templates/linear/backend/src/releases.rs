@@ -1,7 +1,7 @@
 //! Releases: release pipelines (`releasePipelineCreate`/`Update`/`Delete`/`Archive`/
 //! `Unarchive`; a new one has a stage of each type), their stages (`releaseStageCreate`/
 //! `Update`/`Archive`/`Unarchive`), releases (`releaseCreate`/`Update`/`Delete`/`Archive`/
-//! `Unarchive`, `releaseComplete`, `releaseUpdateByPipeline`) and the issues they ship
+//! `Unarchive`, `releaseComplete`, `releaseUpdateByPipeline`, `releaseSync`) and the issues they ship
 //! (`issueToReleaseCreate`/`Delete`/`DeleteByIssueAndRelease`). Releases send `Release`
 //! webhooks. Reads (`releases`, `release`, `issue.releases`, …) are in `queries`; the
 //! lifecycle stamps a stage move sets are `migrations/0054_releases.sql`'s.
@@ -300,4 +300,112 @@ async fn by_pipeline(ctx: &ResolverContext<'_>, target: &str, latest: &[&str]) -
     }
     let id: String = release.get(0);
     simple::update_row(ctx, &RELEASE, &id, &input, &[]).await
+}
+
+/// `releaseSync(input:)`, as CI reports a build: the release it syncs is, in a continuous
+/// pipeline, its release of `commitSha`, else a new one (completed); in a scheduled one, its
+/// latest release in a started stage not frozen, else a new one (started). A new release is
+/// named `name`, else `version`, else the commit's first seven characters (the clone's
+/// default). The issues `issueReferences` name (by identifier; unknown ones skipped) join it
+/// and those `revertedIssueReferences` name leave it. `repository` and `debugSink` are taken
+/// and not kept; pull requests, documents, links and release notes are refused by name.
+pub(crate) async fn sync(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let input = write::input(ctx)?;
+    write::only(
+        &input,
+        &[
+            "pipelineId",
+            "commitSha",
+            "name",
+            "version",
+            "issueReferences",
+            "revertedIssueReferences",
+            "repository",
+            "debugSink",
+        ],
+    )?;
+    pipeline_exists(ctx, &input).await?;
+    let [pipeline, sha] = ["pipelineId", "commitSha"].map(|key| write::text(&input, key));
+    let (pipeline, sha) = (pipeline?.unwrap_or_default(), sha?.unwrap_or_default());
+    let (name, version) = (
+        write::text(&input, "name")?,
+        write::text(&input, "version")?,
+    );
+    let (joining, leaving) = (
+        identifiers(&input, "issueReferences")?,
+        identifiers(&input, "revertedIssueReferences")?,
+    );
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let found = tx
+        .query_opt(
+            "SELECT r.id FROM releases r
+               JOIN release_stages s ON s.id = r.stage_id
+               JOIN release_pipelines p ON p.id = r.pipeline_id
+             WHERE r.pipeline_id = $1 AND r.archived_at IS NULL
+               AND CASE p.type WHEN 'continuous' THEN r.commit_sha = $2
+                               ELSE s.type = 'started' AND NOT s.frozen END
+             ORDER BY r.created_at DESC, r.id DESC LIMIT 1",
+            &[&pipeline, &sha],
+        )
+        .await
+        .map_err(db)?;
+    let (id, action): (String, &'static str) = match found {
+        Some(row) => {
+            let id: String = row.get(0);
+            tx.execute(
+                "UPDATE releases SET commit_sha = $2, name = coalesce($3, name),
+                        version = coalesce($4, version), updated_at = now() WHERE id = $1",
+                &[&id, &sha, &name, &version],
+            )
+            .await
+            .map_err(db)?;
+            (id, "update")
+        }
+        None => {
+            let row = tx
+                .query_one(
+                    "INSERT INTO releases (pipeline_id, name, version, commit_sha, creator_id)
+                     VALUES ($1, coalesce($2, $3, left($4, 7)), $3, $4, $5) RETURNING id",
+                    &[&pipeline, &name, &version, &sha, &viewer.user_id],
+                )
+                .await
+                .map_err(db)?;
+            (row.get(0), "create")
+        }
+    };
+    tx.execute(
+        "INSERT INTO issue_to_releases (issue_id, release_id)
+         SELECT i.id, $1 FROM issues i WHERE i.identifier = ANY($2)
+         ON CONFLICT (issue_id, release_id) DO NOTHING",
+        &[&id, &joining],
+    )
+    .await
+    .map_err(db)?;
+    tx.execute(
+        "DELETE FROM issue_to_releases WHERE release_id = $1
+           AND issue_id IN (SELECT i.id FROM issues i WHERE i.identifier = ANY($2))",
+        &[&id, &leaving],
+    )
+    .await
+    .map_err(db)?;
+    simple::finish(&RELEASE, shared, viewer, tx, &id, (action, None)).await
+}
+
+/// The issue identifiers (upper-cased, as Linear writes them) of `input`'s list of
+/// `IssueReferenceInput` under `key`.
+fn identifiers(input: &Map<String, serde_json::Value>, key: &str) -> Result<Vec<String>> {
+    let Some(serde_json::Value::Array(references)) = input.get(key) else {
+        return Ok(Vec::new());
+    };
+    references
+        .iter()
+        .map(|reference| match reference.get("identifier") {
+            Some(serde_json::Value::String(text)) => Ok(text.to_uppercase()),
+            _ => Err(error::invalid(format!(
+                "`{key}` items need an `identifier`"
+            ))),
+        })
+        .collect()
 }

@@ -107,6 +107,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "releaseArchive") => adapt!(releases::plain),
         ("Mutation", "releaseUnarchive") => adapt!(releases::plain),
         ("Mutation", "releaseComplete") => adapt!(releases::complete),
+        ("Mutation", "releaseSync") => adapt!(releases::sync),
         ("Mutation", "releaseUpdateByPipeline") => adapt!(releases::update_by_pipeline),
         ("Mutation", "issueToReleaseCreate") => adapt!(releases::issue_to_release_create),
         ("Mutation", "issueToReleaseDelete") => adapt!(releases::plain),

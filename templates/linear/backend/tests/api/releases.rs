@@ -487,3 +487,78 @@ async fn release_notes_cover_a_pipelines_releases_and_releases_are_searched(line
     delivered(&hooks, "ReleaseNote", "remove").await;
     not_found(&api, "releaseNote", id, "ReleaseNote").await;
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn release_sync_makes_or_finds_the_release_of_a_build(linear: asym::Linear) {
+    let api = client(&linear);
+    let (continuous, _) = pipeline(&api, json!({"name": "Service"})).await;
+    let (scheduled, _) = pipeline(&api, json!({"name": "Train", "type": "scheduled"})).await;
+    let sync = "mutation($input: ReleaseSyncInput!) { releaseSync(input: $input) { success
+        release { id name version commitSha stage { type } issues { nodes { identifier } } } } }";
+    let synced = |input: Value| {
+        let api = &api;
+        async move { mutate(api, sync, json!({ "input": input })).await["release"].clone() }
+    };
+    let refs = |identifiers: &[&str]| -> Value {
+        identifiers
+            .iter()
+            .map(|identifier| json!({"identifier": identifier, "commitSha": "abc1234def"}))
+            .collect()
+    };
+
+    // Continuous: a completed release per commit; the same commit syncs the same release.
+    let first = synced(json!({"pipelineId": continuous, "commitSha": "abc1234def",
+        "issueReferences": refs(&["ENG-1", "eng-2", "ENG-999"]),
+        "repository": {"owner": "acme", "name": "api", "provider": "github", "url": "https://github.com/acme/api"}}))
+    .await;
+    assert_eq!(
+        (&first["name"], &first["commitSha"], &first["stage"]["type"]),
+        (&json!("abc1234"), &json!("abc1234def"), &json!("completed"))
+    );
+    assert_eq!(
+        sorted(pluck(&first["issues"]["nodes"], "identifier")),
+        ["ENG-1", "ENG-2"]
+    );
+    let again = synced(json!({"pipelineId": continuous, "commitSha": "abc1234def",
+        "version": "1.2.0", "revertedIssueReferences": refs(&["ENG-2"])}))
+    .await;
+    assert_eq!(
+        (&again["id"], &again["version"]),
+        (&first["id"], &json!("1.2.0"))
+    );
+    assert_eq!(pluck(&again["issues"]["nodes"], "identifier"), ["ENG-1"]);
+
+    // Scheduled: builds accumulate into the started release.
+    let train = synced(
+        json!({"pipelineId": scheduled, "commitSha": "1111111aaa", "name": "Train 1",
+        "issueReferences": refs(&["ENG-3"])}),
+    )
+    .await;
+    assert_eq!(train["stage"]["type"], "started");
+    let next = synced(json!({"pipelineId": scheduled, "commitSha": "2222222bbb",
+        "issueReferences": refs(&["ENG-4"])}))
+    .await;
+    assert_eq!(
+        (&next["id"], &next["name"]),
+        (&train["id"], &json!("Train 1"))
+    );
+    assert_eq!(
+        sorted(pluck(&next["issues"]["nodes"], "identifier")),
+        ["ENG-3", "ENG-4"]
+    );
+
+    let prs = json!([{"number": 1, "repositoryOwner": "acme", "repositoryName": "api"}]);
+    let input = json!({"pipelineId": continuous, "commitSha": "c", "pullRequestReferences": prs});
+    refused_for(
+        &api,
+        sync,
+        json!({ "input": input }),
+        "`pullRequestReferences`",
+    )
+    .await;
+    let nowhere = [(
+        json!({"pipelineId": "nope", "commitSha": "c"}),
+        "Could not find referenced ReleasePipeline.",
+    )];
+    refuses(&api, sync, nowhere).await;
+}
