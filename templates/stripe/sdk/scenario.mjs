@@ -1366,6 +1366,15 @@ await check('ACH Direct Debit: paymentMethods us_bank_account, a mandate, proces
   const failed = await stripe.paymentIntents.retrieve(failing.id);
   assert.deepEqual([failed.status, failed.last_payment_error.code], ['requires_payment_method', 'debit_not_authorized']);
   await assert.rejects(admin('POST', `payment_intents/${failing.id}/settle`), /400/);
+  const inline = await stripe.paymentIntents.create({
+    amount: 1200, currency: 'usd', payment_method_types: ['us_bank_account'], confirm: true, mandate_data,
+    payment_method_data: {
+      type: 'us_bank_account', billing_details: { name: 'No De' },
+      us_bank_account: { routing_number: '110000000', account_number: '000123456789', account_type: 'savings' },
+    },
+  });
+  assert.equal(inline.status, 'processing');
+  assert.equal((await stripe.paymentMethods.retrieve(inline.payment_method)).us_bank_account.account_type, 'savings');
   const setup = await stripe.setupIntents.create({
     customer: 'cus_SEEDbob0000001', payment_method_types: ['us_bank_account'], payment_method: 'pm_usBankAccount_success',
     confirm: true, mandate_data,

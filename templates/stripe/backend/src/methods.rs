@@ -11,7 +11,7 @@ use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
 use crate::model::method::{attach, new_card, number_and_expiry, resolve};
 use crate::model::{bank, card};
 use crate::params::{Params, Takes, apply_metadata, string_at};
-use crate::shapes::{BILLING_DETAILS, OTHER_TYPES};
+use crate::shapes::{BANK_ACCOUNT, BILLING_DETAILS, OTHER_TYPES};
 use asym_kit::Kit;
 
 /// Payment methods, also under a customer: the `/v1` routes this module serves.
@@ -41,20 +41,6 @@ const CREATE: Takes = Takes {
         ("us_bank_account", &BANK_ACCOUNT),
         ("billing_details", &BILLING_DETAILS),
     ],
-};
-
-/// A new bank account's `us_bank_account`: its numbers as typed in (a Financial Connections
-/// account, which Stripe verifies instantly, is not served).
-const BANK_ACCOUNT: Takes = Takes {
-    route: "payment method creation",
-    serves: &[&[
-        "routing_number",
-        "account_number",
-        "account_holder_type",
-        "account_type",
-    ]],
-    refuses: &[&["financial_connections_account"]],
-    nested: &[],
 };
 
 /// A new card's `card`: its number and expiry, or a test token (the CVC is taken, as test

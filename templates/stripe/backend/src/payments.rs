@@ -14,8 +14,8 @@ use crate::model::intent::{
 use crate::model::{bank, method};
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at, unserved};
 use crate::shapes::{
-    AUTOMATIC_PAYMENT_METHODS, CARD_OPTIONS_SERVED, CARD_OPTIONS_UNSERVED, MANDATE_DATA,
-    OTHER_TYPES, TRACKED_SHIPPING,
+    AUTOMATIC_PAYMENT_METHODS, BANK_ACCOUNT, BILLING_DETAILS, CARD_OPTIONS_SERVED,
+    CARD_OPTIONS_UNSERVED, MANDATE_DATA, OTHER_TYPES, TRACKED_SHIPPING,
 };
 use asym_kit::Kit;
 
@@ -64,22 +64,18 @@ const INTENT_NESTED: Nested = &[
     ("automatic_payment_methods", &AUTOMATIC_PAYMENT_METHODS),
 ];
 
-/// What a payment intent's `payment_method_data` takes: a card, by its test token (every
-/// other type's details, billing details and metadata are refused by name, as is a `type`
-/// other than `card`).
+/// What a payment intent's `payment_method_data` takes: a card, by its test token, or a US
+/// bank account, with billing details (every other type's details and metadata are refused
+/// by name, as is a `type` other than those two).
 const METHOD_DATA: Takes = Takes {
     route: "payment intents",
-    serves: &[&["type", "card"]],
-    refuses: &[
-        OTHER_TYPES,
-        &[
-            "allow_redisplay",
-            "billing_details",
-            "metadata",
-            "us_bank_account",
-        ],
+    serves: &[&["type", "card", "us_bank_account", "billing_details"]],
+    refuses: &[OTHER_TYPES, &["allow_redisplay", "metadata"]],
+    nested: &[
+        ("card", &METHOD_DATA_CARD),
+        ("us_bank_account", &BANK_ACCOUNT),
+        ("billing_details", &BILLING_DETAILS),
     ],
-    nested: &[("card", &METHOD_DATA_CARD)],
 };
 
 /// `payment_method_data[card]`: its token (`tok_visa`, …), not a card's number.
@@ -220,18 +216,28 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
             .cloned()
             .unwrap_or_default();
         let at = "payment_method_data[type]";
-        match string_at(data.get("type"), at)? {
-            Some("card") => {}
+        let method = match string_at(data.get("type"), at)? {
+            Some("card") => {
+                let token = data
+                    .get("card")
+                    .and_then(|c| c.get("token"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("tok_visa")
+                    .to_owned();
+                let at = "payment_method_data[card][token]";
+                let mut method = method::resolve(cx, &token, at).await?;
+                if let Some(billing) = data.get("billing_details") {
+                    method["billing_details"] = method::billing_details(Some(billing));
+                    cx.save(&method)?;
+                }
+                method
+            }
+            Some("us_bank_account") => bank::create(cx, &Params(data))
+                .await
+                .map_err(|err| err.nested_in("payment_method_data"))?,
             Some("") | None => return Err(ApiError::missing(at)),
             Some(_) => return Err(unserved(at, METHOD_DATA.route)),
-        }
-        let token = data
-            .get("card")
-            .and_then(|c| c.get("token"))
-            .and_then(Value::as_str)
-            .unwrap_or("tok_visa")
-            .to_owned();
-        let method = method::resolve(cx, &token, "payment_method_data[card][token]").await?;
+        };
         intent["payment_method"] = method["id"].clone();
     }
     apply_metadata(intent, params)

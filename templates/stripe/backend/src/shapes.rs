@@ -76,6 +76,21 @@ pub(crate) const AUTOMATIC_PAYMENT_METHODS: Takes = Takes::serving(
     &[&["allow_redirects", "enabled"]],
 );
 
+/// A new bank account's `us_bank_account` (a payment method's create, an intent's
+/// `payment_method_data`): its numbers as typed in (a Financial Connections
+/// account, which Stripe verifies instantly, is not served).
+pub(crate) const BANK_ACCOUNT: Takes = Takes {
+    route: "bank accounts",
+    serves: &[&[
+        "routing_number",
+        "account_number",
+        "account_holder_type",
+        "account_type",
+    ]],
+    refuses: &[&["financial_connections_account"]],
+    nested: &[],
+};
+
 /// A payment or setup intent's `mandate_data`: the customer's acceptance of an ACH Direct
 /// Debit mandate.
 pub(crate) const MANDATE_DATA: Takes = Takes {

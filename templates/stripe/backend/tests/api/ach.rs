@@ -266,6 +266,37 @@ async fn debits_need_a_mandate_dollars_and_the_type(stripe: asym::Stripe) {
         invalid("mandate_data[customer_acceptance][type]"),
     )
     .await;
+    // Inline, as Stripe.js confirms: payment_method_data with the account and its holder.
+    let inline = [
+        ("payment_method_data[type]", "us_bank_account"),
+        (
+            "payment_method_data[us_bank_account][routing_number]",
+            "110000000",
+        ),
+        (
+            "payment_method_data[us_bank_account][account_number]",
+            "000222222227",
+        ),
+        ("payment_method_data[billing_details][name]", "Jenny Rosen"),
+    ];
+    let mut form = vec![
+        ("amount", "2000"),
+        ("currency", "usd"),
+        ("payment_method_types[]", "us_bank_account"),
+        ("confirm", "true"),
+    ];
+    form.extend(inline);
+    form.extend(MANDATE);
+    let (intent, _) = processing(&api, api.post("/v1/payment_intents", &form).await).await;
+    let (_, settled) = settle(&stripe, id(&intent)).await;
+    assert_eq!(settled["last_payment_error"]["code"], "insufficient_funds");
+    form.retain(|(k, _)| *k != "payment_method_data[billing_details][name]");
+    api.refused(
+        "/v1/payment_intents",
+        &form,
+        invalid("payment_method_data[billing_details][name]"),
+    )
+    .await;
     let (status, missing) = settle(&stripe, "pi_nope").await;
     assert_error(status, &missing, MISSING.0, MISSING.1);
 }

@@ -665,8 +665,8 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
         ),
         (
             "/v1/payment_intents".into(),
-            with(&usd, ("payment_method_data[billing_details][name]", "Al")),
-            "payment_method_data[billing_details]",
+            with(&usd, ("payment_method_data[metadata][k]", "v")),
+            "payment_method_data[metadata]",
         ),
         (
             "/v1/payment_intents".into(),
