@@ -1056,9 +1056,9 @@ await scenario("notification subscriptions: createNotificationSubscription on a 
   assert((await linear.notificationSubscriptions()).nodes.length === 0, "none left");
 });
 
-await scenario("what the clone lacks is named: roadmaps, issue imports, document history", async () => {
+await scenario("what the clone lacks is named: time schedules, issue imports, document history", async () => {
   const calls = [
-    [() => linear.roadmaps(), "Query.roadmaps"],
+    [() => linear.timeSchedules(), "Query.timeSchedules"],
     [() => linear.issueImportCheckCSV("https://example.com/a.csv", "jira"), "Query.issueImportCheckCSV"],
     [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],
   ];
@@ -1696,6 +1696,17 @@ await scenario("releases: createReleasePipeline (its four default stages, its te
   assert((await linear.issueToReleaseDeleteByIssueAndRelease("ENG-3", release.id)).success, "issueToReleaseDeleteByIssueAndRelease");
   assert((await linear.archiveRelease(release.id)).success, "archiveRelease");
   assert((await linear.releases()).nodes.every((found) => found.id !== release.id), "archived: left out");
+});
+
+await scenario("roadmaps (deprecated by Linear): createRoadmap, createRoadmapToProject, roadmap by slugId, roadmap.projects, a project twice refused, archiveRoadmap, deleteRoadmap", async () => {
+  const roadmap = await (await linear.createRoadmap({ name: "2027", color: "#5e6ad2" })).roadmap;
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  assert((await linear.createRoadmapToProject({ roadmapId: roadmap.id, projectId: launch.id })).success, "createRoadmapToProject");
+  const read = await linear.roadmap(roadmap.slugId);
+  assert(read.id === roadmap.id && (await read.projects()).nodes.map((project) => project.name).join() === "Launch", "roadmap.projects");
+  await expectError(linear.createRoadmapToProject({ roadmapId: roadmap.id, projectId: launch.id }), LinearErrorType.InvalidInput, "a project twice");
+  assert((await linear.archiveRoadmap(roadmap.id)).success && (await linear.roadmaps()).nodes.length === 0, "archiveRoadmap");
+  assert((await linear.deleteRoadmap(roadmap.id)).success, "deleteRoadmap");
 });
 
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);

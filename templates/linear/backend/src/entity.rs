@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 52] = [
+const ENTITIES: [Entity; 54] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -320,6 +320,16 @@ const ENTITIES: [Entity; 52] = [
         name: "ReleaseNote",
         table: "release_notes",
         doc: "release_note_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "Roadmap",
+        table: "roadmaps",
+        doc: "roadmap_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "RoadmapToProject",
+        table: "roadmap_to_projects",
+        doc: "roadmap_to_project_doc(t)",
     },
     Entity {
         name: "IssueToRelease",

@@ -229,6 +229,7 @@ fn duplicate(constraint: &str) -> &'static str {
         }
         "releases_version_key" => "A release with this version already exists in the pipeline.",
         "issue_to_releases_unique" => "The issue is already in the release.",
+        "roadmap_to_projects_unique" => "The project is already on the roadmap.",
         "release_pipelines_slug_id_key" => "A release pipeline with this slug already exists.",
         "project_relations_unique" => {
             "A dependency of the same type already exists between the two projects"
@@ -306,7 +307,8 @@ fn malformed(code: &SqlState) -> &'static str {
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 32] = [
+    const COLUMNS: [(&str, &str); 33] = [
+        ("_roadmap_id_", "Roadmap"),
         ("_pipeline_id_", "ReleasePipeline"),
         ("_stage_id_", "ReleaseStage"),
         ("_release_id_", "Release"),

@@ -46,6 +46,7 @@
 //! | what only a workspace admin may do: `organizationUpdate`, `userSuspend`/`userUnsuspend`, `userChangeRole` | `organization` |
 //! | Releases: `releasePipelineCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseStageCreate`/`Update`/`Archive`/`Unarchive`, `releaseCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseComplete`, `releaseUpdateByPipeline`, `releaseSync`, `issueToReleaseCreate`/`Delete`/`DeleteByIssueAndRelease` | `releases` |
 //! | `releaseNoteCreate`/`Update`/`Delete`, a release's notes, `releaseSearch` | `release_notes` |
+//! | `roadmapCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `roadmapToProjectCreate`/`Update`/`Delete` (deprecated by Linear) | `roadmaps` |
 //! | `fileUpload`; the upload (`PUT /uploads/{id}`) and the asset (`GET /files/{id}/{name}`) | `uploads` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
 //! | `notificationSubscriptions`, `notificationSubscription`, `notificationSubscriptionCreate`/`Update`/`Delete` (the viewer's, typed by what each is on) | `notification_subscriptions` |
@@ -89,6 +90,7 @@ mod release_notes;
 mod releases;
 mod resolvers;
 mod resources;
+mod roadmaps;
 mod schema;
 mod sdl;
 mod search;

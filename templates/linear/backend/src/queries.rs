@@ -186,11 +186,13 @@ readers!(one, "by id":
     customer_status => "CustomerStatus", customer_tier => "CustomerTier",
     email_intake_address => "EmailIntakeAddress",
     release_stage => "ReleaseStage", issue_to_release => "IssueToRelease",
+    roadmap_to_project => "RoadmapToProject",
 );
 
 readers!(one_by_slug, "by id or `slugId`":
     document => "Document", initiative => "Initiative", customer => "Customer",
     release_pipeline => "ReleasePipeline", release_note => "ReleaseNote", release => "Release",
+    roadmap => "Roadmap",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -270,6 +272,8 @@ root_list!(
     releases, "releases" => "Release", Some(Kind::Release);
     issue_to_releases, "issueToReleases" => "IssueToRelease", None;
     release_notes, "releaseNotes" => "ReleaseNote", Some(Kind::ReleaseNote);
+    roadmaps, "roadmaps" => "Roadmap", None;
+    roadmap_to_projects, "roadmapToProjects" => "RoadmapToProject", None;
 );
 
 macro_rules! child_list {
@@ -352,6 +356,7 @@ child_list!(
     issue_former_needs => "CustomerNeed", Some(Kind::CustomerNeed), "(t.original_issue_id = {} AND t.issue_id IS DISTINCT FROM t.original_issue_id)";
     // A project's own needs and those of its issues (a need's project is its issue's).
     project_needs => "CustomerNeed", Some(Kind::CustomerNeed), "(t.project_id = {} OR t.issue_id IN (SELECT i.id FROM issues i WHERE i.project_id = {}))";
+    roadmap_projects => "Project", Some(Kind::Project), "t.id IN (SELECT project_id FROM roadmap_to_projects WHERE roadmap_id = {} AND archived_at IS NULL)";
     team_release_pipelines => "ReleasePipeline", Some(Kind::ReleasePipeline), "{} = ANY(t.team_ids)";
     release_pipeline_teams => "Team", Some(Kind::Team), "t.id IN (SELECT unnest(team_ids) FROM release_pipelines WHERE id = {})";
     release_pipeline_stages => "ReleaseStage", Some(Kind::ReleaseStage), "t.pipeline_id = {}";

@@ -302,6 +302,28 @@ pub(crate) async fn restore(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Va
     update_row(ctx, spec, &id, &input, &["retired_at = NULL"]).await
 }
 
+/// The plain write a mutation's name says (`…Create`, `…Update`, `…Delete`, `…Archive`,
+/// `…Unarchive`) of the one of `specs` it names (`roadmapToProjectCreate`: the
+/// `RoadmapToProject` create).
+pub(crate) async fn by_name(ctx: &ResolverContext<'_>, specs: &[&Spec]) -> Result<Value> {
+    let field = ctx.field().name();
+    for spec in specs {
+        let (first, rest) = spec.entity.split_at(1);
+        let Some(write) = field.strip_prefix(&format!("{}{rest}", first.to_lowercase())) else {
+            continue;
+        };
+        return match write {
+            "Create" => create_plain(ctx, spec).await,
+            "Update" => update_plain(ctx, spec).await,
+            "Delete" => delete(ctx, spec).await,
+            "Archive" => archive(ctx, spec).await,
+            "Unarchive" => unarchive(ctx, spec).await,
+            _ => continue,
+        };
+    }
+    Err(error::internal(format!("no plain write named {field}")))
+}
+
 /// `update(id:, input:)` of `spec`, whose `trashed` input field moves the row to the trash
 /// (`true`) or out of it (`false`, null).
 pub(crate) async fn update_trashable(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {

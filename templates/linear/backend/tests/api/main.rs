@@ -34,6 +34,7 @@ mod reads;
 mod relations;
 mod releases;
 mod reminders;
+mod roadmaps;
 mod teams;
 mod templates;
 mod threads;
@@ -460,4 +461,15 @@ pub(crate) async fn delivered(receiver: &Receiver, resource: &str, action: &str)
     assert_eq!(body["type"], resource);
     assert_eq!(body["action"], action, "{body}");
     body
+}
+
+/// Asserts `mutation` refuses each case's `$input` as invalid input, saying the case's text
+/// to the user (a validator's refusal, a constraint's, or a reference not found).
+pub(crate) async fn refuses(api: &Api, mutation: &str, cases: &[(Value, &str)]) {
+    for (input, presentable) in cases {
+        let reply = gql(api, mutation, json!({ "input": input })).await;
+        error(&reply, 400, "INPUT_ERROR");
+        let said = &reply.body["errors"][0]["extensions"]["userPresentableMessage"];
+        assert_eq!(said, presentable, "{input}");
+    }
 }

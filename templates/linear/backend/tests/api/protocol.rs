@@ -101,10 +101,10 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "recursion depth",
         ),
         (
-            "{ viewer { id } roadmaps { nodes { id } } }",
+            "{ viewer { id } timeSchedules { nodes { id } } }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
-            "`Query.roadmaps` is not implemented by the asym Linear clone",
+            "`Query.timeSchedules` is not implemented by the asym Linear clone",
         ),
         (
             "mutation { customerUnsync(id: \"x\") { success } }",

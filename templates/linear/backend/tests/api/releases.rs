@@ -7,8 +7,7 @@ use serde_json::{Value, json};
 
 use crate::{
     ADA, ENG, Writes, archive_payload, ask, assert_filtered, client, delete_payload, delivered,
-    error, gql, invalid_argument, missing, mutate, not_found, query, refused_for, subscribed,
-    with_id,
+    invalid_argument, missing, mutate, not_found, query, refused_for, refuses, subscribed, with_id,
 };
 
 const PIPELINE: &str = "id name slugId type isProduction rolloverIssuesOnCompletion
@@ -21,17 +20,6 @@ const RELEASE: &str = "id name version slugId url trashed archivedAt startDate s
     completedAt canceledAt issueCount currentProgress creator { id }
     pipeline { id } stage { name type } issues { nodes { identifier } }
     documents { nodes { id } } links { nodes { id } } releaseNotes { id }";
-
-/// Asserts `mutation` refuses each case's `$input` as invalid input, saying the case's text
-/// to the user (a validator's refusal, a constraint's, or a reference not found).
-async fn refuses<'a>(api: &Api, mutation: &str, cases: impl IntoIterator<Item = (Value, &'a str)>) {
-    for (input, presentable) in cases {
-        let reply = gql(api, mutation, json!({ "input": input })).await;
-        error(&reply, 400, "INPUT_ERROR");
-        let said = &reply.body["errors"][0]["extensions"]["userPresentableMessage"];
-        assert_eq!(said, presentable, "{input}");
-    }
-}
 
 /// The `field` of each node of the one connection `text` reads (at its first or second
 /// level).
@@ -135,7 +123,7 @@ async fn a_pipeline_has_its_stages_teams_and_releases(linear: asym::Linear) {
         (json!({"name": "Again", "slugId": "web"}), "A release pipeline with this slug already exists."),
         (json!({"name": "x", "teamIds": nowhere}), "Could not find referenced Team."),
     ];
-    refuses(&api, &writes.create_doc, cases).await;
+    refuses(&api, &writes.create_doc, &cases).await;
     not_found(&api, "releasePipeline", "nope", "ReleasePipeline").await;
 }
 
@@ -214,7 +202,7 @@ async fn stages_are_added_edited_and_archived_as_linear_allows(linear: asym::Lin
             "Could not find referenced ReleasePipeline.",
         ),
     ];
-    refuses(&api, &writes.create_doc, cases).await;
+    refuses(&api, &writes.create_doc, &cases).await;
     not_found(&api, "releaseStage", "nope", "ReleaseStage").await;
 }
 
@@ -274,7 +262,7 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
         (joins(&id), "The issue is already in the release."),
         (joins("nope"), "Could not find referenced Release."),
     ];
-    refuses(&api, link, cases).await;
+    refuses(&api, link, &cases).await;
     let one = format!("query($id: String!) {{ release(id: $id) {{ {RELEASE} }} }}");
     let got = with_id(&api, &one, &id).await["release"].clone();
     assert_eq!(
@@ -341,7 +329,7 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
         json!({"pipelineId": scheduled}),
         "Could not find referenced Release.",
     )];
-    refuses(&api, complete, again).await;
+    refuses(&api, complete, &again).await;
     refused_for(
         &api,
         complete,
@@ -376,7 +364,7 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
         (json!({"pipelineId": continuous, "name": ""}), "name should not be empty"),
         (json!({"pipelineId": "nope", "name": "x"}), "Could not find referenced ReleasePipeline."),
     ];
-    refuses(&api, &writes.create_doc, cases).await;
+    refuses(&api, &writes.create_doc, &cases).await;
 
     // The issue leaves; the release goes to the trash and back, to the archive and back.
     delete_payload(&api, "issueToReleaseDelete", &link_id).await;
@@ -481,7 +469,7 @@ async fn release_notes_cover_a_pipelines_releases_and_releases_are_searched(line
         (json!({"pipelineId": pipeline, "releaseIds": ["nope"]}), "Could not find referenced Release."),
         (json!({"pipelineId": pipeline, "rangeFromReleaseId": "nope"}), "Could not find referenced Release."),
     ];
-    refuses(&api, &notes.create_doc, cases).await;
+    refuses(&api, &notes.create_doc, &cases).await;
     delivered(&hooks, "ReleaseNote", "update").await;
     delete_payload(&api, "releaseNoteDelete", id).await;
     delivered(&hooks, "ReleaseNote", "remove").await;
@@ -560,5 +548,5 @@ async fn release_sync_makes_or_finds_the_release_of_a_build(linear: asym::Linear
         json!({"pipelineId": "nope", "commitSha": "c"}),
         "Could not find referenced ReleasePipeline.",
     )];
-    refuses(&api, sync, nowhere).await;
+    refuses(&api, sync, &nowhere).await;
 }
