@@ -434,24 +434,35 @@ pub(crate) async fn organization_labels(ctx: &ResolverContext<'_>) -> Result<Val
     scoped(ctx, "IssueLabel", Some(Kind::Label), None).await
 }
 
-/// `team.issueCount(includeArchived:)`.
+/// `team.issueCount(includeArchived:)`: its issues (archived ones too when asked).
 pub(crate) async fn team_issue_count(ctx: &ResolverContext<'_>) -> Result<Value> {
+    issue_count(
+        ctx,
+        "SELECT count(*) FROM issues WHERE team_id = $1 AND ($2 OR archived_at IS NULL)",
+    )
+    .await
+}
+
+/// `release.issueCount(includeArchived:)`: the issues in it (archived ones too when asked).
+pub(crate) async fn release_issue_count(ctx: &ResolverContext<'_>) -> Result<Value> {
+    issue_count(
+        ctx,
+        "SELECT count(*) FROM issue_to_releases x JOIN issues i ON i.id = x.issue_id
+         WHERE x.release_id = $1 AND ($2 OR i.archived_at IS NULL)",
+    )
+    .await
+}
+
+/// The count `sql` answers for the parent (`$1`) and whether archived issues count (`$2`,
+/// the `includeArchived` argument).
+async fn issue_count(ctx: &ResolverContext<'_>, sql: &str) -> Result<Value> {
     let (shared, _) = context(ctx)?;
-    let team = parent_str(ctx, "id")?;
-    let archived = ctx
-        .args
-        .get("includeArchived")
-        .and_then(|v| v.boolean().ok())
-        .unwrap_or(false);
+    let parent = parent_str(ctx, "id")?;
+    let archived = Args::of(ctx).boolean("includeArchived")?.unwrap_or(false);
     let client = shared.kit.db().await.map_err(error::internal)?;
-    let statement = client
-        .prepare_cached(
-            "SELECT count(*) FROM issues WHERE team_id = $1 AND ($2 OR archived_at IS NULL)",
-        )
-        .await
-        .map_err(error::internal)?;
+    let statement = client.prepare_cached(sql).await.map_err(error::internal)?;
     let row = client
-        .query_one(&statement, &[&team, &archived])
+        .query_one(&statement, &[&parent, &archived])
         .await
         .map_err(error::internal)?;
     Ok(Value::from(row.get::<_, i64>(0)))

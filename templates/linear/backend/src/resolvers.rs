@@ -91,6 +91,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("ReleaseStage", "releases") => adapt!(queries::release_stage_releases),
         ("Issue", "releases") => adapt!(queries::issue_releases),
         ("Release", "issues") => adapt!(queries::release_issues),
+        ("Release", "issueCount") => adapt!(queries::release_issue_count),
         ("Release", "documents" | "history" | "links") => adapt!(queries::unrecorded),
         ("Mutation", "releasePipelineCreate") => adapt!(releases::plain),
         ("Mutation", "releasePipelineUpdate") => adapt!(releases::plain),

@@ -270,6 +270,17 @@ async fn a_release_moves_through_its_stages_and_ships_issues(linear: asym::Linea
         ["ENG-1", "ENG-2"]
     );
     assert_eq!(got["issueCount"], 2);
+    // An archived issue counts only when asked to.
+    let archive = "mutation($id: String!) { issueArchive(id: $id) { success } }";
+    mutate(&api, archive, json!({"id": "ENG-2"})).await;
+    let counts = "query($id: String!) { release(id: $id) { issueCount all: issueCount(includeArchived: true) } }";
+    let counted = with_id(&api, counts, &id).await["release"].clone();
+    assert_eq!(
+        (&counted["issueCount"], &counted["all"]),
+        (&json!(1), &json!(2))
+    );
+    let unarchive = "mutation($id: String!) { issueUnarchive(id: $id) { success } }";
+    mutate(&api, unarchive, json!({"id": "ENG-2"})).await;
     assert!(got["currentProgress"].is_object());
     assert!(got["documents"]["nodes"].as_array().unwrap().is_empty());
     let issue = "{ issue(id: \"ENG-1\") { releases { nodes { name } } } }";
