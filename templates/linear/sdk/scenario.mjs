@@ -1709,5 +1709,15 @@ await scenario("roadmaps (deprecated by Linear): createRoadmap, createRoadmapToP
   assert((await linear.deleteRoadmap(roadmap.id)).success, "deleteRoadmap");
 });
 
+await scenario("invites: createOrganizationInvite, organizationInvites, resendOrganizationInviteByEmail, a second pending invite refused, deleteOrganizationInvite", async () => {
+  const invite = await (await linear.createOrganizationInvite({ email: "dana@example.com", teamIds: [ENG] })).organizationInvite;
+  assert(invite.email === "dana@example.com" && invite.role === "user" && (await invite.inviter).id === (await linear.viewer).id, "createOrganizationInvite");
+  assert((await linear.organizationInvites()).nodes.some((found) => found.id === invite.id), "organizationInvites");
+  assert((await linear.resendOrganizationInviteByEmail("Dana@example.com")).success, "resendOrganizationInviteByEmail");
+  await expectError(linear.createOrganizationInvite({ email: "dana@example.com" }), LinearErrorType.InvalidInput, "a second pending invite");
+  assert((await linear.deleteOrganizationInvite(invite.id)).success, "deleteOrganizationInvite");
+  assert((await linear.organizationInvites()).nodes.every((found) => found.id !== invite.id), "deleted: left out");
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 54] = [
+const ENTITIES: [Entity; 55] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -320,6 +320,11 @@ const ENTITIES: [Entity; 54] = [
         name: "ReleaseNote",
         table: "release_notes",
         doc: "release_note_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "OrganizationInvite",
+        table: "organization_invites",
+        doc: "organization_invite_doc(t)",
     },
     Entity {
         name: "Roadmap",

@@ -230,6 +230,7 @@ fn duplicate(constraint: &str) -> &'static str {
         "releases_version_key" => "A release with this version already exists in the pipeline.",
         "issue_to_releases_unique" => "The issue is already in the release.",
         "roadmap_to_projects_unique" => "The project is already on the roadmap.",
+        "organization_invites_email_key" => "An invite for this email address is already pending.",
         "release_pipelines_slug_id_key" => "A release pipeline with this slug already exists.",
         "project_relations_unique" => {
             "A dependency of the same type already exists between the two projects"

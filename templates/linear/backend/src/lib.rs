@@ -46,6 +46,7 @@
 //! | what only a workspace admin may do: `organizationUpdate`, `userSuspend`/`userUnsuspend`, `userChangeRole` | `organization` |
 //! | Releases: `releasePipelineCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseStageCreate`/`Update`/`Archive`/`Unarchive`, `releaseCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseComplete`, `releaseUpdateByPipeline`, `releaseSync`, `issueToReleaseCreate`/`Delete`/`DeleteByIssueAndRelease` | `releases` |
 //! | `releaseNoteCreate`/`Update`/`Delete`, a release's notes, `releaseSearch` | `release_notes` |
+//! | `organizationInviteCreate`/`Update`/`Delete`, `resendOrganizationInvite`, `resendOrganizationInviteByEmail` | `invites` |
 //! | `roadmapCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `roadmapToProjectCreate`/`Update`/`Delete` (deprecated by Linear) | `roadmaps` |
 //! | `fileUpload`; the upload (`PUT /uploads/{id}`) and the asset (`GET /files/{id}/{name}`) | `uploads` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
@@ -74,6 +75,7 @@ mod hooks;
 mod http;
 mod initiatives;
 mod ints;
+mod invites;
 mod issue_access;
 mod issues;
 mod labels;

@@ -186,7 +186,7 @@ readers!(one, "by id":
     customer_status => "CustomerStatus", customer_tier => "CustomerTier",
     email_intake_address => "EmailIntakeAddress",
     release_stage => "ReleaseStage", issue_to_release => "IssueToRelease",
-    roadmap_to_project => "RoadmapToProject",
+    roadmap_to_project => "RoadmapToProject", organization_invite => "OrganizationInvite",
 );
 
 readers!(one_by_slug, "by id or `slugId`":
@@ -273,6 +273,7 @@ root_list!(
     issue_to_releases, "issueToReleases" => "IssueToRelease", None;
     release_notes, "releaseNotes" => "ReleaseNote", Some(Kind::ReleaseNote);
     roadmaps, "roadmaps" => "Roadmap", None;
+    organization_invites, "organizationInvites" => "OrganizationInvite", None;
     roadmap_to_projects, "roadmapToProjects" => "RoadmapToProject", None;
 );
 

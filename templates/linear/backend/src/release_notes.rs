@@ -105,12 +105,7 @@ async fn covered(
         }
     }
     let sql = "SELECT count(*) FROM releases WHERE id = ANY($1) AND pipeline_id = $2";
-    let found: i64 = write::find(shared, sql, &[&ids, &pipeline], "Release")
-        .await?
-        .get(0);
-    if found != ids.len() as i64 {
-        return Err(error::not_found("Release"));
-    }
+    write::all_found(shared, sql, &[&ids, &pipeline], ids.len(), "Release").await?;
     input.insert("releaseIds".to_owned(), ids.into());
     Ok(())
 }

@@ -8,7 +8,7 @@ use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 use crate::user_settings::category_channel;
 use crate::{
     agents, attachment_links, customers, cycles, documents, email_intake, emojis, external_links,
-    initiatives, issue_access, issues, labels, notification_subscriptions, notifications,
+    initiatives, invites, issue_access, issues, labels, notification_subscriptions, notifications,
     organization, project_relations, project_statuses, queries, ratelimit, release_notes, releases,
     resources, roadmaps, search, status_updates, subscriptions, teams, templates, triage, uploads,
     user_settings, views,
@@ -109,6 +109,13 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "releaseUnarchive") => adapt!(releases::plain),
         ("Mutation", "releaseComplete") => adapt!(releases::complete),
         ("Mutation", "releaseSync") => adapt!(releases::sync),
+        ("Query", "organizationInvites") => adapt!(queries::organization_invites),
+        ("Query", "organizationInvite") => adapt!(queries::organization_invite),
+        ("Mutation", "organizationInviteCreate") => adapt!(invites::create),
+        ("Mutation", "organizationInviteUpdate") => adapt!(invites::update),
+        ("Mutation", "organizationInviteDelete") => adapt!(invites::delete),
+        ("Mutation", "resendOrganizationInvite") => adapt!(invites::resend),
+        ("Mutation", "resendOrganizationInviteByEmail") => adapt!(invites::resend_by_email),
         ("Query", "roadmaps") => adapt!(queries::roadmaps),
         ("Query", "roadmap") => adapt!(queries::roadmap),
         ("Query", "roadmapToProjects") => adapt!(queries::roadmap_to_projects),

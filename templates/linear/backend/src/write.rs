@@ -82,6 +82,8 @@ pub(crate) enum Rule {
     OneOf(&'static [&'static str]),
     /// A URL key: lower-case letters, digits and dashes, at least one.
     UrlKey,
+    /// An email address: a local part, `@`, a domain with a dot, no white space.
+    Email,
 }
 
 impl Rule {
@@ -104,6 +106,14 @@ impl Rule {
                     && digits.chars().all(|c| c.is_ascii_hexdigit())
             }
             Self::OneOf(values) => values.contains(&text),
+            Self::Email => text.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !text.contains(char::is_whitespace)
+                    && !domain.contains('@')
+            }),
             Self::UrlKey => {
                 !text.is_empty()
                     && text
@@ -121,6 +131,7 @@ impl Rule {
             Self::HexColor => "isHexColor",
             Self::OneOf(_) => "isEnum",
             Self::UrlKey => "matches",
+            Self::Email => "isEmail",
         }
     }
 
@@ -136,6 +147,7 @@ impl Rule {
                     values.join(", ")
                 )
             }
+            Self::Email => format!("{field} must be an email"),
             Self::UrlKey => {
                 format!("{field} must only contain lowercase letters, numbers and dashes")
             }
@@ -309,6 +321,27 @@ pub(crate) async fn id_or_slug(shared: &Shared, entity: &str, key: &str) -> Resu
     let sql = format!("SELECT id FROM {table} WHERE id = $1 OR slug_id = $1");
     let row = lookup(shared, &sql, key, entity).await?;
     Ok(row.get(0))
+}
+
+/// Refuses unless cached statement `sql` (a `count(*)` over `params`) counts `expected`
+/// rows: each of a list of ids names an `entity` that exists (and belongs where `sql` says).
+///
+/// # Errors
+///
+/// `entity` not found when fewer are counted; Postgres errors.
+pub(crate) async fn all_found(
+    shared: &Shared,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    expected: usize,
+    entity: &str,
+) -> Result<()> {
+    let counted: i64 = find(shared, sql, params, entity).await?.get(0);
+    if usize::try_from(counted).ok() == Some(expected) {
+        Ok(())
+    } else {
+        Err(error::not_found(entity))
+    }
 }
 
 /// An optional string field of `input`.

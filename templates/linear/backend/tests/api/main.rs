@@ -20,6 +20,7 @@ mod favorites;
 mod filters;
 mod initiatives;
 mod integrations;
+mod invites;
 mod labels;
 mod notification_subscriptions;
 mod notifications;
