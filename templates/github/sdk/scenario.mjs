@@ -1502,3 +1502,33 @@ await scenario("team_push_restrictions_and_branch_renames", async () => {
   await fails(404, () => owner.rest.repos.renameBranch({ ...repo, branch: "js-nope", new_name: "x" }));
   await owner.rest.repos.deleteBranchProtection({ ...repo, branch: "js-guarded-2" });
 });
+
+await scenario("code_scanning_sarifs_and_analyses", async () => {
+  const { gzipSync } = await import("node:zlib");
+  const sarif = {
+    version: "2.1.0",
+    runs: [{
+      tool: { driver: { name: "js-scanner", rules: [{ id: "js/rule" }] } },
+      results: [{ ruleId: "js/rule", message: { text: "a finding" }, locations: [{ physicalLocation: { artifactLocation: { uri: "README.md" }, region: { startLine: 1 } } }] }],
+    }],
+  };
+  const { data: main } = await owner.rest.repos.getBranch({ ...repo, branch: "main" });
+  const upload = {
+    ...repo, commit_sha: main.commit.sha, ref: "refs/heads/main",
+    sarif: gzipSync(JSON.stringify(sarif)).toString("base64"), tool_name: "js-scanner",
+  };
+  const { data: receipt, status } = await owner.rest.codeScanning.uploadSarif(upload);
+  assert.equal(status, 202);
+  const { data: processed } = await owner.rest.codeScanning.getSarif({ ...repo, sarif_id: receipt.id });
+  assert.deepEqual([processed.processing_status, processed.errors], ["complete", null]);
+  const { data: analyses } = await owner.rest.codeScanning.listRecentAnalyses({ ...repo, sarif_id: receipt.id });
+  assert.deepEqual(analyses.map((a) => [a.tool.name, a.results_count, a.rules_count]), [["js-scanner", 1, 1]]);
+  const { data: one } = await owner.rest.codeScanning.getAnalysis({ ...repo, analysis_id: analyses[0].id });
+  assert.equal(one.sarif_id, receipt.id);
+  await fails(400, () => owner.rest.codeScanning.uploadSarif({ ...upload, sarif: "nope" }));
+  await fails(404, () => owner.rest.codeScanning.uploadSarif({ ...upload, commit_sha: "0".repeat(40) }));
+  await fails(404, () => owner.rest.codeScanning.getSarif({ ...repo, sarif_id: "no-such-upload" }));
+  await fails(400, () => owner.rest.codeScanning.deleteAnalysis({ ...repo, analysis_id: one.id }));
+  const { data: gone } = await owner.rest.codeScanning.deleteAnalysis({ ...repo, analysis_id: one.id, confirm_delete: "true" });
+  assert.deepEqual(gone, { next_analysis_url: null, confirm_delete_url: null });
+});

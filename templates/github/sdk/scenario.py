@@ -7,6 +7,7 @@ rate limits switched on). Every scenario prints `ok <name>`; the first failure r
 """
 
 import base64
+import gzip
 import hashlib
 import hmac
 import io
@@ -1478,3 +1479,33 @@ def team_push_restrictions_and_branch_renames():
     renamed.remove_protection()
     assert theirs.rename_branch(theirs.get_branch("py-guarded-2"), "py-mine")
     assert repo.get_branch("py-mine").commit.sha == renamed.commit.sha
+
+
+@scenario
+def code_scanning_sarifs_and_analyses():
+    # PyGithub has no method for SARIF uploads or analyses: its requester sends them.
+    repo = owner.get_repo("acme/hello-world")
+    request = owner.requester.requestJsonAndCheck
+    sarif = {"version": "2.1.0", "runs": [{
+        "tool": {"driver": {"name": "py-scanner", "semanticVersion": "1.0.0", "rules": [{"id": "py/rule"}]}},
+        "results": [{"ruleId": "py/rule", "message": {"text": "a finding"},
+                     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "README.md"}, "region": {"startLine": 1}}}]}],
+    }]}
+    upload = {
+        "commit_sha": repo.get_branch("main").commit.sha,
+        "ref": "refs/heads/main",
+        "sarif": base64.b64encode(gzip.compress(json.dumps(sarif).encode())).decode(),
+    }
+    _, receipt = request("POST", f"{repo.url}/code-scanning/sarifs", input=upload)
+    _, status = request("GET", receipt["url"])
+    assert status["processing_status"] == "complete" and status["errors"] is None, status
+    _, analyses = request("GET", status["analyses_url"])
+    assert [(a["tool"]["name"], a["results_count"], a["deletable"]) for a in analyses] == [("py-scanner", 1, True)]
+    err = raises(GithubException, 400, lambda: request("POST", f"{repo.url}/code-scanning/sarifs", input={**upload, "sarif": "nope"}))
+    assert err.data["message"].startswith("Invalid sarif"), err.data
+    raises(GithubException, 422, lambda: request("POST", f"{repo.url}/code-scanning/sarifs", input={**upload, "ref": "main"}))
+    err = raises(GithubException, 400, lambda: request("DELETE", analyses[0]["url"]))
+    assert err.data["message"].startswith("Analysis is last of its type"), err.data
+    _, gone = request("DELETE", analyses[0]["url"], parameters={"confirm_delete": "true"})
+    assert gone == {"next_analysis_url": None, "confirm_delete_url": None}, gone
+    raises(UnknownObjectException, 404, lambda: request("GET", analyses[0]["url"]))

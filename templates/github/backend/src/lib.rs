@@ -30,6 +30,7 @@
 //! | statuses, check runs and suites, a run's re-request | `checks` |
 //! | check suites made on their own, a suite's check runs, re-requests of a suite, check suite preferences | `check_suites` |
 //! | a check run's annotations | `annotations` |
+//! | code scanning: SARIF uploads and their status, analyses | `code_scanning` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | deployments and their statuses, environments | `deployments` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
@@ -62,6 +63,7 @@ mod branches;
 mod changes;
 mod check_suites;
 mod checks;
+mod code_scanning;
 mod collaborators;
 mod comments;
 mod commit_comments;
@@ -431,6 +433,7 @@ fn repo_routes() -> Router<Kit> {
             "/check-runs/{id}/annotations",
             get(checks::list_annotations),
         )
+        .merge(code_scanning::routes())
         .route("/check-suites", post(check_suites::create))
         .route(
             "/check-suites/preferences",

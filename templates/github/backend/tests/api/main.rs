@@ -13,6 +13,7 @@ mod bad_input;
 mod branch_renames;
 mod changes;
 mod checks;
+mod code_scanning;
 mod commit_comments;
 mod common;
 mod dependencies;
