@@ -1056,9 +1056,9 @@ await scenario("notification subscriptions: createNotificationSubscription on a 
   assert((await linear.notificationSubscriptions()).nodes.length === 0, "none left");
 });
 
-await scenario("what the clone lacks is named: time schedules, issue imports, document history", async () => {
+await scenario("what the clone lacks is named: agent skills, issue imports, document history", async () => {
   const calls = [
-    [() => linear.timeSchedules(), "Query.timeSchedules"],
+    [() => linear.agentSkills(), "Query.agentSkills"],
     [() => linear.issueImportCheckCSV("https://example.com/a.csv", "jira"), "Query.issueImportCheckCSV"],
     [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],
   ];
@@ -1717,6 +1717,18 @@ await scenario("invites: createOrganizationInvite, organizationInvites, resendOr
   await expectError(linear.createOrganizationInvite({ email: "dana@example.com" }), LinearErrorType.InvalidInput, "a second pending invite");
   assert((await linear.deleteOrganizationInvite(invite.id)).success, "deleteOrganizationInvite");
   assert((await linear.organizationInvites()).nodes.every((found) => found.id !== invite.id), "deleted: left out");
+});
+
+await scenario("time schedules: createTimeSchedule with its entries, timeSchedules, timeScheduleUpsertExternal (made, then updated), an entry ending before it starts refused", async () => {
+  const entries = [{ startsAt: new Date("2027-01-04T09:00:00Z"), endsAt: new Date("2027-01-08T17:00:00Z"), userEmail: "ben@acme.test" }];
+  const schedule = await (await linear.createTimeSchedule({ name: "Primary", entries })).timeSchedule;
+  assert(schedule.entries.length === 1 && schedule.entries[0].userEmail === "ben@acme.test", "createTimeSchedule");
+  assert((await linear.timeSchedules()).nodes.some((found) => found.id === schedule.id), "timeSchedules");
+  const made = await (await linear.timeScheduleUpsertExternal("OG-1", { name: "Opsgenie", entries: [] })).timeSchedule;
+  const again = await (await linear.timeScheduleUpsertExternal("OG-1", { name: "Opsgenie 2" })).timeSchedule;
+  assert(made.id === again.id && again.name === "Opsgenie 2", "timeScheduleUpsertExternal");
+  const backwards = [{ startsAt: new Date("2027-01-08T09:00:00Z"), endsAt: new Date("2027-01-04T09:00:00Z") }];
+  await expectError(linear.createTimeSchedule({ name: "Backwards", entries: backwards }), LinearErrorType.InvalidInput, "an entry ending before it starts");
 });
 
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);

@@ -70,7 +70,7 @@ pub(crate) fn unviewed(entity: &Entity) -> &'static str {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 55] = [
+const ENTITIES: [Entity; 56] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -325,6 +325,11 @@ const ENTITIES: [Entity; 55] = [
         name: "OrganizationInvite",
         table: "organization_invites",
         doc: "organization_invite_doc(t)",
+    },
+    Entity {
+        name: "TimeSchedule",
+        table: "time_schedules",
+        doc: "time_schedule_doc(t)",
     },
     Entity {
         name: "Roadmap",

@@ -230,6 +230,7 @@ fn duplicate(constraint: &str) -> &'static str {
         "releases_version_key" => "A release with this version already exists in the pipeline.",
         "issue_to_releases_unique" => "The issue is already in the release.",
         "roadmap_to_projects_unique" => "The project is already on the roadmap.",
+        "time_schedules_external_id_key" => "A time schedule with this external ID already exists.",
         "organization_invites_email_key" => "An invite for this email address is already pending.",
         "release_pipelines_slug_id_key" => "A release pipeline with this slug already exists.",
         "project_relations_unique" => {
@@ -287,6 +288,7 @@ fn checked(constraint: &str) -> &'static str {
         "customer_needs_priority_check" => "priority must be 0 or 1.",
         "releases_stage_pipeline_check" => "The stage must belong to the release's pipeline.",
         "release_stages_frozen_check" => "Only started stages can be frozen.",
+        "time_schedules_entries_check" => "An entry's endsAt must be after its startsAt.",
         "reactions_check" => {
             "Exactly one of commentId, issueId, projectUpdateId, initiativeUpdateId, postId, \
              pullRequestId or pullRequestCommentId must be defined."

@@ -47,6 +47,7 @@
 //! | Releases: `releasePipelineCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseStageCreate`/`Update`/`Archive`/`Unarchive`, `releaseCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `releaseComplete`, `releaseUpdateByPipeline`, `releaseSync`, `issueToReleaseCreate`/`Delete`/`DeleteByIssueAndRelease` | `releases` |
 //! | `releaseNoteCreate`/`Update`/`Delete`, a release's notes, `releaseSearch` | `release_notes` |
 //! | `organizationInviteCreate`/`Update`/`Delete`, `resendOrganizationInvite`, `resendOrganizationInviteByEmail` | `invites` |
+//! | `timeScheduleCreate`/`Update`/`Delete`, `timeScheduleUpsertExternal`, `timeScheduleRefreshIntegrationSchedule` (refused) | `time_schedules` |
 //! | `roadmapCreate`/`Update`/`Delete`/`Archive`/`Unarchive`, `roadmapToProjectCreate`/`Update`/`Delete` (deprecated by Linear) | `roadmaps` |
 //! | `fileUpload`; the upload (`PUT /uploads/{id}`) and the asset (`GET /files/{id}/{name}`) | `uploads` |
 //! | `userSettings`, `userSettingsUpdate` (the viewer's notification, email and UI preferences) | `user_settings` |
@@ -101,6 +102,7 @@ mod status_updates;
 mod subscriptions;
 mod teams;
 mod templates;
+mod time_schedules;
 mod triage;
 mod unserved;
 mod uploads;

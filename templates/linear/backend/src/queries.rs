@@ -187,6 +187,7 @@ readers!(one, "by id":
     email_intake_address => "EmailIntakeAddress",
     release_stage => "ReleaseStage", issue_to_release => "IssueToRelease",
     roadmap_to_project => "RoadmapToProject", organization_invite => "OrganizationInvite",
+    time_schedule => "TimeSchedule",
 );
 
 readers!(one_by_slug, "by id or `slugId`":
@@ -273,6 +274,7 @@ root_list!(
     issue_to_releases, "issueToReleases" => "IssueToRelease", None;
     release_notes, "releaseNotes" => "ReleaseNote", Some(Kind::ReleaseNote);
     roadmaps, "roadmaps" => "Roadmap", None;
+    time_schedules, "timeSchedules" => "TimeSchedule", None;
     organization_invites, "organizationInvites" => "OrganizationInvite", None;
     roadmap_to_projects, "roadmapToProjects" => "RoadmapToProject", None;
 );

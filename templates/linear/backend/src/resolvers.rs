@@ -10,8 +10,8 @@ use crate::{
     agents, attachment_links, customers, cycles, documents, email_intake, emojis, external_links,
     initiatives, invites, issue_access, issues, labels, notification_subscriptions, notifications,
     organization, project_relations, project_statuses, queries, ratelimit, release_notes, releases,
-    resources, roadmaps, search, status_updates, subscriptions, teams, templates, triage, uploads,
-    user_settings, views,
+    resources, roadmaps, search, status_updates, subscriptions, teams, templates, time_schedules,
+    triage, uploads, user_settings, views,
 };
 
 /// A custom resolver.
@@ -109,6 +109,13 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "releaseUnarchive") => adapt!(releases::plain),
         ("Mutation", "releaseComplete") => adapt!(releases::complete),
         ("Mutation", "releaseSync") => adapt!(releases::sync),
+        ("Query", "timeSchedules") => adapt!(queries::time_schedules),
+        ("Query", "timeSchedule") => adapt!(queries::time_schedule),
+        ("Mutation", "timeScheduleCreate") => adapt!(time_schedules::write),
+        ("Mutation", "timeScheduleUpdate") => adapt!(time_schedules::write),
+        ("Mutation", "timeScheduleDelete") => adapt!(time_schedules::write),
+        ("Mutation", "timeScheduleUpsertExternal") => adapt!(time_schedules::upsert_external),
+        ("Mutation", "timeScheduleRefreshIntegrationSchedule") => adapt!(time_schedules::refresh),
         ("Query", "organizationInvites") => adapt!(queries::organization_invites),
         ("Query", "organizationInvite") => adapt!(queries::organization_invite),
         ("Mutation", "organizationInviteCreate") => adapt!(invites::create),

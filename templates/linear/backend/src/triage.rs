@@ -26,15 +26,17 @@ const RESPONSIBILITY: Spec = Spec {
     )
 };
 
-/// The mutation's `input` without `timeScheduleId`: the clone has no time schedules, so any
-/// one named is not found.
+/// The mutation's `input` without `timeScheduleId`: the clone does not rotate a
+/// responsibility by a time schedule, so one named is refused by name.
 fn input(ctx: &ResolverContext<'_>) -> Result<Map<String, serde_json::Value>> {
     let mut input = write::input(ctx)?;
     if input
         .remove("timeScheduleId")
         .is_some_and(|schedule| !schedule.is_null())
     {
-        return Err(error::not_found("TimeSchedule"));
+        return Err(error::invalid(
+            "Input field `timeScheduleId` is not supported by the asym Linear clone",
+        ));
     }
     Ok(input)
 }

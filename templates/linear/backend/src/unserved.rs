@@ -7,7 +7,7 @@ use async_graphql::ServerError;
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{OperationType, Selection};
 
-/// `Query.timeSchedules`, `Mutation.customerUnsync`, …: one a line.
+/// `Query.agentSkills`, `Mutation.customerUnsync`, …: one a line.
 const UNSERVED: &str = include_str!("../vendor/unserved.txt");
 
 /// An error for each root field of `query` that Linear has and the clone does not.
@@ -49,13 +49,13 @@ mod tests {
     #[test]
     fn linear_root_fields_the_clone_lacks_are_named_once() {
         let named = errors(
-            "query { timeSchedules { nodes { id } } viewer { id } a: timeSchedules { nodes { id } } }",
+            "query { agentSkills { nodes { id } } viewer { id } a: agentSkills { nodes { id } } }",
         );
         assert_eq!(named.len(), 1);
         assert!(
             named[0]
                 .message
-                .contains("`Query.timeSchedules` is not implemented")
+                .contains("`Query.agentSkills` is not implemented")
         );
         assert!(errors("mutation { issueCreate(input: {}) { success } }").is_empty());
         assert!(errors("{ nonsense }").is_empty());

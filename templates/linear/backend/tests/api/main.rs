@@ -39,6 +39,7 @@ mod roadmaps;
 mod teams;
 mod templates;
 mod threads;
+mod time_schedules;
 mod triage;
 mod uploads;
 mod user_settings;

@@ -101,10 +101,10 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "recursion depth",
         ),
         (
-            "{ viewer { id } timeSchedules { nodes { id } } }",
+            "{ viewer { id } agentSkills { nodes { id } } }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
-            "`Query.timeSchedules` is not implemented by the asym Linear clone",
+            "`Query.agentSkills` is not implemented by the asym Linear clone",
         ),
         (
             "mutation { customerUnsync(id: \"x\") { success } }",

@@ -91,8 +91,8 @@ async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: a
             (
                 json!({"teamId": ENG, "action": "notify",
                        "timeScheduleId": "a-schedule"}),
-                "Entity not found: TimeSchedule",
-                "Could not find referenced TimeSchedule.",
+                "Input field `timeScheduleId` is not supported by the asym Linear clone",
+                "Input field `timeScheduleId` is not supported by the asym Linear clone",
             ),
         ],
     )
