@@ -1532,3 +1532,35 @@ await scenario("code_scanning_sarifs_and_analyses", async () => {
   const { data: gone } = await owner.rest.codeScanning.deleteAnalysis({ ...repo, analysis_id: one.id, confirm_delete: "true" });
   assert.deepEqual(gone, { next_analysis_url: null, confirm_delete_url: null });
 });
+
+await scenario("code_scanning_alerts", async () => {
+  const { gzipSync } = await import("node:zlib");
+  const { data: main } = await owner.rest.repos.getBranch({ ...repo, branch: "main" });
+  const upload = (lines) => owner.rest.codeScanning.uploadSarif({
+    ...repo, commit_sha: main.commit.sha, ref: "refs/heads/main",
+    sarif: gzipSync(JSON.stringify({
+      version: "2.1.0",
+      runs: [{
+        tool: { driver: { name: "js-alerts", rules: [{ id: "js/a", defaultConfiguration: { level: "warning" } }] } },
+        results: lines.map((n) => ({ ruleId: "js/a", message: { text: `finding ${n}` }, locations: [{ physicalLocation: { artifactLocation: { uri: "README.md" }, region: { startLine: n } } }] })),
+      }],
+    })).toString("base64"),
+  });
+  await upload([1, 2]);
+  const { data: open } = await owner.rest.codeScanning.listAlertsForRepo({ ...repo, tool_name: "js-alerts", state: "open", severity: "warning" });
+  assert.deepEqual(open.map((a) => a.most_recent_instance.location.start_line).sort(), [1, 2]);
+  const first = open.find((a) => a.most_recent_instance.location.start_line === 1);
+  const { data: one } = await owner.rest.codeScanning.getAlert({ ...repo, alert_number: first.number });
+  assert.deepEqual([one.rule.id, one.rule.severity, one.tool.name, one.state], ["js/a", "warning", "js-alerts", "open"]);
+  const { data: dismissed } = await owner.rest.codeScanning.updateAlert({
+    ...repo, alert_number: first.number, state: "dismissed", dismissed_reason: "won't fix", dismissed_comment: "known",
+  });
+  assert.deepEqual([dismissed.state, dismissed.dismissed_reason, dismissed.dismissed_by.login], ["dismissed", "won't fix", "octocat"]);
+  await fails(400, () => owner.rest.codeScanning.updateAlert({ ...repo, alert_number: first.number, state: "dismissed" }));
+  await fails(404, () => owner.rest.codeScanning.getAlert({ ...repo, alert_number: 9999 }));
+  await upload([1]);
+  const { data: fixed } = await owner.rest.codeScanning.listAlertsForRepo({ ...repo, tool_name: "js-alerts", state: "fixed" });
+  assert.deepEqual(fixed.map((a) => a.most_recent_instance.location.start_line), [2]);
+  const { data: instances } = await owner.rest.codeScanning.listAlertInstances({ ...repo, alert_number: fixed[0].number });
+  assert.deepEqual(instances.map((i) => [i.ref, i.state]), [["refs/heads/main", "fixed"]]);
+});

@@ -1509,3 +1509,35 @@ def code_scanning_sarifs_and_analyses():
     _, gone = request("DELETE", analyses[0]["url"], parameters={"confirm_delete": "true"})
     assert gone == {"next_analysis_url": None, "confirm_delete_url": None}, gone
     raises(UnknownObjectException, 404, lambda: request("GET", analyses[0]["url"]))
+
+
+@scenario
+def code_scanning_alerts():
+    repo = owner.get_repo("acme/hello-world")
+    request = owner.requester.requestJsonAndCheck
+
+    def upload(lines):
+        results = [{"ruleId": "py/a", "message": {"text": f"finding {n}"},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": "README.md"}, "region": {"startLine": n}}}]}
+                   for n in lines]
+        run = {"tool": {"driver": {"name": "py-alerts", "rules": [{"id": "py/a", "defaultConfiguration": {"level": "error"}}]}},
+               "results": results}
+        sarif = base64.b64encode(gzip.compress(json.dumps({"version": "2.1.0", "runs": [run]}).encode())).decode()
+        body = {"commit_sha": repo.get_branch("main").commit.sha, "ref": "refs/heads/main", "sarif": sarif}
+        request("POST", f"{repo.url}/code-scanning/sarifs", input=body)
+
+    upload([1, 2])
+    alerts = list(repo.get_codescan_alerts(tool_name="py-alerts", state="open", severity="error"))
+    assert sorted(a.most_recent_instance.location.start_line for a in alerts) == [1, 2]
+    first = next(a for a in alerts if a.most_recent_instance.location.start_line == 1)
+    assert (first.rule.id, first.rule.severity, first.tool.name, first.state) == ("py/a", "error", "py-alerts", "open")
+    # PyGithub has no method to dismiss an alert: its requester sends the PATCH.
+    _, dismissed = request("PATCH", first.url, input={"state": "dismissed", "dismissed_reason": "false positive"})
+    assert dismissed["state"] == "dismissed" and dismissed["dismissed_by"]["login"] == "octocat", dismissed
+    err = raises(GithubException, 400, lambda: request("PATCH", first.url, input={"state": "dismissed", "dismissed_reason": "false positive"}))
+    assert err.data["message"] == "Alert is already dismissed.", err.data
+    upload([1])
+    fixed = list(repo.get_codescan_alerts(tool_name="py-alerts", state="fixed"))
+    assert [a.most_recent_instance.location.start_line for a in fixed] == [2]
+    assert fixed[0].fixed_at is not None
+    assert [(i.ref, i.state) for i in fixed[0].get_instances()] == [("refs/heads/main", "fixed")]

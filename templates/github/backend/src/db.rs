@@ -99,6 +99,8 @@ pub(crate) enum Serial {
     Forks = 2,
     /// Invitations to an organization (and their acceptance).
     Invitations = 3,
+    /// A repository's code scanning alerts (their numbers).
+    CodeScanningAlerts = 4,
 }
 
 /// Holds, until `tx` ends, the lock that makes `what` of the row `id` wait on each other, so

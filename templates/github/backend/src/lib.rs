@@ -30,7 +30,7 @@
 //! | statuses, check runs and suites, a run's re-request | `checks` |
 //! | check suites made on their own, a suite's check runs, re-requests of a suite, check suite preferences | `check_suites` |
 //! | a check run's annotations | `annotations` |
-//! | code scanning: SARIF uploads and their status, analyses | `code_scanning` |
+//! | code scanning: SARIF uploads and their status, analyses, alerts and their instances | `code_scanning` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | deployments and their statuses, environments | `deployments` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |

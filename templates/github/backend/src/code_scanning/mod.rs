@@ -1,8 +1,10 @@
 //! Code scanning: SARIF uploads (`POST …/code-scanning/sarifs`, processed as they are received:
 //! the clone has no queue) and their status (`GET …/code-scanning/sarifs/{sarif_id}`); the
-//! analyses each upload makes, one for each run of its SARIF.
+//! analyses each upload makes, one for each run of its SARIF, and the alerts of their results.
 
+mod alerts;
 mod analyses;
+mod findings;
 mod inflate;
 mod sarif;
 
@@ -24,11 +26,16 @@ use inflate::Gunzip;
 /// The code scanning routes below `/repos/{owner}/{repo}`.
 pub(crate) fn routes() -> Router<Kit> {
     let analysis = get(analyses::get).delete(analyses::delete);
+    let alert = get(alerts::get).patch(alerts::update);
+    let instances = get(alerts::instances);
     Router::new()
         .route("/code-scanning/sarifs", post(upload))
         .route("/code-scanning/sarifs/{sarif_id}", get(status))
         .route("/code-scanning/analyses", get(analyses::list))
         .route("/code-scanning/analyses/{analysis_id}", analysis)
+        .route("/code-scanning/alerts", get(alerts::list))
+        .route("/code-scanning/alerts/{alert_number}", alert)
+        .route("/code-scanning/alerts/{alert_number}/instances", instances)
 }
 
 /// The most a SARIF may inflate to (the clone's bound; GitHub documents 10 MB compressed).
@@ -70,7 +77,7 @@ pub(crate) async fn upload(scope: Scope, _signed_in: Viewer, body: Body) -> ApiR
     const ANALYSIS: &str = "INSERT INTO code_scanning_analyses (repo_id, sarif_id, ref, commit_sha,
                                 analysis_key, category, tool_name, tool_version, tool_guid,
                                 results_count, rules_count)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
     let sha = matching(
         &body,
         "commit_sha",
@@ -108,7 +115,7 @@ pub(crate) async fn upload(scope: Scope, _signed_in: Viewer, body: Body) -> ApiR
     let tx = client.transaction().await?;
     db::execute(&tx, SARIF, &[&id, &repo.id, &errors]).await?;
     for run in &runs {
-        db::execute(
+        let analysis: i64 = db::value(
             &tx,
             ANALYSIS,
             &[
@@ -121,11 +128,21 @@ pub(crate) async fn upload(scope: Scope, _signed_in: Viewer, body: Body) -> ApiR
                 &run.tool,
                 &run.version,
                 &run.guid,
-                &run.results,
-                &run.rules,
+                &run.counts.0,
+                &run.counts.1,
             ],
         )
         .await?;
+        let seen = alerts::Seen {
+            analysis,
+            reference,
+            sha: &sha,
+            tool: &run.tool,
+            version: run.version.as_deref(),
+            guid: run.guid.as_deref(),
+            category: &run.category,
+        };
+        alerts::record(&tx, repo.id, &seen, &run.findings).await?;
     }
     tx.commit().await?;
     let url = format!("{}/sarifs/{id}", root(&scope, &repo));

@@ -6,20 +6,17 @@ use serde_json::Value;
 /// Runs per file GitHub accepts.
 const MAX_RUNS: usize = 20;
 
-/// One run of a SARIF file, as an analysis records it.
+/// One run of a SARIF file, as an analysis records it: its tool (`tool.driver`'s `name`, else
+/// the upload's `tool_name`; `semanticVersion` or `version`; `guid`), its category
+/// (`automationDetails.id`, empty without), how many results and rules (`tool.driver.rules`)
+/// it has (`counts`), and its results as alerts record them (`findings::of`).
 pub(super) struct Run {
-    /// `tool.driver.name` (else the upload's `tool_name`).
     pub(super) tool: String,
-    /// `tool.driver.semanticVersion` or `version`.
     pub(super) version: Option<String>,
-    /// `tool.driver.guid`.
     pub(super) guid: Option<String>,
-    /// `automationDetails.id`, empty without.
     pub(super) category: String,
-    /// How many results.
-    pub(super) results: i32,
-    /// How many rules `tool.driver.rules` has.
-    pub(super) rules: i32,
+    pub(super) counts: (i32, i32),
+    pub(super) findings: Vec<Value>,
 }
 
 /// The runs of the SARIF `text`, or why it cannot be processed (the clone's wordings).
@@ -47,12 +44,14 @@ fn read(run: &Value, tool_name: &str) -> Result<Run, String> {
     let text = |value: &Value| value.as_str().map(str::to_owned);
     let count =
         |value: &Value| i32::try_from(value.as_array().map_or(0, Vec::len)).unwrap_or(i32::MAX);
+    let tool = text(&driver["name"]).unwrap_or_else(|| tool_name.to_owned());
+    let category = text(&run["automationDetails"]["id"]).unwrap_or_default();
     Ok(Run {
-        tool: text(&driver["name"]).unwrap_or_else(|| tool_name.to_owned()),
+        findings: super::findings::of(run, &tool, &category),
         version: text(&driver["semanticVersion"]).or_else(|| text(&driver["version"])),
         guid: text(&driver["guid"]),
-        category: text(&run["automationDetails"]["id"]).unwrap_or_default(),
-        results: count(&run["results"]),
-        rules: count(&driver["rules"]),
+        counts: (count(&run["results"]), count(&driver["rules"])),
+        tool,
+        category,
     })
 }

@@ -1,5 +1,6 @@
 //! Code scanning: SARIF uploads and their status, the analyses they make (list, get, delete).
 
+use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{MAIN_SHA, REPO, anonymous, api, app, delete, error, fetch, not_found};
@@ -9,13 +10,22 @@ const SARIF: &str = "H4sIAAAAAAACA61QTUsDMRD9KyEnhVLbiiC99iQUvHkRcdNkuh3ITkI+Wsv
 /// `this is not json`, gzip then base64: an upload that fails to process.
 const NOT_SARIF: &str = "H4sIAAAAAAACAyvJyCxWAKK8/BKFrOL8PAD+hmdAEAAAAA==";
 
+/// The lists `GET {path}{query}` answers for each of `queries`.
+async fn lists(api: &Api, path: &str, queries: &[&str]) -> Vec<Value> {
+    let mut lists = Vec::new();
+    for query in queries {
+        lists.push(fetch(api, &format!("{path}{query}")).await);
+    }
+    lists
+}
+
 /// `POST …/code-scanning/sarifs` of `sarif` for the fixture's `main`.
 fn upload(sarif: &str, reference: &str) -> Value {
     json!({ "commit_sha": MAIN_SHA, "ref": reference, "sarif": sarif })
 }
 
 /// Uploads `sarif`, answering its receipt's id (a 202 expected).
-async fn uploaded(api: &asym_kit::testing::Api, sarif: &str, reference: &str) -> String {
+async fn uploaded(api: &Api, sarif: &str, reference: &str) -> String {
     let path = format!("{REPO}/code-scanning/sarifs");
     let receipt = api.post(&path, &upload(sarif, reference)).await.expect(202);
     let id = receipt["id"].as_str().unwrap().to_owned();
@@ -166,23 +176,18 @@ async fn analyses_list_and_delete(gh: asym::GitHub) {
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
     assert_eq!(column("deletable"), [true, true, false]);
     let queries = [
-        "ref=main",
-        "ref=refs/pull/1/head",
-        "tool_name=clippy",
-        "tool_name=other",
-        "per_page=1&page=2",
-        "direction=asc&per_page=1",
+        "?ref=main",
+        "?ref=refs/pull/1/head",
+        "?tool_name=clippy",
+        "?tool_name=other",
+        "?per_page=1&page=2",
+        "?direction=asc&per_page=1",
     ];
-    let mut counts = Vec::new();
-    for query in queries {
-        counts.push(
-            fetch(&api, &format!("{list}?{query}"))
-                .await
-                .as_array()
-                .unwrap()
-                .len(),
-        );
-    }
+    let counts: Vec<usize> = lists(&api, &list, &queries)
+        .await
+        .iter()
+        .map(|page| page.as_array().unwrap().len())
+        .collect();
     assert_eq!(counts, [2, 1, 3, 0, 1, 1], "{queries:?}");
     assert_eq!(
         fetch(&api, &format!("{list}?direction=asc")).await[0]["id"],
@@ -248,4 +253,142 @@ fn zeros(len: usize) -> String {
     }));
     gzip.extend([0; 8]);
     base64::engine::general_purpose::STANDARD.encode(gzip)
+}
+
+/// The same run later, without the `unwrap_used` result: it is fixed on the refs scanned again.
+const SARIF_LATER: &str = "H4sIAAAAAAACA22PQWvDMAyF/4rReWTpTiXXnQY97zIKdW0lFTh2kOyyEvLfa6UZZWP4Ip6fvvc0wxVZKEXoDLw1u6aFFwNcolTha4acUqjTDJ6pOtcx2hHV7gJN0039gqONmdznk9VW1n6DBdxo5J97XTfZSE4dHntbQn5PsaehsM0PxgwBr6jxgMyJYVmOy6JElGrfmIr/+J/7Z70qI4rYAVd4xu+sn6fVfzJySSV4E1M2ZzRTDcGYDcU6Jl+cljIueQStEJJba24lpstNyNlw2OQ1wHKm3rr8SyxMGirsXgOdGxZ4XDT8GCTXvQNFLblrF71Z3x3YabE8qQEAAA==";
+
+#[asym::clone("github", seed = "basic")]
+async fn alerts_from_results(gh: asym::GitHub) {
+    let api = api(&gh);
+    uploaded(&api, SARIF, "refs/heads/main").await;
+    let alerts = format!("{REPO}/code-scanning/alerts");
+    let numbers = |list: &Value| -> Vec<i64> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["number"].as_i64().unwrap())
+            .collect()
+    };
+    let queries = [
+        "",
+        "?severity=error",
+        "?severity=warning",
+        "?state=open",
+        "?ref=main",
+        "?ref=refs/heads/other",
+        "?tool_name=clippy&direction=asc",
+    ];
+    let found: Vec<Vec<i64>> = lists(&api, &alerts, &queries)
+        .await
+        .iter()
+        .map(numbers)
+        .collect();
+    let expected: [&[i64]; 7] = [&[2, 1], &[2], &[1], &[2, 1], &[2, 1], &[], &[1, 2]];
+    assert_eq!(found, expected, "{queries:?}");
+    let one = fetch(&api, &format!("{alerts}/1")).await;
+    assert_eq!(
+        [
+            &one["state"],
+            &one["rule"]["id"],
+            &one["rule"]["severity"],
+            &one["tool"]["name"]
+        ],
+        [
+            &json!("open"),
+            &json!("clippy::unwrap_used"),
+            &json!("warning"),
+            &json!("clippy")
+        ]
+    );
+    let instance = &one["most_recent_instance"];
+    assert_eq!(instance["location"]["path"], "src/main.rs");
+    assert_eq!(instance["location"]["start_line"], 3);
+    assert_eq!(
+        instance["message"]["text"],
+        "used `unwrap()` on an `Option` value"
+    );
+
+    // Dismissed with one of GitHub's reasons, then reopened.
+    let dismiss = json!({ "state": "dismissed", "dismissed_reason": "won't fix", "dismissed_comment": "fine" });
+    let dismissed = api
+        .patch(&format!("{alerts}/1"), &dismiss)
+        .await
+        .expect(200);
+    assert_eq!(dismissed["state"], "dismissed");
+    assert_eq!(dismissed["dismissed_by"]["login"], "octocat");
+    assert_eq!(dismissed["dismissed_comment"], "fine");
+    let again = api.patch(&format!("{alerts}/1"), &dismiss).await;
+    assert_eq!(error(again, 400), "Alert is already dismissed.");
+    let reopened = api
+        .patch(&format!("{alerts}/1"), &json!({ "state": "open" }))
+        .await
+        .expect(200);
+    assert_eq!(
+        [&reopened["state"], &reopened["dismissed_reason"]],
+        [&json!("open"), &Value::Null]
+    );
+
+    // A later analysis of the same tool and ref without the result fixes it; a pull request's
+    // ref that still has it keeps it open there.
+    uploaded(&api, SARIF_LATER, "refs/heads/main").await;
+    let fixed = fetch(&api, &format!("{alerts}/1")).await;
+    assert_eq!(fixed["state"], "fixed");
+    assert!(fixed["fixed_at"].is_string());
+    assert_eq!(
+        numbers(&fetch(&api, &format!("{alerts}?state=closed")).await),
+        [1]
+    );
+    assert_eq!(
+        numbers(&fetch(&api, &format!("{alerts}?state=open")).await),
+        [2]
+    );
+    uploaded(&api, SARIF, "refs/pull/1/head").await;
+    let instances = fetch(&api, &format!("{alerts}/1/instances")).await;
+    assert_eq!(
+        pluck(&instances, "ref"),
+        ["refs/heads/main", "refs/pull/1/head"]
+    );
+    assert_eq!(pluck(&instances, "state"), ["fixed", "open"]);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn alert_refusals(gh: asym::GitHub) {
+    let api = api(&gh);
+    uploaded(&api, SARIF, "refs/heads/main").await;
+    let alerts = format!("{REPO}/code-scanning/alerts");
+    for query in ["state=gone", "severity=bad", "sort=name", "direction=up"] {
+        let reply = api.get(&format!("{alerts}?{query}")).await;
+        assert_eq!(error(reply, 422), "Validation Failed", "{query}");
+    }
+    not_found(
+        &api,
+        &[
+            &format!("{alerts}/99"),
+            &format!("{alerts}/x"),
+            &format!("{alerts}/99/instances"),
+        ],
+    )
+    .await;
+    let cases: [(&str, Value, u16); 5] = [
+        ("1", json!({ "state": "dismissed" }), 400),
+        (
+            "1",
+            json!({ "state": "dismissed", "dismissed_reason": "because" }),
+            422,
+        ),
+        ("1", json!({ "state": "closed" }), 422),
+        (
+            "1",
+            json!({ "state": "dismissed", "dismissed_reason": "used in tests", "dismissed_comment": "x".repeat(281) }),
+            422,
+        ),
+        ("99", json!({ "state": "open" }), 404),
+    ];
+    for (number, body, status) in cases {
+        let reply = api.patch(&format!("{alerts}/{number}"), &body).await;
+        assert_eq!(reply.status, status, "{body}: {}", reply.body);
+    }
+    let signed_out = anonymous(&gh).get(&alerts).await;
+    assert_eq!(error(signed_out, 401), "Requires authentication");
 }
