@@ -2,18 +2,36 @@
 //! branch: the ref moves, and with it the repository's `default_branch`, the base of its open
 //! pull requests, its draft releases' `target_commitish` and the branch's protection; open pull
 //! requests whose head it is are closed. The route's answer (the branch under its new name) is
-//! rendered by `branches`, whose wildcard route dispatches here.
+//! rendered by `branches`, to which every other `POST …/branches/…` goes on.
 
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 
 use crate::error::{ApiError, ApiResult};
 use crate::objects;
 use crate::pulls;
 use crate::repos::Access;
-use crate::req::Body;
+use crate::req::{Body, Raw};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{db, git};
+use crate::{branches, db, git};
+
+/// `POST …/branches/{branch}/rename`: 201 with the branch under its new name ([`rename`]);
+/// any other `POST …/branches/…` (a protection part) is [`branches::post`]'s.
+pub(crate) async fn post(scope: Scope<String>, signed_in: Viewer, raw: Raw) -> ApiResult {
+    let rename_of = match branches::split(&scope.path) {
+        (rest, None) => rest.strip_suffix("/rename"),
+        (_, Some(_)) => None,
+    };
+    let Some(branch) = rename_of else {
+        return branches::post(scope, raw).await;
+    };
+    let branch = branch.to_owned();
+    let body = Body::parse(&raw.0)?;
+    let renamed = rename(&scope, &signed_in, &branch, &body).await?;
+    let answer = branches::branch(&scope, &renamed).await?;
+    Ok((StatusCode::CREATED, answer).into_response())
+}
 
 /// Renames branch `branch` to the body's `new_name` and answers the new name. Write access
 /// renames a branch; the default branch or a protected one needs an administrator (403

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 
+use crate::commits;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{Access, Repo};
@@ -19,7 +20,6 @@ pub(crate) use crate::rulesets::Push;
 use crate::scope::Scope;
 use crate::users;
 use crate::viewer::Viewer;
-use crate::{branch_rename, commits};
 
 /// The protection flags GitHub answers as `{"enabled": …}`, in its order after `enforce_admins`
 /// (`restrictions` comes between `allow_deletions` and the rest).
@@ -203,7 +203,7 @@ async fn summary(
 
 /// A `/branches/{*rest}` path: the branch and the protection part asked for (`None` for the
 /// branch itself, `Some("")` for the whole protection).
-fn split(rest: &str) -> (&str, Option<&str>) {
+pub(crate) fn split(rest: &str) -> (&str, Option<&str>) {
     match rest.split_once("/protection") {
         Some((branch, part)) if part.is_empty() || part.starts_with('/') => {
             (branch, Some(part.trim_start_matches('/')))
@@ -312,7 +312,7 @@ pub(crate) async fn tags(scope: Scope, query: Query) -> ApiResult {
 }
 
 /// `GET /repos/{owner}/{repo}/branches/{branch}`.
-async fn branch(scope: &Scope<String>, branch: &str) -> ApiResult {
+pub(crate) async fn branch(scope: &Scope<String>, branch: &str) -> ApiResult {
     let (client, repo) = scope.open().await?;
     let sha = crate::objects::ref_sha(&client, repo.id, &format!("refs/heads/{branch}"))
         .await?
@@ -493,19 +493,13 @@ pub(crate) async fn patch(scope: Scope<String>, _signed_in: Viewer, body: Body) 
 }
 
 /// `POST …/protection/enforce_admins` and `…/required_signatures`: turns it on; 200 with it.
-/// `POST …/branches/{branch}/rename`: 201 with the branch under its new name
-/// ([`branch_rename::rename`]).
 /// `POST …/restrictions/users`, `…/teams` and `…/apps`: adds to them; 200 with the list.
-pub(crate) async fn post(scope: Scope<String>, signed_in: Viewer, Raw(bytes): Raw) -> ApiResult {
+/// (A rename, `POST …/branches/{branch}/rename`, is `branch_rename`'s, which routes here the
+/// rest.)
+pub(crate) async fn post(scope: Scope<String>, Raw(bytes): Raw) -> ApiResult {
     let rest = scope.path.clone();
     let (branch, Some(part)) = split(&rest) else {
-        let Some(branch) = rest.strip_suffix("/rename") else {
-            return Err(ApiError::not_found());
-        };
-        let body = Body::parse(&bytes)?;
-        let renamed = branch_rename::rename(&scope, &signed_in, branch, &body).await?;
-        let answer = self::branch(&scope, &renamed).await?;
-        return Ok((StatusCode::CREATED, answer).into_response());
+        return Err(ApiError::not_found());
     };
     let set = match part {
         "enforce_admins" => "enforce_admins = true",

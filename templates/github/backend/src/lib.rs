@@ -388,7 +388,7 @@ fn repo_routes() -> Router<Kit> {
             get(branches::get)
                 .put(branches::put)
                 .patch(branches::patch)
-                .post(branches::post)
+                .post(branch_rename::post)
                 .delete(branches::delete),
         )
         .route("/compare/{*basehead}", get(commits::compare))
